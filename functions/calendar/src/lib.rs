@@ -1,0 +1,87 @@
+//! Function `calendar`: the public working-day calendar of a year (days off, working
+//! weekend days, Tết and Hùng Kings' day) and deadline computation with its explanation
+//! (rules §5), used by the portal and by agencies' systems.
+
+use axum::extract::State;
+use axum::http::Method;
+use axum::Json;
+use chrono::DateTime;
+use motcua_domain::calendar::StatutoryTime;
+use motcua_http::extract::{ApiPath, ApiQuery};
+use motcua_http::{Access, ApiError, ApiResult, AppState, Route};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+const FUNCTION: &str = "calendar";
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::new(Method::GET, "/api/v1/calendar/deadline", FUNCTION, Access::Public, "Tính hạn giải quyết từ thời điểm tiếp nhận và thời hạn, kèm giải thích các ngày được trừ", deadline),
+        Route::new(Method::GET, "/api/v1/calendar/{year}", FUNCTION, Access::Public, "Lịch làm việc của một năm: ngày nghỉ, ngày làm bù, Tết Nguyên đán, Giỗ Tổ Hùng Vương", year),
+    ]
+}
+
+async fn year(State(s): State<AppState>, ApiPath(year): ApiPath<String>) -> ApiResult<Json<Value>> {
+    let year: i32 = year
+        .parse()
+        .ok()
+        .filter(|y| (1901..=2199).contains(y))
+        .ok_or_else(|| ApiError::bad_request("invalid_year", "Năm phải là số từ 1901 đến 2199."))?;
+    let y = s.calendar.year(year);
+    let working: Vec<Value> = y.working_weekend_days.iter().map(|(date, name)| json!({"date": date, "name": name})).collect();
+    Ok(Json(json!({
+        "year": y.year,
+        "days_off": y.days_off,
+        "working_saturdays": working,
+        "lunar_new_year": y.lunar_new_year,
+        "hung_kings_day": y.hung_kings_day,
+        "calendar_version": s.calendar.config().version,
+    })))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeadlineParams {
+    received_at: String,
+    working_days: Option<u32>,
+    working_hours: Option<u32>,
+    calendar_days: Option<u32>,
+    same_day: Option<bool>,
+}
+
+async fn deadline(State(s): State<AppState>, ApiQuery(p): ApiQuery<DeadlineParams>) -> ApiResult<Json<Value>> {
+    let received = DateTime::parse_from_rfc3339(&p.received_at).map_err(|_| {
+        ApiError::bad_request("invalid_received_at", "received_at phải là thời điểm RFC 3339, ví dụ 2026-02-13T10:00:00+07:00.")
+    })?;
+    let times: Vec<StatutoryTime> = [
+        p.working_days.map(StatutoryTime::WorkingDays),
+        p.working_hours.map(StatutoryTime::WorkingHours),
+        p.calendar_days.map(StatutoryTime::CalendarDays),
+        p.same_day.filter(|x| *x).map(|_| StatutoryTime::SameDay),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let [time] = times[..] else {
+        return Err(ApiError::bad_request(
+            "invalid_statutory_time",
+            "Cần đúng một trong các tham số working_days, working_hours, calendar_days hoặc same_day=true.",
+        ));
+    };
+    if matches!(time, StatutoryTime::WorkingDays(n) | StatutoryTime::CalendarDays(n) if n > 3650)
+        || matches!(time, StatutoryTime::WorkingHours(n) if n > 8 * 3650)
+    {
+        return Err(ApiError::bad_request("statutory_time_too_long", "Thời hạn quá dài (tối đa khoảng 10 năm)."));
+    }
+    let d = s.calendar.deadline(received, time);
+    Ok(Json(json!({
+        "received_at": d.received_at,
+        "counting_from": d.counting_from,
+        "due_at": d.due_at,
+        "statutory_time": time,
+        "statutory_time_label": time.to_string(),
+        "skipped": d.skipped,
+        "explanation": d.explanation,
+        "calendar_version": d.calendar_version,
+    })))
+}

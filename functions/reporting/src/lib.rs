@@ -1,0 +1,62 @@
+//! Function `reporting`: the public statistics report (M3, P8, rules §6) for a period and an
+//! agency, optionally per field or procedure, as JSON or CSV.
+
+use axum::extract::State;
+use axum::http::{header, Method};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::NaiveDate;
+use motcua_core::reports::{self, GroupBy};
+use motcua_http::extract::ApiQuery;
+use motcua_http::{Access, ApiError, ApiResult, AppState, Route};
+use serde::Deserialize;
+
+const FUNCTION: &str = "reporting";
+
+pub fn routes() -> Vec<Route> {
+    vec![Route::new(
+        Method::GET,
+        "/api/v1/reports/statistics",
+        FUNCTION,
+        Access::Public,
+        "Báo cáo thống kê tình hình giải quyết hồ sơ theo kỳ, cơ quan, lĩnh vực, thủ tục (JSON hoặc CSV)",
+        statistics,
+    )]
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Params {
+    from: String,
+    to: String,
+    agency: Option<String>,
+    group_by: Option<GroupBy>,
+    format: Option<String>,
+}
+
+/// `yyyy-mm-dd` or `dd/mm/yyyy`.
+fn date(field: &str, s: &str) -> Result<NaiveDate, ApiError> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(s, "%d/%m/%Y"))
+        .map_err(|_| ApiError::bad_request("invalid_date", format!("Tham số {field} phải là ngày dạng yyyy-mm-dd hoặc dd/mm/yyyy.")))
+}
+
+async fn statistics(State(s): State<AppState>, ApiQuery(p): ApiQuery<Params>) -> ApiResult<Response> {
+    let (from, to) = (date("from", &p.from)?, date("to", &p.to)?);
+    let report = reports::statistics(&s, from, to, p.agency.as_deref(), p.group_by).await?;
+    match p.format.as_deref() {
+        None | Some("json") => Ok(Json(report).into_response()),
+        Some("csv") => {
+            let filename = format!("bao-cao-thong-ke-{}-{}.csv", from.format("%Y%m%d"), to.format("%Y%m%d"));
+            Ok((
+                [
+                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                    (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+                ],
+                reports::to_csv(&report)?,
+            )
+                .into_response())
+        }
+        Some(_) => Err(ApiError::bad_request("invalid_format", "Tham số format phải là json hoặc csv.")),
+    }
+}

@@ -1,0 +1,51 @@
+//! Function `status`: the public lookup by dossier code with a second factor, the full view
+//! with its timeline, and the lists of dossiers (S1, P12, P17, M7).
+
+use axum::extract::State;
+use axum::http::Method;
+use axum::Json;
+use motcua_core::dossiers;
+use motcua_domain::dossier::Status;
+use motcua_http::extract::{ApiPath, ApiQuery, Authenticated, PageOf};
+use motcua_http::{Access, ApiResult, AppState, Route};
+use serde::Deserialize;
+use serde_json::Value;
+
+const FUNCTION: &str = "status";
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::new(Method::GET, "/api/v1/lookup/{code}", FUNCTION, Access::Public, "Tra cứu tình trạng hồ sơ theo mã (kèm mã bí mật trên giấy tiếp nhận hoặc số định danh)", lookup),
+        Route::new(Method::GET, "/api/v1/dossiers/{id}", FUNCTION, Access::Authenticated, "Chi tiết hồ sơ và quá trình xử lý (chủ hồ sơ, cán bộ có thẩm quyền)", get),
+        Route::new(Method::GET, "/api/v1/dossiers", FUNCTION, Access::Authenticated, "Hồ sơ của tôi; với cán bộ: hồ sơ của cơ quan", list),
+    ]
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LookupParams {
+    secret: Option<String>,
+    id_number: Option<String>,
+}
+
+async fn lookup(State(s): State<AppState>, ApiPath(code): ApiPath<String>, ApiQuery(p): ApiQuery<LookupParams>) -> ApiResult<Json<Value>> {
+    Ok(Json(dossiers::lookup(&s, &code, p.secret.as_deref(), p.id_number.as_deref()).await?))
+}
+
+async fn get(State(s): State<AppState>, Authenticated(c): Authenticated, ApiPath(id): ApiPath<String>) -> ApiResult<Json<Value>> {
+    Ok(Json(dossiers::get(&s, &c, &id).await?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListParams {
+    status: Option<Status>,
+    cursor: Option<String>,
+    limit: Option<usize>,
+}
+
+async fn list(State(s): State<AppState>, Authenticated(c): Authenticated, ApiQuery(p): ApiQuery<ListParams>) -> ApiResult<Json<PageOf<Value>>> {
+    let limit = motcua_http::extract::PageParams { cursor: None, limit: p.limit }.limit()?;
+    let (items, next_cursor) = dossiers::list(&s, &c, p.status, p.cursor, limit).await?;
+    Ok(Json(PageOf { items, next_cursor }))
+}

@@ -1,0 +1,80 @@
+//! Function `submission`: drafts pre-filled from the profile, updates, online submission with
+//! `Idempotency-Key`, and the applicant's withdrawal request (P1, P2, P4).
+
+use axum::extract::State;
+use axum::http::{Method, StatusCode};
+use axum::Json;
+use motcua_core::dossiers::{self, ActionInput, NewDraft};
+use motcua_core::{catalogue, users};
+use motcua_domain::dossier::Action;
+use motcua_http::extract::{idempotency_key, ApiJson, ApiPath, Authenticated, IdempotencyKeyHeader, IfMatch, OptionalJson};
+use motcua_http::{Access, ApiResult, AppState, Route};
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+const FUNCTION: &str = "submission";
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::new(Method::GET, "/api/v1/procedures/{code}/prefill", FUNCTION, Access::Authenticated, "Dữ liệu điền sẵn biểu mẫu từ hồ sơ cá nhân (P1)", prefill),
+        Route::new(Method::POST, "/api/v1/dossiers", FUNCTION, Access::Authenticated, "Tạo hồ sơ nháp (hỗ trợ Idempotency-Key)", create),
+        Route::new(Method::PATCH, "/api/v1/dossiers/{id}", FUNCTION, Access::Authenticated, "Cập nhật dữ liệu biểu mẫu của hồ sơ nháp (If-Match)", update),
+        Route::new(Method::POST, "/api/v1/dossiers/{id}/submit", FUNCTION, Access::Authenticated, "Nộp hồ sơ trực tuyến (hỗ trợ Idempotency-Key, If-Match)", submit),
+        Route::new(Method::POST, "/api/v1/dossiers/{id}/withdraw", FUNCTION, Access::Authenticated, "Công dân yêu cầu rút hồ sơ", withdraw),
+    ]
+}
+
+async fn prefill(State(s): State<AppState>, Authenticated(c): Authenticated, ApiPath(code): ApiPath<String>) -> ApiResult<Json<Value>> {
+    let procedure = catalogue::procedure(&s, &code).await?;
+    let profile = users::user(&s, &c.id).await?.profile;
+    Ok(Json(json!({ "procedure": code, "form": profile.prefill(&procedure) })))
+}
+
+async fn create(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    idem: IdempotencyKeyHeader,
+    ApiJson(body): ApiJson<Value>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let key = idempotency_key(idem, &c, "POST /api/v1/dossiers", &body)?;
+    let req: NewDraft = serde_json::from_value(body)
+        .map_err(|e| motcua_http::ApiError::bad_request("invalid_body", format!("Dữ liệu JSON không đúng cấu trúc: {e}")))?;
+    Ok((StatusCode::CREATED, Json(dossiers::create_draft(&s, &c, req, key.as_ref()).await?)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Update {
+    form: Map<String, Value>,
+}
+
+async fn update(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiPath(id): ApiPath<String>,
+    IfMatch(v): IfMatch,
+    ApiJson(u): ApiJson<Update>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(dossiers::update_draft(&s, &c, &id, u.form, v).await?))
+}
+
+async fn submit(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiPath(id): ApiPath<String>,
+    IfMatch(v): IfMatch,
+    idem: IdempotencyKeyHeader,
+) -> ApiResult<Json<Value>> {
+    let key = idempotency_key(idem, &c, &format!("POST /api/v1/dossiers/{id}/submit"), &())?;
+    Ok(Json(dossiers::submit(&s, &c, &id, key.as_ref(), v).await?))
+}
+
+async fn withdraw(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiPath(id): ApiPath<String>,
+    IfMatch(v): IfMatch,
+    OptionalJson(input): OptionalJson<ActionInput>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(dossiers::act(&s, &c, &id, Action::RequestWithdrawal, input, v).await?))
+}

@@ -1,0 +1,184 @@
+//! Tokens (G10, P6): Ed25519-signed JWTs with a key id, `iss`/`aud`/`exp` checked, several
+//! verification keys at once for rotation (published as a JWKS); Argon2 password hashes.
+
+use crate::{Caller, CoreError, CoreResult};
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use ed25519_dalek::pkcs8::{DecodePrivateKey, EncodePrivateKey};
+use ed25519_dalek::SigningKey;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use motcua_domain::roles::Role;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// Claims of MotCua tokens.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Claims {
+    pub sub: String,
+    pub role: Role,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency: Option<String>,
+    pub name: String,
+    pub iss: String,
+    pub aud: String,
+    pub iat: i64,
+    pub exp: i64,
+}
+
+struct VerifyingKey {
+    kid: String,
+    x: String,
+    key: DecodingKey,
+}
+
+/// The signing key and every key still accepted for verification.
+pub struct JwtKeys {
+    kid: String,
+    signing: EncodingKey,
+    verifying: Vec<VerifyingKey>,
+}
+
+impl JwtKeys {
+    /// A new random Ed25519 key, as PKCS#8 PEM (to be stored by the runtime).
+    pub fn generate_pem() -> String {
+        let key = SigningKey::generate(&mut OsRng);
+        key.to_pkcs8_pem(Default::default()).expect("encode new key").to_string()
+    }
+
+    /// Signs with the first PEM; accepts tokens from all of them (rotation: put the new key
+    /// first and keep the old one until its tokens have expired).
+    pub fn from_pems(pems: &[String]) -> CoreResult<JwtKeys> {
+        let mut verifying = Vec::new();
+        let mut signing = None;
+        for pem in pems {
+            let key = SigningKey::from_pkcs8_pem(pem)
+                .map_err(|e| CoreError::Internal(format!("signing key: {e}")))?;
+            let public = key.verifying_key().to_bytes();
+            let kid = hex::encode(&Sha256::digest(public)[..8]);
+            let x = URL_SAFE_NO_PAD.encode(public);
+            let decoding = DecodingKey::from_ed_components(&x)
+                .map_err(|e| CoreError::Internal(format!("verifying key: {e}")))?;
+            if signing.is_none() {
+                let der = key.to_pkcs8_der().map_err(|e| CoreError::Internal(format!("signing key: {e}")))?;
+                signing = Some((kid.clone(), EncodingKey::from_ed_der(der.as_bytes())));
+            }
+            verifying.push(VerifyingKey { kid, x, key: decoding });
+        }
+        let (kid, signing) = signing.ok_or_else(|| CoreError::Internal("no signing key".into()))?;
+        Ok(JwtKeys { kid, signing, verifying })
+    }
+
+    pub fn sign(&self, claims: &Claims) -> CoreResult<String> {
+        let mut header = Header::new(Algorithm::EdDSA);
+        header.kid = Some(self.kid.clone());
+        jsonwebtoken::encode(&header, claims, &self.signing).map_err(|e| CoreError::Internal(format!("sign: {e}")))
+    }
+
+    /// Verifies signature (EdDSA only, key chosen by `kid`), `iss`, `aud` and `exp`.
+    pub fn verify(&self, token: &str, issuer: &str, audience: &str) -> CoreResult<Caller> {
+        let bad = || CoreError::Unauthenticated("Phiên đăng nhập không hợp lệ hoặc đã hết hạn. Vui lòng đăng nhập lại.".into());
+        let header = jsonwebtoken::decode_header(token).map_err(|_| bad())?;
+        if header.alg != Algorithm::EdDSA {
+            return Err(bad());
+        }
+        let kid = header.kid.ok_or_else(bad)?;
+        let key = self.verifying.iter().find(|k| k.kid == kid).ok_or_else(bad)?;
+        let mut validation = Validation::new(Algorithm::EdDSA);
+        validation.set_issuer(&[issuer]);
+        validation.set_audience(&[audience]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        validation.leeway = 30;
+        let data = jsonwebtoken::decode::<Claims>(token, &key.key, &validation).map_err(|_| bad())?;
+        let c = data.claims;
+        Ok(Caller { id: c.sub, role: c.role, agency: c.agency, name: c.name })
+    }
+
+    /// The public keys as a JSON Web Key Set.
+    pub fn jwks(&self) -> serde_json::Value {
+        let keys: Vec<_> = self
+            .verifying
+            .iter()
+            .map(|k| serde_json::json!({"kty": "OKP", "crv": "Ed25519", "alg": "EdDSA", "use": "sig", "kid": k.kid, "x": k.x}))
+            .collect();
+        serde_json::json!({ "keys": keys })
+    }
+}
+
+/// Argon2id hash of a password or client secret (PHC string).
+pub fn hash_secret(secret: &str) -> CoreResult<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(secret.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| CoreError::Internal(format!("hash: {e}")))
+}
+
+pub fn verify_secret(secret: &str, phc: &str) -> bool {
+    PasswordHash::new(phc).is_ok_and(|h| Argon2::default().verify_password(secret.as_bytes(), &h).is_ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claims(exp_in: i64) -> Claims {
+        let now = chrono::Utc::now().timestamp();
+        Claims {
+            sub: "u1".into(),
+            role: Role::Specialist,
+            agency: Some("000.00.12.H56".into()),
+            name: "Lê Thị Hoa".into(),
+            iss: "motcua".into(),
+            aud: "motcua-api".into(),
+            iat: now,
+            exp: now + exp_in,
+        }
+    }
+
+    #[test]
+    fn a_signed_token_verifies_and_carries_role_and_agency() {
+        let keys = JwtKeys::from_pems(&[JwtKeys::generate_pem()]).unwrap();
+        let token = keys.sign(&claims(600)).unwrap();
+        let caller = keys.verify(&token, "motcua", "motcua-api").unwrap();
+        assert_eq!(caller.role, Role::Specialist);
+        assert_eq!(caller.agency.as_deref(), Some("000.00.12.H56"));
+    }
+
+    #[test]
+    fn wrong_issuer_audience_expiry_key_or_tampering_is_refused() {
+        let keys = JwtKeys::from_pems(&[JwtKeys::generate_pem()]).unwrap();
+        let token = keys.sign(&claims(600)).unwrap();
+        assert!(keys.verify(&token, "other", "motcua-api").is_err());
+        assert!(keys.verify(&token, "motcua", "other").is_err());
+        assert!(keys.verify(&keys.sign(&claims(-120)).unwrap(), "motcua", "motcua-api").is_err());
+        let other = JwtKeys::from_pems(&[JwtKeys::generate_pem()]).unwrap();
+        assert!(other.verify(&token, "motcua", "motcua-api").is_err());
+        let mut parts: Vec<String> = token.split('.').map(String::from).collect();
+        let forged = claims(600);
+        let forged = Claims { role: Role::SystemAdmin, ..forged };
+        parts[1] = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&forged).unwrap());
+        assert!(keys.verify(&parts.join("."), "motcua", "motcua-api").is_err());
+    }
+
+    #[test]
+    fn rotation_keeps_old_tokens_valid_and_signs_with_the_new_key() {
+        let (old, new) = (JwtKeys::generate_pem(), JwtKeys::generate_pem());
+        let before = JwtKeys::from_pems(&[old.clone()]).unwrap();
+        let token = before.sign(&claims(600)).unwrap();
+        let after = JwtKeys::from_pems(&[new, old]).unwrap();
+        assert!(after.verify(&token, "motcua", "motcua-api").is_ok());
+        assert_eq!(after.jwks()["keys"].as_array().unwrap().len(), 2);
+        let fresh = after.sign(&claims(600)).unwrap();
+        assert!(before.verify(&fresh, "motcua", "motcua-api").is_err());
+    }
+
+    #[test]
+    fn passwords_are_hashed_with_argon2_and_verified() {
+        let h = hash_secret("Mật-khẩu-2026").unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_secret("Mật-khẩu-2026", &h));
+        assert!(!verify_secret("sai", &h));
+    }
+}

@@ -1,0 +1,185 @@
+//! The procedure catalogue (M1, P3, P7, P10): storing versioned procedures, agencies and
+//! fields, and searching them with or without Vietnamese diacritics.
+
+use crate::{keys, CoreError, CoreResult, Services};
+use motcua_domain::catalogue::{Agency, Audience, CatalogueSeed, Field, Procedure, ServiceLevel};
+use motcua_domain::text;
+use motcua_ports::{Condition, Index, Query, Table, WriteOp};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+/// Search criteria (P10).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SearchQuery {
+    pub q: Option<String>,
+    pub agency: Option<String>,
+    pub field: Option<String>,
+    pub level: Option<ServiceLevel>,
+    pub audience: Option<Audience>,
+}
+
+/// A catalogue entry in search results.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProcedureSummary {
+    pub code: String,
+    pub version: u32,
+    pub name: String,
+    pub field: String,
+    pub field_name: String,
+    pub agency: String,
+    pub agency_name: String,
+    pub level: ServiceLevel,
+    pub level_label: &'static str,
+    pub statutory_time: motcua_domain::calendar::StatutoryTime,
+    pub audience: Vec<Audience>,
+}
+
+async fn read_all<T: serde::de::DeserializeOwned>(table: &dyn Table, partition: &str) -> CoreResult<Vec<T>> {
+    let mut out = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = table.query(Query::partition(Index::Gsi1, partition).limit(1000).after(cursor)).await?;
+        for item in &page.items {
+            out.push(keys::data(item)?);
+        }
+        match page.next {
+            Some(next) => cursor = Some(next),
+            None => return Ok(out),
+        }
+    }
+}
+
+pub async fn agencies(s: &Services) -> CoreResult<Vec<Agency>> {
+    read_all(s.table.as_ref(), keys::AGENCIES).await
+}
+
+pub async fn fields(s: &Services) -> CoreResult<Vec<Field>> {
+    read_all(s.table.as_ref(), keys::FIELDS).await
+}
+
+pub async fn agency(s: &Services, code: &str) -> CoreResult<Agency> {
+    let item = s.table.get(&keys::agency(code)).await?.ok_or_else(|| CoreError::not_found("cơ quan"))?;
+    Ok(keys::data(&item)?)
+}
+
+/// The current version of a procedure.
+pub async fn procedure(s: &Services, code: &str) -> CoreResult<Procedure> {
+    let item = s
+        .table
+        .get(&keys::procedure_current(code))
+        .await?
+        .ok_or_else(|| CoreError::not_found("thủ tục hành chính"))?;
+    Ok(keys::data(&item)?)
+}
+
+/// A given version of a procedure (the one a dossier was filed under).
+pub async fn procedure_version(s: &Services, code: &str, version: u32) -> CoreResult<Procedure> {
+    let item = s
+        .table
+        .get(&keys::procedure_version(code, version))
+        .await?
+        .ok_or_else(|| CoreError::not_found("phiên bản thủ tục"))?;
+    Ok(keys::data(&item)?)
+}
+
+/// Publishes a procedure as a new version (the previous versions stay readable).
+pub async fn publish_procedure(s: &Services, mut procedure: Procedure) -> CoreResult<Procedure> {
+    procedure.check().map_err(|m| CoreError::invalid("invalid_procedure", m))?;
+    let current = s.table.get(&keys::procedure_current(&procedure.code)).await?;
+    let condition = match &current {
+        Some(item) => {
+            let old: Procedure = keys::data(item)?;
+            procedure.version = old.version + 1;
+            Condition::AttrEquals("version".into(), json!(old.version))
+        }
+        None => {
+            procedure.version = 1;
+            Condition::NotExists
+        }
+    };
+    let current_key = keys::procedure_current(&procedure.code);
+    let index = [
+        ("version", json!(procedure.version)),
+        ("gsi1pk", json!(keys::CATALOGUE)),
+        ("gsi1sk", json!(procedure.code)),
+    ];
+    s.table
+        .transact(vec![
+            WriteOp::Put { item: keys::item(&current_key, &procedure, &index)?, condition },
+            WriteOp::Put {
+                item: keys::item(&keys::procedure_version(&procedure.code, procedure.version), &procedure, &[])?,
+                condition: Condition::NotExists,
+            },
+        ])
+        .await
+        .map_err(|e| match e {
+            motcua_ports::TableError::ConditionFailed { .. } => CoreError::Conflict,
+            e => e.into(),
+        })?;
+    Ok(procedure)
+}
+
+/// Loads a whole catalogue (agencies, fields, procedures). Existing procedures get a new
+/// version only when their content changed.
+pub async fn import(s: &Services, seed: &CatalogueSeed) -> CoreResult<usize> {
+    seed.check().map_err(|m| CoreError::invalid("invalid_catalogue", m))?;
+    for a in &seed.agencies {
+        let item = keys::item(&keys::agency(&a.code), a, &[("gsi1pk", json!(keys::AGENCIES)), ("gsi1sk", json!(a.code))])?;
+        s.table.put(item, Condition::None).await?;
+    }
+    for f in &seed.fields {
+        let item = keys::item(&keys::field(&f.code), f, &[("gsi1pk", json!(keys::FIELDS)), ("gsi1sk", json!(f.code))])?;
+        s.table.put(item, Condition::None).await?;
+    }
+    let mut published = 0;
+    for p in &seed.procedures {
+        match procedure(s, &p.code).await {
+            Ok(current) if Procedure { version: current.version, ..p.clone() } == current => continue,
+            Ok(_) | Err(CoreError::NotFound(_)) => {
+                publish_procedure(s, p.clone()).await?;
+                published += 1;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(published)
+}
+
+/// Searches the catalogue (P3, P10): keyword with or without diacritics, agency, field,
+/// level, audience. Results are sorted by name.
+pub async fn search(s: &Services, q: &SearchQuery) -> CoreResult<Vec<ProcedureSummary>> {
+    let (procedures, agencies, fields) =
+        (read_all::<Procedure>(s.table.as_ref(), keys::CATALOGUE).await?, agencies(s).await?, fields(s).await?);
+    let name_of = |list: &[(String, String)], code: &str| {
+        list.iter().find(|(c, _)| c == code).map(|(_, n)| n.clone()).unwrap_or_default()
+    };
+    let agency_names: Vec<_> = agencies.into_iter().map(|a| (a.code, a.name)).collect();
+    let field_names: Vec<_> = fields.into_iter().map(|f| (f.code, f.name)).collect();
+    let mut out: Vec<ProcedureSummary> = procedures
+        .into_iter()
+        .filter(|p| q.agency.as_ref().is_none_or(|a| &p.agency == a))
+        .filter(|p| q.field.as_ref().is_none_or(|f| &p.field == f))
+        .filter(|p| q.level.is_none_or(|l| p.level == l))
+        .filter(|p| q.audience.is_none_or(|a| p.audience.contains(&a)))
+        .map(|p| {
+            let (field_name, agency_name) = (name_of(&field_names, &p.field), name_of(&agency_names, &p.agency));
+            (p.search_text(&field_name, &agency_name), field_name, agency_name, p)
+        })
+        .filter(|(text, ..)| q.q.as_ref().is_none_or(|q| text::matches(text, q)))
+        .map(|(_, field_name, agency_name, p)| ProcedureSummary {
+            code: p.code,
+            version: p.version,
+            name: p.name,
+            field: p.field,
+            field_name,
+            agency: p.agency,
+            agency_name,
+            level: p.level,
+            level_label: p.level.label(),
+            statutory_time: p.statutory_time,
+            audience: p.audience,
+        })
+        .collect();
+    out.sort_by_key(|p| text::fold(&p.name));
+    Ok(out)
+}

@@ -1,0 +1,103 @@
+//! The one error type of the use cases. Every variant has a stable machine code and a
+//! Vietnamese message; `motcua-http` maps each to an HTTP status in one place.
+
+use motcua_domain::catalogue::FieldError;
+use motcua_domain::dossier::TransitionError;
+use motcua_ports::{QueueError, StoreError, TableError};
+
+pub type CoreResult<T> = Result<T, CoreError>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    /// Missing or invalid credentials.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// Authenticated, but not entitled.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Not found, or not visible to the caller (the two are not distinguished).
+    #[error("{0}")]
+    NotFound(String),
+    /// Form data or body fields failed validation.
+    #[error("Dữ liệu chưa hợp lệ, vui lòng kiểm tra các trường được đánh dấu.")]
+    Validation(Vec<FieldError>),
+    /// A request that is wrong as a whole: `code` is stable for machines.
+    #[error("{message}")]
+    Invalid { code: &'static str, message: String },
+    /// The state machine refused the action.
+    #[error("{0}")]
+    Transition(#[from] TransitionError),
+    /// Someone else changed the resource first (optimistic concurrency).
+    #[error("Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại và thực hiện lại thao tác.")]
+    Conflict,
+    /// `If-Match` did not match the current version.
+    #[error("Phiên bản hồ sơ không khớp (If-Match). Vui lòng tải lại hồ sơ.")]
+    PreconditionFailed,
+    /// The same `Idempotency-Key` was used with a different request.
+    #[error("Khóa Idempotency-Key đã được dùng cho một yêu cầu khác.")]
+    IdempotencyMismatch,
+    /// A declared file is larger than allowed.
+    #[error("{0}")]
+    TooLarge(String),
+    /// Storage or queue failure: logged with its cause, shown as an opaque error.
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl CoreError {
+    pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
+        CoreError::Invalid { code, message: message.into() }
+    }
+
+    pub fn not_found(what: &str) -> Self {
+        CoreError::NotFound(format!("Không tìm thấy {what}."))
+    }
+
+    /// Stable machine code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CoreError::Unauthenticated(_) => "unauthenticated",
+            CoreError::Forbidden(_) => "forbidden",
+            CoreError::NotFound(_) => "not_found",
+            CoreError::Validation(_) => "validation_failed",
+            CoreError::Invalid { code, .. } => code,
+            CoreError::Transition(TransitionError::RoleNotAllowed { .. }) => "action_not_allowed_for_role",
+            CoreError::Transition(TransitionError::InvalidFromStatus { .. }) => "invalid_transition",
+            CoreError::Conflict => "conflict",
+            CoreError::PreconditionFailed => "precondition_failed",
+            CoreError::IdempotencyMismatch => "idempotency_key_reused",
+            CoreError::TooLarge(_) => "too_large",
+            CoreError::Internal(_) => "internal_error",
+        }
+    }
+}
+
+impl From<TableError> for CoreError {
+    fn from(e: TableError) -> Self {
+        match e {
+            TableError::Conflict => CoreError::Conflict,
+            e => CoreError::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<StoreError> for CoreError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => CoreError::not_found("tệp"),
+            e => CoreError::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<QueueError> for CoreError {
+    fn from(e: QueueError) -> Self {
+        CoreError::Internal(e.to_string())
+    }
+}
+
+impl From<serde_json::Error> for CoreError {
+    fn from(e: serde_json::Error) -> Self {
+        CoreError::Internal(format!("stored data: {e}"))
+    }
+}

@@ -1,0 +1,122 @@
+//! Domain events through a transactional outbox (N3, G7): an event is written in the same
+//! transaction as the change, published to the queue after commit, and re-published by a
+//! relay if the process died in between. The consumer is idempotent (keyed by event id) and
+//! turns events into in-app notifications for the applicant.
+
+use crate::{keys, Caller, CoreError, CoreResult, Services};
+use chrono::{DateTime, FixedOffset};
+use motcua_ports::{Condition, Index, Key, Query, WriteOp};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use std::time::Duration;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub id: String,
+    /// `dossier.<action>` or `feedback.answered`.
+    pub kind: String,
+    pub subject: String,
+    /// Who is notified.
+    pub recipient: String,
+    pub title: String,
+    pub message: String,
+    pub at: DateTime<FixedOffset>,
+}
+
+impl Event {
+    pub fn new(kind: String, subject: &str, recipient: &str, title: String, message: String, at: DateTime<FixedOffset>) -> Self {
+        Event { id: uuid::Uuid::now_v7().to_string(), kind, subject: subject.into(), recipient: recipient.into(), title, message, at }
+    }
+
+    fn outbox_key(&self) -> Key {
+        Key::new(keys::OUTBOX, format!("{}#{}", self.at.timestamp_millis(), self.id))
+    }
+
+    /// The outbox write to add to the change's transaction.
+    pub fn outbox_op(&self) -> CoreResult<WriteOp> {
+        Ok(WriteOp::Put { item: keys::item(&self.outbox_key(), self, &[])?, condition: Condition::None })
+    }
+}
+
+/// Publishes committed events and clears them from the outbox. A failure leaves them in the
+/// outbox for the relay: nothing is lost.
+pub async fn publish(s: &Services, events: &[Event]) {
+    for chunk in events.chunks(10) {
+        let bodies: Result<Vec<String>, _> = chunk.iter().map(serde_json::to_string).collect();
+        let sent = match bodies {
+            Ok(bodies) => s.queue.send(&s.config.events_queue, bodies).await.map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        match sent {
+            Ok(()) => {
+                for e in chunk {
+                    if let Err(err) = s.table.delete(&e.outbox_key(), Condition::None).await {
+                        tracing::warn!(event = %e.id, error = %err, "outbox entry not cleared; the relay will resend it");
+                    }
+                }
+            }
+            Err(err) => tracing::warn!(error = %err, "events not published yet; the relay will send them"),
+        }
+    }
+}
+
+/// Re-publishes outbox entries older than `grace` (left by a crash between commit and
+/// publish). Returns how many were sent.
+pub async fn relay_outbox(s: &Services, grace: Duration) -> CoreResult<usize> {
+    let cutoff = s.clock.now().timestamp_millis() - grace.as_millis() as i64;
+    let page = s
+        .table
+        .query(Query::partition(Index::Primary, keys::OUTBOX).sort(motcua_ports::SortCondition::Between(
+            "0".into(),
+            format!("{cutoff}#~"),
+        )).limit(100))
+        .await?;
+    let events: Vec<Event> = page.items.iter().map(keys::data).collect::<Result<_, _>>()?;
+    publish(s, &events).await;
+    Ok(events.len())
+}
+
+/// Handles one delivered event: writes the applicant's notification once.
+pub async fn handle(s: &Services, body: &str) -> CoreResult<()> {
+    let event: Event = serde_json::from_str(body).map_err(|e| CoreError::invalid("poison_message", e.to_string()))?;
+    let key = Key::new(keys::notifications(&event.recipient), format!("{}#{}", event.at.timestamp_millis(), event.id));
+    let item = keys::item(&key, &json!({"id": event.id, "kind": event.kind, "subject": event.subject,
+        "title": event.title, "message": event.message, "at": event.at, "channel": "in_app"}), &[])?;
+    match s.table.put(item, Condition::NotExists).await {
+        Ok(()) | Err(motcua_ports::TableError::ConditionFailed { .. }) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Receives and handles one batch from the events queue; failed messages are released for
+/// redelivery (and end in the dead-letter queue after the queue's maximum). Returns the count
+/// handled.
+pub async fn drain_once(s: &Services) -> CoreResult<usize> {
+    let queue = &s.config.events_queue;
+    let messages = s.queue.receive(queue, 10, Duration::from_secs(30)).await?;
+    let mut handled = 0;
+    for m in messages {
+        match handle(s, &m.body).await {
+            Ok(()) => {
+                s.queue.ack(queue, &m.receipt).await?;
+                handled += 1;
+            }
+            Err(e) => {
+                tracing::error!(message = %m.id, attempt = m.receive_count, error = %e, "event handling failed");
+                s.queue.release(queue, &m.receipt).await?;
+            }
+        }
+    }
+    Ok(handled)
+}
+
+/// The caller's notifications, newest first.
+pub async fn notifications(s: &Services, caller: &Caller, cursor: Option<String>, limit: usize) -> CoreResult<(Vec<serde_json::Value>, Option<String>)> {
+    let page = s
+        .table
+        .query(Query::partition(Index::Primary, keys::notifications(&caller.id)).descending().limit(limit).after(cursor))
+        .await
+        .map_err(crate::dossiers::cursor_error)?;
+    let items = page.items.iter().map(keys::data).collect::<Result<_, _>>()?;
+    Ok((items, page.next))
+}

@@ -1,0 +1,261 @@
+//! What citizens say back: one satisfaction rating per finished dossier (P9, rules §7), and
+//! feedback / petitions (phản ánh, kiến nghị, P18) with a tracking code, an officer's answer
+//! and publication of the answered ones.
+
+use crate::dossiers::{self, ensure_visible};
+use crate::events::{self, Event};
+use crate::{catalogue, keys, Caller, CoreError, CoreResult, Services};
+use chrono::{DateTime, FixedOffset};
+use motcua_domain::catalogue::{FieldError, ServiceLevel};
+use motcua_domain::dossier::Status;
+use motcua_domain::rating::RatingAnswers;
+use motcua_ports::{Condition, Index, Query, TableError, WriteOp};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+/// Rates a finished dossier, once, by its owner.
+pub async fn rate(s: &Services, caller: &Caller, dossier_id: &str, answers: RatingAnswers) -> CoreResult<Value> {
+    let d = dossiers::load(s, dossier_id).await?;
+    ensure_visible(caller, &d)?;
+    if d.owner != caller.id {
+        return Err(CoreError::Forbidden("Chỉ chủ hồ sơ được đánh giá việc giải quyết hồ sơ.".into()));
+    }
+    answers.check().map_err(|e| CoreError::invalid("invalid_rating", e.to_string()))?;
+    let timing = match (d.status, d.timing()) {
+        (Status::Finished | Status::Returned, Some(t)) => t,
+        _ => return Err(CoreError::invalid("not_finished", "Chỉ đánh giá được hồ sơ đã giải quyết xong.")),
+    };
+    let procedure = catalogue::procedure_version(s, &d.procedure_code, d.procedure_version).await?;
+    let score = answers.score(timing, procedure.level == ServiceLevel::Full);
+    let now = s.now();
+    let rating = json!({"dossier_id": d.id, "dossier_code": d.code, "agency": d.agency, "answers": answers,
+        "score": score, "timing": timing, "at": now});
+    let index = [("gsi1pk", json!(format!("RATINGS#{}", d.agency))), ("gsi1sk", json!(now.to_rfc3339()))];
+    let item = keys::item(&keys::rating(&d.id), &rating, &index)?;
+    match s.table.put(item, Condition::NotExists).await {
+        Ok(()) => Ok(rating),
+        Err(TableError::ConditionFailed { .. }) => {
+            Err(CoreError::invalid("already_rated", "Hồ sơ này đã được đánh giá; mỗi hồ sơ chỉ đánh giá một lần."))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The rating of a dossier, if any (owner or staff).
+pub async fn rating(s: &Services, caller: &Caller, dossier_id: &str) -> CoreResult<Value> {
+    let d = dossiers::load(s, dossier_id).await?;
+    ensure_visible(caller, &d)?;
+    let item = s.table.get(&keys::rating(dossier_id)).await?.ok_or_else(|| CoreError::not_found("đánh giá"))?;
+    Ok(keys::data(&item)?)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeedbackKind {
+    /// Phản ánh.
+    Report,
+    /// Kiến nghị.
+    Petition,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewFeedback {
+    pub kind: FeedbackKind,
+    pub agency: String,
+    pub title: String,
+    pub content: String,
+    pub submitter_name: String,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub dossier_code: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Answer {
+    text: String,
+    by_name: String,
+    at: DateTime<FixedOffset>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Feedback {
+    code: String,
+    kind: FeedbackKind,
+    agency: String,
+    title: String,
+    content: String,
+    submitter_name: String,
+    phone: Option<String>,
+    email: Option<String>,
+    dossier_code: Option<String>,
+    submitter: Option<String>,
+    secret_hash: String,
+    created_at: DateTime<FixedOffset>,
+    answer: Option<Answer>,
+    published: bool,
+}
+
+impl Feedback {
+    fn status_label(&self) -> &'static str {
+        if self.answer.is_some() { "Đã trả lời" } else { "Đang xử lý" }
+    }
+
+    /// What the submitter and the agency see.
+    fn private_view(&self) -> Value {
+        json!({"code": self.code, "kind": self.kind, "agency": self.agency, "title": self.title, "content": self.content,
+            "submitter_name": self.submitter_name, "phone": self.phone, "email": self.email,
+            "dossier_code": self.dossier_code, "created_at": self.created_at, "status_label": self.status_label(),
+            "answer": self.answer, "published": self.published})
+    }
+
+    /// What everyone sees once published: no name, no contact.
+    fn public_view(&self) -> Value {
+        json!({"code": self.code, "kind": self.kind, "agency": self.agency, "title": self.title, "content": self.content,
+            "created_at": self.created_at, "answer": self.answer})
+    }
+
+    fn item(&self) -> CoreResult<motcua_ports::Item> {
+        let mut index = vec![
+            ("gsi2pk", json!(keys::feedback_agency(&self.agency))),
+            ("gsi2sk", json!(self.created_at.to_rfc3339())),
+        ];
+        if let (true, Some(a)) = (self.published, &self.answer) {
+            index.push(("gsi1pk", json!(keys::FEEDBACK_PUBLIC)));
+            index.push(("gsi1sk", json!(a.at.to_rfc3339())));
+        }
+        Ok(keys::item(&keys::feedback(&self.code), self, &index)?)
+    }
+}
+
+fn hash(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.trim()))
+}
+
+fn text_error(field: &str, label: &str, value: &str, max: usize) -> Option<FieldError> {
+    let n = value.trim().chars().count();
+    (n == 0 || n > max).then(|| FieldError {
+        field: field.into(),
+        code: if n == 0 { "required" } else { "too_long" },
+        message: format!("Vui lòng nhập {label} (tối đa {max} ký tự)."),
+    })
+}
+
+/// Receives feedback or a petition (anyone; signed-in users are notified of the answer).
+/// Returns the tracking code and the secret to follow it.
+pub async fn submit(s: &Services, caller: Option<&Caller>, f: NewFeedback) -> CoreResult<Value> {
+    let errors: Vec<FieldError> = [
+        text_error("title", "tiêu đề", &f.title, 200),
+        text_error("content", "nội dung", &f.content, 5000),
+        text_error("submitter_name", "họ tên người gửi", &f.submitter_name, 100),
+    ]
+    .into_iter()
+    .flatten()
+    .chain(f.phone.as_deref().filter(|p| !motcua_domain::catalogue::valid_phone(p)).map(|_| FieldError {
+        field: "phone".into(),
+        code: "invalid_format",
+        message: "Số điện thoại không hợp lệ (10 chữ số, bắt đầu bằng 0).".into(),
+    }))
+    .collect();
+    if !errors.is_empty() {
+        return Err(CoreError::Validation(errors));
+    }
+    catalogue::agency(s, &f.agency).await?;
+    let now = s.now();
+    let day = now.date_naive();
+    let seq = s.table.increment(&keys::sequence("PAKN", &day.format("%y%m%d").to_string()), "n", 1).await?;
+    let code = motcua_domain::codes::feedback_code(day, seq as u64);
+    let secret = uuid::Uuid::new_v4().simple().to_string()[..10].to_uppercase();
+    let fb = Feedback {
+        code: code.clone(),
+        kind: f.kind,
+        agency: f.agency,
+        title: f.title.trim().into(),
+        content: f.content.trim().into(),
+        submitter_name: f.submitter_name.trim().into(),
+        phone: f.phone,
+        email: f.email,
+        dossier_code: f.dossier_code,
+        submitter: caller.map(|c| c.id.clone()),
+        secret_hash: hash(&secret),
+        created_at: now,
+        answer: None,
+        published: false,
+    };
+    s.table.put(fb.item()?, Condition::NotExists).await?;
+    Ok(json!({"code": code, "secret": secret, "status_label": fb.status_label(), "created_at": now}))
+}
+
+async fn load(s: &Services, code: &str) -> CoreResult<Feedback> {
+    let item = s.table.get(&keys::feedback(code)).await?.ok_or_else(|| CoreError::not_found("phản ánh, kiến nghị"))?;
+    Ok(keys::data(&item)?)
+}
+
+/// The submitter follows their feedback with the code and secret; agency staff see theirs.
+pub async fn get(s: &Services, caller: Option<&Caller>, code: &str, secret: Option<&str>) -> CoreResult<Value> {
+    let fb = load(s, code).await?;
+    let staff = caller.is_some_and(|c| c.works_for(&fb.agency));
+    let own = caller.is_some_and(|c| fb.submitter.as_deref() == Some(c.id.as_str()));
+    let with_secret = secret.is_some_and(|x| hash(x) == fb.secret_hash);
+    if staff || own || with_secret {
+        Ok(fb.private_view())
+    } else if fb.published {
+        Ok(fb.public_view())
+    } else {
+        Err(CoreError::not_found("phản ánh, kiến nghị"))
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerInput {
+    pub answer: String,
+    #[serde(default)]
+    pub publish: bool,
+}
+
+/// An officer of the addressed agency answers, and may publish the answer.
+pub async fn answer(s: &Services, caller: &Caller, code: &str, input: AnswerInput) -> CoreResult<Value> {
+    let mut fb = load(s, code).await?;
+    if !caller.works_for(&fb.agency) || caller.role == motcua_domain::roles::Role::IntegrationClient {
+        return Err(CoreError::not_found("phản ánh, kiến nghị"));
+    }
+    if let Some(e) = text_error("answer", "nội dung trả lời", &input.answer, 5000) {
+        return Err(CoreError::Validation(vec![e]));
+    }
+    let now = s.now();
+    fb.answer = Some(Answer { text: input.answer.trim().into(), by_name: caller.name.clone(), at: now });
+    fb.published = input.publish;
+    let event = fb.submitter.as_ref().map(|user| {
+        Event::new("feedback.answered".into(), &fb.code, user, format!("Phản ánh, kiến nghị {}", fb.code),
+            format!("Phản ánh, kiến nghị “{}” đã được trả lời.", fb.title), now)
+    });
+    let mut ops = vec![WriteOp::Put { item: fb.item()?, condition: Condition::Exists }];
+    if let Some(e) = &event {
+        ops.push(e.outbox_op()?);
+    }
+    s.table.transact(ops).await?;
+    if let Some(e) = event {
+        events::publish(s, &[e]).await;
+    }
+    Ok(fb.private_view())
+}
+
+/// Published answers for everyone (newest first), or an agency's inbox for its staff.
+pub async fn list(s: &Services, agency_of: Option<&Caller>, cursor: Option<String>, limit: usize) -> CoreResult<(Vec<Value>, Option<String>)> {
+    let (query, private) = match agency_of.and_then(|c| c.agency.clone().filter(|_| c.role.is_agency_staff())) {
+        Some(agency) => (Query::partition(Index::Gsi2, keys::feedback_agency(&agency)), true),
+        None => (Query::partition(Index::Gsi1, keys::FEEDBACK_PUBLIC), false),
+    };
+    let page = s.table.query(query.descending().limit(limit).after(cursor)).await.map_err(dossiers::cursor_error)?;
+    let mut items = Vec::new();
+    for item in &page.items {
+        let fb: Feedback = keys::data(item)?;
+        items.push(if private { fb.private_view() } else { fb.public_view() });
+    }
+    Ok((items, page.next))
+}

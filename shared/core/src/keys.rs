@@ -1,0 +1,103 @@
+//! The single-table item layout: every key and index entry written by MotCua, in one place.
+//! (Documented for operators in `docs/architecture.md`.)
+//!
+//! | item | pk | sk | gsi1 (pk / sk) | gsi2 (pk / sk) |
+//! |---|---|---|---|---|
+//! | procedure, current | `PROC#<code>` | `CURRENT` | `CATALOGUE` / code | |
+//! | procedure version | `PROC#<code>` | `V#<000001>` | | |
+//! | agency | `AGENCY#<code>` | `AGENCY` | `AGENCIES` / code | |
+//! | field | `FIELD#<code>` | `FIELD` | `FIELDS` / code | |
+//! | user | `USER#<id>` | `PROFILE` | | |
+//! | login name → user | `LOGIN#<username>` | `LOGIN` | | |
+//! | machine client | `CLIENT#<id>` | `CLIENT` | | |
+//! | dossier | `DOSSIER#<id>` | `DOSSIER` | `OWNER#<user>` / created#id | `AGENCY#<code>` / submitted#id |
+//! | pending upload | `DOSSIER#<id>` | `UPLOAD#<upload>` (ttl) | | |
+//! | rating | `DOSSIER#<id>` | `RATING` | `RATINGS#<agency>` / at | |
+//! | public lookup | `LOOKUP#<dossier code>` | `LOOKUP` | | |
+//! | code sequence | `SEQ#<unit>#<yymmdd>` | `SEQ` | | |
+//! | idempotency record | `IDEM#<caller>#<key>` | `IDEM` (ttl) | | |
+//! | report aggregate | `AGG#<scope>` | `D#<yyyy-mm-dd>` | | |
+//! | outbox event | `OUTBOX` | `<time>#<event id>` | | |
+//! | notification | `NOTIF#<user>` | `<time>#<event id>` | | |
+//! | feedback / petition | `FEEDBACK#<code>` | `FEEDBACK` | `FEEDBACK#PUBLIC` / answered (when published) | `FEEDBACK#AGENCY#<code>` / created |
+
+use motcua_ports::{Item, Key};
+use serde::{de::DeserializeOwned, Serialize};
+use serde_json::Value;
+
+pub fn procedure_current(code: &str) -> Key {
+    Key::new(format!("PROC#{code}"), "CURRENT")
+}
+pub fn procedure_version(code: &str, version: u32) -> Key {
+    Key::new(format!("PROC#{code}"), format!("V#{version:06}"))
+}
+pub fn agency(code: &str) -> Key {
+    Key::new(format!("AGENCY#{code}"), "AGENCY")
+}
+pub fn field(code: &str) -> Key {
+    Key::new(format!("FIELD#{code}"), "FIELD")
+}
+pub fn user(id: &str) -> Key {
+    Key::new(format!("USER#{id}"), "PROFILE")
+}
+pub fn login(username: &str) -> Key {
+    Key::new(format!("LOGIN#{username}"), "LOGIN")
+}
+pub fn client(id: &str) -> Key {
+    Key::new(format!("CLIENT#{id}"), "CLIENT")
+}
+pub fn dossier(id: &str) -> Key {
+    Key::new(format!("DOSSIER#{id}"), "DOSSIER")
+}
+pub fn upload(dossier_id: &str, upload_id: &str) -> Key {
+    Key::new(format!("DOSSIER#{dossier_id}"), format!("UPLOAD#{upload_id}"))
+}
+pub fn rating(dossier_id: &str) -> Key {
+    Key::new(format!("DOSSIER#{dossier_id}"), "RATING")
+}
+pub fn lookup(code: &str) -> Key {
+    Key::new(format!("LOOKUP#{code}"), "LOOKUP")
+}
+pub fn sequence(unit: &str, day: &str) -> Key {
+    Key::new(format!("SEQ#{unit}#{day}"), "SEQ")
+}
+pub fn idempotency(caller: &str, key: &str) -> Key {
+    Key::new(format!("IDEM#{caller}#{key}"), "IDEM")
+}
+pub fn aggregate_partition(scope: &str) -> String {
+    format!("AGG#{scope}")
+}
+pub fn aggregate(scope: &str, day: chrono::NaiveDate) -> Key {
+    Key::new(aggregate_partition(scope), format!("D#{}", day.format("%Y-%m-%d")))
+}
+pub const OUTBOX: &str = "OUTBOX";
+pub fn notifications(user: &str) -> String {
+    format!("NOTIF#{user}")
+}
+pub fn feedback(code: &str) -> Key {
+    Key::new(format!("FEEDBACK#{code}"), "FEEDBACK")
+}
+pub const FEEDBACK_PUBLIC: &str = "FEEDBACK#PUBLIC";
+pub fn feedback_agency(agency: &str) -> String {
+    format!("FEEDBACK#AGENCY#{agency}")
+}
+pub const CATALOGUE: &str = "CATALOGUE";
+pub const AGENCIES: &str = "AGENCIES";
+pub const FIELDS: &str = "FIELDS";
+
+/// An item holding `data` (the serialised record) under `key`, plus extra attributes.
+pub fn item<T: Serialize>(key: &Key, data: &T, extra: &[(&str, Value)]) -> Result<Item, serde_json::Error> {
+    let mut item = Item::new();
+    item.insert("pk".into(), Value::String(key.pk.clone()));
+    item.insert("sk".into(), Value::String(key.sk.clone()));
+    item.insert("data".into(), serde_json::to_value(data)?);
+    for (name, value) in extra {
+        item.insert((*name).to_string(), value.clone());
+    }
+    Ok(item)
+}
+
+/// The record stored in an item's `data`.
+pub fn data<T: DeserializeOwned>(item: &Item) -> Result<T, serde_json::Error> {
+    T::deserialize(item.get("data").unwrap_or(&Value::Null))
+}

@@ -1,0 +1,23 @@
+//! The use cases of MotCua, written once over the ports so that they run unchanged on the
+//! embedded adapters and on AWS. No HTTP here: handlers in `functions/*` call these services
+//! and `motcua-http` maps [`CoreError`] to responses.
+//!
+//! The item layout of the single table lives in [`keys`]; every query is scoped by owner or
+//! agency through its key, never by filtering afterwards.
+
+pub mod auth;
+pub mod catalogue;
+pub mod dossiers;
+pub mod error;
+pub mod events;
+pub mod feedback;
+pub mod idempotency;
+pub mod keys;
+pub mod reports;
+pub mod services;
+pub mod uploads;
+pub mod users;
+
+pub use error::{CoreError, CoreResult};
+pub use motcua_ports::PresignedUrl;
+pub use services::{Caller, Config, Services};

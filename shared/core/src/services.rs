@@ -1,0 +1,77 @@
+//! The service context: ports, calendar, signing keys and configuration, shared by every
+//! handler of both runtimes; and [`Caller`], who is asking.
+
+use crate::auth::JwtKeys;
+use motcua_domain::calendar::Calendar;
+use motcua_domain::codes::DossierCodeFormat;
+use motcua_domain::roles::Role;
+use motcua_ports::{Clock, ObjectStore, Queue, Table};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Deployment settings (from the command line / environment).
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `iss` of the tokens this deployment signs and accepts.
+    pub issuer: String,
+    /// `aud` of the tokens.
+    pub audience: String,
+    pub token_ttl: Duration,
+    pub code_format: DossierCodeFormat,
+    pub upload_url_ttl: Duration,
+    pub download_url_ttl: Duration,
+    /// Secret mixed into the hashes of ID numbers kept for the public lookup.
+    pub lookup_pepper: String,
+    /// Queue of domain events (notifications, national portal sync).
+    pub events_queue: String,
+}
+
+impl Config {
+    pub fn new(issuer: impl Into<String>, lookup_pepper: impl Into<String>) -> Self {
+        Config {
+            issuer: issuer.into(),
+            audience: "motcua-api".into(),
+            token_ttl: Duration::from_secs(8 * 3600),
+            code_format: DossierCodeFormat::Circular01,
+            upload_url_ttl: Duration::from_secs(15 * 60),
+            download_url_ttl: Duration::from_secs(5 * 60),
+            lookup_pepper: lookup_pepper.into(),
+            events_queue: "events".into(),
+        }
+    }
+}
+
+pub struct Services {
+    pub table: Arc<dyn Table>,
+    pub objects: Arc<dyn ObjectStore>,
+    pub queue: Arc<dyn Queue>,
+    pub clock: Arc<dyn Clock>,
+    pub calendar: Calendar,
+    pub keys: JwtKeys,
+    pub config: Config,
+}
+
+impl Services {
+    /// Now, in Vietnam time.
+    pub fn now(&self) -> chrono::DateTime<chrono::FixedOffset> {
+        motcua_domain::vn_time(self.clock.now())
+    }
+}
+
+/// The authenticated caller, from a verified token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    /// User id, or client id for machine clients.
+    pub id: String,
+    pub role: Role,
+    /// Agency of staff and machine clients.
+    pub agency: Option<String>,
+    pub name: String,
+}
+
+impl Caller {
+    /// Whether the caller works for `agency` (staff and integration clients).
+    pub fn works_for(&self, agency: &str) -> bool {
+        self.role.is_agency_staff() && self.agency.as_deref() == Some(agency)
+    }
+}

@@ -1,0 +1,242 @@
+//! Files of a dossier (P4, M4, P16): presigned uploads of components and results, checked
+//! by the server once uploaded (declared size, type by content — never by the file name —,
+//! SHA-256, limits) before they are attached; short-lived download links for entitled callers.
+
+use crate::dossiers::{self, commit, ensure_visible, ActionInput, Change};
+use crate::{catalogue, keys, Caller, CoreError, CoreResult, Services};
+use motcua_domain::catalogue::FieldError;
+use motcua_domain::dossier::{Action, AttachedFile, Dossier, Status};
+use motcua_ports::{Condition, PresignedUrl, UploadConstraints, WriteOp};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+/// Most files one component may hold.
+const MAX_FILES_PER_COMPONENT: usize = 10;
+/// Result files: PDF (signed electronic document) or scans.
+const RESULT_TYPES: [&str; 3] = ["application/pdf", "image/jpeg", "image/png"];
+const RESULT_MAX_BYTES: u64 = 20 * 1024 * 1024;
+const RESULT: &str = "result";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UploadRequest {
+    pub filename: String,
+    pub size: u64,
+    pub content_type: String,
+    pub sha256: String,
+}
+
+/// A declared upload waiting for its bytes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Pending {
+    upload_id: String,
+    component: String,
+    filename: String,
+    size: u64,
+    content_type: String,
+    sha256: String,
+    object_key: String,
+    by: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct UploadTicket {
+    pub upload_id: String,
+    pub upload: PresignedUrl,
+}
+
+fn field_error(field: &str, code: &'static str, message: String) -> CoreError {
+    CoreError::Validation(vec![FieldError { field: field.into(), code, message }])
+}
+
+fn check_request(req: &UploadRequest, accepted: &[String], max_bytes: u64) -> CoreResult<()> {
+    let name_ok = !req.filename.trim().is_empty()
+        && req.filename.chars().count() <= 255
+        && !req.filename.contains(['/', '\\', '\0']);
+    if !name_ok {
+        return Err(field_error("filename", "invalid_filename", "Tên tệp không hợp lệ (tối đa 255 ký tự, không chứa / hoặc \\).".into()));
+    }
+    if req.sha256.len() != 64 || !req.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(field_error("sha256", "invalid_sha256", "Mã băm SHA-256 phải gồm 64 ký tự thập lục phân.".into()));
+    }
+    if !accepted.iter().any(|t| t == &req.content_type) {
+        return Err(field_error(
+            "content_type",
+            "type_not_accepted",
+            format!("Loại tệp không được chấp nhận. Chấp nhận: {}.", accepted.join(", ")),
+        ));
+    }
+    if req.size == 0 {
+        return Err(field_error("size", "empty_file", "Tệp rỗng.".into()));
+    }
+    if req.size > max_bytes {
+        return Err(CoreError::TooLarge(format!("Tệp vượt quá dung lượng cho phép ({} MB).", max_bytes / (1024 * 1024))));
+    }
+    Ok(())
+}
+
+async fn presign(s: &Services, dossier_id: &str, component: &str, req: UploadRequest, caller: &Caller) -> CoreResult<UploadTicket> {
+    let upload_id = uuid::Uuid::now_v7().to_string();
+    let pending = Pending {
+        object_key: format!("dossiers/{dossier_id}/{upload_id}"),
+        upload_id: upload_id.clone(),
+        component: component.into(),
+        filename: req.filename.trim().into(),
+        size: req.size,
+        content_type: req.content_type,
+        sha256: req.sha256.to_lowercase(),
+        by: caller.id.clone(),
+    };
+    let constraints = UploadConstraints {
+        content_length: pending.size,
+        content_type: pending.content_type.clone(),
+        sha256: Some(pending.sha256.clone()),
+    };
+    let url = s.objects.presign_put(&pending.object_key, &constraints, s.config.upload_url_ttl).await?;
+    let ttl = s.clock.now().timestamp() + 24 * 3600;
+    let item = keys::item(&keys::upload(dossier_id, &upload_id), &pending, &[("ttl", json!(ttl))])?;
+    s.table.put(item, Condition::NotExists).await?;
+    Ok(UploadTicket { upload_id, upload: url })
+}
+
+/// Declares a component file and returns where to upload it (owner, draft only).
+pub async fn request_component_upload(s: &Services, caller: &Caller, dossier_id: &str, component: &str, req: UploadRequest) -> CoreResult<UploadTicket> {
+    let d = dossiers::load(s, dossier_id).await?;
+    ensure_visible(caller, &d)?;
+    if d.owner != caller.id {
+        return Err(CoreError::Forbidden("Chỉ chủ hồ sơ được tải lên thành phần hồ sơ.".into()));
+    }
+    if d.status != Status::Draft {
+        return Err(CoreError::invalid("not_a_draft", "Chỉ tải thành phần lên hồ sơ chưa nộp."));
+    }
+    let procedure = catalogue::procedure_version(s, &d.procedure_code, d.procedure_version).await?;
+    let spec = procedure.component(component).ok_or_else(|| CoreError::not_found("thành phần hồ sơ"))?;
+    if d.components.iter().filter(|f| f.component == component).count() >= MAX_FILES_PER_COMPONENT {
+        return Err(CoreError::invalid("too_many_files", "Thành phần này đã có đủ số tệp tối đa (10)."));
+    }
+    check_request(&req, &spec.accepted_types, spec.max_size_bytes())?;
+    presign(s, dossier_id, component, req, caller).await
+}
+
+/// Declares the result file of a dossier being processed (specialist or leader of its agency).
+pub async fn request_result_upload(s: &Services, caller: &Caller, dossier_id: &str, req: UploadRequest) -> CoreResult<UploadTicket> {
+    let d = dossiers::load(s, dossier_id).await?;
+    if !caller.works_for(&d.agency) {
+        return Err(CoreError::not_found("hồ sơ"));
+    }
+    Action::Finish.apply(d.status, caller.role)?;
+    let accepted: Vec<String> = RESULT_TYPES.iter().map(|t| t.to_string()).collect();
+    check_request(&req, &accepted, RESULT_MAX_BYTES)?;
+    presign(s, dossier_id, RESULT, req, caller).await
+}
+
+/// Content type recognised from the bytes themselves.
+fn sniff(bytes: &[u8]) -> Option<&'static str> {
+    infer::get(bytes).map(|t| t.mime_type())
+}
+
+/// Checks an uploaded object against its declaration; a bad object is deleted.
+async fn verify(s: &Services, d: &Dossier, upload_id: &str, component: Option<&str>) -> CoreResult<(AttachedFile, WriteOp)> {
+    let key = keys::upload(&d.id, upload_id);
+    let item = s.table.get(&key).await?.ok_or_else(|| CoreError::not_found("lượt tải lên"))?;
+    let p: Pending = keys::data(&item)?;
+    if component.is_some_and(|c| c != p.component) || (component.is_none() && p.component != RESULT) {
+        return Err(CoreError::not_found("lượt tải lên"));
+    }
+    let Some(meta) = s.objects.head(&p.object_key).await? else {
+        return Err(CoreError::invalid("upload_missing", "Chưa nhận được tệp. Vui lòng tải tệp lên trước khi xác nhận."));
+    };
+    let (bytes, _) = s.objects.get(&p.object_key).await?;
+    let sniffed = sniff(&bytes);
+    let problem = if meta.size != p.size {
+        Some(("size_mismatch", "Dung lượng tệp không khớp với dung lượng đã khai báo."))
+    } else if meta.sha256 != p.sha256 {
+        Some(("checksum_mismatch", "Mã băm SHA-256 của tệp không khớp với mã đã khai báo."))
+    } else if sniffed != Some(p.content_type.as_str()) {
+        Some(("type_mismatch", "Nội dung tệp không đúng loại đã khai báo (kiểm tra theo nội dung, không theo tên tệp)."))
+    } else {
+        None
+    };
+    if let Some((code, message)) = problem {
+        s.objects.delete(&p.object_key).await?;
+        s.table.delete(&key, Condition::None).await?;
+        return Err(CoreError::invalid(code, message));
+    }
+    let file = AttachedFile {
+        file_id: p.upload_id.clone(),
+        component: p.component,
+        filename: p.filename,
+        content_type: p.content_type,
+        size: meta.size,
+        sha256: meta.sha256,
+        object_key: p.object_key,
+        uploaded_at: s.now(),
+        digitised: false,
+    };
+    Ok((file, WriteOp::Delete { key, condition: Condition::Exists }))
+}
+
+/// Attaches an uploaded component file to the draft after checking it.
+pub async fn complete_component_upload(s: &Services, caller: &Caller, dossier_id: &str, component: &str, upload_id: &str) -> CoreResult<Value> {
+    let mut d = dossiers::load(s, dossier_id).await?;
+    ensure_visible(caller, &d)?;
+    if d.owner != caller.id {
+        return Err(CoreError::Forbidden("Chỉ chủ hồ sơ được tải lên thành phần hồ sơ.".into()));
+    }
+    if d.status != Status::Draft {
+        return Err(CoreError::invalid("not_a_draft", "Chỉ tải thành phần lên hồ sơ chưa nộp."));
+    }
+    let (file, clear) = verify(s, &d, upload_id, Some(component)).await?;
+    d.components.push(file);
+    let previous = d.version;
+    d.version += 1;
+    d.updated_at = s.now();
+    commit(s, Change { extra: vec![clear], ..Change::new(d, Some(previous)) }, None).await
+}
+
+/// Removes a component file from a draft.
+pub async fn remove_component_file(s: &Services, caller: &Caller, dossier_id: &str, file_id: &str) -> CoreResult<Value> {
+    let mut d = dossiers::load(s, dossier_id).await?;
+    ensure_visible(caller, &d)?;
+    if d.owner != caller.id || d.status != Status::Draft {
+        return Err(CoreError::invalid("not_a_draft", "Chỉ xóa tệp của hồ sơ nháp của chính mình."));
+    }
+    let before = d.components.len();
+    d.components.retain(|f| f.file_id != file_id);
+    if d.components.len() == before {
+        return Err(CoreError::not_found("tệp"));
+    }
+    let previous = d.version;
+    d.version += 1;
+    d.updated_at = s.now();
+    commit(s, Change::new(d, Some(previous)), None).await
+}
+
+/// Finishes processing with the uploaded result file (status 9).
+pub async fn finish(s: &Services, caller: &Caller, dossier_id: &str, upload_id: &str, input: ActionInput, if_match: Option<u64>) -> CoreResult<Value> {
+    let d = dossiers::load(s, dossier_id).await?;
+    if !caller.works_for(&d.agency) {
+        return Err(CoreError::not_found("hồ sơ"));
+    }
+    Action::Finish.apply(d.status, caller.role)?;
+    let (file, clear) = verify(s, &d, upload_id, None).await?;
+    let value = dossiers::act_with(s, caller, dossier_id, Action::Finish, input, if_match, Some(file)).await?;
+    // The pending record is only a declaration; clearing it late is harmless (it has a ttl).
+    if let WriteOp::Delete { key, .. } = clear {
+        s.table.delete(&key, Condition::None).await?;
+    }
+    Ok(value)
+}
+
+/// A short-lived download link of a component or the result, for the owner or entitled staff.
+pub async fn download(s: &Services, caller: &Caller, dossier_id: &str, file_id: &str) -> CoreResult<PresignedUrl> {
+    let d = dossiers::load(s, dossier_id).await?;
+    ensure_visible(caller, &d)?;
+    let file = d
+        .components
+        .iter()
+        .chain(d.result.iter())
+        .find(|f| f.file_id == file_id)
+        .ok_or_else(|| CoreError::not_found("tệp"))?;
+    Ok(s.objects.presign_get(&file.object_key, &file.filename, s.config.download_url_ttl).await?)
+}

@@ -1,0 +1,259 @@
+//! Accounts (P6, P13, M6): citizens and businesses who register, officers created by
+//! administrators, machine clients of agencies; login and client-credential tokens; the
+//! profile that pre-fills forms (P1).
+
+use crate::auth::{hash_secret, verify_secret, Claims};
+use crate::{keys, Caller, CoreError, CoreResult, Services};
+use motcua_domain::catalogue::{valid_phone, FieldError, Prefill, Procedure};
+use motcua_domain::roles::Role;
+use motcua_ports::{Condition, TableError, WriteOp};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+/// What the state already holds about a person or business (pre-fill source, P1).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    pub full_name: String,
+    #[serde(default)]
+    pub id_number: Option<String>,
+    #[serde(default)]
+    pub date_of_birth: Option<String>,
+    #[serde(default)]
+    pub gender: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub address: Option<String>,
+    #[serde(default)]
+    pub business_code: Option<String>,
+    #[serde(default)]
+    pub business_name: Option<String>,
+}
+
+impl Profile {
+    /// Field errors of a profile (Vietnamese messages).
+    pub fn check(&self) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        let mut err = |field: &str, code: &'static str, message: &str| {
+            errors.push(FieldError { field: field.into(), code, message: message.into() })
+        };
+        let name_len = self.full_name.trim().chars().count();
+        if name_len == 0 || name_len > 100 {
+            err("full_name", "required", "Vui lòng nhập họ và tên (tối đa 100 ký tự).");
+        }
+        if let Some(id) = &self.id_number {
+            if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
+                err("id_number", "invalid_format", "Số định danh cá nhân phải gồm 12 chữ số.");
+            }
+        }
+        if let Some(d) = &self.date_of_birth {
+            if chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err() {
+                err("date_of_birth", "invalid_format", "Ngày sinh phải là ngày hợp lệ (năm-tháng-ngày).");
+            }
+        }
+        if let Some(p) = &self.phone {
+            if !valid_phone(p) {
+                err("phone", "invalid_format", "Số điện thoại không hợp lệ (10 chữ số, bắt đầu bằng 0).");
+            }
+        }
+        if let Some(e) = &self.email {
+            if !e.contains('@') || e.len() > 200 {
+                err("email", "invalid_format", "Địa chỉ thư điện tử không hợp lệ.");
+            }
+        }
+        errors
+    }
+
+    fn value(&self, p: Prefill) -> Option<&String> {
+        match p {
+            Prefill::FullName => Some(&self.full_name),
+            Prefill::IdNumber => self.id_number.as_ref(),
+            Prefill::DateOfBirth => self.date_of_birth.as_ref(),
+            Prefill::Gender => self.gender.as_ref(),
+            Prefill::Phone => self.phone.as_ref(),
+            Prefill::Email => self.email.as_ref(),
+            Prefill::Address => self.address.as_ref(),
+            Prefill::BusinessCode => self.business_code.as_ref(),
+            Prefill::BusinessName => self.business_name.as_ref(),
+        }
+    }
+
+    /// Form values pre-filled from the profile for a procedure's form (P1).
+    pub fn prefill(&self, procedure: &Procedure) -> Map<String, Value> {
+        procedure
+            .form
+            .iter()
+            .filter_map(|f| Some((f.name.clone(), Value::String(self.value(f.prefill?)?.clone()))))
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct User {
+    pub id: String,
+    pub username: String,
+    pub role: Role,
+    #[serde(default)]
+    pub agency: Option<String>,
+    pub password_hash: String,
+    pub profile: Profile,
+    #[serde(default)]
+    pub locked: bool,
+    pub created_at: chrono::DateTime<chrono::FixedOffset>,
+}
+
+/// A user as shown through the API (no hash).
+pub fn public_view(u: &User) -> Value {
+    json!({"id": u.id, "username": u.username, "role": u.role, "role_label": u.role.label(),
+           "agency": u.agency, "profile": u.profile})
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Client {
+    pub id: String,
+    pub name: String,
+    pub agency: String,
+    pub secret_hash: String,
+}
+
+/// Creates an account; the username must be free.
+pub async fn create_user(
+    s: &Services,
+    username: &str,
+    password: &str,
+    role: Role,
+    agency: Option<String>,
+    profile: Profile,
+) -> CoreResult<User> {
+    let username = username.trim().to_lowercase();
+    if username.len() < 3 || username.len() > 64 || !username.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-@".contains(&b)) {
+        return Err(CoreError::Validation(vec![FieldError {
+            field: "username".into(),
+            code: "invalid_format",
+            message: "Tên đăng nhập gồm 3–64 ký tự: chữ không dấu, chữ số, dấu chấm, gạch dưới, gạch ngang hoặc @.".into(),
+        }]));
+    }
+    if password.chars().count() < 8 {
+        return Err(CoreError::Validation(vec![FieldError {
+            field: "password".into(),
+            code: "too_short",
+            message: "Mật khẩu phải có ít nhất 8 ký tự.".into(),
+        }]));
+    }
+    let errors = profile.check();
+    if !errors.is_empty() {
+        return Err(CoreError::Validation(errors));
+    }
+    let user = User {
+        id: uuid::Uuid::now_v7().to_string(),
+        username: username.clone(),
+        role,
+        agency,
+        password_hash: hash_secret(password)?,
+        profile,
+        locked: false,
+        created_at: s.now(),
+    };
+    let login = keys::item(&keys::login(&username), &user.id, &[])?;
+    s.table
+        .transact(vec![
+            WriteOp::Put { item: login, condition: Condition::NotExists },
+            WriteOp::Put { item: keys::item(&keys::user(&user.id), &user, &[])?, condition: Condition::NotExists },
+        ])
+        .await
+        .map_err(|e| match e {
+            TableError::ConditionFailed { .. } => {
+                CoreError::invalid("username_taken", "Tên đăng nhập đã được sử dụng. Vui lòng chọn tên khác.")
+            }
+            e => e.into(),
+        })?;
+    Ok(user)
+}
+
+pub async fn user(s: &Services, id: &str) -> CoreResult<User> {
+    let item = s.table.get(&keys::user(id)).await?.ok_or_else(|| CoreError::not_found("tài khoản"))?;
+    Ok(keys::data(&item)?)
+}
+
+/// Replaces the profile of the caller.
+pub async fn update_profile(s: &Services, caller: &Caller, profile: Profile) -> CoreResult<User> {
+    let errors = profile.check();
+    if !errors.is_empty() {
+        return Err(CoreError::Validation(errors));
+    }
+    let mut u = user(s, &caller.id).await?;
+    u.profile = profile;
+    s.table.put(keys::item(&keys::user(&u.id), &u, &[])?, Condition::Exists).await?;
+    Ok(u)
+}
+
+fn wrong_credentials() -> CoreError {
+    CoreError::Unauthenticated("Tên đăng nhập hoặc mật khẩu không đúng.".into())
+}
+
+/// Token response of login and client credentials.
+#[derive(Debug, Serialize)]
+pub struct TokenResponse {
+    pub access_token: String,
+    pub token_type: &'static str,
+    pub expires_in: u64,
+    pub role: Role,
+}
+
+fn issue(s: &Services, sub: &str, role: Role, agency: Option<String>, name: &str) -> CoreResult<TokenResponse> {
+    let now = s.clock.now().timestamp();
+    let ttl = s.config.token_ttl.as_secs();
+    let claims = Claims {
+        sub: sub.into(),
+        role,
+        agency,
+        name: name.into(),
+        iss: s.config.issuer.clone(),
+        aud: s.config.audience.clone(),
+        iat: now,
+        exp: now + ttl as i64,
+    };
+    Ok(TokenResponse { access_token: s.keys.sign(&claims)?, token_type: "Bearer", expires_in: ttl, role })
+}
+
+/// Password login of a local account (P6).
+pub async fn login(s: &Services, username: &str, password: &str) -> CoreResult<TokenResponse> {
+    let username = username.trim().to_lowercase();
+    let Some(item) = s.table.get(&keys::login(&username)).await? else {
+        // Same work as a real check, so timing does not reveal which usernames exist.
+        static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let dummy = DUMMY.get_or_init(|| hash_secret("không-có-tài-khoản").unwrap_or_default());
+        let _ = verify_secret(password, dummy);
+        return Err(wrong_credentials());
+    };
+    let id: String = keys::data(&item)?;
+    let u = user(s, &id).await?;
+    if !verify_secret(password, &u.password_hash) {
+        return Err(wrong_credentials());
+    }
+    if u.locked {
+        return Err(CoreError::Forbidden("Tài khoản đang bị khóa. Vui lòng liên hệ quản trị viên.".into()));
+    }
+    issue(s, &u.id, u.role, u.agency.clone(), &u.profile.full_name)
+}
+
+/// Registers a machine client of an agency; returns its secret once.
+pub async fn create_client(s: &Services, id: &str, name: &str, agency: &str, secret: &str) -> CoreResult<Client> {
+    let client = Client { id: id.into(), name: name.into(), agency: agency.into(), secret_hash: hash_secret(secret)? };
+    s.table.put(keys::item(&keys::client(id), &client, &[])?, Condition::None).await?;
+    Ok(client)
+}
+
+/// OAuth 2.0 client credentials grant for agencies' systems.
+pub async fn client_token(s: &Services, client_id: &str, secret: &str) -> CoreResult<TokenResponse> {
+    let bad = || CoreError::Unauthenticated("Thông tin xác thực của hệ thống tích hợp không đúng.".into());
+    let item = s.table.get(&keys::client(client_id)).await?.ok_or_else(bad)?;
+    let c: Client = keys::data(&item)?;
+    if !verify_secret(secret, &c.secret_hash) {
+        return Err(bad());
+    }
+    issue(s, &c.id, Role::IntegrationClient, Some(c.agency), &c.name)
+}

@@ -1,0 +1,23 @@
+//! Pure domain rules of MotCua. No I/O, no async, no clock: time is always passed in.
+//!
+//! - [`catalogue`]: procedures (M1) with their form schema and components, agencies, fields.
+//! - [`dossier`]: dossiers (M2, S1), statuses with their national codes and the state machine.
+//! - [`codes`]: dossier codes (rules §2) and other identifiers.
+//! - [`calendar`]: working days, holidays, lunar dates and deadlines (rules §5).
+//! - [`report`]: the statistics report (rules §6) computed from day-bucketed aggregates.
+//! - [`rating`]: the satisfaction rating of a dossier (rules §7).
+//! - [`text`]: Vietnamese text folding for search without diacritics (P10).
+
+pub mod calendar;
+pub mod catalogue;
+pub mod codes;
+pub mod dossier;
+pub mod rating;
+pub mod report;
+pub mod roles;
+pub mod text;
+
+/// Vietnam time (UTC+7, no daylight saving).
+pub fn vn_time(t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::FixedOffset> {
+    t.with_timezone(&calendar::vn_offset())
+}

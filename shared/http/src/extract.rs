@@ -1,0 +1,199 @@
+//! Extractors that parse at the edge and fail as problem+json: the authenticated caller,
+//! JSON bodies, queries and paths, `If-Match`, `Idempotency-Key`, and cursor pagination.
+
+use crate::{ApiError, AppState};
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::{header, request::Parts};
+use motcua_core::{Caller, CoreError};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+fn bearer(parts: &Parts) -> Option<Result<&str, ApiError>> {
+    let value = parts.headers.get(header::AUTHORIZATION)?;
+    Some(
+        value
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .map(str::trim)
+            .ok_or_else(|| {
+                ApiError(CoreError::Unauthenticated("Tiêu đề Authorization phải có dạng “Bearer <mã truy cập>”.".into()))
+            }),
+    )
+}
+
+fn verify(state: &AppState, token: &str) -> Result<Caller, ApiError> {
+    Ok(state.keys.verify(token, &state.config.issuer, &state.config.audience)?)
+}
+
+/// The caller of an endpoint that requires a valid bearer token.
+pub struct Authenticated(pub Caller);
+
+impl FromRequestParts<AppState> for Authenticated {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        match bearer(parts) {
+            Some(token) => Ok(Authenticated(verify(state, token?)?)),
+            None => Err(ApiError(CoreError::Unauthenticated("Vui lòng đăng nhập để thực hiện thao tác này.".into()))),
+        }
+    }
+}
+
+/// The caller of a public endpoint, when a token is sent (it must then be valid).
+pub struct MaybeAuthenticated(pub Option<Caller>);
+
+impl FromRequestParts<AppState> for MaybeAuthenticated {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        match bearer(parts) {
+            Some(token) => Ok(MaybeAuthenticated(Some(verify(state, token?)?))),
+            None => Ok(MaybeAuthenticated(None)),
+        }
+    }
+}
+
+/// A JSON body; malformed JSON, a wrong content type or unknown fields give problem+json.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError(CoreError::invalid(
+                "unsupported_media_type",
+                "Nội dung yêu cầu phải là JSON (Content-Type: application/json).",
+            ))),
+            Err(JsonRejection::JsonDataError(e)) => Err(ApiError::bad_request(
+                "invalid_body",
+                format!("Dữ liệu JSON không đúng cấu trúc: {}", e.body_text()),
+            )),
+            Err(e) => Err(ApiError::bad_request("invalid_json", format!("Không đọc được JSON: {}", e.body_text()))),
+        }
+    }
+}
+
+/// Query parameters.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| ApiQuery(q.0))
+            .map_err(|e: QueryRejection| {
+                ApiError::bad_request("invalid_query", format!("Tham số truy vấn không hợp lệ: {}", e.body_text()))
+            })
+    }
+}
+
+/// Path parameters.
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| ApiPath(p.0))
+            .map_err(|e: PathRejection| ApiError::bad_request("invalid_path", format!("Đường dẫn không hợp lệ: {}", e.body_text())))
+    }
+}
+
+/// `If-Match: "<version>"` (optimistic concurrency); absent = no precondition.
+pub struct IfMatch(pub Option<u64>);
+
+impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let Some(value) = parts.headers.get(header::IF_MATCH) else {
+            return Ok(IfMatch(None));
+        };
+        value
+            .to_str()
+            .ok()
+            .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
+            .and_then(|v| v.parse().ok())
+            .map(|v| IfMatch(Some(v)))
+            .ok_or_else(|| ApiError::bad_request("invalid_if_match", "Tiêu đề If-Match phải là số phiên bản của hồ sơ."))
+    }
+}
+
+/// The `Idempotency-Key` header, if sent.
+pub struct IdempotencyKeyHeader(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKeyHeader {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        match parts.headers.get("idempotency-key") {
+            None => Ok(IdempotencyKeyHeader(None)),
+            Some(v) => v
+                .to_str()
+                .map(|v| IdempotencyKeyHeader(Some(v.to_string())))
+                .map_err(|_| ApiError::bad_request("invalid_idempotency_key", "Idempotency-Key phải là chuỗi ASCII.")),
+        }
+    }
+}
+
+/// `?cursor=&limit=` of every list.
+#[derive(Debug, Deserialize)]
+pub struct PageParams {
+    pub cursor: Option<String>,
+    pub limit: Option<usize>,
+}
+
+impl PageParams {
+    /// The page size: 20 by default, at most 100.
+    pub fn limit(&self) -> Result<usize, ApiError> {
+        match self.limit {
+            None => Ok(20),
+            Some(n @ 1..=100) => Ok(n),
+            Some(_) => Err(ApiError::bad_request("invalid_limit", "Tham số limit phải từ 1 đến 100.")),
+        }
+    }
+}
+
+/// A page of a list.
+#[derive(Debug, Serialize)]
+pub struct PageOf<T: Serialize> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+/// The idempotency key of a request, bound to the caller, the route and the body.
+pub fn idempotency_key(
+    header: IdempotencyKeyHeader,
+    caller: &Caller,
+    route: &str,
+    body: &impl Serialize,
+) -> Result<Option<motcua_core::idempotency::IdempotencyKey>, ApiError> {
+    let Some(key) = header.0 else { return Ok(None) };
+    let mut request = route.as_bytes().to_vec();
+    request.extend(serde_json::to_vec(body).map_err(CoreError::from)?);
+    Ok(Some(motcua_core::idempotency::IdempotencyKey::new(&caller.id, &key, &request)?))
+}
+
+/// A JSON body that may be left out entirely (then `T::default()`).
+pub struct OptionalJson<T>(pub T);
+
+impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for OptionalJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let has_body = req.headers().get(header::CONTENT_LENGTH).is_some_and(|v| v != "0")
+            || req.headers().contains_key(header::TRANSFER_ENCODING);
+        if !has_body {
+            return Ok(OptionalJson(T::default()));
+        }
+        Ok(OptionalJson(ApiJson::<T>::from_request(req, state).await?.0))
+    }
+}

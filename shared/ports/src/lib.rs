@@ -1,0 +1,23 @@
+//! The ports: the only way handlers and services reach storage, files, queues and time.
+//!
+//! Each port is a trait with DynamoDB / S3 / SQS semantics, so that the item layout, the
+//! conditions and the message flow are written once in `motcua-core` and run unchanged on the
+//! embedded adapters (redb, filesystem) and on the AWS adapters. Every port has a conformance
+//! suite in [`conformance`] (feature `conformance`) that each adapter must pass.
+//!
+//! This crate must not depend on any adapter, on HTTP, or on the domain.
+
+pub mod clock;
+pub mod object_store;
+pub mod queue;
+pub mod table;
+
+#[cfg(feature = "conformance")]
+pub mod conformance;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use object_store::{ObjectMeta, ObjectStore, PresignedUrl, StoreError, UploadConstraints};
+pub use queue::{Message, Queue, QueueError};
+pub use table::{
+    attr_i64, attr_str, Condition, Index, Item, Key, Page, Query, SortCondition, Table, TableError, WriteOp,
+};

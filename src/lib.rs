@@ -1,0 +1,244 @@
+//! The embedded runtime: wires the embedded adapters (redb table and queue, filesystem object
+//! store) into the services, mounts every function's routes, the presigned-object endpoint and
+//! the static portal on one HTTP server, and runs the background worker (outbox relay, event
+//! consumer). [`Application::build`] is used by `main` and by the system tests alike.
+
+pub mod seed;
+pub mod telemetry;
+
+use axum::Router;
+use motcua_core::auth::JwtKeys;
+use motcua_core::{Config, Services};
+use motcua_domain::calendar::{Calendar, CalendarConfig};
+use motcua_embedded::{EmbeddedStore, FsObjectStore};
+use motcua_http::{Access, Route};
+use motcua_ports::{Clock, SystemClock};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+/// Every API route of every function: the route table.
+pub fn api_routes() -> Vec<Route> {
+    let mut routes = vec![
+        Route::new(axum::http::Method::GET, "/api/v1/openapi.json", "meta", Access::Public, "Tài liệu OpenAPI 3.1 của API", openapi),
+        Route::new(axum::http::Method::GET, "/api/v1/health", "meta", Access::Public, "Kiểm tra tình trạng hoạt động", health),
+    ];
+    routes.extend(motcua_fn_catalogue::routes());
+    routes.extend(motcua_fn_identity::routes());
+    routes.extend(motcua_fn_submission::routes());
+    routes.extend(motcua_fn_upload::routes());
+    routes.extend(motcua_fn_status::routes());
+    routes.extend(motcua_fn_feedback::routes());
+    routes.extend(motcua_fn_reporting::routes());
+    routes.extend(motcua_fn_officer::routes());
+    routes.extend(motcua_fn_calendar::routes());
+    routes
+}
+
+/// The OpenAPI document of [`api_routes`].
+pub fn openapi_document() -> &'static serde_json::Value {
+    static DOC: OnceLock<serde_json::Value> = OnceLock::new();
+    DOC.get_or_init(|| motcua_http::routes::openapi(&api_routes(), env!("CARGO_PKG_VERSION")))
+}
+
+async fn openapi() -> axum::Json<serde_json::Value> {
+    axum::Json(openapi_document().clone())
+}
+
+async fn health() -> axum::Json<serde_json::Value> {
+    axum::Json(serde_json::json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")}))
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("không mở được thư mục dữ liệu {0}: {1}")]
+    DataDir(PathBuf, std::io::Error),
+    #[error("không mở được kho dữ liệu: {0}")]
+    Store(String),
+    #[error("không lắng nghe được trên {0}: {1}")]
+    Bind(SocketAddr, std::io::Error),
+    #[error("{0}")]
+    Core(#[from] motcua_core::CoreError),
+}
+
+/// How to start.
+pub struct Settings {
+    pub addr: SocketAddr,
+    pub data_dir: PathBuf,
+    pub web_dir: Option<PathBuf>,
+    pub seed_demo: bool,
+    pub clock: Arc<dyn Clock>,
+    /// How often the worker looks for work when idle.
+    pub worker_poll: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("./data"),
+            web_dir: None,
+            seed_demo: true,
+            clock: Arc::new(SystemClock),
+            worker_poll: Duration::from_millis(200),
+        }
+    }
+}
+
+/// A running MotCua.
+pub struct Application {
+    addr: SocketAddr,
+    services: Arc<Services>,
+    shutdown: watch::Sender<bool>,
+    server: JoinHandle<()>,
+    worker: JoinHandle<()>,
+    demo: Option<seed::DemoAccounts>,
+}
+
+/// Reads a secret file of the data directory, creating it on first start.
+fn secret_file(dir: &Path, name: &str, make: impl FnOnce() -> String) -> Result<String, StartError> {
+    let path = dir.join(name);
+    match std::fs::read_to_string(&path) {
+        Ok(s) => Ok(s),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let value = make();
+            let tmp = path.with_extension("tmp");
+            std::fs::write(&tmp, &value).map_err(|e| StartError::DataDir(tmp.clone(), e))?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let _ = std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o600));
+            }
+            std::fs::rename(&tmp, &path).map_err(|e| StartError::DataDir(path.clone(), e))?;
+            Ok(value)
+        }
+        Err(e) => Err(StartError::DataDir(path, e)),
+    }
+}
+
+fn random_hex() -> String {
+    format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple())
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> Result<Application, StartError> {
+        let dir = &settings.data_dir;
+        let keys_dir = dir.join("keys");
+        std::fs::create_dir_all(&keys_dir).map_err(|e| StartError::DataDir(keys_dir.clone(), e))?;
+        let listener = tokio::net::TcpListener::bind(settings.addr).await.map_err(|e| StartError::Bind(settings.addr, e))?;
+        let addr = listener.local_addr().map_err(|e| StartError::Bind(settings.addr, e))?;
+        let base_url = format!("http://{addr}");
+
+        let store = EmbeddedStore::open(dir).map_err(|e| StartError::Store(e.to_string()))?;
+        let object_secret = secret_file(&keys_dir, "objects.secret", random_hex)?;
+        let objects = Arc::new(
+            FsObjectStore::new(dir.join("objects"), &base_url, object_secret.as_bytes())
+                .map_err(|e| StartError::Store(e.to_string()))?,
+        );
+        let signing = secret_file(&keys_dir, "jwt-ed25519.pem", JwtKeys::generate_pem)?;
+        let pepper = secret_file(&keys_dir, "lookup.pepper", random_hex)?;
+        let services = Arc::new(Services {
+            table: store.table(),
+            objects: objects.clone(),
+            queue: store.queue(),
+            clock: settings.clock.clone(),
+            calendar: Calendar::new(CalendarConfig { version: 1, ..CalendarConfig::default() }),
+            keys: JwtKeys::from_pems(&[signing])?,
+            config: Config::new(base_url.clone(), pepper),
+        });
+        let demo = if settings.seed_demo { Some(seed::load(&services).await?) } else { None };
+
+        let not_found = axum::routing::any(motcua_http::routes::route_not_found);
+        let mut app: Router = motcua_http::routes::router(api_routes())
+            .with_state(services.clone())
+            .merge(motcua_embedded::router(objects));
+        app = match &settings.web_dir {
+            Some(web) if web.is_dir() => {
+                app.fallback_service(tower_http::services::ServeDir::new(web).not_found_service(not_found))
+            }
+            _ => app.fallback_service(not_found),
+        };
+        let app = app.layer(tower_http::trace::TraceLayer::new_for_http());
+
+        let (shutdown, mut stop_server) = watch::channel(false);
+        let server = tokio::spawn(async move {
+            let stopped = async move {
+                let _ = stop_server.wait_for(|stop| *stop).await;
+            };
+            if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(stopped).await {
+                tracing::error!(error = %e, "server stopped with an error");
+            }
+        });
+        let worker = tokio::spawn(run_worker(services.clone(), shutdown.subscribe(), settings.worker_poll));
+        Ok(Application { addr, services, shutdown, server, worker, demo })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn services(&self) -> &Arc<Services> {
+        &self.services
+    }
+
+    /// What `cargo run` prints: where to go and the demo accounts.
+    pub fn banner(&self) -> String {
+        let mut s = format!(
+            "MotCua — Cổng Dịch vụ công và Hệ thống thông tin một cửa điện tử\n  Cổng: {url}/\n  API:  {url}/api/v1 (OpenAPI: {url}/api/v1/openapi.json)\n",
+            url = self.url()
+        );
+        if let Some(demo) = &self.demo {
+            s.push_str(&demo.describe());
+        }
+        s
+    }
+
+    /// Stops serving, lets the worker finish its batch, and closes the store.
+    pub async fn stop(self) {
+        let _ = self.shutdown.send(true);
+        let _ = self.server.await;
+        let _ = self.worker.await;
+    }
+
+    pub async fn run_until_signal(self) {
+        let _ = tokio::signal::ctrl_c().await;
+        println!("Đang dừng…");
+        self.stop().await;
+    }
+}
+
+/// The background worker: re-publishes stranded outbox events and consumes the events queue.
+async fn run_worker(services: Arc<Services>, mut shutdown: watch::Receiver<bool>, poll: Duration) {
+    let mut last_relay = std::time::Instant::now() - Duration::from_secs(60);
+    loop {
+        if *shutdown.borrow() {
+            return;
+        }
+        if last_relay.elapsed() > Duration::from_secs(10) {
+            if let Err(e) = motcua_core::events::relay_outbox(&services, Duration::from_secs(30)).await {
+                tracing::warn!(error = %e, "outbox relay failed");
+            }
+            last_relay = std::time::Instant::now();
+        }
+        let handled = match motcua_core::events::drain_once(&services).await {
+            Ok(n) => n,
+            Err(e) => {
+                tracing::warn!(error = %e, "event worker failed");
+                0
+            }
+        };
+        if handled == 0 {
+            tokio::select! {
+                _ = shutdown.changed() => {}
+                _ = tokio::time::sleep(poll) => {}
+            }
+        }
+    }
+}

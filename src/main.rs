@@ -1,0 +1,45 @@
+//! `cargo run`: the whole of MotCua on one machine — API, static portal, background worker —
+//! with embedded storage under `./data` and no cloud.
+
+use clap::Parser;
+use motcua::{Application, Settings};
+
+#[derive(Parser)]
+#[command(name = "motcua", about = "Cổng Dịch vụ công và Hệ thống thông tin một cửa điện tử (chạy nhúng)")]
+struct Args {
+    /// Address to listen on.
+    #[arg(long, env = "MOTCUA_ADDR", default_value = "127.0.0.1:8080")]
+    addr: std::net::SocketAddr,
+    /// Where data is kept (database, files, keys).
+    #[arg(long, env = "MOTCUA_DATA_DIR", default_value = "./data")]
+    data_dir: std::path::PathBuf,
+    /// Static portal files.
+    #[arg(long, env = "MOTCUA_WEB_DIR", default_value = "./web")]
+    web_dir: std::path::PathBuf,
+    /// Do not load the demo catalogue and accounts on first start.
+    #[arg(long, env = "MOTCUA_NO_DEMO")]
+    no_demo: bool,
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    motcua::telemetry::init();
+    let args = Args::parse();
+    let settings = Settings {
+        addr: args.addr,
+        data_dir: args.data_dir,
+        web_dir: Some(args.web_dir),
+        seed_demo: !args.no_demo,
+        ..Settings::default()
+    };
+    let app = match Application::build(settings).await {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("Không khởi động được MotCua: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    println!("{}", app.banner());
+    app.run_until_signal().await;
+    std::process::ExitCode::SUCCESS
+}

@@ -1,0 +1,118 @@
+//! Demo data loaded on first start (and kept in step on later starts): the catalogue of real
+//! procedures in `seed/catalogue.json` (sample values, editable by administrators) and one
+//! account for each role.
+
+use motcua_core::users::{self, Profile};
+use motcua_core::{keys, CoreError, CoreResult, Services};
+use motcua_domain::catalogue::CatalogueSeed;
+use motcua_domain::roles::Role;
+
+/// The demo catalogue shipped with the product.
+pub const CATALOGUE_JSON: &str = include_str!("../seed/catalogue.json");
+
+/// Password of every demo account.
+pub const DEMO_PASSWORD: &str = "MotCua@2026";
+/// Demo machine client of the provincial integration platform (LGSP).
+pub const DEMO_CLIENT_ID: &str = "lgsp-thanhhoa";
+pub const DEMO_CLIENT_SECRET: &str = "lgsp-thanhhoa-demo-secret";
+
+/// Ward People's Committee of the demo (receives most civil procedures).
+pub const WARD: &str = "000.17.22.H56";
+/// Department of Justice of the demo.
+pub const JUSTICE: &str = "000.00.12.H56";
+
+pub fn catalogue() -> CatalogueSeed {
+    serde_json::from_str(CATALOGUE_JSON).expect("seed/catalogue.json is valid (checked by a test)")
+}
+
+/// `(username, role, agency, full name)` of the demo accounts.
+pub const ACCOUNTS: &[(&str, Role, Option<&str>, &str)] = &[
+    ("congdan", Role::Citizen, None, "Nguyễn Văn An"),
+    ("doanhnghiep", Role::Business, None, "Trần Thị Bình"),
+    ("tiepnhan.phuong", Role::ReceivingOfficer, Some(WARD), "Lê Thị Hoa"),
+    ("chuyenvien.phuong", Role::Specialist, Some(WARD), "Phạm Văn Cường"),
+    ("lanhdao.phuong", Role::Leader, Some(WARD), "Hoàng Minh Đức"),
+    ("quantri.phuong", Role::AgencyAdmin, Some(WARD), "Vũ Thị Lan"),
+    ("tiepnhan.stp", Role::ReceivingOfficer, Some(JUSTICE), "Đỗ Thị Mai"),
+    ("chuyenvien.stp", Role::Specialist, Some(JUSTICE), "Bùi Quang Huy"),
+    ("quantri", Role::SystemAdmin, None, "Ngô Thanh Tùng"),
+];
+
+fn profile(username: &str, full_name: &str) -> Profile {
+    let mut p = Profile { full_name: full_name.into(), ..Default::default() };
+    match username {
+        "congdan" => {
+            p.id_number = Some("038090001234".into());
+            p.date_of_birth = Some("1990-05-12".into());
+            p.gender = Some("Nam".into());
+            p.phone = Some("0912345678".into());
+            p.email = Some("nguyenvanan@example.vn".into());
+            p.address = Some("Số 12 đường Lê Lợi, phường Hạc Thành, tỉnh Thanh Hóa".into());
+        }
+        "doanhnghiep" => {
+            p.id_number = Some("038185004321".into());
+            p.phone = Some("0987654321".into());
+            p.email = Some("lienhe@hacthanh-food.example.vn".into());
+            p.address = Some("Số 25 đại lộ Lê Lợi, phường Hạc Thành, tỉnh Thanh Hóa".into());
+            p.business_code = Some("2801234567".into());
+            p.business_name = Some("Công ty TNHH Thực phẩm Hạc Thành".into());
+        }
+        _ => {}
+    }
+    p
+}
+
+/// What was seeded, to print.
+pub struct DemoAccounts;
+
+impl DemoAccounts {
+    pub fn describe(&self) -> String {
+        let mut s = format!("  Tài khoản dùng thử (mật khẩu chung: {DEMO_PASSWORD}):\n");
+        for (username, role, agency, name) in ACCOUNTS {
+            s.push_str(&format!("    {username:<18} {:<20} {name}{}\n", role.label(), agency.map(|a| format!(" — {a}")).unwrap_or_default()));
+        }
+        s.push_str(&format!("  Hệ thống tích hợp: client_id={DEMO_CLIENT_ID} client_secret={DEMO_CLIENT_SECRET} (cơ quan {WARD})\n"));
+        s
+    }
+}
+
+/// Loads the catalogue (new versions only for changed procedures) and creates the demo
+/// accounts that do not exist yet.
+pub async fn load(s: &Services) -> CoreResult<DemoAccounts> {
+    motcua_core::catalogue::import(s, &catalogue()).await?;
+    for (username, role, agency, name) in ACCOUNTS {
+        if s.table.get(&keys::login(username)).await?.is_some() {
+            continue;
+        }
+        match users::create_user(s, username, DEMO_PASSWORD, *role, agency.map(String::from), profile(username, name)).await {
+            Ok(_) | Err(CoreError::Invalid { code: "username_taken", .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    if s.table.get(&keys::client(DEMO_CLIENT_ID)).await?.is_none() {
+        users::create_client(s, DEMO_CLIENT_ID, "Nền tảng tích hợp, chia sẻ dữ liệu tỉnh Thanh Hóa (LGSP)", WARD, DEMO_CLIENT_SECRET).await?;
+    }
+    Ok(DemoAccounts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_catalogue_is_consistent_and_large_enough() {
+        let c = catalogue();
+        c.check().unwrap();
+        assert!(c.procedures.len() >= 12);
+        let agencies: std::collections::HashSet<_> = c.procedures.iter().map(|p| &p.agency).collect();
+        assert!(agencies.len() >= 3);
+        assert!(c.procedures.iter().any(|p| p.name == "Đăng ký khai sinh"));
+    }
+
+    #[test]
+    fn every_demo_account_has_a_valid_profile() {
+        for (username, _, _, name) in ACCOUNTS {
+            assert!(profile(username, name).check().is_empty(), "{username}");
+        }
+    }
+}

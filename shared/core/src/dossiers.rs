@@ -190,7 +190,7 @@ pub(crate) async fn commit(s: &Services, change: Change, idem: Option<&Idempoten
     ops.extend(change.extra);
     let idem_index = ops.len();
     if let Some(idem) = idem {
-        ops.push(idem.record(s, &response)?);
+        ops.push(idem.record(&response)?);
     }
     match s.table.transact(ops).await {
         Ok(()) => {}

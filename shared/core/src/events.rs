@@ -21,15 +21,18 @@ pub struct Event {
     pub title: String,
     pub message: String,
     pub at: DateTime<FixedOffset>,
+    /// System time (ms) the event entered the outbox: orders the outbox for the relay.
+    pub queued_ms: i64,
 }
 
 impl Event {
     pub fn new(kind: String, subject: &str, recipient: &str, title: String, message: String, at: DateTime<FixedOffset>) -> Self {
-        Event { id: uuid::Uuid::now_v7().to_string(), kind, subject: subject.into(), recipient: recipient.into(), title, message, at }
+        let queued_ms = chrono::Utc::now().timestamp_millis();
+        Event { id: uuid::Uuid::now_v7().to_string(), kind, subject: subject.into(), recipient: recipient.into(), title, message, at, queued_ms }
     }
 
     fn outbox_key(&self) -> Key {
-        Key::new(keys::OUTBOX, format!("{}#{}", self.at.timestamp_millis(), self.id))
+        Key::new(keys::OUTBOX, format!("{:013}#{}", self.queued_ms, self.id))
     }
 
     /// The outbox write to add to the change's transaction.
@@ -63,12 +66,12 @@ pub async fn publish(s: &Services, events: &[Event]) {
 /// Re-publishes outbox entries older than `grace` (left by a crash between commit and
 /// publish). Returns how many were sent.
 pub async fn relay_outbox(s: &Services, grace: Duration) -> CoreResult<usize> {
-    let cutoff = s.clock.now().timestamp_millis() - grace.as_millis() as i64;
+    let cutoff = chrono::Utc::now().timestamp_millis() - grace.as_millis() as i64;
     let page = s
         .table
         .query(Query::partition(Index::Primary, keys::OUTBOX).sort(motcua_ports::SortCondition::Between(
             "0".into(),
-            format!("{cutoff}#~"),
+            format!("{cutoff:013}#~"),
         )).limit(100))
         .await?;
     let events: Vec<Event> = page.items.iter().map(keys::data).collect::<Result<_, _>>()?;

@@ -43,8 +43,8 @@ impl IdempotencyKey {
     }
 
     /// The write recording `response`; add it to the transaction of the change.
-    pub fn record(&self, s: &Services, response: &Value) -> CoreResult<WriteOp> {
-        let ttl = s.clock.now().timestamp() + KEEP_SECONDS;
+    pub fn record(&self, response: &Value) -> CoreResult<WriteOp> {
+        let ttl = chrono::Utc::now().timestamp() + KEEP_SECONDS;
         let data = json!({"request_hash": self.request_hash, "response": response});
         let item = keys::item(&keys::idempotency(&self.caller, &self.key), &data, &[("ttl", json!(ttl))])?;
         Ok(WriteOp::Put { item, condition: Condition::NotExists })

@@ -45,6 +45,8 @@ pub struct Services {
     pub table: Arc<dyn Table>,
     pub objects: Arc<dyn ObjectStore>,
     pub queue: Arc<dyn Queue>,
+    /// Business time (receipt, deadlines, reports). Expiries that protect security (tokens,
+    /// presigned URLs, ttl) use the system clock, as the backends that enforce them do.
     pub clock: Arc<dyn Clock>,
     pub calendar: Calendar,
     pub keys: JwtKeys,

@@ -93,7 +93,7 @@ async fn presign(s: &Services, dossier_id: &str, component: &str, req: UploadReq
         sha256: Some(pending.sha256.clone()),
     };
     let url = s.objects.presign_put(&pending.object_key, &constraints, s.config.upload_url_ttl).await?;
-    let ttl = s.clock.now().timestamp() + 24 * 3600;
+    let ttl = chrono::Utc::now().timestamp() + 24 * 3600;
     let item = keys::item(&keys::upload(dossier_id, &upload_id), &pending, &[("ttl", json!(ttl))])?;
     s.table.put(item, Condition::NotExists).await?;
     Ok(UploadTicket { upload_id, upload: url })

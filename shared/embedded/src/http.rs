@@ -25,7 +25,7 @@ use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 use tokio_util::io::ReaderStream;
 
-use crate::objects::{check_key, Denied, FsObjectStore, Op, Sidecar};
+use crate::objects::{check_key, Denied, FsObjectStore, Grant, Op, Sidecar};
 
 /// RFC 5987 `attr-char`s stay; everything else is percent-encoded.
 const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
@@ -78,20 +78,33 @@ fn query_fields(uri: &Uri) -> HashMap<String, String> {
         .collect()
 }
 
-/// The key and the granted fields of a presigned request, or the refusal to send.
+/// Why a presigned request is refused before its body is read.
+enum Refusal {
+    Denied(Denied),
+    BadKey,
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        match self {
+            Refusal::Denied(reason) => denied(reason),
+            Refusal::BadKey => problem(StatusCode::BAD_REQUEST, "invalid_key", "Đường dẫn tệp không hợp lệ"),
+        }
+    }
+}
+
+/// The key and the granted fields of a presigned request.
 fn authorize(
     store: &FsObjectStore,
     op: Op,
     key: Result<Path<String>, PathRejection>,
     uri: &Uri,
-) -> Result<(String, crate::objects::Grant), Response> {
+) -> Result<(String, Grant), Refusal> {
     let Ok(Path(key)) = key else {
-        return Err(problem(StatusCode::BAD_REQUEST, "invalid_key", "Đường dẫn tệp không hợp lệ"));
+        return Err(Refusal::BadKey);
     };
-    let grant = store.verify(op, &key, &query_fields(uri)).map_err(denied)?;
-    if check_key(&key).is_err() {
-        return Err(problem(StatusCode::BAD_REQUEST, "invalid_key", "Đường dẫn tệp không hợp lệ"));
-    }
+    let grant = store.verify(op, &key, &query_fields(uri)).map_err(Refusal::Denied)?;
+    check_key(&key).map_err(|_| Refusal::BadKey)?;
     Ok((key, grant))
 }
 
@@ -115,7 +128,7 @@ async fn upload(
 ) -> Response {
     let (key, grant) = match authorize(&store, Op::Put, key, &uri) {
         Ok(granted) => granted,
-        Err(response) => return response,
+        Err(refusal) => return refusal.into_response(),
     };
     let (Some(expected_len), Some(expected_type)) = (grant.len, grant.content_type.clone()) else {
         return denied(Denied::BadSignature);
@@ -192,7 +205,7 @@ fn content_disposition(filename: &str) -> HeaderValue {
 async fn download(State(store): State<Arc<FsObjectStore>>, key: Result<Path<String>, PathRejection>, uri: Uri) -> Response {
     let (key, grant) = match authorize(&store, Op::Get, key, &uri) {
         Ok(granted) => granted,
-        Err(response) => return response,
+        Err(refusal) => return refusal.into_response(),
     };
     let not_found = || problem(StatusCode::NOT_FOUND, "not_found", "Không tìm thấy tệp");
     let meta = match store.head(&key).await {

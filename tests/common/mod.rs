@@ -1,0 +1,182 @@
+//! Test harness: spawns the whole embedded application on port 0 with its own temporary data
+//! directory and a manual clock, and drives it over HTTP like a client would.
+#![allow(dead_code, unused_imports)]
+
+use chrono::{DateTime, Utc};
+use motcua::{Application, Settings};
+use motcua_ports::ManualClock;
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub use motcua::seed::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PASSWORD, JUSTICE, WARD};
+
+/// Criminal-record certificate at the Department of Justice: 10 working days.
+pub const CRIMINAL_RECORD: &str = "2.000488";
+pub const CRIMINAL_RECORD_FORM: &str = "to-khai-lltp";
+
+/// Monday 02/03/2026 09:00 Vietnam time.
+pub fn monday_morning() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-03-02T09:00:00+07:00").unwrap().with_timezone(&Utc)
+}
+
+pub struct TestApp {
+    app: Option<Application>,
+    pub url: String,
+    pub http: reqwest::Client,
+    pub clock: Arc<ManualClock>,
+    pub dir: PathBuf,
+    _tmp: Option<tempfile::TempDir>,
+}
+
+pub struct Response {
+    pub status: StatusCode,
+    pub content_type: String,
+    pub body: Value,
+}
+
+impl Response {
+    /// Asserts a problem+json error with the given status; returns its `code`.
+    pub fn problem(&self, status: u16) -> String {
+        assert_eq!(self.status.as_u16(), status, "expected {status}, got {}: {}", self.status, self.body);
+        assert_eq!(self.content_type, "application/problem+json", "{}", self.body);
+        assert_eq!(self.body["status"], status);
+        assert!(self.body["title"].as_str().is_some_and(|t| !t.is_empty()));
+        self.body["code"].as_str().expect("problem has a code").to_string()
+    }
+
+    pub fn ok(&self) -> &Value {
+        assert!(self.status.is_success(), "expected success, got {}: {}", self.status, self.body);
+        &self.body
+    }
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().to_path_buf();
+        let mut app = TestApp::start(dir, Arc::new(ManualClock::new(monday_morning()))).await;
+        app._tmp = Some(tmp);
+        app
+    }
+
+    /// Starts on an existing data directory (for restarts).
+    pub async fn start(dir: PathBuf, clock: Arc<ManualClock>) -> TestApp {
+        let settings = Settings {
+            addr: "127.0.0.1:0".parse().unwrap(),
+            data_dir: dir.clone(),
+            web_dir: None,
+            seed_demo: true,
+            clock: clock.clone(),
+            ..Settings::default()
+        };
+        let app = Application::build(settings).await.expect("application starts");
+        TestApp { url: app.url(), app: Some(app), http: reqwest::Client::new(), clock, dir, _tmp: None }
+    }
+
+    /// Stops the application; the data directory stays.
+    pub async fn stop(&mut self) -> Option<tempfile::TempDir> {
+        if let Some(app) = self.app.take() {
+            app.stop().await;
+        }
+        self._tmp.take()
+    }
+
+    pub fn services(&self) -> &Arc<motcua_core::Services> {
+        self.app.as_ref().unwrap().services()
+    }
+
+    /// Processes every queued event now (instead of sleeping for the worker).
+    pub async fn drain_events(&self) {
+        while motcua_core::events::drain_once(self.services()).await.unwrap() > 0 {}
+    }
+
+    pub async fn request(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>, headers: &[(&str, &str)]) -> Response {
+        let mut req = self.http.request(method, format!("{}{}", self.url, path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await.expect("request sent");
+        let status = res.status();
+        let content_type = res.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        let text = res.text().await.unwrap();
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        Response { status, content_type, body }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
+        self.request(Method::GET, path, token, None, &[]).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Response {
+        self.request(Method::POST, path, token, Some(body), &[]).await
+    }
+
+    pub async fn login(&self, username: &str) -> String {
+        let r = self.post("/api/v1/auth/login", None, json!({"username": username, "password": DEMO_PASSWORD})).await;
+        r.ok()["access_token"].as_str().unwrap().to_string()
+    }
+
+    /// A draft of the criminal-record procedure with the fields the profile does not fill.
+    pub async fn criminal_record_draft(&self, token: &str) -> Value {
+        let r = self
+            .post("/api/v1/dossiers", Some(token), json!({"procedure": CRIMINAL_RECORD, "form": {
+                "certificate_type": "Phiếu lý lịch tư pháp số 1", "purpose": "Bổ sung hồ sơ xin việc", "copies": 1}}))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        r.body
+    }
+
+    /// Uploads bytes through the presigned flow and completes the upload.
+    pub async fn upload(&self, token: &str, dossier: &str, component: &str, bytes: &[u8], content_type: &str, filename: &str) -> Response {
+        let sha = hex::encode(Sha256::digest(bytes));
+        let ticket = self
+            .post(&format!("/api/v1/dossiers/{dossier}/components/{component}/uploads"), Some(token),
+                json!({"filename": filename, "size": bytes.len(), "content_type": content_type, "sha256": sha}))
+            .await;
+        let ticket = ticket.ok().clone();
+        self.put_presigned(&ticket, bytes).await;
+        let upload = ticket["upload_id"].as_str().unwrap();
+        self.post(&format!("/api/v1/dossiers/{dossier}/components/{component}/uploads/{upload}/complete"), Some(token), json!({})).await
+    }
+
+    /// PUTs bytes to a presigned upload ticket; returns the HTTP status.
+    pub async fn put_presigned(&self, ticket: &Value, bytes: &[u8]) -> StatusCode {
+        let u = &ticket["upload"];
+        let mut req = self.http.put(u["url"].as_str().unwrap()).body(bytes.to_vec());
+        for h in u["headers"].as_array().unwrap() {
+            req = req.header(h[0].as_str().unwrap(), h[1].as_str().unwrap());
+        }
+        req.send().await.unwrap().status()
+    }
+
+    /// A complete, submitted criminal-record dossier of `congdan`; returns its id.
+    pub async fn submitted_dossier(&self, citizen: &str) -> String {
+        let d = self.criminal_record_draft(citizen).await;
+        let id = d["id"].as_str().unwrap().to_string();
+        self.upload(citizen, &id, CRIMINAL_RECORD_FORM, PDF, "application/pdf", "to-khai.pdf").await.ok();
+        self.post(&format!("/api/v1/dossiers/{id}/submit"), Some(citizen), json!({})).await.ok();
+        id
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(app) = self.app.take() {
+            drop(app);
+        }
+    }
+}
+
+/// A small but real PDF (recognised by its content).
+pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+/// A PNG signature and header.
+pub const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\x0bIDATx\x9cc\x00\x01\x00\x00\x05\x00\x01\r\n-\xb4\x00\x00\x00\x00IEND\xaeB`\x82";

@@ -73,6 +73,8 @@ pub struct Settings {
     pub clock: Arc<dyn Clock>,
     /// How often the worker looks for work when idle.
     pub worker_poll: Duration,
+    /// `iss` of the tokens: stable across restarts and addresses.
+    pub issuer: String,
 }
 
 impl Default for Settings {
@@ -84,6 +86,7 @@ impl Default for Settings {
             seed_demo: true,
             clock: Arc::new(SystemClock),
             worker_poll: Duration::from_millis(200),
+            issuer: "motcua".into(),
         }
     }
 }
@@ -147,7 +150,7 @@ impl Application {
             clock: settings.clock.clone(),
             calendar: Calendar::new(CalendarConfig { version: 1, ..CalendarConfig::default() }),
             keys: JwtKeys::from_pems(&[signing])?,
-            config: Config::new(base_url.clone(), pepper),
+            config: Config::new(settings.issuer.clone(), pepper),
         });
         let demo = if settings.seed_demo { Some(seed::load(&services).await?) } else { None };
 

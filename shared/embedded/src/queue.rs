@@ -133,7 +133,7 @@ impl Queue for RedbQueue {
             return Err(QueueError::Invalid(format!("receive takes 1 to {MAX_BATCH} messages")));
         }
         let hide_ms = u64::try_from(visibility.as_millis()).unwrap_or(u64::MAX);
-        let max_receives = self.shared.options.max_receives;
+        let max_receives = self.shared.options.max_receives.max(1);
         let dead_letters = !queue.ends_with(DLQ_SUFFIX);
         let queue = queue.to_string();
         let messages = self

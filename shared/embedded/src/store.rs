@@ -218,26 +218,11 @@ fn run_writer(db: &Database, receiver: &mpsc::Receiver<Box<dyn Pending>>, max_ba
                 Err(_) => break,
             }
         }
-        {
-            static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-            static J: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-            let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            let j = J.fetch_add(batch.len() as u64, std::sync::atomic::Ordering::Relaxed) + batch.len() as u64;
-            if n % 500 == 0 { eprintln!("batches {n} jobs {j} avg {}", j / n); }
-        }
-        let t0 = std::time::Instant::now();
         let outcome = match catch_unwind(AssertUnwindSafe(|| commit_batch(db, &mut batch))) {
             Ok(Ok(())) => Ok(()),
             Ok(Err(error)) => Err(error.to_string()),
             Err(_) => Err("a write request panicked".to_string()),
         };
-        {
-            static T: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-            static C: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-            let t = T.fetch_add(t0.elapsed().as_micros() as u64, std::sync::atomic::Ordering::Relaxed);
-            let c = C.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            if c % 500 == 0 { eprintln!("avg commit_batch us {}", t / c); }
-        }
         if let Err(reason) = &outcome {
             tracing::error!(reason = %reason, requests = batch.len(), "group commit failed");
         }
@@ -255,14 +240,6 @@ fn commit_batch(db: &Database, batch: &mut [Box<dyn Pending>]) -> Result<(), red
             job.apply(&mut tables)?;
         }
     }
-    let t1 = std::time::Instant::now();
     txn.commit()?;
-    {
-        static T: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-        static C: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-        let t = T.fetch_add(t1.elapsed().as_micros() as u64, std::sync::atomic::Ordering::Relaxed);
-        let c = C.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-        if c % 500 == 0 { eprintln!("avg commit us {}", t / c); }
-    }
     Ok(())
 }

@@ -115,8 +115,8 @@ pub async fn keys_with_slashes_are_independent(store: &dyn ObjectStore) {
 }
 
 pub async fn presigned_put_stores_matching_upload(store: &dyn ObjectStore) {
-    for declare_sha in [true, false] {
-        let key = format!("{}/to-khai.pdf", unique("upload"));
+    for (declare_sha, name) in [(true, "to-khai.pdf"), (false, "Tờ khai (bản 2).pdf")] {
+        let key = format!("{}/{name}", unique("upload"));
         let body = sample(100_000);
         let url = presign_put(store, &key, &body, "application/pdf", declare_sha).await;
         let response = call(&url, Some(body.clone()), None).await;

@@ -1,0 +1,95 @@
+//! Nothing acknowledged is lost across a restart (N3); concurrent submissions get distinct
+//! codes; two officers acting at once never overwrite each other.
+
+mod common;
+
+use common::*;
+use serde_json::json;
+use std::collections::HashSet;
+
+#[tokio::test]
+async fn everything_acknowledged_is_still_there_after_a_restart() {
+    let mut app = TestApp::spawn().await;
+    let citizen = app.login("congdan").await;
+    let id = app.submitted_dossier(&citizen).await;
+    let officer = app.login("tiepnhan.stp").await;
+    let accepted = app.post(&format!("/api/v1/dossiers/{id}/accept"), Some(&officer), json!({})).await.ok().clone();
+    let code = accepted["code"].as_str().unwrap().to_string();
+    let secret = accepted["receipt_secret"].as_str().unwrap().to_string();
+    let file_id = accepted["components"][0]["file_id"].as_str().unwrap().to_string();
+    let before = app.get(&format!("/api/v1/dossiers/{id}"), Some(&citizen)).await.ok().clone();
+
+    let tmp = app.stop().await;
+    let app = TestApp::start(app.dir.clone(), app.clock.clone()).await;
+
+    // Tokens signed before the restart stay valid (the signing key is kept).
+    let after = app.get(&format!("/api/v1/dossiers/{id}"), Some(&citizen)).await;
+    assert_eq!(after.ok(), &before);
+    let public = app.get(&format!("/api/v1/lookup/{code}?secret={secret}"), None).await;
+    assert_eq!(public.ok()["status_label"], "Được tiếp nhận");
+    let link = app.get(&format!("/api/v1/dossiers/{id}/files/{file_id}"), Some(&citizen)).await;
+    let bytes = app.http.get(link.ok()["url"].as_str().unwrap()).send().await.unwrap().bytes().await.unwrap();
+    assert_eq!(&bytes[..], PDF);
+    // The sequence goes on after the restart: no code is ever reused.
+    let second = app.submitted_dossier(&citizen).await;
+    let accepted = app.post(&format!("/api/v1/dossiers/{second}/accept"), Some(&officer), json!({})).await;
+    assert_eq!(accepted.ok()["code"], format!("{JUSTICE}-260302-0002"));
+    // The report aggregates survived too.
+    let report = app.get(&format!("/api/v1/reports/statistics?from=2026-03-01&to=2026-03-31&agency={JUSTICE}"), None).await;
+    assert_eq!(report.ok()["total"]["new_online"], 2);
+    drop(tmp);
+}
+
+#[tokio::test]
+async fn fifty_concurrent_submissions_to_one_unit_get_fifty_distinct_codes() {
+    let app = TestApp::spawn().await;
+    let citizen = app.login("congdan").await;
+    let officer = app.login("tiepnhan.stp").await;
+    let (app, officer) = (&app, &officer);
+    let ids = futures::future::join_all((0..50).map(|_| app.submitted_dossier(&citizen))).await;
+    let accepted = futures::future::join_all(
+        ids.iter().map(|id| async move { app.post(&format!("/api/v1/dossiers/{id}/accept"), Some(officer), json!({})).await }),
+    )
+    .await;
+    let codes: HashSet<String> = accepted.iter().map(|r| r.ok()["code"].as_str().unwrap().to_string()).collect();
+    assert_eq!(codes.len(), 50);
+    let expected: HashSet<String> = (1..=50).map(|n| format!("{JUSTICE}-260302-{n:04}")).collect();
+    assert_eq!(codes, expected);
+}
+
+#[tokio::test]
+async fn two_officers_acting_on_one_dossier_at_once_exactly_one_wins() {
+    let app = TestApp::spawn().await;
+    let citizen = app.login("congdan").await;
+    let officer = app.login("tiepnhan.stp").await;
+    for _ in 0..5 {
+        let id = app.submitted_dossier(&citizen).await;
+        let path = format!("/api/v1/dossiers/{id}/accept");
+        let (a, b) = tokio::join!(app.post(&path, Some(&officer), json!({})), app.post(&path, Some(&officer), json!({})));
+        let statuses = [a.status.as_u16(), b.status.as_u16()];
+        assert!(statuses.contains(&200), "{statuses:?}");
+        let loser = if a.status.is_success() { &b } else { &a };
+        // Either the write conflicted, or the second read already saw the new status.
+        let code = loser.problem(409);
+        assert!(code == "conflict" || code == "invalid_transition", "{code}");
+        let d = app.get(&format!("/api/v1/dossiers/{id}"), Some(&citizen)).await.ok().clone();
+        assert_eq!(d["history"].as_array().unwrap().len(), 2, "accepted exactly once");
+    }
+}
+
+#[tokio::test]
+async fn a_retried_submission_with_the_same_idempotency_key_acts_once() {
+    let app = TestApp::spawn().await;
+    let citizen = app.login("congdan").await;
+    let body = json!({"procedure": CRIMINAL_RECORD, "form": {"purpose": "Xin việc"}});
+    let headers = [("idempotency-key", "tao-ho-so-001")];
+    let first = app.request(reqwest::Method::POST, "/api/v1/dossiers", Some(&citizen), Some(body.clone()), &headers).await;
+    let (a, b) = tokio::join!(
+        app.request(reqwest::Method::POST, "/api/v1/dossiers", Some(&citizen), Some(body.clone()), &headers),
+        app.request(reqwest::Method::POST, "/api/v1/dossiers", Some(&citizen), Some(body.clone()), &headers),
+    );
+    assert_eq!(first.ok()["id"], a.ok()["id"]);
+    assert_eq!(first.ok()["id"], b.ok()["id"]);
+    let mine = app.get("/api/v1/dossiers", Some(&citizen)).await;
+    assert_eq!(mine.ok()["items"].as_array().unwrap().len(), 1);
+}

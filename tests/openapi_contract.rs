@@ -1,0 +1,33 @@
+//! The OpenAPI document is the route table: every documented operation is served (never the
+//! "no such route" answer) and every route is documented.
+
+mod common;
+
+use common::*;
+use reqwest::Method;
+
+#[tokio::test]
+async fn every_documented_operation_is_served_and_every_route_is_documented() {
+    let app = TestApp::spawn().await;
+    let doc = app.get("/api/v1/openapi.json", None).await.ok().clone();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let paths = doc["paths"].as_object().unwrap();
+    let mut documented = 0;
+    for (path, ops) in paths {
+        for method in ops.as_object().unwrap().keys() {
+            documented += 1;
+            let concrete = path.replace('{', "x").replace('}', "");
+            let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let r = app.request(m, &concrete, None, None, &[]).await;
+            assert_ne!(r.body["code"], "route_not_found", "{method} {path} is documented but not served");
+            assert_ne!(r.body["code"], "method_not_allowed", "{method} {path} is documented but not served");
+        }
+    }
+    let routes = motcua::api_routes();
+    assert_eq!(documented, routes.len());
+    for r in &routes {
+        assert!(paths[r.path].get(r.method.as_str().to_lowercase()).is_some(), "{} {} undocumented", r.method, r.path);
+    }
+    // And an undocumented path is not served.
+    assert_eq!(app.get("/api/v1/khong-ton-tai", None).await.problem(404), "route_not_found");
+}

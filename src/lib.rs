@@ -9,7 +9,6 @@ pub mod telemetry;
 use axum::Router;
 use motcua_core::auth::JwtKeys;
 use motcua_core::{Config, Services};
-use motcua_domain::calendar::{Calendar, CalendarConfig};
 use motcua_embedded::{EmbeddedStore, FsObjectStore};
 use motcua_http::{Access, Route};
 use motcua_ports::{Clock, SystemClock};
@@ -143,12 +142,13 @@ impl Application {
         );
         let signing = secret_file(&keys_dir, "jwt-ed25519.pem", JwtKeys::generate_pem)?;
         let pepper = secret_file(&keys_dir, "lookup.pepper", random_hex)?;
+        let table: Arc<dyn motcua_ports::Table> = store.table();
         let services = Arc::new(Services {
-            table: store.table(),
+            table: table.clone(),
             objects: objects.clone(),
             queue: store.queue(),
             clock: settings.clock.clone(),
-            calendar: Calendar::new(CalendarConfig { version: 1, ..CalendarConfig::default() }),
+            calendar: std::sync::RwLock::new(Arc::new(motcua_core::calendar::load(table.as_ref()).await?)),
             keys: JwtKeys::from_pems(&[signing])?,
             config: Config::new(settings.issuer.clone(), pepper),
         });

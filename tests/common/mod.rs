@@ -180,3 +180,88 @@ impl Drop for TestApp {
 pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
 /// A PNG signature and header.
 pub const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\x0bIDATx\x9cc\x00\x01\x00\x00\x05\x00\x01\r\n-\xb4\x00\x00\x00\x00IEND\xaeB`\x82";
+
+// ---------------------------------------------------------------------------------------------
+// Helpers for malformed requests and hand-made tokens (bad_input.rs, authorization.rs).
+
+/// Reads a response the way [`TestApp::request`] does.
+async fn read_response(res: reqwest::Response) -> Response {
+    let status = res.status();
+    let content_type = res.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let text = res.text().await.unwrap();
+    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    Response { status, content_type, body }
+}
+
+impl TestApp {
+    /// A request whose body is sent byte for byte with the given `Content-Type` (or none), for
+    /// malformed JSON, wrong content types and form-encoded bodies.
+    pub async fn raw(&self, method: Method, path: &str, token: Option<&str>, content_type: Option<&str>, body: &[u8], headers: &[(&str, &str)]) -> Response {
+        let mut req = self.http.request(method, format!("{}{}", self.url, path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(ct) = content_type {
+            req = req.header("content-type", ct);
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        read_response(req.body(body.to_vec()).send().await.expect("request sent")).await
+    }
+
+    /// A token signed with the application's own key; `edit` changes the (otherwise valid,
+    /// citizen) claims, e.g. to make it expired or for another issuer.
+    pub fn sign_token(&self, edit: impl FnOnce(&mut motcua_core::auth::Claims)) -> String {
+        let s = self.services();
+        let now = Utc::now().timestamp();
+        let mut claims = motcua_core::auth::Claims {
+            sub: "test-subject".into(),
+            role: motcua_domain::roles::Role::Citizen,
+            agency: None,
+            name: "Người thử nghiệm".into(),
+            iss: s.config.issuer.clone(),
+            aud: s.config.audience.clone(),
+            iat: now,
+            exp: now + 600,
+        };
+        edit(&mut claims);
+        s.keys.sign(&claims).unwrap()
+    }
+}
+
+const B64URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// Base64url without padding (JWT segments).
+pub fn b64url_encode(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | (*b as u32) << (16 - 8 * i));
+        for i in 0..=chunk.len() {
+            out.push(B64URL[(n >> (18 - 6 * i) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+/// Decodes base64url without padding.
+pub fn b64url_decode(s: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    let (mut acc, mut bits) = (0u32, 0);
+    for c in s.trim_end_matches('=').bytes() {
+        let v = B64URL.iter().position(|&x| x == c).expect("base64url character") as u32;
+        acc = acc << 6 | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits & 0xff) as u8);
+        }
+    }
+    out
+}
+
+/// Segment `index` (0 = header, 1 = claims) of a JWT, as JSON.
+pub fn jwt_segment(token: &str, index: usize) -> Value {
+    let part = token.split('.').nth(index).expect("JWT segment");
+    serde_json::from_slice(&b64url_decode(part)).expect("JWT segment is JSON")
+}

@@ -6,8 +6,8 @@ use axum::extract::State;
 use axum::http::Method;
 use axum::Json;
 use chrono::DateTime;
-use motcua_domain::calendar::StatutoryTime;
-use motcua_http::extract::{ApiPath, ApiQuery};
+use motcua_domain::calendar::{StatutoryTime, YearCalendar, YearOverride};
+use motcua_http::extract::{ApiJson, ApiPath, ApiQuery, Authenticated};
 use motcua_http::{Access, ApiError, ApiResult, AppState, Route};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -18,25 +18,42 @@ pub fn routes() -> Vec<Route> {
     vec![
         Route::new(Method::GET, "/api/v1/calendar/deadline", FUNCTION, Access::Public, "Tính hạn giải quyết từ thời điểm tiếp nhận và thời hạn, kèm giải thích các ngày được trừ", deadline),
         Route::new(Method::GET, "/api/v1/calendar/{year}", FUNCTION, Access::Public, "Lịch làm việc của một năm: ngày nghỉ, ngày làm bù, Tết Nguyên đán, Giỗ Tổ Hùng Vương", year),
+        Route::new(Method::PUT, "/api/v1/calendar/{year}/overrides", FUNCTION, Access::Authenticated, "Quản trị hệ thống điều chỉnh lịch năm: ngày nghỉ thêm, ngày làm bù, bỏ ngày nghỉ mặc định (tạo phiên bản lịch mới)", set_overrides),
     ]
 }
 
-async fn year(State(s): State<AppState>, ApiPath(year): ApiPath<String>) -> ApiResult<Json<Value>> {
-    let year: i32 = year
-        .parse()
+fn parse_year(year: &str) -> Result<i32, ApiError> {
+    year.parse()
         .ok()
         .filter(|y| (1901..=2199).contains(y))
-        .ok_or_else(|| ApiError::bad_request("invalid_year", "Năm phải là số từ 1901 đến 2199."))?;
-    let y = s.calendar.year(year);
+        .ok_or_else(|| ApiError::bad_request("invalid_year", "Năm phải là số từ 1901 đến 2199."))
+}
+
+fn year_view(y: YearCalendar, version: u32) -> Json<Value> {
     let working: Vec<Value> = y.working_weekend_days.iter().map(|(date, name)| json!({"date": date, "name": name})).collect();
-    Ok(Json(json!({
+    Json(json!({
         "year": y.year,
         "days_off": y.days_off,
         "working_saturdays": working,
         "lunar_new_year": y.lunar_new_year,
         "hung_kings_day": y.hung_kings_day,
-        "calendar_version": s.calendar.config().version,
-    })))
+        "calendar_version": version,
+    }))
+}
+
+async fn year(State(s): State<AppState>, ApiPath(year): ApiPath<String>) -> ApiResult<Json<Value>> {
+    let calendar = s.calendar();
+    Ok(year_view(calendar.year(parse_year(&year)?), calendar.config().version))
+}
+
+async fn set_overrides(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiPath(year): ApiPath<String>,
+    ApiJson(o): ApiJson<YearOverride>,
+) -> ApiResult<Json<Value>> {
+    let y = motcua_core::calendar::set_year_override(&s, &c, parse_year(&year)?, o).await?;
+    Ok(year_view(y, s.calendar().config().version))
 }
 
 #[derive(Debug, Deserialize)]
@@ -73,7 +90,7 @@ async fn deadline(State(s): State<AppState>, ApiQuery(p): ApiQuery<DeadlineParam
     {
         return Err(ApiError::bad_request("statutory_time_too_long", "Thời hạn quá dài (tối đa khoảng 10 năm)."));
     }
-    let d = s.calendar.deadline(received, time);
+    let d = s.calendar().deadline(received, time);
     Ok(Json(json!({
         "received_at": d.received_at,
         "counting_from": d.counting_from,

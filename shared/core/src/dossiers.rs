@@ -346,7 +346,7 @@ pub async fn submit(s: &Services, caller: &Caller, id: &str, idem: Option<&Idemp
         return Err(CoreError::Validation(missing));
     }
     let now = s.now();
-    let received = s.calendar.receipt_time(now);
+    let received = s.calendar().receipt_time(now);
     d.history.push(step(&d, Action::Submit, to, caller, now, None));
     d.status = to;
     d.submitted_at = Some(now);
@@ -404,7 +404,7 @@ pub(crate) async fn act_with(
             let day = received.date_naive();
             let seq = s.table.increment(&keys::sequence(&d.agency, &day.format("%y%m%d").to_string()), "n", 1).await?;
             d.code = Some(s.config.code_format.format(&d.agency, day, seq as u64));
-            let deadline = s.calendar.deadline(received, d.statutory_time);
+            let deadline = s.calendar().deadline(received, d.statutory_time);
             d.appointment = Some(deadline.due_at);
             d.appointment_explanation = Some(deadline.explanation);
             d.calendar_version = Some(deadline.calendar_version);

@@ -19,6 +19,7 @@
 //! | report aggregate | `AGG#<scope>` | `D#<yyyy-mm-dd>` | | |
 //! | outbox event | `OUTBOX` | `<time>#<event id>` | | |
 //! | notification | `NOTIF#<user>` | `<time>#<event id>` | | |
+//! | calendar configuration | `CONFIG#CALENDAR` | `CURRENT`, `V#<000001>` | | |
 //! | feedback / petition | `FEEDBACK#<code>` | `FEEDBACK` | `FEEDBACK#PUBLIC` / answered (when published) | `FEEDBACK#AGENCY#<code>` / created |
 
 use motcua_ports::{Item, Key};
@@ -80,6 +81,12 @@ pub fn feedback(code: &str) -> Key {
 pub const FEEDBACK_PUBLIC: &str = "FEEDBACK#PUBLIC";
 pub fn feedback_agency(agency: &str) -> String {
     format!("FEEDBACK#AGENCY#{agency}")
+}
+pub fn calendar_current() -> Key {
+    Key::new("CONFIG#CALENDAR", "CURRENT")
+}
+pub fn calendar_version(version: u32) -> Key {
+    Key::new("CONFIG#CALENDAR", format!("V#{version:06}"))
 }
 pub const CATALOGUE: &str = "CATALOGUE";
 pub const AGENCIES: &str = "AGENCIES";

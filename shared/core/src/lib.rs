@@ -6,6 +6,7 @@
 //! agency through its key, never by filtering afterwards.
 
 pub mod auth;
+pub mod calendar;
 pub mod catalogue;
 pub mod dossiers;
 pub mod error;

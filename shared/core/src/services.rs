@@ -6,7 +6,7 @@ use motcua_domain::calendar::Calendar;
 use motcua_domain::codes::DossierCodeFormat;
 use motcua_domain::roles::Role;
 use motcua_ports::{Clock, ObjectStore, Queue, Table};
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 /// Deployment settings (from the command line / environment).
@@ -48,12 +48,18 @@ pub struct Services {
     /// Business time (receipt, deadlines, reports). Expiries that protect security (tokens,
     /// presigned URLs, ttl) use the system clock, as the backends that enforce them do.
     pub clock: Arc<dyn Clock>,
-    pub calendar: Calendar,
+    /// The working-day calendar in force (swapped when an administrator changes it).
+    pub calendar: RwLock<Arc<Calendar>>,
     pub keys: JwtKeys,
     pub config: Config,
 }
 
 impl Services {
+    /// The calendar in force now.
+    pub fn calendar(&self) -> Arc<Calendar> {
+        self.calendar.read().expect("calendar lock").clone()
+    }
+
     /// Now, in Vietnam time.
     pub fn now(&self) -> chrono::DateTime<chrono::FixedOffset> {
         motcua_domain::vn_time(self.clock.now())

@@ -12,6 +12,7 @@ use super::{CalendarError, DayOff};
 
 /// Administrator overrides for one year (effective-dated master data).
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
 pub struct YearOverride {
     /// Days off added to the computed defaults (kind usually `Adjusted`); an entry replaces a
     /// computed day off of the same date.

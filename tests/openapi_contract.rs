@@ -31,3 +31,12 @@ async fn every_documented_operation_is_served_and_every_route_is_documented() {
     // And an undocumented path is not served.
     assert_eq!(app.get("/api/v1/khong-ton-tai", None).await.problem(404), "route_not_found");
 }
+
+#[tokio::test]
+async fn the_static_portal_is_served_beside_the_api() {
+    let app = TestApp::spawn().await;
+    let home = app.http.get(format!("{}/", app.url)).send().await.unwrap();
+    assert!(home.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(home.text().await.unwrap().contains("Cổng Dịch vụ công"));
+    assert_eq!(app.get("/khong-co-trang-nay.html", None).await.problem(404), "route_not_found");
+}

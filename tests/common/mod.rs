@@ -67,7 +67,7 @@ impl TestApp {
         let settings = Settings {
             addr: "127.0.0.1:0".parse().unwrap(),
             data_dir: dir.clone(),
-            web_dir: None,
+            web_dir: Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("web")),
             seed_demo: true,
             clock: clock.clone(),
             ..Settings::default()
@@ -184,19 +184,30 @@ pub const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00
 // ---------------------------------------------------------------------------------------------
 // Helpers for malformed requests and hand-made tokens (bad_input.rs, authorization.rs).
 
-/// Reads a response the way [`TestApp::request`] does.
-async fn read_response(res: reqwest::Response) -> Response {
+/// Reads a response the way [`TestApp::request`] does, keeping its headers.
+async fn read_response(res: reqwest::Response) -> (Response, reqwest::header::HeaderMap) {
     let status = res.status();
-    let content_type = res.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let headers = res.headers().clone();
+    let content_type = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     let text = res.text().await.unwrap();
     let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-    Response { status, content_type, body }
+    (Response { status, content_type, body }, headers)
 }
 
 impl TestApp {
+    /// Sends any request (e.g. to a presigned URL) and reads the answer with its headers.
+    pub async fn send_with_headers(&self, req: reqwest::RequestBuilder) -> (Response, reqwest::header::HeaderMap) {
+        read_response(req.send().await.expect("request sent")).await
+    }
+
+    /// Sends any request and reads the answer.
+    pub async fn send(&self, req: reqwest::RequestBuilder) -> Response {
+        self.send_with_headers(req).await.0
+    }
+
     /// A request whose body is sent byte for byte with the given `Content-Type` (or none), for
     /// malformed JSON, wrong content types and form-encoded bodies.
-    pub async fn raw(&self, method: Method, path: &str, token: Option<&str>, content_type: Option<&str>, body: &[u8], headers: &[(&str, &str)]) -> Response {
+    pub fn raw_request(&self, method: Method, path: &str, token: Option<&str>, content_type: Option<&str>, body: &[u8], headers: &[(&str, &str)]) -> reqwest::RequestBuilder {
         let mut req = self.http.request(method, format!("{}{}", self.url, path));
         if let Some(t) = token {
             req = req.bearer_auth(t);
@@ -207,7 +218,27 @@ impl TestApp {
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
-        read_response(req.body(body.to_vec()).send().await.expect("request sent")).await
+        req.body(body.to_vec())
+    }
+
+    /// [`TestApp::raw_request`], sent.
+    pub async fn raw(&self, method: Method, path: &str, token: Option<&str>, content_type: Option<&str>, body: &[u8], headers: &[(&str, &str)]) -> Response {
+        self.send(self.raw_request(method, path, token, content_type, body, headers)).await
+    }
+
+    /// Processes queued events until none is waiting or in flight (the background worker may
+    /// hold some), so that notification counts are stable.
+    pub async fn settle_events(&self) {
+        use motcua_ports::Queue;
+        let s = self.services();
+        for _ in 0..500 {
+            self.drain_events().await;
+            if s.queue.depth(&s.config.events_queue).await.unwrap() == 0 {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("events queue did not settle");
     }
 
     /// A token signed with the application's own key; `edit` changes the (otherwise valid,

@@ -172,20 +172,22 @@ fn main() {
             codes.push((d["code"].as_str().unwrap().to_string(), d["receipt_secret"].as_str().unwrap().to_string()));
         }
         let codes = Arc::new(codes);
-        let c = client.clone();
-        let lookup = load(64, usize::MAX, Duration::from_secs(15), move |n| {
-            let (c, codes) = (c.clone(), codes.clone());
-            async move {
-                let (code, secret) = &codes[n % codes.len()];
-                let r = c.http.get(format!("{}/api/v1/lookup/{code}?secret={secret}", c.url)).send().await;
-                match r {
-                    Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
-                    _ => false,
+        for connections in [16, 64] {
+            let (c, codes) = (client.clone(), codes.clone());
+            let lookup = load(connections, usize::MAX, Duration::from_secs(10), move |n| {
+                let (c, codes) = (c.clone(), codes.clone());
+                async move {
+                    let (code, secret) = &codes[n % codes.len()];
+                    let r = c.http.get(format!("{}/api/v1/lookup/{code}?secret={secret}", c.url)).send().await;
+                    match r {
+                        Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
+                        _ => false,
+                    }
                 }
-            }
-        })
-        .await;
-        lookup.print("status lookup (GET /api/v1/lookup/{code}, 64 connections)");
+            })
+            .await;
+            lookup.print(&format!("status lookup (GET /api/v1/lookup/{{code}}, {connections} connections)"));
+        }
         app.stop().await;
     });
 }

@@ -10,46 +10,15 @@ use axum::Router;
 use motcua_core::auth::JwtKeys;
 use motcua_core::{Config, Services};
 use motcua_embedded::{EmbeddedStore, FsObjectStore};
-use motcua_http::{Access, Route};
 use motcua_ports::{Clock, SystemClock};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-/// Every API route of every function: the route table.
-pub fn api_routes() -> Vec<Route> {
-    let mut routes = vec![
-        Route::new(axum::http::Method::GET, "/api/v1/openapi.json", "meta", Access::Public, "Tài liệu OpenAPI 3.1 của API", openapi),
-        Route::new(axum::http::Method::GET, "/api/v1/health", "meta", Access::Public, "Kiểm tra tình trạng hoạt động", health),
-    ];
-    routes.extend(motcua_fn_catalogue::routes());
-    routes.extend(motcua_fn_identity::routes());
-    routes.extend(motcua_fn_submission::routes());
-    routes.extend(motcua_fn_upload::routes());
-    routes.extend(motcua_fn_status::routes());
-    routes.extend(motcua_fn_feedback::routes());
-    routes.extend(motcua_fn_reporting::routes());
-    routes.extend(motcua_fn_officer::routes());
-    routes.extend(motcua_fn_calendar::routes());
-    routes
-}
-
-/// The OpenAPI document of [`api_routes`].
-pub fn openapi_document() -> &'static serde_json::Value {
-    static DOC: OnceLock<serde_json::Value> = OnceLock::new();
-    DOC.get_or_init(|| motcua_http::routes::openapi(&api_routes(), env!("CARGO_PKG_VERSION")))
-}
-
-async fn openapi() -> axum::Json<serde_json::Value> {
-    axum::Json(openapi_document().clone())
-}
-
-async fn health() -> axum::Json<serde_json::Value> {
-    axum::Json(serde_json::json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")}))
-}
+pub use motcua_fn_meta::{api_routes, openapi_document};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -155,7 +124,10 @@ impl Application {
         let demo = if settings.seed_demo { Some(seed::load(&services).await?) } else { None };
 
         let not_found = axum::routing::any(motcua_http::routes::route_not_found);
+        // Unknown API paths answer problem+json 404 whatever the method (the portal's static
+        // files below only serve GET and HEAD).
         let mut app: Router = motcua_http::routes::router(api_routes())
+            .route("/api/{*path}", axum::routing::any(motcua_http::routes::route_not_found))
             .with_state(services.clone())
             .merge(motcua_embedded::router(objects));
         app = match &settings.web_dir {

@@ -160,6 +160,16 @@ pub async fn submit(s: &Services, caller: Option<&Caller>, f: NewFeedback) -> Co
         code: "invalid_format",
         message: "Số điện thoại không hợp lệ (10 chữ số, bắt đầu bằng 0).".into(),
     }))
+    .chain(f.email.as_deref().filter(|e| !e.contains('@') || e.len() > 200).map(|_| FieldError {
+        field: "email".into(),
+        code: "invalid_format",
+        message: "Địa chỉ thư điện tử không hợp lệ.".into(),
+    }))
+    .chain(f.dossier_code.as_deref().filter(|c| c.chars().count() > 50).map(|_| FieldError {
+        field: "dossier_code".into(),
+        code: "too_long",
+        message: "Mã hồ sơ dài quá 50 ký tự.".into(),
+    }))
     .collect();
     if !errors.is_empty() {
         return Err(CoreError::Validation(errors));

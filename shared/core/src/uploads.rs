@@ -52,9 +52,10 @@ fn field_error(field: &str, code: &'static str, message: String) -> CoreError {
 fn check_request(req: &UploadRequest, accepted: &[String], max_bytes: u64) -> CoreResult<()> {
     let name_ok = !req.filename.trim().is_empty()
         && req.filename.chars().count() <= 255
-        && !req.filename.contains(['/', '\\', '\0']);
+        && !req.filename.contains(['/', '\\'])
+        && !req.filename.chars().any(char::is_control);
     if !name_ok {
-        return Err(field_error("filename", "invalid_filename", "Tên tệp không hợp lệ (tối đa 255 ký tự, không chứa / hoặc \\).".into()));
+        return Err(field_error("filename", "invalid_filename", "Tên tệp không hợp lệ (tối đa 255 ký tự, không chứa /, \\ hoặc ký tự điều khiển).".into()));
     }
     if req.sha256.len() != 64 || !req.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(field_error("sha256", "invalid_sha256", "Mã băm SHA-256 phải gồm 64 ký tự thập lục phân.".into()));
@@ -121,9 +122,7 @@ pub async fn request_component_upload(s: &Services, caller: &Caller, dossier_id:
 /// Declares the result file of a dossier being processed (specialist or leader of its agency).
 pub async fn request_result_upload(s: &Services, caller: &Caller, dossier_id: &str, req: UploadRequest) -> CoreResult<UploadTicket> {
     let d = dossiers::load(s, dossier_id).await?;
-    if !caller.works_for(&d.agency) {
-        return Err(CoreError::not_found("hồ sơ"));
-    }
+    ensure_visible(caller, &d)?;
     Action::Finish.apply(d.status, caller.role)?;
     let accepted: Vec<String> = RESULT_TYPES.iter().map(|t| t.to_string()).collect();
     check_request(&req, &accepted, RESULT_MAX_BYTES)?;
@@ -215,9 +214,7 @@ pub async fn remove_component_file(s: &Services, caller: &Caller, dossier_id: &s
 /// Finishes processing with the uploaded result file (status 9).
 pub async fn finish(s: &Services, caller: &Caller, dossier_id: &str, upload_id: &str, input: ActionInput, if_match: Option<u64>) -> CoreResult<Value> {
     let d = dossiers::load(s, dossier_id).await?;
-    if !caller.works_for(&d.agency) {
-        return Err(CoreError::not_found("hồ sơ"));
-    }
+    ensure_visible(caller, &d)?;
     Action::Finish.apply(d.status, caller.role)?;
     let (file, clear) = verify(s, &d, upload_id, None).await?;
     let value = dossiers::act_with(s, caller, dossier_id, Action::Finish, input, if_match, Some(file)).await?;

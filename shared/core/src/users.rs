@@ -64,6 +64,12 @@ impl Profile {
                 err("email", "invalid_format", "Địa chỉ thư điện tử không hợp lệ.");
             }
         }
+        let texts = [("gender", &self.gender), ("address", &self.address), ("business_code", &self.business_code), ("business_name", &self.business_name)];
+        for (field, value) in texts {
+            if value.as_ref().is_some_and(|v| v.chars().count() > 500) {
+                err(field, "too_long", "Giá trị dài quá 500 ký tự.");
+            }
+        }
         errors
     }
 

@@ -1,0 +1,48 @@
+//! Function `meta`: the route table of the whole API (every function's routes, the single
+//! source of truth for the router, the OpenAPI document and the SAM template), the OpenAPI
+//! document itself and the health check.
+
+use axum::http::Method;
+use axum::Json;
+use motcua_http::{Access, Route};
+use serde_json::{json, Value};
+use std::sync::OnceLock;
+
+const FUNCTION: &str = "meta";
+
+/// This function's own routes.
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::new(Method::GET, "/api/v1/openapi.json", FUNCTION, Access::Public, "Tài liệu OpenAPI 3.1 của API", openapi),
+        Route::new(Method::GET, "/api/v1/health", FUNCTION, Access::Public, "Kiểm tra tình trạng hoạt động", health),
+    ]
+}
+
+/// Every API route of every function: the route table.
+pub fn api_routes() -> Vec<Route> {
+    let mut routes = routes();
+    routes.extend(motcua_fn_catalogue::routes());
+    routes.extend(motcua_fn_identity::routes());
+    routes.extend(motcua_fn_submission::routes());
+    routes.extend(motcua_fn_upload::routes());
+    routes.extend(motcua_fn_status::routes());
+    routes.extend(motcua_fn_feedback::routes());
+    routes.extend(motcua_fn_reporting::routes());
+    routes.extend(motcua_fn_officer::routes());
+    routes.extend(motcua_fn_calendar::routes());
+    routes
+}
+
+/// The OpenAPI document of [`api_routes`].
+pub fn openapi_document() -> &'static Value {
+    static DOC: OnceLock<Value> = OnceLock::new();
+    DOC.get_or_init(|| motcua_http::routes::openapi(&api_routes(), env!("CARGO_PKG_VERSION")))
+}
+
+async fn openapi() -> Json<Value> {
+    Json(openapi_document().clone())
+}
+
+async fn health() -> Json<Value> {
+    Json(json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")}))
+}

@@ -100,8 +100,7 @@ impl Application {
         let keys_dir = dir.join("keys");
         std::fs::create_dir_all(&keys_dir).map_err(|e| StartError::DataDir(keys_dir.clone(), e))?;
         let listener = tokio::net::TcpListener::bind(settings.addr).await.map_err(|e| StartError::Bind(settings.addr, e))?;
-        let addr = listener.local_addr().map_err(|e| StartError::Bind(settings.addr, e))?;
-        let base_url = format!("http://{addr}");
+        let base_url = format!("http://{}", listener.local_addr().map_err(|e| StartError::Bind(settings.addr, e))?);
 
         let store = EmbeddedStore::open(dir).map_err(|e| StartError::Store(e.to_string()))?;
         let object_secret = secret_file(&keys_dir, "objects.secret", random_hex)?;
@@ -121,6 +120,13 @@ impl Application {
             keys: JwtKeys::from_pems(&[signing])?,
             config: Config::new(settings.issuer.clone(), pepper),
         });
+        Application::start(services, listener, motcua_embedded::router(objects), &settings).await
+    }
+
+    /// Serves already-built services (embedded or any other adapters) on a bound listener,
+    /// with `extra` routes beside the API (the embedded object endpoint), and starts the worker.
+    pub async fn start(services: Arc<Services>, listener: tokio::net::TcpListener, extra: Router, settings: &Settings) -> Result<Application, StartError> {
+        let addr = listener.local_addr().map_err(|e| StartError::Bind(settings.addr, e))?;
         let demo = if settings.seed_demo { Some(seed::load(&services).await?) } else { None };
 
         let not_found = axum::routing::any(motcua_http::routes::route_not_found);
@@ -129,7 +135,7 @@ impl Application {
         let mut app: Router = motcua_http::routes::router(api_routes())
             .route("/api/{*path}", axum::routing::any(motcua_http::routes::route_not_found))
             .with_state(services.clone())
-            .merge(motcua_embedded::router(objects));
+            .merge(extra);
         app = match &settings.web_dir {
             Some(web) if web.is_dir() => {
                 app.fallback_service(tower_http::services::ServeDir::new(web).not_found_service(not_found))

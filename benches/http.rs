@@ -44,14 +44,21 @@ impl Client {
     /// A complete draft ready to submit.
     async fn draft(&self, token: &str) -> String {
         let d = self
-            .post("/api/v1/dossiers", token, json!({"procedure": PROCEDURE, "form": {
-                "certificate_type": "Phiếu lý lịch tư pháp số 1", "purpose": "Đo hiệu năng", "copies": 1}}))
+            .post(
+                "/api/v1/dossiers",
+                token,
+                json!({"procedure": PROCEDURE, "form": {
+                "certificate_type": "Phiếu lý lịch tư pháp số 1", "purpose": "Đo hiệu năng", "copies": 1}}),
+            )
             .await;
         let id = d["id"].as_str().unwrap().to_string();
         let sha = hex::encode(Sha256::digest(PDF));
         let t = self
-            .post(&format!("/api/v1/dossiers/{id}/components/to-khai-lltp/uploads"), token,
-                json!({"filename": "to-khai.pdf", "size": PDF.len(), "content_type": "application/pdf", "sha256": sha}))
+            .post(
+                &format!("/api/v1/dossiers/{id}/components/to-khai-lltp/uploads"),
+                token,
+                json!({"filename": "to-khai.pdf", "size": PDF.len(), "content_type": "application/pdf", "sha256": sha}),
+            )
             .await;
         let mut put = self.http.put(t["upload"]["url"].as_str().unwrap()).body(PDF.to_vec());
         for h in t["upload"]["headers"].as_array().unwrap() {
@@ -59,7 +66,12 @@ impl Client {
         }
         assert!(put.send().await.unwrap().status().is_success());
         let upload = t["upload_id"].as_str().unwrap();
-        self.post(&format!("/api/v1/dossiers/{id}/components/to-khai-lltp/uploads/{upload}/complete"), token, json!({})).await;
+        self.post(
+            &format!("/api/v1/dossiers/{id}/components/to-khai-lltp/uploads/{upload}/complete"),
+            token,
+            json!({}),
+        )
+        .await;
         id
     }
 }
@@ -131,9 +143,13 @@ fn main() {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     rt.block_on(async {
         let dir = tempfile::tempdir().unwrap();
-        let settings = Settings { addr: "127.0.0.1:0".parse().unwrap(), data_dir: dir.path().into(), ..Settings::default() };
+        let settings =
+            Settings { addr: "127.0.0.1:0".parse().unwrap(), data_dir: dir.path().into(), ..Settings::default() };
         let app = Application::build(settings).await.unwrap();
-        let client = Arc::new(Client { http: reqwest::Client::builder().pool_max_idle_per_host(256).build().unwrap(), url: app.url() });
+        let client = Arc::new(Client {
+            http: reqwest::Client::builder().pool_max_idle_per_host(256).build().unwrap(),
+            url: app.url(),
+        });
         let citizen = client.login("congdan").await;
         let officer = client.login("tiepnhan.stp").await;
 
@@ -157,8 +173,13 @@ fn main() {
         let submit = load(32, drafts, Duration::from_secs(30), move |n| {
             let (c, t, i) = (c.clone(), t.clone(), i.clone());
             async move {
-                let r = c.http.post(format!("{}/api/v1/dossiers/{}/submit", c.url, i[n]))
-                    .bearer_auth(&t).header("idempotency-key", format!("bench-{n}")).send().await;
+                let r = c
+                    .http
+                    .post(format!("{}/api/v1/dossiers/{}/submit", c.url, i[n]))
+                    .bearer_auth(&t)
+                    .header("idempotency-key", format!("bench-{n}"))
+                    .send()
+                    .await;
                 r.is_ok_and(|r| r.status().is_success())
             }
         })

@@ -99,7 +99,8 @@ impl Application {
         let dir = &settings.data_dir;
         let keys_dir = dir.join("keys");
         std::fs::create_dir_all(&keys_dir).map_err(|e| StartError::DataDir(keys_dir.clone(), e))?;
-        let listener = tokio::net::TcpListener::bind(settings.addr).await.map_err(|e| StartError::Bind(settings.addr, e))?;
+        let listener =
+            tokio::net::TcpListener::bind(settings.addr).await.map_err(|e| StartError::Bind(settings.addr, e))?;
         let base_url = format!("http://{}", listener.local_addr().map_err(|e| StartError::Bind(settings.addr, e))?);
 
         let store = EmbeddedStore::open(dir).map_err(|e| StartError::Store(e.to_string()))?;
@@ -125,7 +126,12 @@ impl Application {
 
     /// Serves already-built services (embedded or any other adapters) on a bound listener,
     /// with `extra` routes beside the API (the embedded object endpoint), and starts the worker.
-    pub async fn start(services: Arc<Services>, listener: tokio::net::TcpListener, extra: Router, settings: &Settings) -> Result<Application, StartError> {
+    pub async fn start(
+        services: Arc<Services>,
+        listener: tokio::net::TcpListener,
+        extra: Router,
+        settings: &Settings,
+    ) -> Result<Application, StartError> {
         let addr = listener.local_addr().map_err(|e| StartError::Bind(settings.addr, e))?;
         let demo = if settings.seed_demo { Some(seed::load(&services).await?) } else { None };
 

@@ -69,9 +69,15 @@ impl DemoAccounts {
     pub fn describe(&self) -> String {
         let mut s = format!("  Tài khoản dùng thử (mật khẩu chung: {DEMO_PASSWORD}):\n");
         for (username, role, agency, name) in ACCOUNTS {
-            s.push_str(&format!("    {username:<18} {:<20} {name}{}\n", role.label(), agency.map(|a| format!(" — {a}")).unwrap_or_default()));
+            s.push_str(&format!(
+                "    {username:<18} {:<20} {name}{}\n",
+                role.label(),
+                agency.map(|a| format!(" — {a}")).unwrap_or_default()
+            ));
         }
-        s.push_str(&format!("  Hệ thống tích hợp: client_id={DEMO_CLIENT_ID} client_secret={DEMO_CLIENT_SECRET} (cơ quan {WARD})\n"));
+        s.push_str(&format!(
+            "  Hệ thống tích hợp: client_id={DEMO_CLIENT_ID} client_secret={DEMO_CLIENT_SECRET} (cơ quan {WARD})\n"
+        ));
         s
     }
 }
@@ -84,13 +90,22 @@ pub async fn load(s: &Services) -> CoreResult<DemoAccounts> {
         if s.table.get(&keys::login(username)).await?.is_some() {
             continue;
         }
-        match users::create_user(s, username, DEMO_PASSWORD, *role, agency.map(String::from), profile(username, name)).await {
+        match users::create_user(s, username, DEMO_PASSWORD, *role, agency.map(String::from), profile(username, name))
+            .await
+        {
             Ok(_) | Err(CoreError::Invalid { code: "username_taken", .. }) => {}
             Err(e) => return Err(e),
         }
     }
     if s.table.get(&keys::client(DEMO_CLIENT_ID)).await?.is_none() {
-        users::create_client(s, DEMO_CLIENT_ID, "Nền tảng tích hợp, chia sẻ dữ liệu tỉnh Thanh Hóa (LGSP)", WARD, DEMO_CLIENT_SECRET).await?;
+        users::create_client(
+            s,
+            DEMO_CLIENT_ID,
+            "Nền tảng tích hợp, chia sẻ dữ liệu tỉnh Thanh Hóa (LGSP)",
+            WARD,
+            DEMO_CLIENT_SECRET,
+        )
+        .await?;
     }
     Ok(DemoAccounts)
 }

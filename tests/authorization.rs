@@ -34,9 +34,16 @@ impl Cast {
         let app = TestApp::spawn().await;
         let profile = json!({"full_name": "Trần Thị Cúc", "id_number": "038095007777", "date_of_birth": "1995-01-20",
             "gender": "Nữ", "phone": "0911222333", "address": "Số 3 phố Cửa Hữu, phường Hạc Thành, tỉnh Thanh Hóa"});
-        let r = app.post("/api/v1/auth/register", None, json!({"username": "tranthicuc", "password": "MatKhau@2026", "profile": profile})).await;
+        let r = app
+            .post(
+                "/api/v1/auth/register",
+                None,
+                json!({"username": "tranthicuc", "password": "MatKhau@2026", "profile": profile}),
+            )
+            .await;
         assert_eq!(r.status.as_u16(), 201, "{}", r.body);
-        let other = app.post("/api/v1/auth/login", None, json!({"username": "tranthicuc", "password": "MatKhau@2026"})).await;
+        let other =
+            app.post("/api/v1/auth/login", None, json!({"username": "tranthicuc", "password": "MatKhau@2026"})).await;
         let other = other.ok()["access_token"].as_str().unwrap().to_string();
         Cast {
             congdan: app.login("congdan").await,
@@ -55,8 +62,19 @@ impl Cast {
 
     /// A token of the ward's machine client (client credentials, form-encoded).
     async fn machine_client(&self) -> String {
-        let form = format!("grant_type=client_credentials&client_id={DEMO_CLIENT_ID}&client_secret={DEMO_CLIENT_SECRET}");
-        let r = self.app.raw(Method::POST, "/api/v1/auth/token", None, Some("application/x-www-form-urlencoded"), form.as_bytes(), &[]).await;
+        let form =
+            format!("grant_type=client_credentials&client_id={DEMO_CLIENT_ID}&client_secret={DEMO_CLIENT_SECRET}");
+        let r = self
+            .app
+            .raw(
+                Method::POST,
+                "/api/v1/auth/token",
+                None,
+                Some("application/x-www-form-urlencoded"),
+                form.as_bytes(),
+                &[],
+            )
+            .await;
         r.ok()["access_token"].as_str().unwrap().to_string()
     }
 
@@ -64,8 +82,12 @@ impl Cast {
     async fn ward_dossier(&self, token: &str) -> String {
         let r = self
             .app
-            .post("/api/v1/dossiers", Some(token), json!({"procedure": WARD_COPY, "form": {
-                "record_type": "Khai sinh", "record_owner_name": "Nguyễn Văn An", "copies": 1}}))
+            .post(
+                "/api/v1/dossiers",
+                Some(token),
+                json!({"procedure": WARD_COPY, "form": {
+                "record_type": "Khai sinh", "record_owner_name": "Nguyễn Văn An", "copies": 1}}),
+            )
             .await;
         assert_eq!(r.status.as_u16(), 201, "{}", r.body);
         let id = r.body["id"].as_str().unwrap().to_string();
@@ -180,7 +202,11 @@ async fn another_citizen_can_neither_see_nor_touch_congdans_dossiers_which_look_
     let (submitted, submitted_file) = cast.justice_dossier(&cast.congdan).await;
     // A declared, not yet completed, upload of congdan's.
     let ticket = app
-        .post(&format!("{}/components/giay-to-tuy-than/uploads", dossier(&draft)), Some(&cast.congdan), declaration("cccd.pdf"))
+        .post(
+            &format!("{}/components/giay-to-tuy-than/uploads", dossier(&draft)),
+            Some(&cast.congdan),
+            declaration("cccd.pdf"),
+        )
         .await
         .ok()
         .clone();
@@ -194,8 +220,20 @@ async fn another_citizen_can_neither_see_nor_touch_congdans_dossiers_which_look_
             attempt(who, token, Method::GET, dossier(&draft), None),
             attempt(who, token, Method::GET, dossier(&submitted), None),
             attempt(who, token, Method::PATCH, dossier(&draft), Some(json!({"form": {"purpose": "Đổi mục đích"}}))),
-            attempt(who, token, Method::POST, format!("{}/components/{CRIMINAL_RECORD_FORM}/uploads", dossier(&draft)), Some(declaration("x.pdf"))),
-            attempt(who, token, Method::POST, format!("{}/components/giay-to-tuy-than/uploads/{upload}/complete", dossier(&draft)), Some(json!({}))),
+            attempt(
+                who,
+                token,
+                Method::POST,
+                format!("{}/components/{CRIMINAL_RECORD_FORM}/uploads", dossier(&draft)),
+                Some(declaration("x.pdf")),
+            ),
+            attempt(
+                who,
+                token,
+                Method::POST,
+                format!("{}/components/giay-to-tuy-than/uploads/{upload}/complete", dossier(&draft)),
+                Some(json!({})),
+            ),
             attempt(who, token, Method::POST, action(&draft, "submit"), Some(json!({}))),
             attempt(who, token, Method::POST, action(&submitted, "withdraw"), Some(json!({"note": "Không cần nữa"}))),
             attempt(who, token, Method::POST, action(&submitted, "rating"), Some(rating())),
@@ -208,13 +246,19 @@ async fn another_citizen_can_neither_see_nor_touch_congdans_dossiers_which_look_
         let theirs = cast.listed(token, "").await;
         assert!(!theirs.contains(&draft) && !theirs.contains(&submitted), "{who}: {theirs:?}");
     }
-    assert_eq!((cast.dossier(&draft, &cast.congdan).await, cast.dossier(&submitted, &cast.congdan).await), before, "nothing changed");
+    assert_eq!(
+        (cast.dossier(&draft, &cast.congdan).await, cast.dossier(&submitted, &cast.congdan).await),
+        before,
+        "nothing changed"
+    );
 
     // The owner can do all of it.
     let c = Some(cast.congdan.as_str());
     app.get(&file(&submitted, &submitted_file), c).await.ok();
     app.request(Method::PATCH, &dossier(&draft), c, Some(json!({"form": {"purpose": "Đổi mục đích"}})), &[]).await.ok();
-    let completed = app.post(&format!("{}/components/giay-to-tuy-than/uploads/{upload}/complete", dossier(&draft)), c, json!({})).await;
+    let completed = app
+        .post(&format!("{}/components/giay-to-tuy-than/uploads/{upload}/complete", dossier(&draft)), c, json!({}))
+        .await;
     assert_eq!(completed.ok()["components"].as_array().unwrap().len(), 2);
     app.request(Method::DELETE, &file(&draft, &draft_file), c, None, &[]).await.ok();
     let withdrawn = app.post(&action(&submitted, "withdraw"), c, json!({"note": "Không cần nữa"})).await;
@@ -245,7 +289,11 @@ async fn ward_staff_cannot_see_or_act_on_a_department_of_justice_dossier_while_j
     assert_eq!(accepted.ok()["status"], "accepted");
 
     // Accepted, with a result file ready: still nothing for the ward.
-    let ticket = app.post(&action(&id, "result-uploads"), Some(&cast.justice_specialist), declaration("ket-qua.pdf")).await.ok().clone();
+    let ticket = app
+        .post(&action(&id, "result-uploads"), Some(&cast.justice_specialist), declaration("ket-qua.pdf"))
+        .await
+        .ok()
+        .clone();
     assert!(app.put_presigned(&ticket, PDF).await.is_success());
     let upload = ticket["upload_id"].as_str().unwrap().to_string();
     let before = cast.dossier(&id, &cast.congdan).await;
@@ -284,7 +332,14 @@ fn officer_steps<'a>(who: &'a str, token: &'a str, id: &str, component: &str, up
 }
 
 /// Each of `outsiders` gets "not found" for every step, and does not list the dossier.
-async fn refused_everything(cast: &Cast, outsiders: &[(&str, &str)], id: &str, component: &str, upload: &str, unknown: &Value) {
+async fn refused_everything(
+    cast: &Cast,
+    outsiders: &[(&str, &str)],
+    id: &str,
+    component: &str,
+    upload: &str,
+    unknown: &Value,
+) {
     for (who, token) in outsiders {
         refused(&cast.app, officer_steps(who, token, id, component, upload), 404, "not_found", Some(unknown)).await;
         if *token != cast.system_admin {
@@ -300,14 +355,35 @@ async fn justice_staff_may_see_a_dossier_but_not_change_it_as_if_they_owned_it()
     let (id, component) = cast.justice_dossier(&cast.congdan).await;
     let before = cast.dossier(&id, &cast.congdan).await;
     let (o, s) = (cast.justice_officer.as_str(), cast.justice_specialist.as_str());
-    refused(app, vec![
-        attempt("officer", o, Method::PATCH, dossier(&id), Some(json!({"form": {"purpose": "Khác"}}))),
-        attempt("officer", o, Method::POST, action(&id, "submit"), Some(json!({}))),
-        attempt("officer", o, Method::POST, format!("{}/components/giay-to-tuy-than/uploads", dossier(&id)), Some(declaration("x.pdf"))),
-        attempt("specialist", s, Method::POST, action(&id, "rating"), Some(rating())),
-    ], 403, "forbidden", None).await;
-    refused(app, vec![attempt("officer", o, Method::POST, action(&id, "withdraw"), Some(json!({})))], 403, "action_not_allowed_for_role", None).await;
-    refused(app, vec![attempt("officer", o, Method::DELETE, file(&id, &component), None)], 409, "not_a_draft", None).await;
+    refused(
+        app,
+        vec![
+            attempt("officer", o, Method::PATCH, dossier(&id), Some(json!({"form": {"purpose": "Khác"}}))),
+            attempt("officer", o, Method::POST, action(&id, "submit"), Some(json!({}))),
+            attempt(
+                "officer",
+                o,
+                Method::POST,
+                format!("{}/components/giay-to-tuy-than/uploads", dossier(&id)),
+                Some(declaration("x.pdf")),
+            ),
+            attempt("specialist", s, Method::POST, action(&id, "rating"), Some(rating())),
+        ],
+        403,
+        "forbidden",
+        None,
+    )
+    .await;
+    refused(
+        app,
+        vec![attempt("officer", o, Method::POST, action(&id, "withdraw"), Some(json!({})))],
+        403,
+        "action_not_allowed_for_role",
+        None,
+    )
+    .await;
+    refused(app, vec![attempt("officer", o, Method::DELETE, file(&id, &component), None)], 409, "not_a_draft", None)
+        .await;
     assert_eq!(cast.dossier(&id, &cast.congdan).await, before);
 }
 
@@ -349,10 +425,17 @@ async fn a_specialist_cannot_accept_and_a_receiving_officer_cannot_finish() {
     let (o, s) = (cast.justice_officer.as_str(), cast.justice_specialist.as_str());
     let (id, _) = cast.justice_dossier(&cast.congdan).await;
     let before = cast.dossier(&id, o).await;
-    refused(app, vec![
-        attempt("specialist", s, Method::POST, action(&id, "accept"), Some(json!({}))),
-        attempt("specialist", s, Method::POST, action(&id, "refuse"), Some(json!({"note": "Thiếu giấy tờ"}))),
-    ], 403, "action_not_allowed_for_role", None).await;
+    refused(
+        app,
+        vec![
+            attempt("specialist", s, Method::POST, action(&id, "accept"), Some(json!({}))),
+            attempt("specialist", s, Method::POST, action(&id, "refuse"), Some(json!({"note": "Thiếu giấy tờ"}))),
+        ],
+        403,
+        "action_not_allowed_for_role",
+        None,
+    )
+    .await;
     assert_eq!(cast.dossier(&id, o).await, before);
     app.post(&action(&id, "accept"), Some(o), json!({})).await.ok();
 
@@ -360,13 +443,20 @@ async fn a_specialist_cannot_accept_and_a_receiving_officer_cannot_finish() {
     assert!(app.put_presigned(&ticket, PDF).await.is_success());
     let upload = ticket["upload_id"].as_str().unwrap();
     let before = cast.dossier(&id, o).await;
-    refused(app, vec![
-        attempt("officer", o, Method::POST, action(&id, "result-uploads"), Some(declaration("ket-qua.pdf"))),
-        attempt("officer", o, Method::POST, action(&id, "finish"), Some(json!({"upload_id": upload}))),
-        attempt("officer", o, Method::POST, action(&id, "stop"), Some(json!({"note": "Dừng"}))),
-        attempt("specialist", s, Method::POST, action(&id, "return"), None),
-        attempt("specialist", s, Method::POST, action(&id, "stop"), Some(json!({"note": "Dừng"}))),
-    ], 403, "action_not_allowed_for_role", None).await;
+    refused(
+        app,
+        vec![
+            attempt("officer", o, Method::POST, action(&id, "result-uploads"), Some(declaration("ket-qua.pdf"))),
+            attempt("officer", o, Method::POST, action(&id, "finish"), Some(json!({"upload_id": upload}))),
+            attempt("officer", o, Method::POST, action(&id, "stop"), Some(json!({"note": "Dừng"}))),
+            attempt("specialist", s, Method::POST, action(&id, "return"), None),
+            attempt("specialist", s, Method::POST, action(&id, "stop"), Some(json!({"note": "Dừng"}))),
+        ],
+        403,
+        "action_not_allowed_for_role",
+        None,
+    )
+    .await;
     assert_eq!(cast.dossier(&id, o).await, before);
 
     // Each in their own role.
@@ -377,9 +467,22 @@ async fn a_specialist_cannot_accept_and_a_receiving_officer_cannot_finish() {
     // The ward leader may stop a ward dossier, the ward specialist may not.
     let ward = cast.ward_dossier(&cast.congdan).await;
     app.post(&action(&ward, "accept"), Some(&cast.ward_officer), json!({})).await.ok();
-    refused(app, vec![attempt("ward specialist", &cast.ward_specialist, Method::POST, action(&ward, "stop"), Some(json!({"note": "Dừng"})))],
-        403, "action_not_allowed_for_role", None).await;
-    let stopped = app.post(&action(&ward, "stop"), Some(&cast.ward_leader), json!({"note": "Người nộp đề nghị dừng"})).await;
+    refused(
+        app,
+        vec![attempt(
+            "ward specialist",
+            &cast.ward_specialist,
+            Method::POST,
+            action(&ward, "stop"),
+            Some(json!({"note": "Dừng"})),
+        )],
+        403,
+        "action_not_allowed_for_role",
+        None,
+    )
+    .await;
+    let stopped =
+        app.post(&action(&ward, "stop"), Some(&cast.ward_leader), json!({"note": "Người nộp đề nghị dừng"})).await;
     assert_eq!(stopped.ok()["status"], "stopped");
 }
 
@@ -389,7 +492,11 @@ async fn drafts_are_invisible_to_staff_until_they_are_submitted() {
     let app = &cast.app;
     let (justice, justice_file) = cast.justice_draft(&cast.congdan).await;
     let ward = app
-        .post("/api/v1/dossiers", Some(&cast.congdan), json!({"procedure": WARD_COPY, "form": {"record_type": "Khai sinh"}}))
+        .post(
+            "/api/v1/dossiers",
+            Some(&cast.congdan),
+            json!({"procedure": WARD_COPY, "form": {"record_type": "Khai sinh"}}),
+        )
         .await
         .ok()["id"]
         .as_str()
@@ -405,14 +512,21 @@ async fn drafts_are_invisible_to_staff_until_they_are_submitted() {
         ("ward machine client", client.as_str(), ward.as_str()),
     ];
     for (who, token, id) in staff {
-        refused(app, vec![
-            attempt(who, token, Method::GET, dossier(id), None),
-            attempt(who, token, Method::GET, file(id, &justice_file), None),
-            attempt(who, token, Method::POST, action(id, "accept"), Some(json!({}))),
-            attempt(who, token, Method::POST, action(id, "refuse"), Some(json!({"note": "x"}))),
-            attempt(who, token, Method::POST, action(id, "result-uploads"), Some(declaration("ket-qua.pdf"))),
-            attempt(who, token, Method::POST, action(id, "finish"), Some(json!({"upload_id": "x"}))),
-        ], 404, "not_found", Some(&unknown)).await;
+        refused(
+            app,
+            vec![
+                attempt(who, token, Method::GET, dossier(id), None),
+                attempt(who, token, Method::GET, file(id, &justice_file), None),
+                attempt(who, token, Method::POST, action(id, "accept"), Some(json!({}))),
+                attempt(who, token, Method::POST, action(id, "refuse"), Some(json!({"note": "x"}))),
+                attempt(who, token, Method::POST, action(id, "result-uploads"), Some(declaration("ket-qua.pdf"))),
+                attempt(who, token, Method::POST, action(id, "finish"), Some(json!({"upload_id": "x"}))),
+            ],
+            404,
+            "not_found",
+            Some(&unknown),
+        )
+        .await;
         assert!(!cast.listed(token, "").await.contains(id), "{who}");
         assert!(cast.listed(token, "&status=draft").await.is_empty(), "{who}");
     }
@@ -460,17 +574,49 @@ async fn the_ward_machine_client_gets_a_token_and_sees_only_ward_dossiers() {
         assert_eq!(cast.dossier(&ward_a, token).await["agency"], WARD);
         let component = cast.dossier(&ward_a, token).await["components"][0]["file_id"].as_str().unwrap().to_string();
         app.get(&file(&ward_a, &component), Some(token)).await.ok();
-        refused(app, vec![
-            attempt("machine client", token, Method::GET, dossier(&justice), None),
-            attempt("machine client", token, Method::GET, file(&justice, &justice_file), None),
-            attempt("machine client", token, Method::POST, action(&justice, "accept"), Some(json!({}))),
-        ], 404, "not_found", Some(&unknown)).await;
+        refused(
+            app,
+            vec![
+                attempt("machine client", token, Method::GET, dossier(&justice), None),
+                attempt("machine client", token, Method::GET, file(&justice, &justice_file), None),
+                attempt("machine client", token, Method::POST, action(&justice, "accept"), Some(json!({}))),
+            ],
+            404,
+            "not_found",
+            Some(&unknown),
+        )
+        .await;
         // A system reads; it does not take the officers' or the applicants' steps.
-        refused(app, vec![attempt("machine client", token, Method::POST, action(&ward_a, "accept"), Some(json!({})))],
-            403, "action_not_allowed_for_role", None).await;
-        refused(app, vec![attempt("machine client", token, Method::POST, "/api/v1/dossiers".into(), Some(json!({"procedure": WARD_COPY})))],
-            403, "forbidden", None).await;
-        refused(app, vec![attempt("machine client", token, Method::GET, "/api/v1/me".into(), None)], 404, "not_found", None).await;
+        refused(
+            app,
+            vec![attempt("machine client", token, Method::POST, action(&ward_a, "accept"), Some(json!({})))],
+            403,
+            "action_not_allowed_for_role",
+            None,
+        )
+        .await;
+        refused(
+            app,
+            vec![attempt(
+                "machine client",
+                token,
+                Method::POST,
+                "/api/v1/dossiers".into(),
+                Some(json!({"procedure": WARD_COPY})),
+            )],
+            403,
+            "forbidden",
+            None,
+        )
+        .await;
+        refused(
+            app,
+            vec![attempt("machine client", token, Method::GET, "/api/v1/me".into(), None)],
+            404,
+            "not_found",
+            None,
+        )
+        .await;
     }
     assert_eq!(cast.dossier(&ward_a, &cast.congdan).await["status"], "submitted");
 }
@@ -499,7 +645,11 @@ async fn my_dossiers_never_lists_other_peoples_and_staff_lists_only_their_agency
     }
     // Staff lists carry only their agency's dossiers, whichever filter is used.
     let items = app.get("/api/v1/dossiers?status=submitted&limit=100", Some(&cast.ward_officer)).await;
-    assert!(items.ok()["items"].as_array().unwrap().iter().all(|d| d["agency_name"] == "Ủy ban nhân dân phường Hạc Thành"), "{}", items.body);
+    assert!(
+        items.ok()["items"].as_array().unwrap().iter().all(|d| d["agency_name"] == "Ủy ban nhân dân phường Hạc Thành"),
+        "{}",
+        items.body
+    );
 
     // The system administrator has no list of dossiers (and sees none of them).
     let r = app.get("/api/v1/dossiers", Some(&cast.system_admin)).await;
@@ -526,7 +676,12 @@ async fn my_dossiers_never_lists_other_peoples_and_staff_lists_only_their_agency
         let token = token.to_string();
         async move {
             let r = app.get("/api/v1/me/notifications?limit=100", Some(&token)).await;
-            r.ok()["items"].as_array().unwrap().iter().map(|n| n["subject"].as_str().unwrap().to_string()).collect::<BTreeSet<_>>()
+            r.ok()["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| n["subject"].as_str().unwrap().to_string())
+                .collect::<BTreeSet<_>>()
         }
     };
     assert_eq!(subjects(&cast.congdan).await, ids(&[&justice_a, &ward_a]));
@@ -544,7 +699,8 @@ async fn feedback_is_answered_only_by_staff_of_the_addressed_agency() {
             "submitter_name": "Nguyễn Văn An", "phone": "0912345678"})
     };
     let sent = app.post("/api/v1/feedback", Some(&cast.congdan), body(JUSTICE)).await;
-    let (code, secret) = (sent.ok()["code"].as_str().unwrap().to_string(), sent.body["secret"].as_str().unwrap().to_string());
+    let (code, secret) =
+        (sent.ok()["code"].as_str().unwrap().to_string(), sent.body["secret"].as_str().unwrap().to_string());
     let ward_fb = app.post("/api/v1/feedback", None, body(WARD)).await.ok()["code"].as_str().unwrap().to_string();
     let answer = |path: &str| format!("/api/v1/feedback/{path}/answer");
     let reply = json!({"answer": "Đã chuyển đội trật tự đô thị kiểm tra.", "publish": true});
@@ -558,12 +714,17 @@ async fn feedback_is_answered_only_by_staff_of_the_addressed_agency() {
         ("another citizen", cast.other.as_str()),
         ("system admin", cast.system_admin.as_str()),
     ];
-    let attempts = outsiders.iter().map(|(who, t)| attempt(who, t, Method::POST, answer(&code), Some(reply.clone()))).collect();
+    let attempts =
+        outsiders.iter().map(|(who, t)| attempt(who, t, Method::POST, answer(&code), Some(reply.clone()))).collect();
     refused(app, attempts, 404, "not_found", None).await;
-    let reads = [("ward officer", cast.ward_officer.as_str()), ("another citizen", cast.other.as_str()), ("ward machine client", client.as_str())]
-        .iter()
-        .map(|(who, t)| attempt(who, t, Method::GET, format!("/api/v1/feedback/{code}"), None))
-        .collect();
+    let reads = [
+        ("ward officer", cast.ward_officer.as_str()),
+        ("another citizen", cast.other.as_str()),
+        ("ward machine client", client.as_str()),
+    ]
+    .iter()
+    .map(|(who, t)| attempt(who, t, Method::GET, format!("/api/v1/feedback/{code}"), None))
+    .collect();
     refused(app, reads, 404, "not_found", None).await;
     let followed = app.get(&format!("/api/v1/feedback/{code}?secret={secret}"), None).await;
     assert!(followed.ok()["answer"].is_null(), "unanswered: {}", followed.body);
@@ -573,7 +734,12 @@ async fn feedback_is_answered_only_by_staff_of_the_addressed_agency() {
         let token = token.to_string();
         async move {
             let r = app.get("/api/v1/feedback?limit=100", Some(&token)).await;
-            r.ok()["items"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap().to_string()).collect::<BTreeSet<_>>()
+            r.ok()["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f["code"].as_str().unwrap().to_string())
+                .collect::<BTreeSet<_>>()
         }
     };
     assert_eq!(inbox(&cast.justice_officer).await, ids(&[&code]));
@@ -588,14 +754,35 @@ async fn feedback_is_answered_only_by_staff_of_the_addressed_agency() {
     let answered = app.post(&answer(&code), Some(&cast.justice_specialist), reply.clone()).await;
     assert_eq!(answered.ok()["status_label"], "Đã trả lời");
     // The ward answers its own, but not with its machine client, nor for Justice.
-    refused(app, vec![attempt("ward machine client", &client, Method::POST, answer(&ward_fb), Some(reply.clone())),
-        attempt("justice specialist", &cast.justice_specialist, Method::POST, answer(&ward_fb), Some(reply.clone()))], 404, "not_found", None).await;
-    app.post(&answer(&ward_fb), Some(&cast.ward_specialist), json!({"answer": "Đã xử lý.", "publish": false})).await.ok();
+    refused(
+        app,
+        vec![
+            attempt("ward machine client", &client, Method::POST, answer(&ward_fb), Some(reply.clone())),
+            attempt(
+                "justice specialist",
+                &cast.justice_specialist,
+                Method::POST,
+                answer(&ward_fb),
+                Some(reply.clone()),
+            ),
+        ],
+        404,
+        "not_found",
+        None,
+    )
+    .await;
+    app.post(&answer(&ward_fb), Some(&cast.ward_specialist), json!({"answer": "Đã xử lý.", "publish": false}))
+        .await
+        .ok();
 
     // Published: everyone sees the answer, nobody the submitter.
     let public = app.get("/api/v1/feedback?limit=100", None).await;
     let items = public.ok()["items"].as_array().unwrap();
-    assert_eq!(items.iter().map(|f| f["code"].as_str().unwrap()).collect::<Vec<_>>(), [code.as_str()], "only the published one");
+    assert_eq!(
+        items.iter().map(|f| f["code"].as_str().unwrap()).collect::<Vec<_>>(),
+        [code.as_str()],
+        "only the published one"
+    );
     assert!(items[0].get("submitter_name").is_none() && items[0].get("phone").is_none());
     let as_other = app.get(&format!("/api/v1/feedback/{code}"), Some(&cast.other)).await;
     assert!(as_other.ok().get("submitter_name").is_none());
@@ -621,7 +808,10 @@ async fn the_public_lookup_works_without_login_with_a_second_factor_only() {
     let mut codes = vec![];
     for id in [&mine, &theirs] {
         let accepted = app.post(&action(id, "accept"), Some(&cast.justice_officer), json!({})).await.ok().clone();
-        codes.push((accepted["code"].as_str().unwrap().to_string(), accepted["receipt_secret"].as_str().unwrap().to_string()));
+        codes.push((
+            accepted["code"].as_str().unwrap().to_string(),
+            accepted["receipt_secret"].as_str().unwrap().to_string(),
+        ));
     }
     let (code, secret) = codes[0].clone();
     let (their_code, their_secret) = codes[1].clone();
@@ -630,11 +820,16 @@ async fn the_public_lookup_works_without_login_with_a_second_factor_only() {
     let by_secret = app.get(&format!("/api/v1/lookup/{code}?secret={secret}"), None).await;
     assert_eq!(by_secret.ok()["code"], code.as_str());
     assert_eq!(by_secret.body["status"], "accepted");
-    assert!(!by_secret.body.to_string().contains("Nguyễn Văn An") && !by_secret.body.to_string().contains("038090001234"));
+    assert!(
+        !by_secret.body.to_string().contains("Nguyễn Văn An") && !by_secret.body.to_string().contains("038090001234")
+    );
     let lower = app.get(&format!("/api/v1/lookup/{code}?secret={}", secret.to_lowercase()), None).await;
     assert_eq!(lower.ok(), &by_secret.body);
     assert_eq!(app.get(&format!("/api/v1/lookup/{code}?id_number=038090001234"), None).await.ok(), &by_secret.body);
-    assert_eq!(app.get(&format!("/api/v1/lookup/{their_code}?id_number=038095007777"), None).await.ok()["code"], their_code.as_str());
+    assert_eq!(
+        app.get(&format!("/api/v1/lookup/{their_code}?id_number=038095007777"), None).await.ok()["code"],
+        their_code.as_str()
+    );
 
     // The second factor is required, and must be this dossier's.
     assert_eq!(app.get(&format!("/api/v1/lookup/{code}"), None).await.problem(400), "second_factor_required");
@@ -661,7 +856,10 @@ async fn every_token_names_a_signing_key_published_in_the_jwks() {
     let keys = jwks["keys"].as_array().unwrap();
     assert!(!keys.is_empty());
     for k in keys {
-        assert_eq!((k["kty"].as_str(), k["crv"].as_str(), k["alg"].as_str(), k["use"].as_str()), (Some("OKP"), Some("Ed25519"), Some("EdDSA"), Some("sig")));
+        assert_eq!(
+            (k["kty"].as_str(), k["crv"].as_str(), k["alg"].as_str(), k["use"].as_str()),
+            (Some("OKP"), Some("Ed25519"), Some("EdDSA"), Some("sig"))
+        );
         assert!(k.get("d").is_none(), "no private part: {k}");
     }
     let kids: BTreeSet<&str> = keys.iter().map(|k| k["kid"].as_str().unwrap()).collect();
@@ -698,13 +896,23 @@ async fn the_rating_and_the_result_belong_to_the_owner_and_the_agency_that_handl
     let app = &cast.app;
     let (id, _) = cast.justice_dossier(&cast.congdan).await;
     app.post(&action(&id, "accept"), Some(&cast.justice_officer), json!({})).await.ok();
-    let ticket = app.post(&action(&id, "result-uploads"), Some(&cast.justice_specialist), declaration("ket-qua.pdf")).await.ok().clone();
+    let ticket = app
+        .post(&action(&id, "result-uploads"), Some(&cast.justice_specialist), declaration("ket-qua.pdf"))
+        .await
+        .ok()
+        .clone();
     assert!(app.put_presigned(&ticket, PDF).await.is_success());
-    let finished = app.post(&action(&id, "finish"), Some(&cast.justice_specialist), json!({"upload_id": ticket["upload_id"]})).await;
+    let finished = app
+        .post(&action(&id, "finish"), Some(&cast.justice_specialist), json!({"upload_id": ticket["upload_id"]}))
+        .await;
     let result = finished.ok()["result"]["file_id"].as_str().unwrap().to_string();
     let unknown = cast.unknown_dossier().await;
 
-    let outsiders = [("another citizen", cast.other.as_str()), ("ward officer", cast.ward_officer.as_str()), ("system admin", cast.system_admin.as_str())];
+    let outsiders = [
+        ("another citizen", cast.other.as_str()),
+        ("ward officer", cast.ward_officer.as_str()),
+        ("system admin", cast.system_admin.as_str()),
+    ];
     let mut attempts = vec![];
     for (who, token) in outsiders {
         attempts.push(attempt(who, token, Method::POST, action(&id, "rating"), Some(rating())));
@@ -712,8 +920,19 @@ async fn the_rating_and_the_result_belong_to_the_owner_and_the_agency_that_handl
         attempts.push(attempt(who, token, Method::GET, file(&id, &result), None));
     }
     refused(app, attempts, 404, "not_found", Some(&unknown)).await;
-    refused(app, vec![attempt("justice officer", &cast.justice_officer, Method::POST, action(&id, "rating"), Some(rating()))], 403, "forbidden", None).await;
-    assert_eq!(app.get(&action(&id, "rating"), Some(&cast.justice_officer)).await.problem(404), "not_found", "not rated yet");
+    refused(
+        app,
+        vec![attempt("justice officer", &cast.justice_officer, Method::POST, action(&id, "rating"), Some(rating()))],
+        403,
+        "forbidden",
+        None,
+    )
+    .await;
+    assert_eq!(
+        app.get(&action(&id, "rating"), Some(&cast.justice_officer)).await.problem(404),
+        "not_found",
+        "not rated yet"
+    );
 
     let rated = app.post(&action(&id, "rating"), Some(&cast.congdan), rating()).await;
     assert_eq!(rated.status.as_u16(), 201, "{}", rated.body);

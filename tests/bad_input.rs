@@ -37,15 +37,34 @@ impl App {
         no_5xx(path, self.0.post(path, token, body).await)
     }
 
-    async fn request(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>, headers: &[(&str, &str)]) -> Response {
+    async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> Response {
         no_5xx(path, self.0.request(method, path, token, body, headers).await)
     }
 
-    async fn raw(&self, method: Method, path: &str, token: Option<&str>, content_type: Option<&str>, body: &[u8], headers: &[(&str, &str)]) -> Response {
+    async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        content_type: Option<&str>,
+        body: &[u8],
+        headers: &[(&str, &str)],
+    ) -> Response {
         no_5xx(path, self.0.raw(method, path, token, content_type, body, headers).await)
     }
 
-    async fn send_with_headers(&self, what: &str, req: reqwest::RequestBuilder) -> (Response, reqwest::header::HeaderMap) {
+    async fn send_with_headers(
+        &self,
+        what: &str,
+        req: reqwest::RequestBuilder,
+    ) -> (Response, reqwest::header::HeaderMap) {
         let (r, headers) = self.0.send_with_headers(req).await;
         (no_5xx(what, r), headers)
     }
@@ -71,7 +90,16 @@ struct Case {
 }
 
 fn case(method: Method, path: impl Into<String>) -> Case {
-    Case { method, path: path.into(), token: None, content_type: None, body: vec![], headers: vec![], status: 0, code: "" }
+    Case {
+        method,
+        path: path.into(),
+        token: None,
+        content_type: None,
+        body: vec![],
+        headers: vec![],
+        status: 0,
+        code: "",
+    }
 }
 
 impl Case {
@@ -103,7 +131,11 @@ impl Case {
 }
 
 fn short(s: &str) -> String {
-    if s.chars().count() > 120 { format!("{}…", s.chars().take(120).collect::<String>()) } else { s.to_string() }
+    if s.chars().count() > 120 {
+        format!("{}…", s.chars().take(120).collect::<String>())
+    } else {
+        s.to_string()
+    }
 }
 
 /// Sends every case and checks its problem; lists every mismatch at once. Returns the answers.
@@ -114,7 +146,8 @@ async fn check(app: &App, cases: Vec<Case>) -> Vec<Response> {
     for c in &cases {
         assert!(c.status >= 400, "case without expectation: {} {}", c.method, short(&c.path));
         let headers: Vec<(&str, &str)> = c.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let r = app.raw(c.method.clone(), &c.path, c.token.as_deref(), c.content_type.as_deref(), &c.body, &headers).await;
+        let r =
+            app.raw(c.method.clone(), &c.path, c.token.as_deref(), c.content_type.as_deref(), &c.body, &headers).await;
         let code = r.body["code"].as_str().unwrap_or_default().to_string();
         if r.status.as_u16() != c.status || code != c.code || r.content_type != "application/problem+json" {
             failures.push(format!(
@@ -265,7 +298,13 @@ impl World {
         let mut out = serde_json::Map::new();
         for (path, token) in reads {
             let r = self.app.get(&path, token.map(String::as_str)).await;
-            let who = if token == Some(&self.citizen) { "citizen" } else if token.is_some() { "staff" } else { "public" };
+            let who = if token == Some(&self.citizen) {
+                "citizen"
+            } else if token.is_some() {
+                "staff"
+            } else {
+                "public"
+            };
             out.insert(format!("{who} {path}"), json!({"status": r.status.as_u16(), "body": r.body}));
         }
         Value::Object(out)
@@ -286,7 +325,14 @@ async fn unknown_routes_are_404_route_not_found_and_wrong_methods_are_405_method
     let w = World::new().await;
     let c = Some(&w.citizen);
     let mut cases = vec![];
-    for path in ["/api/v1/khong-co", "/api/v2/procedures", "/api/v1/procedures/", "/api/v1/dossiers/x/files", "/api/v1/dossiers/x/y/z", "/khong-co-trang-nay"] {
+    for path in [
+        "/api/v1/khong-co",
+        "/api/v2/procedures",
+        "/api/v1/procedures/",
+        "/api/v1/dossiers/x/files",
+        "/api/v1/dossiers/x/y/z",
+        "/khong-co-trang-nay",
+    ] {
         cases.push(case(Method::GET, path).token(c).expect(404, "route_not_found"));
     }
     // Whatever the method (the portal's static files only serve GET).
@@ -323,53 +369,159 @@ async fn malformed_json_wrong_content_types_unknown_fields_and_wrong_types_are_r
     // Every route with a JSON body: a valid body, the same with an unknown field (None where
     // unknown fields are allowed, as in OAuth requests), and one with a field of the wrong type.
     let routes: Vec<(Method, String, Option<&String>, Value, Option<(&str, Value)>, Value)> = vec![
-        (Method::POST, "/api/v1/auth/register".into(), None,
+        (
+            Method::POST,
+            "/api/v1/auth/register".into(),
+            None,
             json!({"username": "nguoi.moi", "password": "MatKhau@2026", "profile": {"full_name": "Người Mới"}}),
             Some(("agency", json!(WARD))),
-            json!({"username": "nguoi.moi", "password": 12345678, "profile": {"full_name": "Người Mới"}})),
-        (Method::POST, "/api/v1/auth/login".into(), None,
+            json!({"username": "nguoi.moi", "password": 12345678, "profile": {"full_name": "Người Mới"}}),
+        ),
+        (
+            Method::POST,
+            "/api/v1/auth/login".into(),
+            None,
             json!({"username": "congdan", "password": DEMO_PASSWORD}),
             Some(("remember_me", json!(true))),
-            json!({"username": ["congdan"], "password": DEMO_PASSWORD})),
-        (Method::POST, "/api/v1/auth/token".into(), None,
+            json!({"username": ["congdan"], "password": DEMO_PASSWORD}),
+        ),
+        (
+            Method::POST,
+            "/api/v1/auth/token".into(),
+            None,
             json!({"grant_type": "client_credentials", "client_id": DEMO_CLIENT_ID, "client_secret": DEMO_CLIENT_SECRET}),
             None,
-            json!({"grant_type": "client_credentials", "client_id": 42, "client_secret": DEMO_CLIENT_SECRET})),
-        (Method::PUT, "/api/v1/me".into(), c, json!({"full_name": "Nguyễn Văn An"}),
+            json!({"grant_type": "client_credentials", "client_id": 42, "client_secret": DEMO_CLIENT_SECRET}),
+        ),
+        (
+            Method::PUT,
+            "/api/v1/me".into(),
+            c,
+            json!({"full_name": "Nguyễn Văn An"}),
             Some(("role", json!("system_admin"))),
-            json!({"full_name": "Nguyễn Văn An", "phone": 912345678})),
-        (Method::POST, "/api/v1/dossiers".into(), c, json!({"procedure": CRIMINAL_RECORD}),
+            json!({"full_name": "Nguyễn Văn An", "phone": 912345678}),
+        ),
+        (
+            Method::POST,
+            "/api/v1/dossiers".into(),
+            c,
+            json!({"procedure": CRIMINAL_RECORD}),
             Some(("owner", json!("someone-else"))),
-            json!({"procedure": 2000488})),
-        (Method::PATCH, dossier(&w.draft), c, json!({"form": {"purpose": "Xin việc"}}),
+            json!({"procedure": 2000488}),
+        ),
+        (
+            Method::PATCH,
+            dossier(&w.draft),
+            c,
+            json!({"form": {"purpose": "Xin việc"}}),
             Some(("status", json!("accepted"))),
-            json!({"form": ["purpose", "Xin việc"]})),
-        (Method::POST, uploads(&w.draft, CRIMINAL_RECORD_FORM), c, pdf.clone(),
+            json!({"form": ["purpose", "Xin việc"]}),
+        ),
+        (
+            Method::POST,
+            uploads(&w.draft, CRIMINAL_RECORD_FORM),
+            c,
+            pdf.clone(),
             Some(("object_key", json!("dossiers/other/file"))),
-            with(pdf.clone(), "size", json!("142"))),
-        (Method::POST, action(&w.accepted, "rating"), c, rating(),
+            with(pdf.clone(), "size", json!("142")),
+        ),
+        (
+            Method::POST,
+            action(&w.accepted, "rating"),
+            c,
+            rating(),
             Some(("score", json!(2))),
-            with(rating(), "satisfaction", json!("5"))),
-        (Method::POST, "/api/v1/feedback".into(), None, feedback(),
+            with(rating(), "satisfaction", json!("5")),
+        ),
+        (
+            Method::POST,
+            "/api/v1/feedback".into(),
+            None,
+            feedback(),
             Some(("published", json!(true))),
-            with(feedback(), "kind", json!("complaint"))),
-        (Method::POST, format!("/api/v1/feedback/{}/answer", w.feedback), s, json!({"answer": "Đã tiếp thu."}),
+            with(feedback(), "kind", json!("complaint")),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/feedback/{}/answer", w.feedback),
+            s,
+            json!({"answer": "Đã tiếp thu."}),
             Some(("by_name", json!("Giám đốc"))),
-            json!({"answer": "Đã tiếp thu.", "publish": "yes"})),
-        (Method::POST, action(&w.accepted, "result-uploads"), s, pdf.clone(),
+            json!({"answer": "Đã tiếp thu.", "publish": "yes"}),
+        ),
+        (
+            Method::POST,
+            action(&w.accepted, "result-uploads"),
+            s,
+            pdf.clone(),
             Some(("component", json!("to-khai-lltp"))),
-            with(pdf.clone(), "sha256", json!(123))),
-        (Method::POST, action(&w.accepted, "finish"), s, json!({"upload_id": "x"}),
+            with(pdf.clone(), "sha256", json!(123)),
+        ),
+        (
+            Method::POST,
+            action(&w.accepted, "finish"),
+            s,
+            json!({"upload_id": "x"}),
             Some(("result", json!({}))),
-            json!({"upload_id": 42})),
+            json!({"upload_id": 42}),
+        ),
         // The optional bodies of the actions.
-        (Method::POST, action(&w.submitted, "accept"), o, json!({"note": "x"}), Some(("reason", json!("x"))), json!({"note": 5})),
-        (Method::POST, action(&w.submitted, "refuse"), o, json!({"note": "x"}), Some(("reason", json!("x"))), json!({"note": 5})),
-        (Method::POST, action(&w.accepted, "start-processing"), s, json!({"note": "x"}), Some(("reason", json!("x"))), json!({"note": 5})),
-        (Method::POST, action(&w.accepted, "return"), o, json!({"note": "x"}), Some(("reason", json!("x"))), json!({"note": 5})),
-        (Method::POST, action(&w.accepted, "confirm-withdrawal"), o, json!({"note": "x"}), Some(("reason", json!("x"))), json!({"note": 5})),
-        (Method::POST, action(&w.accepted, "stop"), s, json!({"note": "x"}), Some(("reason", json!("x"))), json!({"note": 5})),
-        (Method::POST, action(&w.submitted, "withdraw"), c, json!({"note": "x"}), Some(("reason", json!("x"))), json!({"note": [1]})),
+        (
+            Method::POST,
+            action(&w.submitted, "accept"),
+            o,
+            json!({"note": "x"}),
+            Some(("reason", json!("x"))),
+            json!({"note": 5}),
+        ),
+        (
+            Method::POST,
+            action(&w.submitted, "refuse"),
+            o,
+            json!({"note": "x"}),
+            Some(("reason", json!("x"))),
+            json!({"note": 5}),
+        ),
+        (
+            Method::POST,
+            action(&w.accepted, "start-processing"),
+            s,
+            json!({"note": "x"}),
+            Some(("reason", json!("x"))),
+            json!({"note": 5}),
+        ),
+        (
+            Method::POST,
+            action(&w.accepted, "return"),
+            o,
+            json!({"note": "x"}),
+            Some(("reason", json!("x"))),
+            json!({"note": 5}),
+        ),
+        (
+            Method::POST,
+            action(&w.accepted, "confirm-withdrawal"),
+            o,
+            json!({"note": "x"}),
+            Some(("reason", json!("x"))),
+            json!({"note": 5}),
+        ),
+        (
+            Method::POST,
+            action(&w.accepted, "stop"),
+            s,
+            json!({"note": "x"}),
+            Some(("reason", json!("x"))),
+            json!({"note": 5}),
+        ),
+        (
+            Method::POST,
+            action(&w.submitted, "withdraw"),
+            c,
+            json!({"note": "x"}),
+            Some(("reason", json!("x"))),
+            json!({"note": [1]}),
+        ),
     ];
     let nested = "[".repeat(100_000);
     let mut cases = vec![];
@@ -392,21 +544,35 @@ async fn malformed_json_wrong_content_types_unknown_fields_and_wrong_types_are_r
     }
     // Required bodies may not be empty (the actions' bodies are optional).
     for (method, path, token, ..) in &routes[..12] {
-        cases.push(case(method.clone(), path.clone()).token(*token).body(Some("application/json"), b"").expect(400, "invalid_json"));
+        cases.push(
+            case(method.clone(), path.clone())
+                .token(*token)
+                .body(Some("application/json"), b"")
+                .expect(400, "invalid_json"),
+        );
         cases.push(case(method.clone(), path.clone()).token(*token).json(json!({})).expect(400, "invalid_body"));
     }
     // Nesting deep enough to exhaust a naive recursive parser.
-    cases.push(case(Method::POST, "/api/v1/dossiers").token(c).body(Some("application/json"), &nested).expect(400, "invalid_json"));
+    cases.push(
+        case(Method::POST, "/api/v1/dossiers")
+            .token(c)
+            .body(Some("application/json"), &nested)
+            .expect(400, "invalid_json"),
+    );
     cases.push(
         case(Method::POST, "/api/v1/auth/login")
-            .body(Some("application/json"), format!(r#"{{"username": "congdan", "username": "quantri", "password": "{DEMO_PASSWORD}"}}"#))
+            .body(
+                Some("application/json"),
+                format!(r#"{{"username": "congdan", "username": "quantri", "password": "{DEMO_PASSWORD}"}}"#),
+            )
             .expect(400, "invalid_body"),
     );
     let before = w.state().await;
     check(&w.app, cases).await;
     w.assert_unchanged(&before).await;
     // The registration attempts created nobody.
-    let login = w.app.post("/api/v1/auth/login", None, json!({"username": "nguoi.moi", "password": "MatKhau@2026"})).await;
+    let login =
+        w.app.post("/api/v1/auth/login", None, json!({"username": "nguoi.moi", "password": "MatKhau@2026"})).await;
     assert_eq!(login.problem(401), "unauthenticated");
 }
 
@@ -423,9 +589,16 @@ async fn invalid_form_values_are_refused_field_by_field_with_vietnamese_messages
     let r = app.post("/api/v1/dossiers", c, json!({"procedure": CRIMINAL_RECORD, "form": bad_form})).await;
     assert_eq!(
         field_errors(&r),
-        pairs(&[("copies", "invalid_number"), ("date_of_birth", "invalid_format"), ("email", "invalid_format"),
-            ("gender", "invalid_format"), ("ghi_chu", "unknown_field"), ("id_number", "invalid_format"),
-            ("phone", "invalid_format"), ("purpose", "invalid_type")])
+        pairs(&[
+            ("copies", "invalid_number"),
+            ("date_of_birth", "invalid_format"),
+            ("email", "invalid_format"),
+            ("gender", "invalid_format"),
+            ("ghi_chu", "unknown_field"),
+            ("id_number", "invalid_format"),
+            ("phone", "invalid_format"),
+            ("purpose", "invalid_type")
+        ])
     );
     let date = r.body["errors"].as_array().unwrap().iter().find(|e| e["field"] == "date_of_birth").unwrap().clone();
     assert!(date["message"].as_str().unwrap().contains("phải là ngày hợp lệ"), "{date}");
@@ -435,11 +608,17 @@ async fn invalid_form_values_are_refused_field_by_field_with_vietnamese_messages
         .request(Method::PATCH, &dossier(&w.draft), c,
             Some(json!({"form": {"purpose": "x".repeat(501), "certificate_type": "Phiếu lý lịch tư pháp số 3", "copies": "hai"}})), &[])
         .await;
-    assert_eq!(field_errors(&r), pairs(&[("certificate_type", "invalid_format"), ("copies", "invalid_number"), ("purpose", "too_long")]));
+    assert_eq!(
+        field_errors(&r),
+        pairs(&[("certificate_type", "invalid_format"), ("copies", "invalid_number"), ("purpose", "too_long")])
+    );
 
     // Submitting needs every required field, then every required file.
     let r = app.post(&action(&w.incomplete, "submit"), c, json!({})).await;
-    assert_eq!(field_errors(&r), pairs(&[("certificate_type", "required"), ("copies", "required"), ("purpose", "required")]));
+    assert_eq!(
+        field_errors(&r),
+        pairs(&[("certificate_type", "required"), ("copies", "required"), ("purpose", "required")])
+    );
     assert!(r.body["errors"][0]["message"].as_str().unwrap().starts_with("Vui lòng nhập"), "{}", r.body);
     let r = app.post(&action(&w.draft, "submit"), c, json!({})).await;
     assert_eq!(field_errors(&r), pairs(&[("components.to-khai-lltp", "component_missing")]));
@@ -457,8 +636,13 @@ async fn invalid_form_values_are_refused_field_by_field_with_vietnamese_messages
     let r = app.post("/api/v1/auth/register", None, register("hop.le", "MatKhau@2026", bad_profile.clone())).await;
     assert_eq!(
         field_errors(&r),
-        pairs(&[("date_of_birth", "invalid_format"), ("email", "invalid_format"), ("full_name", "required"),
-            ("id_number", "invalid_format"), ("phone", "invalid_format")])
+        pairs(&[
+            ("date_of_birth", "invalid_format"),
+            ("email", "invalid_format"),
+            ("full_name", "required"),
+            ("id_number", "invalid_format"),
+            ("phone", "invalid_format")
+        ])
     );
     for role in ["receiving_officer", "system_admin", "integration_client"] {
         let mut body = register("hop.le", "MatKhau@2026", profile.clone());
@@ -473,23 +657,40 @@ async fn invalid_form_values_are_refused_field_by_field_with_vietnamese_messages
     assert_eq!(login.problem(401), "unauthenticated", "no account was created");
 
     // The profile.
-    let r = app.request(Method::PUT, "/api/v1/me", c, Some(json!({"full_name": "", "id_number": "12", "email": "x"})), &[]).await;
-    assert_eq!(field_errors(&r), pairs(&[("email", "invalid_format"), ("full_name", "required"), ("id_number", "invalid_format")]));
-
-    // Feedback and its answer.
     let r = app
-        .post("/api/v1/feedback", None, json!({"kind": "report", "agency": JUSTICE, "title": "  ", "content": "x".repeat(5001),
-            "submitter_name": "", "phone": "123"}))
+        .request(Method::PUT, "/api/v1/me", c, Some(json!({"full_name": "", "id_number": "12", "email": "x"})), &[])
         .await;
     assert_eq!(
         field_errors(&r),
-        pairs(&[("content", "too_long"), ("phone", "invalid_format"), ("submitter_name", "required"), ("title", "required")])
+        pairs(&[("email", "invalid_format"), ("full_name", "required"), ("id_number", "invalid_format")])
+    );
+
+    // Feedback and its answer.
+    let r = app
+        .post(
+            "/api/v1/feedback",
+            None,
+            json!({"kind": "report", "agency": JUSTICE, "title": "  ", "content": "x".repeat(5001),
+            "submitter_name": "", "phone": "123"}),
+        )
+        .await;
+    assert_eq!(
+        field_errors(&r),
+        pairs(&[
+            ("content", "too_long"),
+            ("phone", "invalid_format"),
+            ("submitter_name", "required"),
+            ("title", "required")
+        ])
     );
     let r = app.post("/api/v1/feedback", None, with(feedback(), "agency", json!("000.99.99.H56"))).await;
     assert_eq!(r.problem(404), "not_found");
     let answer = format!("/api/v1/feedback/{}/answer", w.feedback);
     assert_eq!(field_errors(&app.post(&answer, s, json!({"answer": "   "})).await), pairs(&[("answer", "required")]));
-    assert_eq!(field_errors(&app.post(&answer, s, json!({"answer": "x".repeat(5001)})).await), pairs(&[("answer", "too_long")]));
+    assert_eq!(
+        field_errors(&app.post(&answer, s, json!({"answer": "x".repeat(5001)})).await),
+        pairs(&[("answer", "too_long")])
+    );
 
     // A refusal needs its reason, of reasonable length.
     let refuse = action(&w.submitted, "refuse");
@@ -501,7 +702,11 @@ async fn invalid_form_values_are_refused_field_by_field_with_vietnamese_messages
 
     // The rating's answers, and only for a finished dossier.
     let rate = action(&w.accepted, "rating");
-    for bad in [with(rating(), "satisfaction", json!(0)), with(rating(), "satisfaction", json!(6)), with(rating(), "comment", json!("x".repeat(2001)))] {
+    for bad in [
+        with(rating(), "satisfaction", json!(0)),
+        with(rating(), "satisfaction", json!(6)),
+        with(rating(), "comment", json!("x".repeat(2001))),
+    ] {
         assert_eq!(app.post(&rate, c, bad).await.problem(400), "invalid_rating");
     }
     assert_eq!(app.post(&rate, c, rating()).await.problem(409), "not_finished");
@@ -517,7 +722,13 @@ async fn free_text_too_large_to_store_is_refused_as_invalid_input_not_a_server_e
     // Well under the 2 MB body limit, but more than one stored record may hold.
     let huge = "x".repeat(450_000);
     let profile = json!({"full_name": "Người Mới", "address": huge.as_str()});
-    let r = app.post("/api/v1/auth/register", None, json!({"username": "dia.chi.dai", "password": "MatKhau@2026", "profile": profile})).await;
+    let r = app
+        .post(
+            "/api/v1/auth/register",
+            None,
+            json!({"username": "dia.chi.dai", "password": "MatKhau@2026", "profile": profile}),
+        )
+        .await;
     assert_eq!(field_errors(&r), pairs(&[("address", "too_long")]));
     for field in ["gender", "address", "business_code", "business_name"] {
         let body = with(json!({"full_name": "Nguyễn Văn An"}), field, json!(huge.as_str()));
@@ -552,7 +763,9 @@ async fn invalid_query_parameters_are_refused_with_a_stable_code() {
             cases.push(get(&format!("{path}?limit={limit}"), token).expect(400, "invalid_query"));
         }
         // Not a cursor at all; valid base64 of something else; a cursor of another list.
-        for cursor in ["khong-phai-con-tro", "eyJ4IjoxfQ", "WyJnMSIsIk9XTkVSI3NvbWVvbmUtZWxzZSIsImEiLCJiIiwiYyJd", "-1", "%00"] {
+        for cursor in
+            ["khong-phai-con-tro", "eyJ4IjoxfQ", "WyJnMSIsIk9XTkVSI3NvbWVvbmUtZWxzZSIsImEiLCJiIiwiYyJd", "-1", "%00"]
+        {
             cases.push(get(&format!("{path}?cursor={cursor}"), token).expect(400, "invalid_cursor"));
         }
     }
@@ -570,23 +783,41 @@ async fn invalid_query_parameters_are_refused_with_a_stable_code() {
     cases.push(get(&format!("/api/v1/lookup/{code}?secret=ABCDEFGH&owner=1"), None).expect(400, "invalid_query"));
     // The report: dates, period, grouping, format, agency.
     let report = "/api/v1/reports/statistics";
-    for q in ["", "from=2026-03-01", "to=2026-03-31", "from=2026-03-01&to=2026-03-31&group_by=agency",
-        "from=2026-03-01&to=2026-03-31&group_by=", "from=2026-03-01&to=2026-03-31&foo=1"] {
+    for q in [
+        "",
+        "from=2026-03-01",
+        "to=2026-03-31",
+        "from=2026-03-01&to=2026-03-31&group_by=agency",
+        "from=2026-03-01&to=2026-03-31&group_by=",
+        "from=2026-03-01&to=2026-03-31&foo=1",
+    ] {
         cases.push(get(&format!("{report}?{q}"), None).expect(400, "invalid_query"));
     }
-    for (from, to) in [("2026-02-30", "2026-03-31"), ("01-03-2026", "2026-03-31"), ("2026-03-01", "31.03.2026"),
-        ("2026-03-01", "hôm nay"), ("", "2026-03-31"), ("2026-3-1x", "2026-03-31"),
-        ("%2B262143-12-31", "%2B262143-12-31"), ("-262144-01-01", "-262144-01-01"), ("31/12/%2B262143", "31/12/%2B262143")] {
+    for (from, to) in [
+        ("2026-02-30", "2026-03-31"),
+        ("01-03-2026", "2026-03-31"),
+        ("2026-03-01", "31.03.2026"),
+        ("2026-03-01", "hôm nay"),
+        ("", "2026-03-31"),
+        ("2026-3-1x", "2026-03-31"),
+        ("%2B262143-12-31", "%2B262143-12-31"),
+        ("-262144-01-01", "-262144-01-01"),
+        ("31/12/%2B262143", "31/12/%2B262143"),
+    ] {
         cases.push(get(&format!("{report}?from={from}&to={to}"), None).expect(400, "invalid_date"));
     }
     cases.push(get(&format!("{report}?from=2026-03-31&to=2026-03-01"), None).expect(400, "invalid_period"));
     cases.push(get(&format!("{report}?from=31/03/2026&to=01/03/2026"), None).expect(400, "invalid_period"));
     cases.push(get(&format!("{report}?from=2025-01-01&to=2026-03-01"), None).expect(400, "period_too_long"));
     for format in ["xml", "CSV", "pdf", ""] {
-        cases.push(get(&format!("{report}?from=2026-03-01&to=2026-03-31&format={format}"), None).expect(400, "invalid_format"));
+        cases.push(
+            get(&format!("{report}?from=2026-03-01&to=2026-03-31&format={format}"), None).expect(400, "invalid_format"),
+        );
     }
     for agency in ["000.99.99.H56", "..%2F..%2Fetc", "%00"] {
-        cases.push(get(&format!("{report}?from=2026-03-01&to=2026-03-31&agency={agency}"), None).expect(404, "not_found"));
+        cases.push(
+            get(&format!("{report}?from=2026-03-01&to=2026-03-31&agency={agency}"), None).expect(404, "not_found"),
+        );
     }
     let before = w.state().await;
     check(&w.app, cases).await;
@@ -602,18 +833,41 @@ async fn the_calendar_refuses_impossible_years_receipt_times_and_statutory_times
     }
     let deadline = "/api/v1/calendar/deadline";
     let at = "received_at=2026-03-02T09:00:00%2B07:00";
-    for received in ["yesterday", "2026-02-30T10:00:00%2B07:00", "2026-03-02", "2026-03-02 09:00", "02/03/2026", "2026-03-02T09:00:00", ""] {
-        cases.push(case(Method::GET, format!("{deadline}?received_at={received}&working_days=10")).expect(400, "invalid_received_at"));
+    for received in [
+        "yesterday",
+        "2026-02-30T10:00:00%2B07:00",
+        "2026-03-02",
+        "2026-03-02 09:00",
+        "02/03/2026",
+        "2026-03-02T09:00:00",
+        "",
+    ] {
+        cases.push(
+            case(Method::GET, format!("{deadline}?received_at={received}&working_days=10"))
+                .expect(400, "invalid_received_at"),
+        );
     }
-    for times in ["", "&working_days=10&working_hours=8", "&working_days=1&calendar_days=1", "&same_day=true&calendar_days=1", "&same_day=false"] {
+    for times in [
+        "",
+        "&working_days=10&working_hours=8",
+        "&working_days=1&calendar_days=1",
+        "&same_day=true&calendar_days=1",
+        "&same_day=false",
+    ] {
         cases.push(case(Method::GET, format!("{deadline}?{at}{times}")).expect(400, "invalid_statutory_time"));
     }
     for times in ["&working_days=3651", "&calendar_days=3651", "&working_hours=29201", "&working_days=4294967295"] {
         cases.push(case(Method::GET, format!("{deadline}?{at}{times}")).expect(400, "statutory_time_too_long"));
     }
-    for q in ["working_days=10".to_string(), format!("{at}&working_days=abc"), format!("{at}&working_days=-1"),
-        format!("{at}&working_days=4294967296"), format!("{at}&same_day=yes"), format!("{at}&working_days=10&foo=1"),
-        format!("{at}&working_days=1.5")] {
+    for q in [
+        "working_days=10".to_string(),
+        format!("{at}&working_days=abc"),
+        format!("{at}&working_days=-1"),
+        format!("{at}&working_days=4294967296"),
+        format!("{at}&same_day=yes"),
+        format!("{at}&working_days=10&foo=1"),
+        format!("{at}&working_days=1.5"),
+    ] {
         cases.push(case(Method::GET, format!("{deadline}?{q}")).expect(400, "invalid_query"));
     }
     check(&app, cases).await;
@@ -640,16 +894,30 @@ async fn unknown_or_nonsense_path_parameters_are_refused_without_revealing_anyth
         cases.push(case(Method::GET, format!("/api/v1/procedures/{code}")).expect(404, "not_found"));
         cases.push(case(Method::GET, format!("/api/v1/procedures/{code}/prefill")).token(c).expect(404, "not_found"));
         cases.push(case(Method::GET, format!("/api/v1/feedback/{code}")).expect(404, "not_found"));
-        cases.push(case(Method::POST, format!("/api/v1/feedback/{code}/answer")).token(s).json(json!({"answer": "x"})).expect(404, "not_found"));
+        cases.push(
+            case(Method::POST, format!("/api/v1/feedback/{code}/answer"))
+                .token(s)
+                .json(json!({"answer": "x"}))
+                .expect(404, "not_found"),
+        );
         cases.push(case(Method::GET, format!("/api/v1/lookup/{code}?secret=ABCDEFGH")).expect(404, "not_found"));
     }
-    cases.push(case(Method::POST, "/api/v1/dossiers").token(c).json(json!({"procedure": "../../etc/passwd"})).expect(404, "not_found"));
+    cases.push(
+        case(Method::POST, "/api/v1/dossiers")
+            .token(c)
+            .json(json!({"procedure": "../../etc/passwd"}))
+            .expect(404, "not_found"),
+    );
     cases.push(case(Method::GET, "/api/v1/procedures/%FF").expect(400, "invalid_path"));
     cases.push(case(Method::GET, "/api/v1/dossiers/%FF%FE").token(c).expect(400, "invalid_path"));
     // Lookups of well-formed but unknown codes, and of known codes with the wrong factor,
     // all look the same.
-    for q in [format!("{JUSTICE}-260302-0999?secret=ABCDEFGH"), format!("{JUSTICE}-260302-0001?secret=ABCDEFGH"),
-        format!("{JUSTICE}-260302-0001?id_number=001099000000"), format!("{JUSTICE}-260302-0001?secret=")] {
+    for q in [
+        format!("{JUSTICE}-260302-0999?secret=ABCDEFGH"),
+        format!("{JUSTICE}-260302-0001?secret=ABCDEFGH"),
+        format!("{JUSTICE}-260302-0001?id_number=001099000000"),
+        format!("{JUSTICE}-260302-0001?secret="),
+    ] {
         cases.push(case(Method::GET, format!("/api/v1/lookup/{q}")).expect(404, "not_found"));
     }
     // Every dossier route, with ids that do not exist (or try to escape).
@@ -686,15 +954,27 @@ async fn unknown_or_nonsense_path_parameters_are_refused_without_revealing_anyth
     }
     // Unknown parts of a real dossier.
     for component in ["khong-co", "..%2F..%2Fx", "result"] {
-        cases.push(case(Method::POST, uploads(&w.draft, component)).token(c).json(pdf.clone()).expect(404, "not_found"));
+        cases
+            .push(case(Method::POST, uploads(&w.draft, component)).token(c).json(pdf.clone()).expect(404, "not_found"));
     }
     for upload in ["khong-co", "..%2F..%2Fx", "01950000-0000-7000-8000-000000000000"] {
-        cases.push(case(Method::POST, complete(&w.draft, CRIMINAL_RECORD_FORM, upload)).token(c).expect(404, "not_found"));
-        cases.push(case(Method::POST, action(&w.accepted, "finish")).token(s).json(json!({"upload_id": upload})).expect(404, "not_found"));
+        cases.push(
+            case(Method::POST, complete(&w.draft, CRIMINAL_RECORD_FORM, upload)).token(c).expect(404, "not_found"),
+        );
+        cases.push(
+            case(Method::POST, action(&w.accepted, "finish"))
+                .token(s)
+                .json(json!({"upload_id": upload}))
+                .expect(404, "not_found"),
+        );
     }
     for file in ["khong-co", "..%2F..%2Fobjects", "%00"] {
-        cases.push(case(Method::GET, format!("{}/files/{file}", dossier(&w.submitted))).token(c).expect(404, "not_found"));
-        cases.push(case(Method::DELETE, format!("{}/files/{file}", dossier(&w.draft))).token(c).expect(404, "not_found"));
+        cases.push(
+            case(Method::GET, format!("{}/files/{file}", dossier(&w.submitted))).token(c).expect(404, "not_found"),
+        );
+        cases.push(
+            case(Method::DELETE, format!("{}/files/{file}", dossier(&w.draft))).token(c).expect(404, "not_found"),
+        );
     }
     let before = w.state().await;
     check(&w.app, cases).await;
@@ -727,18 +1007,35 @@ async fn missing_invalid_expired_or_tampered_tokens_are_refused_with_401_and_www
         ("Bearer and nothing", Some("Bearer ".into())),
         ("a token without the Bearer scheme", Some(real.clone())),
         ("not a JWT", bearer("khong-phai-jwt".into())),
-        ("expired", bearer(app.sign_token(|c| {
-            *c = claims.clone();
-            c.iat = now - 7200;
-            c.exp = now - 3600;
-        }))),
+        (
+            "expired",
+            bearer(app.sign_token(|c| {
+                *c = claims.clone();
+                c.iat = now - 7200;
+                c.exp = now - 3600;
+            })),
+        ),
         ("another issuer", bearer(app.sign_token(|c| c.iss = "https://gia-mao.example".into()))),
         ("another audience", bearer(app.sign_token(|c| c.aud = "other-api".into()))),
         ("signed by another key", bearer(other_key.sign(&claims).unwrap())),
-        ("claims changed after signing", bearer(format!("{}.{}.{}", parts[0], b64url_encode(forged.to_string().as_bytes()), parts[2]))),
+        (
+            "claims changed after signing",
+            bearer(format!("{}.{}.{}", parts[0], b64url_encode(forged.to_string().as_bytes()), parts[2])),
+        ),
         ("alg none", bearer(format!("{}.{}.", header(json!({"alg": "none", "typ": "JWT", "kid": kid})), parts[1]))),
-        ("alg HS256", bearer(format!("{}.{}.{}", header(json!({"alg": "HS256", "typ": "JWT", "kid": kid})), parts[1], parts[2]))),
-        ("unknown kid", bearer(format!("{}.{}.{}", header(json!({"alg": "EdDSA", "typ": "JWT", "kid": "0000000000000000"})), parts[1], parts[2]))),
+        (
+            "alg HS256",
+            bearer(format!("{}.{}.{}", header(json!({"alg": "HS256", "typ": "JWT", "kid": kid})), parts[1], parts[2])),
+        ),
+        (
+            "unknown kid",
+            bearer(format!(
+                "{}.{}.{}",
+                header(json!({"alg": "EdDSA", "typ": "JWT", "kid": "0000000000000000"})),
+                parts[1],
+                parts[2]
+            )),
+        ),
         ("no signature", bearer(format!("{}.{}", parts[0], parts[1]))),
     ];
     let before = w.state().await;
@@ -765,14 +1062,26 @@ async fn missing_invalid_expired_or_tampered_tokens_are_refused_with_401_and_www
             if authorization.is_none() && route.access == motcua_http::Access::OptionalAuth {
                 continue; // Anyone may call these.
             }
-            let mut req = app.raw_request(route.method.clone(), &path, None, Some("application/json"), body.to_string().as_bytes(), &[]);
+            let mut req = app.raw_request(
+                route.method.clone(),
+                &path,
+                None,
+                Some("application/json"),
+                body.to_string().as_bytes(),
+                &[],
+            );
             if let Some(v) = authorization {
                 req = req.header("authorization", v);
             }
             let (r, headers) = app.send_with_headers(&path, req).await;
             assert_eq!(r.status.as_u16(), 401, "{} {path} with {what}: {}", route.method, r.body);
             assert_eq!(r.problem(401), "unauthenticated");
-            assert_eq!(headers.get("www-authenticate").map(|v| v.to_str().unwrap()), Some("Bearer"), "{} {path}", route.method);
+            assert_eq!(
+                headers.get("www-authenticate").map(|v| v.to_str().unwrap()),
+                Some("Bearer"),
+                "{} {path}",
+                route.method
+            );
             assert!(r.body["detail"].as_str().is_some_and(|d| !d.is_ascii()), "{}", r.body);
         }
     }
@@ -788,7 +1097,13 @@ async fn if_match_must_be_a_version_number_and_must_be_the_current_version() {
     let app = &w.app;
     let (c, o, s) = (Some(&w.citizen), Some(&w.officer), Some(&w.specialist));
     // A real result upload, so that `finish` reaches its precondition.
-    let ticket = app.post(&action(&w.accepted, "result-uploads"), s.map(String::as_str), declaration("ket-qua.pdf", PDF, "application/pdf")).await;
+    let ticket = app
+        .post(
+            &action(&w.accepted, "result-uploads"),
+            s.map(String::as_str),
+            declaration("ket-qua.pdf", PDF, "application/pdf"),
+        )
+        .await;
     let ticket = ticket.ok().clone();
     assert!(app.put_presigned(&ticket, PDF).await.is_success());
     let upload = ticket["upload_id"].as_str().unwrap();
@@ -807,13 +1122,25 @@ async fn if_match_must_be_a_version_number_and_must_be_the_current_version() {
     let mut cases = vec![];
     for (path, id, token, method, body) in &routes {
         for bad in ["abc", "\"v1\"", "*", "-1", "1.5", "\"\"", "W/", "18446744073709551616"] {
-            cases.push(case(method.clone(), path.clone()).token(*token).json(body.clone()).header("if-match", bad).expect(400, "invalid_if_match"));
+            cases.push(
+                case(method.clone(), path.clone())
+                    .token(*token)
+                    .json(body.clone())
+                    .header("if-match", bad)
+                    .expect(400, "invalid_if_match"),
+            );
         }
         // Stale (or future) versions, where the caller's role may take the action.
         if !path.ends_with("/return") && !path.ends_with("/confirm-withdrawal") && !path.ends_with("/stop") {
             let v = version(app, &w.citizen, id).await;
             for stale in [format!("\"{}\"", v - 1), format!("W/\"{}\"", v + 1), (v + 7).to_string()] {
-                cases.push(case(method.clone(), path.clone()).token(*token).json(body.clone()).header("if-match", stale).expect(412, "precondition_failed"));
+                cases.push(
+                    case(method.clone(), path.clone())
+                        .token(*token)
+                        .json(body.clone())
+                        .header("if-match", stale)
+                        .expect(412, "precondition_failed"),
+                );
             }
         }
     }
@@ -862,7 +1189,11 @@ async fn an_idempotency_key_replays_the_first_dossier_and_refuses_a_different_bo
     assert_eq!(listed.len(), 1, "one dossier, not three: {listed:?}");
 
     // The same key with another body, or on another route, is refused and changes nothing.
-    let other = with(body.clone(), "form", json!({"certificate_type": "Phiếu lý lịch tư pháp số 1", "purpose": "Đi du học", "copies": 1}));
+    let other = with(
+        body.clone(),
+        "form",
+        json!({"certificate_type": "Phiếu lý lịch tư pháp số 1", "purpose": "Đi du học", "copies": 1}),
+    );
     let r = app.request(Method::POST, "/api/v1/dossiers", c, Some(other), &key).await;
     assert_eq!(r.problem(422), "idempotency_key_reused");
     let r = app.request(Method::POST, "/api/v1/dossiers", c, Some(json!({"procedure": "1.001193"})), &key).await;
@@ -876,7 +1207,8 @@ async fn an_idempotency_key_replays_the_first_dossier_and_refuses_a_different_bo
     // Keys that are not 1–255 visible ASCII characters.
     for bad in ["", "có khoảng trắng", &"k".repeat(256)] {
         let bad = bad.replace(|ch: char| !ch.is_ascii(), "_");
-        let r = app.request(Method::POST, "/api/v1/dossiers", c, Some(body.clone()), &[("idempotency-key", &bad)]).await;
+        let r =
+            app.request(Method::POST, "/api/v1/dossiers", c, Some(body.clone()), &[("idempotency-key", &bad)]).await;
         assert_eq!(r.problem(400), "invalid_idempotency_key", "{bad:?}");
     }
     assert_eq!(mine().await, listed);
@@ -910,9 +1242,11 @@ async fn upload_declarations_are_checked_before_an_upload_url_is_given() {
     let pdf = declaration("to-khai.pdf", PDF, "application/pdf");
     let ten_mb = 10 * 1024 * 1024u64;
     let mut cases = vec![];
-    let mut declare = |path: &str, token: Option<&String>, field: &str, value: Value, status: u16, code: &'static str| {
-        cases.push(case(Method::POST, path).token(token).json(with(pdf.clone(), field, value)).expect(status, code));
-    };
+    let mut declare =
+        |path: &str, token: Option<&String>, field: &str, value: Value, status: u16, code: &'static str| {
+            cases
+                .push(case(Method::POST, path).token(token).json(with(pdf.clone(), field, value)).expect(status, code));
+        };
     for (field, value) in [
         ("content_type", json!("application/x-msdownload")),
         ("content_type", json!("text/html")),
@@ -951,8 +1285,14 @@ async fn upload_declarations_are_checked_before_an_upload_url_is_given() {
     let answers = check(&w.app, cases).await;
     w.assert_unchanged(&before).await;
     // Each validation problem names its field.
-    let fields: Vec<Vec<(String, String)>> = answers.iter().filter(|r| r.status.as_u16() == 422).map(field_errors).collect();
-    for expected in [("content_type", "type_not_accepted"), ("size", "empty_file"), ("sha256", "invalid_sha256"), ("filename", "invalid_filename")] {
+    let fields: Vec<Vec<(String, String)>> =
+        answers.iter().filter(|r| r.status.as_u16() == 422).map(field_errors).collect();
+    for expected in [
+        ("content_type", "type_not_accepted"),
+        ("size", "empty_file"),
+        ("sha256", "invalid_sha256"),
+        ("filename", "invalid_filename"),
+    ] {
         assert!(fields.iter().any(|f| f == &pairs(&[expected])), "{expected:?} in {fields:?}");
     }
     assert!(fields.iter().all(|f| f.len() == 1), "{fields:?}");
@@ -997,9 +1337,24 @@ async fn uploaded_bytes_that_do_not_match_their_declaration_are_refused_and_neve
         ("fewer bytes", put(&ticket, &PDF[1..], "application/pdf", None), 400, "length_mismatch"),
         ("more bytes", put(&ticket, &[PDF, b"x"].concat(), "application/pdf", None), 413, "too_large"),
         ("other bytes of the same size", put(&ticket, &other, "application/pdf", None), 400, "checksum_mismatch"),
-        ("a changed signature", put(&ticket, PDF, "application/pdf", Some(url.replace("sig=", "sig=00"))), 403, "invalid_signature"),
-        ("a changed size", put(&ticket, PDF, "application/pdf", Some(url.replace(&format!("len={}", PDF.len()), "len=1"))), 403, "invalid_signature"),
-        ("a changed key", put(&ticket, PDF, "application/pdf", Some(url.replace(&w.draft, &w.submitted))), 403, "invalid_signature"),
+        (
+            "a changed signature",
+            put(&ticket, PDF, "application/pdf", Some(url.replace("sig=", "sig=00"))),
+            403,
+            "invalid_signature",
+        ),
+        (
+            "a changed size",
+            put(&ticket, PDF, "application/pdf", Some(url.replace(&format!("len={}", PDF.len()), "len=1"))),
+            403,
+            "invalid_signature",
+        ),
+        (
+            "a changed key",
+            put(&ticket, PDF, "application/pdf", Some(url.replace(&w.draft, &w.submitted))),
+            403,
+            "invalid_signature",
+        ),
     ] {
         let r = app.send(what, req).await;
         assert_eq!(r.problem(status), code, "{what}");
@@ -1036,7 +1391,11 @@ async fn uploaded_bytes_that_do_not_match_their_declaration_are_refused_and_neve
 
     // A result file is checked the same way before the dossier is finished.
     let s = Some(w.specialist.as_str());
-    let ticket = app.post(&action(&w.accepted, "result-uploads"), s, declaration("ket-qua.pdf", PNG, "application/pdf")).await.ok().clone();
+    let ticket = app
+        .post(&action(&w.accepted, "result-uploads"), s, declaration("ket-qua.pdf", PNG, "application/pdf"))
+        .await
+        .ok()
+        .clone();
     assert!(app.put_presigned(&ticket, PNG).await.is_success());
     let finish = json!({"upload_id": ticket["upload_id"], "note": "Đã cấp phiếu"});
     assert_eq!(app.post(&action(&w.accepted, "finish"), s, finish.clone()).await.problem(400), "type_mismatch");
@@ -1059,7 +1418,9 @@ async fn uploaded_bytes_that_do_not_match_their_declaration_are_refused_and_neve
 #[tokio::test]
 async fn the_token_endpoint_and_login_refuse_other_grants_incomplete_forms_and_wrong_credentials() {
     let app = App(TestApp::spawn().await);
-    let form = |body: &str| case(Method::POST, "/api/v1/auth/token").body(Some("application/x-www-form-urlencoded"), body.to_string());
+    let form = |body: &str| {
+        case(Method::POST, "/api/v1/auth/token").body(Some("application/x-www-form-urlencoded"), body.to_string())
+    };
     let secret = format!("client_id={DEMO_CLIENT_ID}&client_secret={DEMO_CLIENT_SECRET}");
     let cases = vec![
         form(&format!("grant_type=password&{secret}")).expect(400, "unsupported_grant_type"),

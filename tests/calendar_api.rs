@@ -7,7 +7,13 @@ use common::*;
 use serde_json::{json, Value};
 
 fn dates(v: &Value, kind: &str) -> Vec<String> {
-    v["days_off"].as_array().unwrap().iter().filter(|d| d["kind"] == kind).map(|d| d["date"].as_str().unwrap().to_string()).collect()
+    v["days_off"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["kind"] == kind)
+        .map(|d| d["date"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[tokio::test]
@@ -17,7 +23,17 @@ async fn the_year_calendar_has_tet_hung_kings_day_and_compensatory_days() {
     assert_eq!(y["lunar_new_year"], "2026-02-17");
     assert_eq!(y["hung_kings_day"], "2026-04-26");
     let holidays = dates(&y, "holiday");
-    for d in ["2026-01-01", "2026-02-16", "2026-02-17", "2026-02-18", "2026-02-19", "2026-02-20", "2026-04-30", "2026-05-01", "2026-09-02"] {
+    for d in [
+        "2026-01-01",
+        "2026-02-16",
+        "2026-02-17",
+        "2026-02-18",
+        "2026-02-19",
+        "2026-02-20",
+        "2026-04-30",
+        "2026-05-01",
+        "2026-09-02",
+    ] {
         assert!(holidays.contains(&d.to_string()), "{d} in {holidays:?}");
     }
     assert!(dates(&y, "compensatory").contains(&"2026-04-27".to_string()));
@@ -39,8 +55,13 @@ async fn deadlines_follow_the_rules_vectors_and_explain_skipped_days() {
         assert_eq!(d["due_at"], due, "{received} + {days}");
         assert!(d["explanation"].as_str().unwrap().contains("ngày"));
     }
-    let d = app.get("/api/v1/calendar/deadline?received_at=2026-04-24T09:15:00%2B07:00&working_days=5", None).await.ok().clone();
-    let reasons: Vec<_> = d["skipped"].as_array().unwrap().iter().map(|s| s["reason"].as_str().unwrap().to_string()).collect();
+    let d = app
+        .get("/api/v1/calendar/deadline?received_at=2026-04-24T09:15:00%2B07:00&working_days=5", None)
+        .await
+        .ok()
+        .clone();
+    let reasons: Vec<_> =
+        d["skipped"].as_array().unwrap().iter().map(|s| s["reason"].as_str().unwrap().to_string()).collect();
     assert!(reasons.iter().any(|r| r.contains("Hùng Vương")), "{reasons:?}");
 }
 
@@ -55,11 +76,14 @@ async fn an_administrator_override_is_a_new_version_that_deadlines_use_and_that_
         "cancelled_days_off": []
     });
     // Only a system administrator may change the calendar; nothing changes otherwise.
-    let refused = app.request(reqwest::Method::PUT, "/api/v1/calendar/2026/overrides", Some(&officer), Some(body.clone()), &[]).await;
+    let refused = app
+        .request(reqwest::Method::PUT, "/api/v1/calendar/2026/overrides", Some(&officer), Some(body.clone()), &[])
+        .await;
     assert_eq!(refused.problem(403), "forbidden");
     assert_eq!(app.get("/api/v1/calendar/2026", None).await.ok()["calendar_version"], 1);
 
-    let changed = app.request(reqwest::Method::PUT, "/api/v1/calendar/2026/overrides", Some(&admin), Some(body), &[]).await;
+    let changed =
+        app.request(reqwest::Method::PUT, "/api/v1/calendar/2026/overrides", Some(&admin), Some(body), &[]).await;
     assert_eq!(changed.ok()["calendar_version"], 2);
     assert!(dates(&changed.body, "adjusted").contains(&"2026-09-11".to_string()));
     assert_eq!(changed.body["working_saturdays"][0]["date"], "2026-09-19");

@@ -33,7 +33,8 @@ async fn a_dossier_goes_from_search_to_rating_and_is_counted_in_the_report() {
     assert_eq!(early.body["errors"][0]["code"], "component_missing");
 
     // Upload the declaration form through the presigned flow.
-    let attached = app.upload(&citizen, &id, CRIMINAL_RECORD_FORM, PDF, "application/pdf", "Tờ khai lý lịch tư pháp.pdf").await;
+    let attached =
+        app.upload(&citizen, &id, CRIMINAL_RECORD_FORM, PDF, "application/pdf", "Tờ khai lý lịch tư pháp.pdf").await;
     let file = attached.ok()["components"][0].clone();
     assert_eq!(file["filename"], "Tờ khai lý lịch tư pháp.pdf");
     assert_eq!(file["size"], PDF.len());
@@ -84,7 +85,11 @@ async fn a_dossier_goes_from_search_to_rating_and_is_counted_in_the_report() {
     let ticket = ticket.ok().clone();
     assert!(app.put_presigned(&ticket, PDF).await.is_success());
     let finished = app
-        .post(&format!("/api/v1/dossiers/{id}/finish"), Some(&specialist), json!({"upload_id": ticket["upload_id"], "note": "Đã cấp phiếu"}))
+        .post(
+            &format!("/api/v1/dossiers/{id}/finish"),
+            Some(&specialist),
+            json!({"upload_id": ticket["upload_id"], "note": "Đã cấp phiếu"}),
+        )
         .await;
     assert_eq!(finished.ok()["national_status"], 9);
     let returned = app.post(&format!("/api/v1/dossiers/{id}/return"), Some(&officer), json!({})).await;
@@ -93,7 +98,8 @@ async fn a_dossier_goes_from_search_to_rating_and_is_counted_in_the_report() {
     // The owner sees the whole timeline and downloads the result through a short-lived link.
     let mine = app.get(&format!("/api/v1/dossiers/{id}"), Some(&citizen)).await;
     let mine = mine.ok().clone();
-    let steps: Vec<_> = mine["history"].as_array().unwrap().iter().map(|s| s["national_status"].as_u64().unwrap()).collect();
+    let steps: Vec<_> =
+        mine["history"].as_array().unwrap().iter().map(|s| s["national_status"].as_u64().unwrap()).collect();
     assert_eq!(steps, [1, 2, 9, 10]);
     let result_id = mine["result"]["file_id"].as_str().unwrap();
     let link = app.get(&format!("/api/v1/dossiers/{id}/files/{result_id}"), Some(&citizen)).await;
@@ -113,22 +119,33 @@ async fn a_dossier_goes_from_search_to_rating_and_is_counted_in_the_report() {
     let rating = json!({"extra_contacts": 0, "agencies_contacted": "none", "complaint": false, "satisfaction": 5});
     let rated = app.post(&format!("/api/v1/dossiers/{id}/rating"), Some(&citizen), rating.clone()).await;
     assert_eq!(rated.ok()["score"]["average"], 2.0);
-    assert_eq!(app.post(&format!("/api/v1/dossiers/{id}/rating"), Some(&citizen), rating).await.problem(409), "already_rated");
+    assert_eq!(
+        app.post(&format!("/api/v1/dossiers/{id}/rating"), Some(&citizen), rating).await.problem(409),
+        "already_rated"
+    );
 
     // Feedback with a tracking code; an officer answers and publishes it.
     let fb = app
-        .post("/api/v1/feedback", None, json!({"kind": "petition", "agency": JUSTICE, "title": "Đề nghị trả phiếu qua bưu điện",
-            "content": "Xin cho nhận phiếu lý lịch tư pháp qua đường bưu điện.", "submitter_name": "Nguyễn Văn An"}))
+        .post(
+            "/api/v1/feedback",
+            None,
+            json!({"kind": "petition", "agency": JUSTICE, "title": "Đề nghị trả phiếu qua bưu điện",
+            "content": "Xin cho nhận phiếu lý lịch tư pháp qua đường bưu điện.", "submitter_name": "Nguyễn Văn An"}),
+        )
         .await;
     let fb = fb.ok().clone();
     let fb_code = fb["code"].as_str().unwrap();
     assert!(fb_code.starts_with("PAKN-260304-"), "{fb_code}");
     let answered = app
-        .post(&format!("/api/v1/feedback/{fb_code}/answer"), Some(&specialist),
-            json!({"answer": "Sở Tư pháp đã triển khai trả kết quả qua dịch vụ bưu chính công ích.", "publish": true}))
+        .post(
+            &format!("/api/v1/feedback/{fb_code}/answer"),
+            Some(&specialist),
+            json!({"answer": "Sở Tư pháp đã triển khai trả kết quả qua dịch vụ bưu chính công ích.", "publish": true}),
+        )
         .await;
     assert_eq!(answered.ok()["status_label"], "Đã trả lời");
-    let followed = app.get(&format!("/api/v1/feedback/{fb_code}?secret={}", fb["secret"].as_str().unwrap()), None).await;
+    let followed =
+        app.get(&format!("/api/v1/feedback/{fb_code}?secret={}", fb["secret"].as_str().unwrap()), None).await;
     assert!(followed.ok()["answer"]["text"].as_str().unwrap().contains("bưu chính"));
     let published = app.get("/api/v1/feedback", None).await;
     let first = &published.ok()["items"][0];
@@ -136,14 +153,24 @@ async fn a_dossier_goes_from_search_to_rating_and_is_counted_in_the_report() {
     assert!(first.get("submitter_name").is_none(), "published feedback hides the submitter");
 
     // The statistics report of March 2026 counts it: received online, finished early.
-    let report = app.get(&format!("/api/v1/reports/statistics?from=2026-03-01&to=2026-03-31&agency={JUSTICE}&group_by=procedure"), None).await;
+    let report = app
+        .get(
+            &format!("/api/v1/reports/statistics?from=2026-03-01&to=2026-03-31&agency={JUSTICE}&group_by=procedure"),
+            None,
+        )
+        .await;
     let total = report.ok()["total"].clone();
     assert_eq!(total["new_online"], 1);
     assert_eq!(total["finished_early"], 1);
     assert_eq!(total["received"], total["finished"].as_i64().unwrap() + total["in_process"].as_i64().unwrap());
     let row = report.body["rows"].as_array().unwrap().iter().find(|r| r["key"] == CRIMINAL_RECORD).unwrap().clone();
     assert_eq!(row["finished"], 1);
-    let csv = app.http.get(format!("{}/api/v1/reports/statistics?from=01/03/2026&to=31/03/2026&format=csv", app.url)).send().await.unwrap();
+    let csv = app
+        .http
+        .get(format!("{}/api/v1/reports/statistics?from=01/03/2026&to=31/03/2026&format=csv", app.url))
+        .send()
+        .await
+        .unwrap();
     assert!(csv.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
     let csv = csv.text().await.unwrap();
     assert!(csv.contains("Tổng số tiếp nhận") && csv.contains("Tổng cộng"));

@@ -35,7 +35,8 @@ async fn everything_acknowledged_is_still_there_after_a_restart() {
     let accepted = app.post(&format!("/api/v1/dossiers/{second}/accept"), Some(&officer), json!({})).await;
     assert_eq!(accepted.ok()["code"], format!("{JUSTICE}-260302-0002"));
     // The report aggregates survived too.
-    let report = app.get(&format!("/api/v1/reports/statistics?from=2026-03-01&to=2026-03-31&agency={JUSTICE}"), None).await;
+    let report =
+        app.get(&format!("/api/v1/reports/statistics?from=2026-03-01&to=2026-03-31&agency={JUSTICE}"), None).await;
     assert_eq!(report.ok()["total"]["new_online"], 2);
     drop(tmp);
 }
@@ -47,10 +48,11 @@ async fn fifty_concurrent_submissions_to_one_unit_get_fifty_distinct_codes() {
     let officer = app.login("tiepnhan.stp").await;
     let (app, officer) = (&app, &officer);
     let ids = futures::future::join_all((0..50).map(|_| app.submitted_dossier(&citizen))).await;
-    let accepted = futures::future::join_all(
-        ids.iter().map(|id| async move { app.post(&format!("/api/v1/dossiers/{id}/accept"), Some(officer), json!({})).await }),
-    )
-    .await;
+    let accepted =
+        futures::future::join_all(ids.iter().map(|id| async move {
+            app.post(&format!("/api/v1/dossiers/{id}/accept"), Some(officer), json!({})).await
+        }))
+        .await;
     let codes: HashSet<String> = accepted.iter().map(|r| r.ok()["code"].as_str().unwrap().to_string()).collect();
     assert_eq!(codes.len(), 50);
     let expected: HashSet<String> = (1..=50).map(|n| format!("{JUSTICE}-260302-{n:04}")).collect();
@@ -65,7 +67,8 @@ async fn two_officers_acting_on_one_dossier_at_once_exactly_one_wins() {
     for _ in 0..5 {
         let id = app.submitted_dossier(&citizen).await;
         let path = format!("/api/v1/dossiers/{id}/accept");
-        let (a, b) = tokio::join!(app.post(&path, Some(&officer), json!({})), app.post(&path, Some(&officer), json!({})));
+        let (a, b) =
+            tokio::join!(app.post(&path, Some(&officer), json!({})), app.post(&path, Some(&officer), json!({})));
         let statuses = [a.status.as_u16(), b.status.as_u16()];
         assert!(statuses.contains(&200), "{statuses:?}");
         let loser = if a.status.is_success() { &b } else { &a };
@@ -83,7 +86,8 @@ async fn a_retried_submission_with_the_same_idempotency_key_acts_once() {
     let citizen = app.login("congdan").await;
     let body = json!({"procedure": CRIMINAL_RECORD, "form": {"purpose": "Xin việc"}});
     let headers = [("idempotency-key", "tao-ho-so-001")];
-    let first = app.request(reqwest::Method::POST, "/api/v1/dossiers", Some(&citizen), Some(body.clone()), &headers).await;
+    let first =
+        app.request(reqwest::Method::POST, "/api/v1/dossiers", Some(&citizen), Some(body.clone()), &headers).await;
     let (a, b) = tokio::join!(
         app.request(reqwest::Method::POST, "/api/v1/dossiers", Some(&citizen), Some(body.clone()), &headers),
         app.request(reqwest::Method::POST, "/api/v1/dossiers", Some(&citizen), Some(body.clone()), &headers),

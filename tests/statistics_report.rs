@@ -40,18 +40,36 @@ async fn finish_at(app: &TestApp, who: &Actors, dossier: &Value, when: &str) {
     let id = dossier["id"].as_str().unwrap();
     let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(PDF));
     let ticket = app
-        .post(&format!("/api/v1/dossiers/{id}/result-uploads"), Some(&who.specialist),
-            json!({"filename": "ket-qua.pdf", "size": PDF.len(), "content_type": "application/pdf", "sha256": sha}))
+        .post(
+            &format!("/api/v1/dossiers/{id}/result-uploads"),
+            Some(&who.specialist),
+            json!({"filename": "ket-qua.pdf", "size": PDF.len(), "content_type": "application/pdf", "sha256": sha}),
+        )
         .await
         .ok()
         .clone();
     assert!(app.put_presigned(&ticket, PDF).await.is_success());
-    app.post(&format!("/api/v1/dossiers/{id}/finish"), Some(&who.specialist), json!({"upload_id": ticket["upload_id"]})).await.ok();
+    app.post(
+        &format!("/api/v1/dossiers/{id}/finish"),
+        Some(&who.specialist),
+        json!({"upload_id": ticket["upload_id"]}),
+    )
+    .await
+    .ok();
 }
 
 fn check(row: &Value, expected: [i64; 9]) {
-    let names = ["carried_over", "new_online", "new_direct", "finished_early", "finished_on_time", "finished_late",
-        "in_process_within_deadline", "in_process_overdue", "received"];
+    let names = [
+        "carried_over",
+        "new_online",
+        "new_direct",
+        "finished_early",
+        "finished_on_time",
+        "finished_late",
+        "in_process_within_deadline",
+        "in_process_overdue",
+        "received",
+    ];
     for (name, want) in names.iter().zip(expected) {
         assert_eq!(row[name], want, "{name} in {row}");
     }

@@ -93,7 +93,14 @@ impl TestApp {
         while motcua_core::events::drain_once(self.services()).await.unwrap() > 0 {}
     }
 
-    pub async fn request(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>, headers: &[(&str, &str)]) -> Response {
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> Response {
         let mut req = self.http.request(method, format!("{}{}", self.url, path));
         if let Some(t) = token {
             req = req.bearer_auth(t);
@@ -128,24 +135,44 @@ impl TestApp {
     /// A draft of the criminal-record procedure with the fields the profile does not fill.
     pub async fn criminal_record_draft(&self, token: &str) -> Value {
         let r = self
-            .post("/api/v1/dossiers", Some(token), json!({"procedure": CRIMINAL_RECORD, "form": {
-                "certificate_type": "Phiếu lý lịch tư pháp số 1", "purpose": "Bổ sung hồ sơ xin việc", "copies": 1}}))
+            .post(
+                "/api/v1/dossiers",
+                Some(token),
+                json!({"procedure": CRIMINAL_RECORD, "form": {
+                "certificate_type": "Phiếu lý lịch tư pháp số 1", "purpose": "Bổ sung hồ sơ xin việc", "copies": 1}}),
+            )
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         r.body
     }
 
     /// Uploads bytes through the presigned flow and completes the upload.
-    pub async fn upload(&self, token: &str, dossier: &str, component: &str, bytes: &[u8], content_type: &str, filename: &str) -> Response {
+    pub async fn upload(
+        &self,
+        token: &str,
+        dossier: &str,
+        component: &str,
+        bytes: &[u8],
+        content_type: &str,
+        filename: &str,
+    ) -> Response {
         let sha = hex::encode(Sha256::digest(bytes));
         let ticket = self
-            .post(&format!("/api/v1/dossiers/{dossier}/components/{component}/uploads"), Some(token),
-                json!({"filename": filename, "size": bytes.len(), "content_type": content_type, "sha256": sha}))
+            .post(
+                &format!("/api/v1/dossiers/{dossier}/components/{component}/uploads"),
+                Some(token),
+                json!({"filename": filename, "size": bytes.len(), "content_type": content_type, "sha256": sha}),
+            )
             .await;
         let ticket = ticket.ok().clone();
         self.put_presigned(&ticket, bytes).await;
         let upload = ticket["upload_id"].as_str().unwrap();
-        self.post(&format!("/api/v1/dossiers/{dossier}/components/{component}/uploads/{upload}/complete"), Some(token), json!({})).await
+        self.post(
+            &format!("/api/v1/dossiers/{dossier}/components/{component}/uploads/{upload}/complete"),
+            Some(token),
+            json!({}),
+        )
+        .await
     }
 
     /// PUTs bytes to a presigned upload ticket; returns the HTTP status.
@@ -207,7 +234,15 @@ impl TestApp {
 
     /// A request whose body is sent byte for byte with the given `Content-Type` (or none), for
     /// malformed JSON, wrong content types and form-encoded bodies.
-    pub fn raw_request(&self, method: Method, path: &str, token: Option<&str>, content_type: Option<&str>, body: &[u8], headers: &[(&str, &str)]) -> reqwest::RequestBuilder {
+    pub fn raw_request(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        content_type: Option<&str>,
+        body: &[u8],
+        headers: &[(&str, &str)],
+    ) -> reqwest::RequestBuilder {
         let mut req = self.http.request(method, format!("{}{}", self.url, path));
         if let Some(t) = token {
             req = req.bearer_auth(t);
@@ -222,7 +257,15 @@ impl TestApp {
     }
 
     /// [`TestApp::raw_request`], sent.
-    pub async fn raw(&self, method: Method, path: &str, token: Option<&str>, content_type: Option<&str>, body: &[u8], headers: &[(&str, &str)]) -> Response {
+    pub async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        content_type: Option<&str>,
+        body: &[u8],
+        headers: &[(&str, &str)],
+    ) -> Response {
         self.send(self.raw_request(method, path, token, content_type, body, headers)).await
     }
 

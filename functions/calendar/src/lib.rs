@@ -30,7 +30,8 @@ fn parse_year(year: &str) -> Result<i32, ApiError> {
 }
 
 fn year_view(y: YearCalendar, version: u32) -> Json<Value> {
-    let working: Vec<Value> = y.working_weekend_days.iter().map(|(date, name)| json!({"date": date, "name": name})).collect();
+    let working: Vec<Value> =
+        y.working_weekend_days.iter().map(|(date, name)| json!({"date": date, "name": name})).collect();
     Json(json!({
         "year": y.year,
         "days_off": y.days_off,
@@ -68,7 +69,10 @@ struct DeadlineParams {
 
 async fn deadline(State(s): State<AppState>, ApiQuery(p): ApiQuery<DeadlineParams>) -> ApiResult<Json<Value>> {
     let received = DateTime::parse_from_rfc3339(&p.received_at).map_err(|_| {
-        ApiError::bad_request("invalid_received_at", "received_at phải là thời điểm RFC 3339, ví dụ 2026-02-13T10:00:00+07:00.")
+        ApiError::bad_request(
+            "invalid_received_at",
+            "received_at phải là thời điểm RFC 3339, ví dụ 2026-02-13T10:00:00+07:00.",
+        )
     })?;
     let times: Vec<StatutoryTime> = [
         p.working_days.map(StatutoryTime::WorkingDays),

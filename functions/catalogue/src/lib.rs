@@ -14,8 +14,22 @@ const FUNCTION: &str = "catalogue";
 
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::new(Method::GET, "/api/v1/procedures", FUNCTION, Access::Public, "Tìm kiếm thủ tục hành chính (có dấu hoặc không dấu, theo cơ quan, lĩnh vực, mức độ)", search),
-        Route::new(Method::GET, "/api/v1/procedures/{code}", FUNCTION, Access::Public, "Hướng dẫn thực hiện một thủ tục: các bước, thành phần hồ sơ, phí, thời hạn, biểu mẫu", procedure),
+        Route::new(
+            Method::GET,
+            "/api/v1/procedures",
+            FUNCTION,
+            Access::Public,
+            "Tìm kiếm thủ tục hành chính (có dấu hoặc không dấu, theo cơ quan, lĩnh vực, mức độ)",
+            search,
+        ),
+        Route::new(
+            Method::GET,
+            "/api/v1/procedures/{code}",
+            FUNCTION,
+            Access::Public,
+            "Hướng dẫn thực hiện một thủ tục: các bước, thành phần hồ sơ, phí, thời hạn, biểu mẫu",
+            procedure,
+        ),
         Route::new(Method::GET, "/api/v1/agencies", FUNCTION, Access::Public, "Danh sách cơ quan", agencies),
         Route::new(Method::GET, "/api/v1/fields", FUNCTION, Access::Public, "Danh sách lĩnh vực", fields),
     ]
@@ -34,11 +48,16 @@ struct SearchParams {
 }
 
 /// The catalogue is small and sorted by name: the cursor is the position of the next item.
-async fn search(State(s): State<AppState>, ApiQuery(p): ApiQuery<SearchParams>) -> ApiResult<Json<PageOf<catalogue::ProcedureSummary>>> {
+async fn search(
+    State(s): State<AppState>,
+    ApiQuery(p): ApiQuery<SearchParams>,
+) -> ApiResult<Json<PageOf<catalogue::ProcedureSummary>>> {
     let limit = motcua_http::extract::PageParams { cursor: None, limit: p.limit }.limit()?;
     let start = match &p.cursor {
         None => 0,
-        Some(c) => c.parse::<usize>().map_err(|_| ApiError::bad_request("invalid_cursor", "Tham số cursor không hợp lệ."))?,
+        Some(c) => {
+            c.parse::<usize>().map_err(|_| ApiError::bad_request("invalid_cursor", "Tham số cursor không hợp lệ."))?
+        }
     };
     let query = SearchQuery { q: p.q, agency: p.agency, field: p.field, level: p.level, audience: p.audience };
     let all = catalogue::search(&s, &query).await?;

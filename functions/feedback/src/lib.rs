@@ -15,28 +15,87 @@ const FUNCTION: &str = "feedback";
 
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::new(Method::POST, "/api/v1/dossiers/{id}/rating", FUNCTION, Access::Authenticated, "Đánh giá mức độ hài lòng về việc giải quyết hồ sơ (một lần mỗi hồ sơ)", rate),
-        Route::new(Method::GET, "/api/v1/dossiers/{id}/rating", FUNCTION, Access::Authenticated, "Kết quả đánh giá của hồ sơ", rating),
-        Route::new(Method::POST, "/api/v1/feedback", FUNCTION, Access::OptionalAuth, "Gửi phản ánh, kiến nghị; nhận mã theo dõi", submit),
-        Route::new(Method::GET, "/api/v1/feedback", FUNCTION, Access::OptionalAuth, "Phản ánh, kiến nghị đã trả lời và công khai; với cán bộ: phản ánh gửi cơ quan", list),
-        Route::new(Method::GET, "/api/v1/feedback/{code}", FUNCTION, Access::OptionalAuth, "Theo dõi phản ánh, kiến nghị (mã theo dõi và mã bí mật)", get),
-        Route::new(Method::POST, "/api/v1/feedback/{code}/answer", FUNCTION, Access::Authenticated, "Cán bộ trả lời phản ánh, kiến nghị và công khai câu trả lời", answer),
+        Route::new(
+            Method::POST,
+            "/api/v1/dossiers/{id}/rating",
+            FUNCTION,
+            Access::Authenticated,
+            "Đánh giá mức độ hài lòng về việc giải quyết hồ sơ (một lần mỗi hồ sơ)",
+            rate,
+        ),
+        Route::new(
+            Method::GET,
+            "/api/v1/dossiers/{id}/rating",
+            FUNCTION,
+            Access::Authenticated,
+            "Kết quả đánh giá của hồ sơ",
+            rating,
+        ),
+        Route::new(
+            Method::POST,
+            "/api/v1/feedback",
+            FUNCTION,
+            Access::OptionalAuth,
+            "Gửi phản ánh, kiến nghị; nhận mã theo dõi",
+            submit,
+        ),
+        Route::new(
+            Method::GET,
+            "/api/v1/feedback",
+            FUNCTION,
+            Access::OptionalAuth,
+            "Phản ánh, kiến nghị đã trả lời và công khai; với cán bộ: phản ánh gửi cơ quan",
+            list,
+        ),
+        Route::new(
+            Method::GET,
+            "/api/v1/feedback/{code}",
+            FUNCTION,
+            Access::OptionalAuth,
+            "Theo dõi phản ánh, kiến nghị (mã theo dõi và mã bí mật)",
+            get,
+        ),
+        Route::new(
+            Method::POST,
+            "/api/v1/feedback/{code}/answer",
+            FUNCTION,
+            Access::Authenticated,
+            "Cán bộ trả lời phản ánh, kiến nghị và công khai câu trả lời",
+            answer,
+        ),
     ]
 }
 
-async fn rate(State(s): State<AppState>, Authenticated(c): Authenticated, ApiPath(id): ApiPath<String>, ApiJson(a): ApiJson<RatingAnswers>) -> ApiResult<(StatusCode, Json<Value>)> {
+async fn rate(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(a): ApiJson<RatingAnswers>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
     Ok((StatusCode::CREATED, Json(feedback::rate(&s, &c, &id, a).await?)))
 }
 
-async fn rating(State(s): State<AppState>, Authenticated(c): Authenticated, ApiPath(id): ApiPath<String>) -> ApiResult<Json<Value>> {
+async fn rating(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<Value>> {
     Ok(Json(feedback::rating(&s, &c, &id).await?))
 }
 
-async fn submit(State(s): State<AppState>, MaybeAuthenticated(c): MaybeAuthenticated, ApiJson(f): ApiJson<NewFeedback>) -> ApiResult<(StatusCode, Json<Value>)> {
+async fn submit(
+    State(s): State<AppState>,
+    MaybeAuthenticated(c): MaybeAuthenticated,
+    ApiJson(f): ApiJson<NewFeedback>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
     Ok((StatusCode::CREATED, Json(feedback::submit(&s, c.as_ref(), f).await?)))
 }
 
-async fn list(State(s): State<AppState>, MaybeAuthenticated(c): MaybeAuthenticated, ApiQuery(p): ApiQuery<PageParams>) -> ApiResult<Json<PageOf<Value>>> {
+async fn list(
+    State(s): State<AppState>,
+    MaybeAuthenticated(c): MaybeAuthenticated,
+    ApiQuery(p): ApiQuery<PageParams>,
+) -> ApiResult<Json<PageOf<Value>>> {
     let (items, next_cursor) = feedback::list(&s, c.as_ref(), p.cursor.clone(), p.limit()?).await?;
     Ok(Json(PageOf { items, next_cursor }))
 }
@@ -47,10 +106,20 @@ struct SecretParam {
     secret: Option<String>,
 }
 
-async fn get(State(s): State<AppState>, MaybeAuthenticated(c): MaybeAuthenticated, ApiPath(code): ApiPath<String>, ApiQuery(p): ApiQuery<SecretParam>) -> ApiResult<Json<Value>> {
+async fn get(
+    State(s): State<AppState>,
+    MaybeAuthenticated(c): MaybeAuthenticated,
+    ApiPath(code): ApiPath<String>,
+    ApiQuery(p): ApiQuery<SecretParam>,
+) -> ApiResult<Json<Value>> {
     Ok(Json(feedback::get(&s, c.as_ref(), &code, p.secret.as_deref()).await?))
 }
 
-async fn answer(State(s): State<AppState>, Authenticated(c): Authenticated, ApiPath(code): ApiPath<String>, ApiJson(a): ApiJson<AnswerInput>) -> ApiResult<Json<Value>> {
+async fn answer(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiPath(code): ApiPath<String>,
+    ApiJson(a): ApiJson<AnswerInput>,
+) -> ApiResult<Json<Value>> {
     Ok(Json(feedback::answer(&s, &c, &code, a).await?))
 }

@@ -16,13 +16,62 @@ const FUNCTION: &str = "identity";
 
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::new(Method::POST, "/api/v1/auth/register", FUNCTION, Access::Public, "Đăng ký tài khoản công dân hoặc doanh nghiệp", register),
-        Route::new(Method::POST, "/api/v1/auth/login", FUNCTION, Access::Public, "Đăng nhập bằng tài khoản cục bộ, nhận mã truy cập (JWT)", login),
-        Route::new(Method::POST, "/api/v1/auth/token", FUNCTION, Access::Public, "Cấp mã truy cập cho hệ thống của cơ quan (client credentials)", token),
-        Route::new(Method::GET, "/api/v1/auth/jwks", FUNCTION, Access::Public, "Khóa công khai để kiểm tra mã truy cập (JWKS)", jwks),
-        Route::new(Method::GET, "/api/v1/me", FUNCTION, Access::Authenticated, "Thông tin tài khoản đang đăng nhập", me),
-        Route::new(Method::PUT, "/api/v1/me", FUNCTION, Access::Authenticated, "Cập nhật hồ sơ cá nhân (dùng để điền sẵn biểu mẫu)", update_me),
-        Route::new(Method::GET, "/api/v1/me/notifications", FUNCTION, Access::Authenticated, "Thông báo gửi đến tài khoản", notifications),
+        Route::new(
+            Method::POST,
+            "/api/v1/auth/register",
+            FUNCTION,
+            Access::Public,
+            "Đăng ký tài khoản công dân hoặc doanh nghiệp",
+            register,
+        ),
+        Route::new(
+            Method::POST,
+            "/api/v1/auth/login",
+            FUNCTION,
+            Access::Public,
+            "Đăng nhập bằng tài khoản cục bộ, nhận mã truy cập (JWT)",
+            login,
+        ),
+        Route::new(
+            Method::POST,
+            "/api/v1/auth/token",
+            FUNCTION,
+            Access::Public,
+            "Cấp mã truy cập cho hệ thống của cơ quan (client credentials)",
+            token,
+        ),
+        Route::new(
+            Method::GET,
+            "/api/v1/auth/jwks",
+            FUNCTION,
+            Access::Public,
+            "Khóa công khai để kiểm tra mã truy cập (JWKS)",
+            jwks,
+        ),
+        Route::new(
+            Method::GET,
+            "/api/v1/me",
+            FUNCTION,
+            Access::Authenticated,
+            "Thông tin tài khoản đang đăng nhập",
+            me,
+        ),
+        Route::new(
+            Method::PUT,
+            "/api/v1/me",
+            FUNCTION,
+            Access::Authenticated,
+            "Cập nhật hồ sơ cá nhân (dùng để điền sẵn biểu mẫu)",
+            update_me,
+        ),
+        Route::new(
+            Method::GET,
+            "/api/v1/me/notifications",
+            FUNCTION,
+            Access::Authenticated,
+            "Thông báo gửi đến tài khoản",
+            notifications,
+        ),
     ]
 }
 
@@ -40,7 +89,10 @@ fn citizen() -> Role {
     Role::Citizen
 }
 
-async fn register(State(s): State<AppState>, ApiJson(r): ApiJson<Registration>) -> ApiResult<(StatusCode, Json<Value>)> {
+async fn register(
+    State(s): State<AppState>,
+    ApiJson(r): ApiJson<Registration>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
     if !r.role.is_applicant() {
         return Err(ApiError::bad_request("invalid_role", "Chỉ đăng ký được tài khoản công dân hoặc doanh nghiệp."));
     }
@@ -98,11 +150,19 @@ async fn me(State(s): State<AppState>, Authenticated(c): Authenticated) -> ApiRe
     Ok(Json(users::public_view(&users::user(&s, &c.id).await?)))
 }
 
-async fn update_me(State(s): State<AppState>, Authenticated(c): Authenticated, ApiJson(p): ApiJson<Profile>) -> ApiResult<Json<Value>> {
+async fn update_me(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiJson(p): ApiJson<Profile>,
+) -> ApiResult<Json<Value>> {
     Ok(Json(users::public_view(&users::update_profile(&s, &c, p).await?)))
 }
 
-async fn notifications(State(s): State<AppState>, Authenticated(c): Authenticated, ApiQuery(p): ApiQuery<PageParams>) -> ApiResult<Json<PageOf<Value>>> {
+async fn notifications(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiQuery(p): ApiQuery<PageParams>,
+) -> ApiResult<Json<PageOf<Value>>> {
     let (items, next_cursor) = events::notifications(&s, &c, p.cursor.clone(), p.limit()?).await?;
     Ok(Json(PageOf { items, next_cursor }))
 }

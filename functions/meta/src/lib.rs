@@ -13,7 +13,14 @@ const FUNCTION: &str = "meta";
 /// This function's own routes.
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::new(Method::GET, "/api/v1/openapi.json", FUNCTION, Access::Public, "Tài liệu OpenAPI 3.1 của API", openapi),
+        Route::new(
+            Method::GET,
+            "/api/v1/openapi.json",
+            FUNCTION,
+            Access::Public,
+            "Tài liệu OpenAPI 3.1 của API",
+            openapi,
+        ),
         Route::new(Method::GET, "/api/v1/health", FUNCTION, Access::Public, "Kiểm tra tình trạng hoạt động", health),
     ]
 }

@@ -38,14 +38,70 @@ action_handler!(stop, Action::StopProcessing);
 
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::new(Method::POST, "/api/v1/dossiers/{id}/accept", FUNCTION, Access::Authenticated, "Tiếp nhận hồ sơ: cấp mã hồ sơ, tính ngày hẹn trả", accept),
-        Route::new(Method::POST, "/api/v1/dossiers/{id}/refuse", FUNCTION, Access::Authenticated, "Từ chối tiếp nhận hồ sơ (nêu lý do)", refuse),
-        Route::new(Method::POST, "/api/v1/dossiers/{id}/start-processing", FUNCTION, Access::Authenticated, "Chuyển hồ sơ sang xử lý", start_processing),
-        Route::new(Method::POST, "/api/v1/dossiers/{id}/result-uploads", FUNCTION, Access::Authenticated, "Khai báo tệp kết quả, nhận địa chỉ tải lên có chữ ký", result_upload),
-        Route::new(Method::POST, "/api/v1/dossiers/{id}/finish", FUNCTION, Access::Authenticated, "Hoàn thành xử lý với tệp kết quả đã tải lên", finish),
-        Route::new(Method::POST, "/api/v1/dossiers/{id}/return", FUNCTION, Access::Authenticated, "Trả kết quả cho công dân", return_result),
-        Route::new(Method::POST, "/api/v1/dossiers/{id}/confirm-withdrawal", FUNCTION, Access::Authenticated, "Xác nhận rút hồ sơ, dừng xử lý", confirm_withdrawal),
-        Route::new(Method::POST, "/api/v1/dossiers/{id}/stop", FUNCTION, Access::Authenticated, "Dừng xử lý hồ sơ (lãnh đạo, nêu lý do)", stop),
+        Route::new(
+            Method::POST,
+            "/api/v1/dossiers/{id}/accept",
+            FUNCTION,
+            Access::Authenticated,
+            "Tiếp nhận hồ sơ: cấp mã hồ sơ, tính ngày hẹn trả",
+            accept,
+        ),
+        Route::new(
+            Method::POST,
+            "/api/v1/dossiers/{id}/refuse",
+            FUNCTION,
+            Access::Authenticated,
+            "Từ chối tiếp nhận hồ sơ (nêu lý do)",
+            refuse,
+        ),
+        Route::new(
+            Method::POST,
+            "/api/v1/dossiers/{id}/start-processing",
+            FUNCTION,
+            Access::Authenticated,
+            "Chuyển hồ sơ sang xử lý",
+            start_processing,
+        ),
+        Route::new(
+            Method::POST,
+            "/api/v1/dossiers/{id}/result-uploads",
+            FUNCTION,
+            Access::Authenticated,
+            "Khai báo tệp kết quả, nhận địa chỉ tải lên có chữ ký",
+            result_upload,
+        ),
+        Route::new(
+            Method::POST,
+            "/api/v1/dossiers/{id}/finish",
+            FUNCTION,
+            Access::Authenticated,
+            "Hoàn thành xử lý với tệp kết quả đã tải lên",
+            finish,
+        ),
+        Route::new(
+            Method::POST,
+            "/api/v1/dossiers/{id}/return",
+            FUNCTION,
+            Access::Authenticated,
+            "Trả kết quả cho công dân",
+            return_result,
+        ),
+        Route::new(
+            Method::POST,
+            "/api/v1/dossiers/{id}/confirm-withdrawal",
+            FUNCTION,
+            Access::Authenticated,
+            "Xác nhận rút hồ sơ, dừng xử lý",
+            confirm_withdrawal,
+        ),
+        Route::new(
+            Method::POST,
+            "/api/v1/dossiers/{id}/stop",
+            FUNCTION,
+            Access::Authenticated,
+            "Dừng xử lý hồ sơ (lãnh đạo, nêu lý do)",
+            stop,
+        ),
     ]
 }
 

@@ -36,9 +36,9 @@ struct Params {
 
 /// `yyyy-mm-dd` or `dd/mm/yyyy`.
 fn date(field: &str, s: &str) -> Result<NaiveDate, ApiError> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(s, "%d/%m/%Y"))
-        .map_err(|_| ApiError::bad_request("invalid_date", format!("Tham số {field} phải là ngày dạng yyyy-mm-dd hoặc dd/mm/yyyy.")))
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").or_else(|_| NaiveDate::parse_from_str(s, "%d/%m/%Y")).map_err(|_| {
+        ApiError::bad_request("invalid_date", format!("Tham số {field} phải là ngày dạng yyyy-mm-dd hoặc dd/mm/yyyy."))
+    })
 }
 
 async fn statistics(State(s): State<AppState>, ApiQuery(p): ApiQuery<Params>) -> ApiResult<Response> {

@@ -15,9 +15,30 @@ const FUNCTION: &str = "status";
 
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::new(Method::GET, "/api/v1/lookup/{code}", FUNCTION, Access::Public, "Tra cứu tình trạng hồ sơ theo mã (kèm mã bí mật trên giấy tiếp nhận hoặc số định danh)", lookup),
-        Route::new(Method::GET, "/api/v1/dossiers/{id}", FUNCTION, Access::Authenticated, "Chi tiết hồ sơ và quá trình xử lý (chủ hồ sơ, cán bộ có thẩm quyền)", get),
-        Route::new(Method::GET, "/api/v1/dossiers", FUNCTION, Access::Authenticated, "Hồ sơ của tôi; với cán bộ: hồ sơ của cơ quan", list),
+        Route::new(
+            Method::GET,
+            "/api/v1/lookup/{code}",
+            FUNCTION,
+            Access::Public,
+            "Tra cứu tình trạng hồ sơ theo mã (kèm mã bí mật trên giấy tiếp nhận hoặc số định danh)",
+            lookup,
+        ),
+        Route::new(
+            Method::GET,
+            "/api/v1/dossiers/{id}",
+            FUNCTION,
+            Access::Authenticated,
+            "Chi tiết hồ sơ và quá trình xử lý (chủ hồ sơ, cán bộ có thẩm quyền)",
+            get,
+        ),
+        Route::new(
+            Method::GET,
+            "/api/v1/dossiers",
+            FUNCTION,
+            Access::Authenticated,
+            "Hồ sơ của tôi; với cán bộ: hồ sơ của cơ quan",
+            list,
+        ),
     ]
 }
 
@@ -28,11 +49,19 @@ struct LookupParams {
     id_number: Option<String>,
 }
 
-async fn lookup(State(s): State<AppState>, ApiPath(code): ApiPath<String>, ApiQuery(p): ApiQuery<LookupParams>) -> ApiResult<Json<Value>> {
+async fn lookup(
+    State(s): State<AppState>,
+    ApiPath(code): ApiPath<String>,
+    ApiQuery(p): ApiQuery<LookupParams>,
+) -> ApiResult<Json<Value>> {
     Ok(Json(dossiers::lookup(&s, &code, p.secret.as_deref(), p.id_number.as_deref()).await?))
 }
 
-async fn get(State(s): State<AppState>, Authenticated(c): Authenticated, ApiPath(id): ApiPath<String>) -> ApiResult<Json<Value>> {
+async fn get(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<Value>> {
     Ok(Json(dossiers::get(&s, &c, &id).await?))
 }
 
@@ -44,7 +73,11 @@ struct ListParams {
     limit: Option<usize>,
 }
 
-async fn list(State(s): State<AppState>, Authenticated(c): Authenticated, ApiQuery(p): ApiQuery<ListParams>) -> ApiResult<Json<PageOf<Value>>> {
+async fn list(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiQuery(p): ApiQuery<ListParams>,
+) -> ApiResult<Json<PageOf<Value>>> {
     let limit = motcua_http::extract::PageParams { cursor: None, limit: p.limit }.limit()?;
     let (items, next_cursor) = dossiers::list(&s, &c, p.status, p.cursor, limit).await?;
     Ok(Json(PageOf { items, next_cursor }))

@@ -7,7 +7,9 @@ use axum::Json;
 use motcua_core::dossiers::{self, ActionInput, NewDraft};
 use motcua_core::{catalogue, users};
 use motcua_domain::dossier::Action;
-use motcua_http::extract::{idempotency_key, ApiJson, ApiPath, Authenticated, IdempotencyKeyHeader, IfMatch, OptionalJson};
+use motcua_http::extract::{
+    idempotency_key, ApiJson, ApiPath, Authenticated, IdempotencyKeyHeader, IfMatch, OptionalJson,
+};
 use motcua_http::{Access, ApiResult, AppState, Route};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
@@ -16,15 +18,54 @@ const FUNCTION: &str = "submission";
 
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::new(Method::GET, "/api/v1/procedures/{code}/prefill", FUNCTION, Access::Authenticated, "Dữ liệu điền sẵn biểu mẫu từ hồ sơ cá nhân (P1)", prefill),
-        Route::new(Method::POST, "/api/v1/dossiers", FUNCTION, Access::Authenticated, "Tạo hồ sơ nháp (hỗ trợ Idempotency-Key)", create),
-        Route::new(Method::PATCH, "/api/v1/dossiers/{id}", FUNCTION, Access::Authenticated, "Cập nhật dữ liệu biểu mẫu của hồ sơ nháp (If-Match)", update),
-        Route::new(Method::POST, "/api/v1/dossiers/{id}/submit", FUNCTION, Access::Authenticated, "Nộp hồ sơ trực tuyến (hỗ trợ Idempotency-Key, If-Match)", submit),
-        Route::new(Method::POST, "/api/v1/dossiers/{id}/withdraw", FUNCTION, Access::Authenticated, "Công dân yêu cầu rút hồ sơ", withdraw),
+        Route::new(
+            Method::GET,
+            "/api/v1/procedures/{code}/prefill",
+            FUNCTION,
+            Access::Authenticated,
+            "Dữ liệu điền sẵn biểu mẫu từ hồ sơ cá nhân (P1)",
+            prefill,
+        ),
+        Route::new(
+            Method::POST,
+            "/api/v1/dossiers",
+            FUNCTION,
+            Access::Authenticated,
+            "Tạo hồ sơ nháp (hỗ trợ Idempotency-Key)",
+            create,
+        ),
+        Route::new(
+            Method::PATCH,
+            "/api/v1/dossiers/{id}",
+            FUNCTION,
+            Access::Authenticated,
+            "Cập nhật dữ liệu biểu mẫu của hồ sơ nháp (If-Match)",
+            update,
+        ),
+        Route::new(
+            Method::POST,
+            "/api/v1/dossiers/{id}/submit",
+            FUNCTION,
+            Access::Authenticated,
+            "Nộp hồ sơ trực tuyến (hỗ trợ Idempotency-Key, If-Match)",
+            submit,
+        ),
+        Route::new(
+            Method::POST,
+            "/api/v1/dossiers/{id}/withdraw",
+            FUNCTION,
+            Access::Authenticated,
+            "Công dân yêu cầu rút hồ sơ",
+            withdraw,
+        ),
     ]
 }
 
-async fn prefill(State(s): State<AppState>, Authenticated(c): Authenticated, ApiPath(code): ApiPath<String>) -> ApiResult<Json<Value>> {
+async fn prefill(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiPath(code): ApiPath<String>,
+) -> ApiResult<Json<Value>> {
     let procedure = catalogue::procedure(&s, &code).await?;
     let profile = users::user(&s, &c.id).await?.profile;
     Ok(Json(json!({ "procedure": code, "form": profile.prefill(&procedure) })))
@@ -37,8 +78,9 @@ async fn create(
     ApiJson(body): ApiJson<Value>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let key = idempotency_key(idem, &c, "POST /api/v1/dossiers", &body)?;
-    let req: NewDraft = serde_json::from_value(body)
-        .map_err(|e| motcua_http::ApiError::bad_request("invalid_body", format!("Dữ liệu JSON không đúng cấu trúc: {e}")))?;
+    let req: NewDraft = serde_json::from_value(body).map_err(|e| {
+        motcua_http::ApiError::bad_request("invalid_body", format!("Dữ liệu JSON không đúng cấu trúc: {e}"))
+    })?;
     Ok((StatusCode::CREATED, Json(dossiers::create_draft(&s, &c, req, key.as_ref()).await?)))
 }
 

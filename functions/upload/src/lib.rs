@@ -13,10 +13,38 @@ const FUNCTION: &str = "upload";
 
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::new(Method::POST, "/api/v1/dossiers/{id}/components/{component}/uploads", FUNCTION, Access::Authenticated, "Khai báo tệp thành phần hồ sơ, nhận địa chỉ tải lên có chữ ký", request),
-        Route::new(Method::POST, "/api/v1/dossiers/{id}/components/{component}/uploads/{upload}/complete", FUNCTION, Access::Authenticated, "Xác nhận đã tải lên: máy chủ kiểm tra dung lượng, loại tệp theo nội dung, SHA-256 rồi đính kèm", complete),
-        Route::new(Method::GET, "/api/v1/dossiers/{id}/files/{file}", FUNCTION, Access::Authenticated, "Liên kết tải tệp (thời hạn ngắn) cho chủ hồ sơ hoặc cán bộ có thẩm quyền", download),
-        Route::new(Method::DELETE, "/api/v1/dossiers/{id}/files/{file}", FUNCTION, Access::Authenticated, "Gỡ tệp khỏi hồ sơ nháp", remove),
+        Route::new(
+            Method::POST,
+            "/api/v1/dossiers/{id}/components/{component}/uploads",
+            FUNCTION,
+            Access::Authenticated,
+            "Khai báo tệp thành phần hồ sơ, nhận địa chỉ tải lên có chữ ký",
+            request,
+        ),
+        Route::new(
+            Method::POST,
+            "/api/v1/dossiers/{id}/components/{component}/uploads/{upload}/complete",
+            FUNCTION,
+            Access::Authenticated,
+            "Xác nhận đã tải lên: máy chủ kiểm tra dung lượng, loại tệp theo nội dung, SHA-256 rồi đính kèm",
+            complete,
+        ),
+        Route::new(
+            Method::GET,
+            "/api/v1/dossiers/{id}/files/{file}",
+            FUNCTION,
+            Access::Authenticated,
+            "Liên kết tải tệp (thời hạn ngắn) cho chủ hồ sơ hoặc cán bộ có thẩm quyền",
+            download,
+        ),
+        Route::new(
+            Method::DELETE,
+            "/api/v1/dossiers/{id}/files/{file}",
+            FUNCTION,
+            Access::Authenticated,
+            "Gỡ tệp khỏi hồ sơ nháp",
+            remove,
+        ),
     ]
 }
 
@@ -37,10 +65,18 @@ async fn complete(
     Ok(Json(uploads::complete_component_upload(&s, &c, &id, &component, &upload).await?))
 }
 
-async fn download(State(s): State<AppState>, Authenticated(c): Authenticated, ApiPath((id, file)): ApiPath<(String, String)>) -> ApiResult<Json<motcua_core::PresignedUrl>> {
+async fn download(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiPath((id, file)): ApiPath<(String, String)>,
+) -> ApiResult<Json<motcua_core::PresignedUrl>> {
     Ok(Json(uploads::download(&s, &c, &id, &file).await?))
 }
 
-async fn remove(State(s): State<AppState>, Authenticated(c): Authenticated, ApiPath((id, file)): ApiPath<(String, String)>) -> ApiResult<Json<Value>> {
+async fn remove(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiPath((id, file)): ApiPath<(String, String)>,
+) -> ApiResult<Json<Value>> {
     Ok(Json(uploads::remove_component_file(&s, &c, &id, &file).await?))
 }

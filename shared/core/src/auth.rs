@@ -53,13 +53,12 @@ impl JwtKeys {
         let mut verifying = Vec::new();
         let mut signing = None;
         for pem in pems {
-            let key = SigningKey::from_pkcs8_pem(pem)
-                .map_err(|e| CoreError::Internal(format!("signing key: {e}")))?;
+            let key = SigningKey::from_pkcs8_pem(pem).map_err(|e| CoreError::Internal(format!("signing key: {e}")))?;
             let public = key.verifying_key().to_bytes();
             let kid = hex::encode(&Sha256::digest(public)[..8]);
             let x = URL_SAFE_NO_PAD.encode(public);
-            let decoding = DecodingKey::from_ed_components(&x)
-                .map_err(|e| CoreError::Internal(format!("verifying key: {e}")))?;
+            let decoding =
+                DecodingKey::from_ed_components(&x).map_err(|e| CoreError::Internal(format!("verifying key: {e}")))?;
             if signing.is_none() {
                 let der = key.to_pkcs8_der().map_err(|e| CoreError::Internal(format!("signing key: {e}")))?;
                 signing = Some((kid.clone(), EncodingKey::from_ed_der(der.as_bytes())));
@@ -78,7 +77,9 @@ impl JwtKeys {
 
     /// Verifies signature (EdDSA only, key chosen by `kid`), `iss`, `aud` and `exp`.
     pub fn verify(&self, token: &str, issuer: &str, audience: &str) -> CoreResult<Caller> {
-        let bad = || CoreError::Unauthenticated("Phiên đăng nhập không hợp lệ hoặc đã hết hạn. Vui lòng đăng nhập lại.".into());
+        let bad = || {
+            CoreError::Unauthenticated("Phiên đăng nhập không hợp lệ hoặc đã hết hạn. Vui lòng đăng nhập lại.".into())
+        };
         let header = jsonwebtoken::decode_header(token).map_err(|_| bad())?;
         if header.alg != Algorithm::EdDSA {
             return Err(bad());

@@ -5,7 +5,7 @@
 use crate::{keys, Caller, CoreError, CoreResult, Services};
 use motcua_domain::calendar::{Calendar, CalendarConfig, YearCalendar, YearOverride};
 use motcua_domain::roles::Role;
-use motcua_ports::{Condition, TableError, Table, WriteOp};
+use motcua_ports::{Condition, Table, TableError, WriteOp};
 use serde_json::json;
 use std::sync::Arc;
 
@@ -20,7 +20,12 @@ pub async fn load(table: &dyn Table) -> CoreResult<Calendar> {
 
 /// Replaces the overrides of one year (extra days off, swapped working days, cancelled
 /// defaults) and puts the new version in force.
-pub async fn set_year_override(s: &Services, caller: &Caller, year: i32, overrides: YearOverride) -> CoreResult<YearCalendar> {
+pub async fn set_year_override(
+    s: &Services,
+    caller: &Caller,
+    year: i32,
+    overrides: YearOverride,
+) -> CoreResult<YearCalendar> {
     if caller.role != Role::SystemAdmin {
         return Err(CoreError::Forbidden("Chỉ quản trị hệ thống được điều chỉnh lịch làm việc.".into()));
     }
@@ -33,15 +38,22 @@ pub async fn set_year_override(s: &Services, caller: &Caller, year: i32, overrid
     } else {
         config.overrides.insert(year, overrides);
     }
-    let calendar = Calendar::try_new(config.clone()).map_err(|e| CoreError::invalid("invalid_calendar", e.to_string()))?;
+    let calendar =
+        Calendar::try_new(config.clone()).map_err(|e| CoreError::invalid("invalid_calendar", e.to_string()))?;
     let condition = if s.table.get(&keys::calendar_current()).await?.is_some() {
         Condition::AttrEquals("version".into(), json!(previous))
     } else {
         Condition::NotExists
     };
     let ops = vec![
-        WriteOp::Put { item: keys::item(&keys::calendar_current(), &config, &[("version", json!(config.version))])?, condition },
-        WriteOp::Put { item: keys::item(&keys::calendar_version(config.version), &config, &[])?, condition: Condition::NotExists },
+        WriteOp::Put {
+            item: keys::item(&keys::calendar_current(), &config, &[("version", json!(config.version))])?,
+            condition,
+        },
+        WriteOp::Put {
+            item: keys::item(&keys::calendar_version(config.version), &config, &[])?,
+            condition: Condition::NotExists,
+        },
     ];
     s.table.transact(ops).await.map_err(|e| match e {
         TableError::ConditionFailed { .. } => CoreError::Conflict,

@@ -64,11 +64,8 @@ pub async fn agency(s: &Services, code: &str) -> CoreResult<Agency> {
 
 /// The current version of a procedure.
 pub async fn procedure(s: &Services, code: &str) -> CoreResult<Procedure> {
-    let item = s
-        .table
-        .get(&keys::procedure_current(code))
-        .await?
-        .ok_or_else(|| CoreError::not_found("thủ tục hành chính"))?;
+    let item =
+        s.table.get(&keys::procedure_current(code)).await?.ok_or_else(|| CoreError::not_found("thủ tục hành chính"))?;
     Ok(keys::data(&item)?)
 }
 
@@ -98,11 +95,8 @@ pub async fn publish_procedure(s: &Services, mut procedure: Procedure) -> CoreRe
         }
     };
     let current_key = keys::procedure_current(&procedure.code);
-    let index = [
-        ("version", json!(procedure.version)),
-        ("gsi1pk", json!(keys::CATALOGUE)),
-        ("gsi1sk", json!(procedure.code)),
-    ];
+    let index =
+        [("version", json!(procedure.version)), ("gsi1pk", json!(keys::CATALOGUE)), ("gsi1sk", json!(procedure.code))];
     s.table
         .transact(vec![
             WriteOp::Put { item: keys::item(&current_key, &procedure, &index)?, condition },
@@ -124,7 +118,8 @@ pub async fn publish_procedure(s: &Services, mut procedure: Procedure) -> CoreRe
 pub async fn import(s: &Services, seed: &CatalogueSeed) -> CoreResult<usize> {
     seed.check().map_err(|m| CoreError::invalid("invalid_catalogue", m))?;
     for a in &seed.agencies {
-        let item = keys::item(&keys::agency(&a.code), a, &[("gsi1pk", json!(keys::AGENCIES)), ("gsi1sk", json!(a.code))])?;
+        let item =
+            keys::item(&keys::agency(&a.code), a, &[("gsi1pk", json!(keys::AGENCIES)), ("gsi1sk", json!(a.code))])?;
         s.table.put(item, Condition::None).await?;
     }
     for f in &seed.fields {

@@ -105,8 +105,10 @@ fn public_view(d: &Dossier) -> Value {
     let progress: Vec<Value> = d
         .history
         .iter()
-        .map(|st| json!({"label": st.label, "at": st.at, "status": st.to, "status_label": st.to.label(),
-            "national_status": st.national_status, "unit": st.unit}))
+        .map(|st| {
+            json!({"label": st.label, "at": st.at, "status": st.to, "status_label": st.to.label(),
+            "national_status": st.national_status, "unit": st.unit})
+        })
         .collect();
     json!({
         "code": d.code, "procedure_code": d.procedure_code, "procedure_name": d.procedure_name,
@@ -162,8 +164,11 @@ impl Change {
 pub(crate) async fn commit(s: &Services, change: Change, idem: Option<&IdempotencyKey>) -> CoreResult<Value> {
     let d = &change.dossier;
     let response = view(d);
-    let mut extra = vec![("version", json!(d.version)), ("gsi1pk", json!(format!("OWNER#{}", d.owner))),
-        ("gsi1sk", json!(format!("{}#{}", d.created_at.to_rfc3339(), d.id)))];
+    let mut extra = vec![
+        ("version", json!(d.version)),
+        ("gsi1pk", json!(format!("OWNER#{}", d.owner))),
+        ("gsi1sk", json!(format!("{}#{}", d.created_at.to_rfc3339(), d.id))),
+    ];
     if let Some(submitted) = d.submitted_at {
         extra.push(("gsi2pk", json!(format!("AGENCY#{}", d.agency))));
         extra.push(("gsi2sk", json!(format!("{}#{}", submitted.to_rfc3339(), d.id))));
@@ -181,7 +186,10 @@ pub(crate) async fn commit(s: &Services, change: Change, idem: Option<&Idempoten
         if let Some(id) = &d.applicant.id_number {
             hashes.push(("id_hash", json!(id_hash(s, id))));
         }
-        ops.push(WriteOp::Put { item: keys::item(&keys::lookup(code), &public_view(d), &hashes)?, condition: Condition::None });
+        ops.push(WriteOp::Put {
+            item: keys::item(&keys::lookup(code), &public_view(d), &hashes)?,
+            condition: Condition::None,
+        });
     }
     ops.extend(aggregate_ops(d, change.deltas));
     if let Some(e) = &change.event {
@@ -209,7 +217,14 @@ pub(crate) async fn commit(s: &Services, change: Change, idem: Option<&Idempoten
     Ok(response)
 }
 
-fn step(d: &Dossier, action: Action, to: Status, caller: &Caller, at: DateTime<FixedOffset>, note: Option<String>) -> Step {
+fn step(
+    d: &Dossier,
+    action: Action,
+    to: Status,
+    caller: &Caller,
+    at: DateTime<FixedOffset>,
+    note: Option<String>,
+) -> Step {
     Step {
         action,
         label: action.label().into(),
@@ -232,7 +247,10 @@ fn status_event(d: &Dossier, action: Action, at: DateTime<FixedOffset>) -> Event
         message.push_str(&format!(" Hẹn trả kết quả: {}.", appt.format("%H:%M ngày %d/%m/%Y")));
     }
     Event::new(
-        format!("dossier.{}", serde_json::to_value(action).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()),
+        format!(
+            "dossier.{}",
+            serde_json::to_value(action).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+        ),
         &d.id,
         &d.owner,
         format!("Hồ sơ {reference}"),
@@ -242,7 +260,12 @@ fn status_event(d: &Dossier, action: Action, at: DateTime<FixedOffset>) -> Event
 }
 
 /// Creates a draft of a procedure for the caller, pre-filled from the profile (P1, P4).
-pub async fn create_draft(s: &Services, caller: &Caller, req: NewDraft, idem: Option<&IdempotencyKey>) -> CoreResult<Value> {
+pub async fn create_draft(
+    s: &Services,
+    caller: &Caller,
+    req: NewDraft,
+    idem: Option<&IdempotencyKey>,
+) -> CoreResult<Value> {
     if !caller.role.is_applicant() {
         return Err(CoreError::Forbidden("Chỉ công dân, doanh nghiệp được tạo hồ sơ trực tuyến.".into()));
     }
@@ -270,7 +293,11 @@ pub async fn create_draft(s: &Services, caller: &Caller, req: NewDraft, idem: Op
         statutory_time: procedure.statutory_time,
         owner: caller.id.clone(),
         applicant: motcua_domain::dossier::Applicant {
-            full_name: profile.business_name.clone().filter(|_| caller.role == Role::Business).unwrap_or(profile.full_name),
+            full_name: profile
+                .business_name
+                .clone()
+                .filter(|_| caller.role == Role::Business)
+                .unwrap_or(profile.full_name),
             id_number: profile.id_number,
             phone: profile.phone,
             email: profile.email,
@@ -300,7 +327,13 @@ pub async fn create_draft(s: &Services, caller: &Caller, req: NewDraft, idem: Op
 }
 
 /// Replaces form values of a draft (partial: only the given fields change).
-pub async fn update_draft(s: &Services, caller: &Caller, id: &str, form: Map<String, Value>, if_match: Option<u64>) -> CoreResult<Value> {
+pub async fn update_draft(
+    s: &Services,
+    caller: &Caller,
+    id: &str,
+    form: Map<String, Value>,
+    if_match: Option<u64>,
+) -> CoreResult<Value> {
     let mut d = load(s, id).await?;
     ensure_owner(caller, &d)?;
     check_if_match(&d, if_match)?;
@@ -320,7 +353,13 @@ pub async fn update_draft(s: &Services, caller: &Caller, id: &str, form: Map<Str
 
 /// Submits a draft online (P2, P4): complete form and required components are checked; the
 /// official receipt time follows rules §3.
-pub async fn submit(s: &Services, caller: &Caller, id: &str, idem: Option<&IdempotencyKey>, if_match: Option<u64>) -> CoreResult<Value> {
+pub async fn submit(
+    s: &Services,
+    caller: &Caller,
+    id: &str,
+    idem: Option<&IdempotencyKey>,
+    if_match: Option<u64>,
+) -> CoreResult<Value> {
     if let Some(idem) = idem {
         if let Some(first) = idem.replay(s).await? {
             return Ok(first);
@@ -362,7 +401,14 @@ pub async fn submit(s: &Services, caller: &Caller, id: &str, idem: Option<&Idemp
 /// Takes a named action of the state machine on a dossier: checks entitlement (owner for the
 /// applicant's actions, staff of the dossier's agency for the officers'), the role and the
 /// current status, then applies its effects.
-pub async fn act(s: &Services, caller: &Caller, id: &str, action: Action, input: ActionInput, if_match: Option<u64>) -> CoreResult<Value> {
+pub async fn act(
+    s: &Services,
+    caller: &Caller,
+    id: &str,
+    action: Action,
+    input: ActionInput,
+    if_match: Option<u64>,
+) -> CoreResult<Value> {
     act_with(s, caller, id, action, input, if_match, None).await
 }
 
@@ -453,7 +499,13 @@ fn summary(d: &Dossier) -> Value {
 }
 
 /// "My dossiers" for applicants (newest first); the agency's filed dossiers for its staff.
-pub async fn list(s: &Services, caller: &Caller, status: Option<Status>, cursor: Option<String>, limit: usize) -> CoreResult<Listing> {
+pub async fn list(
+    s: &Services,
+    caller: &Caller,
+    status: Option<Status>,
+    cursor: Option<String>,
+    limit: usize,
+) -> CoreResult<Listing> {
     let query = if caller.role.is_applicant() {
         Query::partition(Index::Gsi1, format!("OWNER#{}", caller.id))
     } else if let (true, Some(agency)) = (caller.role.is_agency_staff(), &caller.agency) {

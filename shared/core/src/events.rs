@@ -26,9 +26,25 @@ pub struct Event {
 }
 
 impl Event {
-    pub fn new(kind: String, subject: &str, recipient: &str, title: String, message: String, at: DateTime<FixedOffset>) -> Self {
+    pub fn new(
+        kind: String,
+        subject: &str,
+        recipient: &str,
+        title: String,
+        message: String,
+        at: DateTime<FixedOffset>,
+    ) -> Self {
         let queued_ms = chrono::Utc::now().timestamp_millis();
-        Event { id: uuid::Uuid::now_v7().to_string(), kind, subject: subject.into(), recipient: recipient.into(), title, message, at, queued_ms }
+        Event {
+            id: uuid::Uuid::now_v7().to_string(),
+            kind,
+            subject: subject.into(),
+            recipient: recipient.into(),
+            title,
+            message,
+            at,
+            queued_ms,
+        }
     }
 
     fn outbox_key(&self) -> Key {
@@ -69,10 +85,11 @@ pub async fn relay_outbox(s: &Services, grace: Duration) -> CoreResult<usize> {
     let cutoff = chrono::Utc::now().timestamp_millis() - grace.as_millis() as i64;
     let page = s
         .table
-        .query(Query::partition(Index::Primary, keys::OUTBOX).sort(motcua_ports::SortCondition::Between(
-            "0".into(),
-            format!("{cutoff:013}#~"),
-        )).limit(100))
+        .query(
+            Query::partition(Index::Primary, keys::OUTBOX)
+                .sort(motcua_ports::SortCondition::Between("0".into(), format!("{cutoff:013}#~")))
+                .limit(100),
+        )
         .await?;
     let events: Vec<Event> = page.items.iter().map(keys::data).collect::<Result<_, _>>()?;
     publish(s, &events).await;
@@ -83,8 +100,12 @@ pub async fn relay_outbox(s: &Services, grace: Duration) -> CoreResult<usize> {
 pub async fn handle(s: &Services, body: &str) -> CoreResult<()> {
     let event: Event = serde_json::from_str(body).map_err(|e| CoreError::invalid("poison_message", e.to_string()))?;
     let key = Key::new(keys::notifications(&event.recipient), format!("{}#{}", event.at.timestamp_millis(), event.id));
-    let item = keys::item(&key, &json!({"id": event.id, "kind": event.kind, "subject": event.subject,
-        "title": event.title, "message": event.message, "at": event.at, "channel": "in_app"}), &[])?;
+    let item = keys::item(
+        &key,
+        &json!({"id": event.id, "kind": event.kind, "subject": event.subject,
+        "title": event.title, "message": event.message, "at": event.at, "channel": "in_app"}),
+        &[],
+    )?;
     match s.table.put(item, Condition::NotExists).await {
         Ok(()) | Err(motcua_ports::TableError::ConditionFailed { .. }) => Ok(()),
         Err(e) => Err(e.into()),
@@ -114,10 +135,17 @@ pub async fn drain_once(s: &Services) -> CoreResult<usize> {
 }
 
 /// The caller's notifications, newest first.
-pub async fn notifications(s: &Services, caller: &Caller, cursor: Option<String>, limit: usize) -> CoreResult<(Vec<serde_json::Value>, Option<String>)> {
+pub async fn notifications(
+    s: &Services,
+    caller: &Caller,
+    cursor: Option<String>,
+    limit: usize,
+) -> CoreResult<(Vec<serde_json::Value>, Option<String>)> {
     let page = s
         .table
-        .query(Query::partition(Index::Primary, keys::notifications(&caller.id)).descending().limit(limit).after(cursor))
+        .query(
+            Query::partition(Index::Primary, keys::notifications(&caller.id)).descending().limit(limit).after(cursor),
+        )
         .await
         .map_err(crate::dossiers::cursor_error)?;
     let items = page.items.iter().map(keys::data).collect::<Result<_, _>>()?;

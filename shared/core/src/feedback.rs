@@ -102,7 +102,11 @@ struct Feedback {
 
 impl Feedback {
     fn status_label(&self) -> &'static str {
-        if self.answer.is_some() { "Đã trả lời" } else { "Đang xử lý" }
+        if self.answer.is_some() {
+            "Đã trả lời"
+        } else {
+            "Đang xử lý"
+        }
     }
 
     /// What the submitter and the agency see.
@@ -241,8 +245,14 @@ pub async fn answer(s: &Services, caller: &Caller, code: &str, input: AnswerInpu
     fb.answer = Some(Answer { text: input.answer.trim().into(), by_name: caller.name.clone(), at: now });
     fb.published = input.publish;
     let event = fb.submitter.as_ref().map(|user| {
-        Event::new("feedback.answered".into(), &fb.code, user, format!("Phản ánh, kiến nghị {}", fb.code),
-            format!("Phản ánh, kiến nghị “{}” đã được trả lời.", fb.title), now)
+        Event::new(
+            "feedback.answered".into(),
+            &fb.code,
+            user,
+            format!("Phản ánh, kiến nghị {}", fb.code),
+            format!("Phản ánh, kiến nghị “{}” đã được trả lời.", fb.title),
+            now,
+        )
     });
     let mut ops = vec![WriteOp::Put { item: fb.item()?, condition: Condition::Exists }];
     if let Some(e) = &event {
@@ -256,7 +266,12 @@ pub async fn answer(s: &Services, caller: &Caller, code: &str, input: AnswerInpu
 }
 
 /// Published answers for everyone (newest first), or an agency's inbox for its staff.
-pub async fn list(s: &Services, agency_of: Option<&Caller>, cursor: Option<String>, limit: usize) -> CoreResult<(Vec<Value>, Option<String>)> {
+pub async fn list(
+    s: &Services,
+    agency_of: Option<&Caller>,
+    cursor: Option<String>,
+    limit: usize,
+) -> CoreResult<(Vec<Value>, Option<String>)> {
     let (query, private) = match agency_of.and_then(|c| c.agency.clone().filter(|_| c.role.is_agency_staff())) {
         Some(agency) => (Query::partition(Index::Gsi2, keys::feedback_agency(&agency)), true),
         None => (Query::partition(Index::Gsi1, keys::FEEDBACK_PUBLIC), false),

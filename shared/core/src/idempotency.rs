@@ -27,7 +27,11 @@ impl IdempotencyKey {
                 "Idempotency-Key phải gồm 1–255 ký tự ASCII nhìn thấy được.",
             ));
         }
-        Ok(IdempotencyKey { caller: caller.into(), key: key.into(), request_hash: hex::encode(Sha256::digest(request)) })
+        Ok(IdempotencyKey {
+            caller: caller.into(),
+            key: key.into(),
+            request_hash: hex::encode(Sha256::digest(request)),
+        })
     }
 
     /// The response first given for this key, if any.

@@ -69,7 +69,13 @@ async fn buckets(s: &Services, scope: &str, to: NaiveDate) -> CoreResult<Vec<Day
 }
 
 /// The report for `from..=to` (Vietnam dates).
-pub async fn statistics(s: &Services, from: NaiveDate, to: NaiveDate, agency: Option<&str>, group_by: Option<GroupBy>) -> CoreResult<Report> {
+pub async fn statistics(
+    s: &Services,
+    from: NaiveDate,
+    to: NaiveDate,
+    agency: Option<&str>,
+    group_by: Option<GroupBy>,
+) -> CoreResult<Report> {
     if to < from {
         return Err(CoreError::invalid("invalid_period", "Ngày kết thúc phải sau hoặc bằng ngày bắt đầu."));
     }
@@ -93,9 +99,17 @@ pub async fn statistics(s: &Services, from: NaiveDate, to: NaiveDate, agency: Op
     let mut rows = Vec::new();
     match group_by {
         Some(GroupBy::Procedure) => {
-            let procedures = catalogue::search(s, &catalogue::SearchQuery { agency: agency.map(String::from), ..Default::default() }).await?;
+            let procedures = catalogue::search(
+                s,
+                &catalogue::SearchQuery { agency: agency.map(String::from), ..Default::default() },
+            )
+            .await?;
             for p in procedures {
-                rows.push(NamedRow { row: row(scoped(format!("procedure:{}", p.code))).await?, key: p.code, name: p.name });
+                rows.push(NamedRow {
+                    row: row(scoped(format!("procedure:{}", p.code))).await?,
+                    key: p.code,
+                    name: p.name,
+                });
             }
         }
         Some(GroupBy::Field) => {
@@ -113,17 +127,38 @@ pub async fn statistics(s: &Services, from: NaiveDate, to: NaiveDate, agency: Op
 pub fn to_csv(report: &Report) -> CoreResult<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let header = [
-        "Mã", "Tên", "Kỳ trước chuyển qua", "Mới tiếp nhận trực tuyến", "Mới tiếp nhận trực tiếp, bưu chính",
-        "Tổng số tiếp nhận", "Đã giải quyết trước hạn", "Đã giải quyết đúng hạn", "Đã giải quyết quá hạn",
-        "Tổng số đã giải quyết", "Đang giải quyết trong hạn", "Đang giải quyết quá hạn", "Tổng số đang giải quyết",
+        "Mã",
+        "Tên",
+        "Kỳ trước chuyển qua",
+        "Mới tiếp nhận trực tuyến",
+        "Mới tiếp nhận trực tiếp, bưu chính",
+        "Tổng số tiếp nhận",
+        "Đã giải quyết trước hạn",
+        "Đã giải quyết đúng hạn",
+        "Đã giải quyết quá hạn",
+        "Tổng số đã giải quyết",
+        "Đang giải quyết trong hạn",
+        "Đang giải quyết quá hạn",
+        "Tổng số đang giải quyết",
     ];
     let fail = |e: csv::Error| CoreError::Internal(format!("csv: {e}"));
     w.write_record(header).map_err(fail)?;
     let total = NamedRow { key: "TONG".into(), name: "Tổng cộng".into(), row: report.total.clone() };
     for r in report.rows.iter().chain(std::iter::once(&total)) {
         let x = &r.row;
-        let numbers = [x.carried_over, x.new_online, x.new_direct, x.received, x.finished_early, x.finished_on_time,
-            x.finished_late, x.finished, x.in_process_within_deadline, x.in_process_overdue, x.in_process];
+        let numbers = [
+            x.carried_over,
+            x.new_online,
+            x.new_direct,
+            x.received,
+            x.finished_early,
+            x.finished_on_time,
+            x.finished_late,
+            x.finished,
+            x.in_process_within_deadline,
+            x.in_process_overdue,
+            x.in_process,
+        ];
         let mut record = vec![r.key.clone(), r.name.clone()];
         record.extend(numbers.iter().map(|n| n.to_string()));
         w.write_record(&record).map_err(fail)?;

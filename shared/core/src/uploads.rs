@@ -55,7 +55,11 @@ fn check_request(req: &UploadRequest, accepted: &[String], max_bytes: u64) -> Co
         && !req.filename.contains(['/', '\\'])
         && !req.filename.chars().any(char::is_control);
     if !name_ok {
-        return Err(field_error("filename", "invalid_filename", "Tên tệp không hợp lệ (tối đa 255 ký tự, không chứa /, \\ hoặc ký tự điều khiển).".into()));
+        return Err(field_error(
+            "filename",
+            "invalid_filename",
+            "Tên tệp không hợp lệ (tối đa 255 ký tự, không chứa /, \\ hoặc ký tự điều khiển).".into(),
+        ));
     }
     if req.sha256.len() != 64 || !req.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(field_error("sha256", "invalid_sha256", "Mã băm SHA-256 phải gồm 64 ký tự thập lục phân.".into()));
@@ -71,12 +75,21 @@ fn check_request(req: &UploadRequest, accepted: &[String], max_bytes: u64) -> Co
         return Err(field_error("size", "empty_file", "Tệp rỗng.".into()));
     }
     if req.size > max_bytes {
-        return Err(CoreError::TooLarge(format!("Tệp vượt quá dung lượng cho phép ({} MB).", max_bytes / (1024 * 1024))));
+        return Err(CoreError::TooLarge(format!(
+            "Tệp vượt quá dung lượng cho phép ({} MB).",
+            max_bytes / (1024 * 1024)
+        )));
     }
     Ok(())
 }
 
-async fn presign(s: &Services, dossier_id: &str, component: &str, req: UploadRequest, caller: &Caller) -> CoreResult<UploadTicket> {
+async fn presign(
+    s: &Services,
+    dossier_id: &str,
+    component: &str,
+    req: UploadRequest,
+    caller: &Caller,
+) -> CoreResult<UploadTicket> {
     let upload_id = uuid::Uuid::now_v7().to_string();
     let pending = Pending {
         object_key: format!("dossiers/{dossier_id}/{upload_id}"),
@@ -101,7 +114,13 @@ async fn presign(s: &Services, dossier_id: &str, component: &str, req: UploadReq
 }
 
 /// Declares a component file and returns where to upload it (owner, draft only).
-pub async fn request_component_upload(s: &Services, caller: &Caller, dossier_id: &str, component: &str, req: UploadRequest) -> CoreResult<UploadTicket> {
+pub async fn request_component_upload(
+    s: &Services,
+    caller: &Caller,
+    dossier_id: &str,
+    component: &str,
+    req: UploadRequest,
+) -> CoreResult<UploadTicket> {
     let d = dossiers::load(s, dossier_id).await?;
     ensure_visible(caller, &d)?;
     if d.owner != caller.id {
@@ -120,7 +139,12 @@ pub async fn request_component_upload(s: &Services, caller: &Caller, dossier_id:
 }
 
 /// Declares the result file of a dossier being processed (specialist or leader of its agency).
-pub async fn request_result_upload(s: &Services, caller: &Caller, dossier_id: &str, req: UploadRequest) -> CoreResult<UploadTicket> {
+pub async fn request_result_upload(
+    s: &Services,
+    caller: &Caller,
+    dossier_id: &str,
+    req: UploadRequest,
+) -> CoreResult<UploadTicket> {
     let d = dossiers::load(s, dossier_id).await?;
     ensure_visible(caller, &d)?;
     Action::Finish.apply(d.status, caller.role)?;
@@ -135,7 +159,12 @@ fn sniff(bytes: &[u8]) -> Option<&'static str> {
 }
 
 /// Checks an uploaded object against its declaration; a bad object is deleted.
-async fn verify(s: &Services, d: &Dossier, upload_id: &str, component: Option<&str>) -> CoreResult<(AttachedFile, WriteOp)> {
+async fn verify(
+    s: &Services,
+    d: &Dossier,
+    upload_id: &str,
+    component: Option<&str>,
+) -> CoreResult<(AttachedFile, WriteOp)> {
     let key = keys::upload(&d.id, upload_id);
     let item = s.table.get(&key).await?.ok_or_else(|| CoreError::not_found("lượt tải lên"))?;
     let p: Pending = keys::data(&item)?;
@@ -143,7 +172,10 @@ async fn verify(s: &Services, d: &Dossier, upload_id: &str, component: Option<&s
         return Err(CoreError::not_found("lượt tải lên"));
     }
     let Some(meta) = s.objects.head(&p.object_key).await? else {
-        return Err(CoreError::invalid("upload_missing", "Chưa nhận được tệp. Vui lòng tải tệp lên trước khi xác nhận."));
+        return Err(CoreError::invalid(
+            "upload_missing",
+            "Chưa nhận được tệp. Vui lòng tải tệp lên trước khi xác nhận.",
+        ));
     };
     let (bytes, _) = s.objects.get(&p.object_key).await?;
     let sniffed = sniff(&bytes);
@@ -152,7 +184,10 @@ async fn verify(s: &Services, d: &Dossier, upload_id: &str, component: Option<&s
     } else if meta.sha256 != p.sha256 {
         Some(("checksum_mismatch", "Mã băm SHA-256 của tệp không khớp với mã đã khai báo."))
     } else if sniffed != Some(p.content_type.as_str()) {
-        Some(("type_mismatch", "Nội dung tệp không đúng loại đã khai báo (kiểm tra theo nội dung, không theo tên tệp)."))
+        Some((
+            "type_mismatch",
+            "Nội dung tệp không đúng loại đã khai báo (kiểm tra theo nội dung, không theo tên tệp).",
+        ))
     } else {
         None
     };
@@ -176,7 +211,13 @@ async fn verify(s: &Services, d: &Dossier, upload_id: &str, component: Option<&s
 }
 
 /// Attaches an uploaded component file to the draft after checking it.
-pub async fn complete_component_upload(s: &Services, caller: &Caller, dossier_id: &str, component: &str, upload_id: &str) -> CoreResult<Value> {
+pub async fn complete_component_upload(
+    s: &Services,
+    caller: &Caller,
+    dossier_id: &str,
+    component: &str,
+    upload_id: &str,
+) -> CoreResult<Value> {
     let mut d = dossiers::load(s, dossier_id).await?;
     ensure_visible(caller, &d)?;
     if d.owner != caller.id {
@@ -194,7 +235,12 @@ pub async fn complete_component_upload(s: &Services, caller: &Caller, dossier_id
 }
 
 /// Removes a component file from a draft.
-pub async fn remove_component_file(s: &Services, caller: &Caller, dossier_id: &str, file_id: &str) -> CoreResult<Value> {
+pub async fn remove_component_file(
+    s: &Services,
+    caller: &Caller,
+    dossier_id: &str,
+    file_id: &str,
+) -> CoreResult<Value> {
     let mut d = dossiers::load(s, dossier_id).await?;
     ensure_visible(caller, &d)?;
     if d.owner != caller.id || d.status != Status::Draft {
@@ -212,7 +258,14 @@ pub async fn remove_component_file(s: &Services, caller: &Caller, dossier_id: &s
 }
 
 /// Finishes processing with the uploaded result file (status 9).
-pub async fn finish(s: &Services, caller: &Caller, dossier_id: &str, upload_id: &str, input: ActionInput, if_match: Option<u64>) -> CoreResult<Value> {
+pub async fn finish(
+    s: &Services,
+    caller: &Caller,
+    dossier_id: &str,
+    upload_id: &str,
+    input: ActionInput,
+    if_match: Option<u64>,
+) -> CoreResult<Value> {
     let d = dossiers::load(s, dossier_id).await?;
     ensure_visible(caller, &d)?;
     Action::Finish.apply(d.status, caller.role)?;

@@ -64,7 +64,12 @@ impl Profile {
                 err("email", "invalid_format", "Địa chỉ thư điện tử không hợp lệ.");
             }
         }
-        let texts = [("gender", &self.gender), ("address", &self.address), ("business_code", &self.business_code), ("business_name", &self.business_name)];
+        let texts = [
+            ("gender", &self.gender),
+            ("address", &self.address),
+            ("business_code", &self.business_code),
+            ("business_name", &self.business_name),
+        ];
         for (field, value) in texts {
             if value.as_ref().is_some_and(|v| v.chars().count() > 500) {
                 err(field, "too_long", "Giá trị dài quá 500 ký tự.");
@@ -135,11 +140,15 @@ pub async fn create_user(
     profile: Profile,
 ) -> CoreResult<User> {
     let username = username.trim().to_lowercase();
-    if username.len() < 3 || username.len() > 64 || !username.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-@".contains(&b)) {
+    if username.len() < 3
+        || username.len() > 64
+        || !username.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-@".contains(&b))
+    {
         return Err(CoreError::Validation(vec![FieldError {
             field: "username".into(),
             code: "invalid_format",
-            message: "Tên đăng nhập gồm 3–64 ký tự: chữ không dấu, chữ số, dấu chấm, gạch dưới, gạch ngang hoặc @.".into(),
+            message: "Tên đăng nhập gồm 3–64 ký tự: chữ không dấu, chữ số, dấu chấm, gạch dưới, gạch ngang hoặc @."
+                .into(),
         }]));
     }
     if password.chars().count() < 8 {

@@ -288,9 +288,7 @@ pub fn validate_form(
 
 fn required(field: &FormField) -> FieldError {
     FieldError {
-        field: field.name.clone(),
-        code: "required",
-        message: format!("Vui lòng nhập “{}”.", field.label),
+        field: field.name.clone(), code: "required", message: format!("Vui lòng nhập “{}”.", field.label)
     }
 }
 
@@ -300,7 +298,10 @@ fn invalid(field: &FormField, code: &'static str, what: &str) -> FieldError {
 
 fn check_value(field: &FormField, value: &Value) -> Result<Value, FieldError> {
     if field.kind == FieldKind::Checkbox {
-        return value.as_bool().map(Value::Bool).ok_or_else(|| invalid(field, "invalid_type", "phải là có hoặc không."));
+        return value
+            .as_bool()
+            .map(Value::Bool)
+            .ok_or_else(|| invalid(field, "invalid_type", "phải là có hoặc không."));
     }
     if field.kind == FieldKind::Number {
         let n = match value {
@@ -344,7 +345,11 @@ fn check_value(field: &FormField, value: &Value) -> Result<Value, FieldError> {
 
 fn valid_email(s: &str) -> bool {
     let Some((local, domain)) = s.split_once('@') else { return false };
-    !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !s.contains(char::is_whitespace)
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !s.contains(char::is_whitespace)
 }
 
 /// Vietnamese phone numbers: 10 digits starting with 0, or +84 followed by 9 digits.

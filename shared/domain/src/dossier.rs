@@ -144,9 +144,11 @@ impl Action {
                 APPLICANTS,
             ),
             Action::ConfirmWithdrawal => (&[S::WithdrawalRequested], S::Stopped, OFFICERS),
-            Action::StopProcessing => {
-                (&[S::Accepted, S::Processing, S::SupplementRequested, S::PaymentRequested], S::Stopped, &[Role::Leader])
-            }
+            Action::StopProcessing => (
+                &[S::Accepted, S::Processing, S::SupplementRequested, S::PaymentRequested],
+                S::Stopped,
+                &[Role::Leader],
+            ),
         }
     }
 
@@ -394,7 +396,9 @@ mod tests {
         ];
         let mut allowed = 0;
         for a in actions {
-            for from in [S::Draft, S::Submitted, S::Accepted, S::Refused, S::Processing, S::Stopped, S::Finished, S::Returned] {
+            for from in
+                [S::Draft, S::Submitted, S::Accepted, S::Refused, S::Processing, S::Stopped, S::Finished, S::Returned]
+            {
                 for role in Role::ALL {
                     if a.apply(from, role).is_ok() {
                         allowed += 1;

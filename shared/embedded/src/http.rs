@@ -14,7 +14,9 @@ use std::sync::Arc;
 use axum::body::{Body, HttpBody};
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_TYPE, ETAG, X_CONTENT_TYPE_OPTIONS};
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_TYPE, ETAG, X_CONTENT_TYPE_OPTIONS,
+};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::put;
@@ -144,7 +146,11 @@ async fn upload(
             return problem(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "Tệp lớn hơn kích thước đã khai báo")
         }
         Some(length) if length < expected_len => {
-            return problem(StatusCode::BAD_REQUEST, "length_mismatch", "Kích thước tệp không khớp với kích thước đã khai báo")
+            return problem(
+                StatusCode::BAD_REQUEST,
+                "length_mismatch",
+                "Kích thước tệp không khớp với kích thước đã khai báo",
+            )
         }
         Some(_) => {}
     }
@@ -173,7 +179,11 @@ async fn upload(
         }
     }
     if received != expected_len {
-        return problem(StatusCode::BAD_REQUEST, "length_mismatch", "Kích thước tệp không khớp với kích thước đã khai báo");
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "length_mismatch",
+            "Kích thước tệp không khớp với kích thước đã khai báo",
+        );
     }
     if let Err(error) = file.sync_all().await {
         return server_error(error);
@@ -187,7 +197,8 @@ async fn upload(
     temp.0 = None; // `install` owns the file now, and removes it on failure.
     match store.install(&key, path, sidecar).await {
         Ok(meta) => {
-            let etag = HeaderValue::from_str(&format!("\"{}\"", meta.sha256)).unwrap_or(HeaderValue::from_static("\"\""));
+            let etag =
+                HeaderValue::from_str(&format!("\"{}\"", meta.sha256)).unwrap_or(HeaderValue::from_static("\"\""));
             (StatusCode::OK, [(ETAG, etag)]).into_response()
         }
         Err(error) => server_error(error),
@@ -196,13 +207,20 @@ async fn upload(
 
 /// `attachment; filename="<ASCII fallback>"; filename*=UTF-8''<percent-encoded name>`.
 fn content_disposition(filename: &str) -> HeaderValue {
-    let fallback: String =
-        filename.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' }).collect();
-    let value = format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{}", utf8_percent_encode(filename, ATTR_CHAR));
+    let fallback: String = filename
+        .chars()
+        .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' })
+        .collect();
+    let value =
+        format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{}", utf8_percent_encode(filename, ATTR_CHAR));
     HeaderValue::from_str(&value).unwrap_or(HeaderValue::from_static("attachment"))
 }
 
-async fn download(State(store): State<Arc<FsObjectStore>>, key: Result<Path<String>, PathRejection>, uri: Uri) -> Response {
+async fn download(
+    State(store): State<Arc<FsObjectStore>>,
+    key: Result<Path<String>, PathRejection>,
+    uri: Uri,
+) -> Response {
     let (key, grant) = match authorize(&store, Op::Get, key, &uri) {
         Ok(granted) => granted,
         Err(refusal) => return refusal.into_response(),

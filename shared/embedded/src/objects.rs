@@ -172,7 +172,11 @@ fn install(data_tmp: &Path, data: &Path, meta_tmp: &Path, meta: &Path, sidecar: 
 impl FsObjectStore {
     /// A store under `dir` (created if needed) whose presigned URLs start with `base_url`
     /// (e.g. `http://127.0.0.1:8080`) and are signed with `secret` (at least 16 bytes).
-    pub fn new(dir: impl Into<PathBuf>, base_url: impl Into<String>, secret: impl Into<Vec<u8>>) -> Result<FsObjectStore, EmbeddedError> {
+    pub fn new(
+        dir: impl Into<PathBuf>,
+        base_url: impl Into<String>,
+        secret: impl Into<Vec<u8>>,
+    ) -> Result<FsObjectStore, EmbeddedError> {
         let secret = secret.into();
         if secret.len() < 16 {
             return Err(EmbeddedError::Config("the URL signing secret must be at least 16 bytes".into()));
@@ -217,7 +221,12 @@ impl FsObjectStore {
     }
 
     /// Installs a fully written and fsync'd temporary file as `key`.
-    pub(crate) async fn install(&self, key: &str, data_tmp: PathBuf, sidecar: Sidecar) -> Result<ObjectMeta, StoreError> {
+    pub(crate) async fn install(
+        &self,
+        key: &str,
+        data_tmp: PathBuf,
+        sidecar: Sidecar,
+    ) -> Result<ObjectMeta, StoreError> {
         let (data, meta, meta_tmp) = (self.data_path(key), self.meta_path(key), self.temp_path());
         tokio::task::spawn_blocking(move || {
             let result = install(&data_tmp, &data, &meta_tmp, &meta, &sidecar);
@@ -247,7 +256,13 @@ impl FsObjectStore {
         )
     }
 
-    fn presign(&self, op: Op, key: &str, grant: &Grant, expires_in: Duration) -> Result<(String, DateTime<Utc>), StoreError> {
+    fn presign(
+        &self,
+        op: Op,
+        key: &str,
+        grant: &Grant,
+        expires_in: Duration,
+    ) -> Result<(String, DateTime<Utc>), StoreError> {
         if expires_in > MAX_EXPIRY {
             return Err(StoreError::Invalid("a presigned URL lasts at most 7 days".into()));
         }
@@ -306,7 +321,9 @@ impl FsObjectStore {
                 .map(Some)
                 .map_err(|e| StoreError::Backend(format!("unreadable metadata of {key}: {e}"))),
             // A "directory" of other keys, or a path below another object, is not an object.
-            Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::IsADirectory | ErrorKind::NotADirectory) => Ok(None),
+            Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::IsADirectory | ErrorKind::NotADirectory) => {
+                Ok(None)
+            }
             Err(e) => Err(io_error(e)),
         }
     }
@@ -363,7 +380,12 @@ impl ObjectStore for FsObjectStore {
         Ok(())
     }
 
-    async fn presign_put(&self, key: &str, constraints: &UploadConstraints, expires_in: Duration) -> Result<PresignedUrl, StoreError> {
+    async fn presign_put(
+        &self,
+        key: &str,
+        constraints: &UploadConstraints,
+        expires_in: Duration,
+    ) -> Result<PresignedUrl, StoreError> {
         check_key(key)?;
         check_content_type(&constraints.content_type)?;
         if let Some(sha) = &constraints.sha256 {

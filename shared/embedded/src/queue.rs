@@ -234,7 +234,9 @@ impl Queue for RedbQueue {
             .read(move |txn| {
                 let messages = txn.open_table(MESSAGES).map_err(redb::Error::from)?;
                 let mut count = 0;
-                for entry in messages.range((queue.as_str(), 0)..=(queue.as_str(), u64::MAX)).map_err(redb::Error::from)? {
+                for entry in
+                    messages.range((queue.as_str(), 0)..=(queue.as_str(), u64::MAX)).map_err(redb::Error::from)?
+                {
                     entry.map_err(redb::Error::from)?;
                     count += 1;
                 }

@@ -254,7 +254,9 @@ fn index_entries(item: &Item, strict: bool) -> Result<[Option<(String, String)>;
             None => Ok(None),
             Some(Value::String(s)) if !s.is_empty() => Ok(Some(s.clone())),
             Some(_) if !strict => Ok(None),
-            Some(other) => Err(TableError::Invalid(format!("index attribute {name} must be a non-empty string, got {other}"))),
+            Some(other) => {
+                Err(TableError::Invalid(format!("index attribute {name} must be a non-empty string, got {other}")))
+            }
         };
         Ok(value(pk_name)?.zip(value(sk_name)?))
     };
@@ -315,9 +317,9 @@ fn plan(t: &WriteTables<'_>, ops: &[WriteOp], single: bool, now: i64) -> Result<
         let old = load(&t.items, &key)?;
         let current = old.as_ref().filter(|item| !expired(item, now));
         let condition = match op {
-            WriteOp::Put { condition, .. } | WriteOp::Delete { condition, .. } | WriteOp::ConditionCheck { condition, .. } => {
-                condition
-            }
+            WriteOp::Put { condition, .. }
+            | WriteOp::Delete { condition, .. }
+            | WriteOp::ConditionCheck { condition, .. } => condition,
             WriteOp::Add { .. } => &Condition::None,
         };
         if !holds(condition, current) {
@@ -490,7 +492,8 @@ fn run_query(txn: &ReadTransaction, query: &Query, cursor: Option<Cursor>, now: 
                 },
             };
             let range = items.range::<(&str, &str)>((lower, upper)).map_err(redb::Error::from)?;
-            let entries: Box<dyn Iterator<Item = _>> = if query.forward { Box::new(range) } else { Box::new(range.rev()) };
+            let entries: Box<dyn Iterator<Item = _>> =
+                if query.forward { Box::new(range) } else { Box::new(range.rev()) };
             for entry in entries {
                 let (key, value) = entry.map_err(redb::Error::from)?;
                 let (_, sk) = key.value();
@@ -510,7 +513,8 @@ fn run_query(txn: &ReadTransaction, query: &Query, cursor: Option<Cursor>, now: 
             }
         }
         Index::Gsi1 | Index::Gsi2 => {
-            let index = txn.open_table(if query.index == Index::Gsi1 { GSI1 } else { GSI2 }).map_err(redb::Error::from)?;
+            let index =
+                txn.open_table(if query.index == Index::Gsi1 { GSI1 } else { GSI2 }).map_err(redb::Error::from)?;
             let pk_end = successor(pk);
             let high_end = match &high {
                 Bound::Included(s) => successor(s),
@@ -537,7 +541,8 @@ fn run_query(txn: &ReadTransaction, query: &Query, cursor: Option<Cursor>, now: 
                 },
             };
             let range = index.range::<(&str, &str, &str, &str)>((lower, upper)).map_err(redb::Error::from)?;
-            let entries: Box<dyn Iterator<Item = _>> = if query.forward { Box::new(range) } else { Box::new(range.rev()) };
+            let entries: Box<dyn Iterator<Item = _>> =
+                if query.forward { Box::new(range) } else { Box::new(range.rev()) };
             for entry in entries {
                 let (key, _) = entry.map_err(redb::Error::from)?;
                 let (_, gsk, item_pk, item_sk) = key.value();

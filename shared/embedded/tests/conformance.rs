@@ -24,7 +24,8 @@ async fn queue() -> (Arc<RedbQueue>, TempDir) {
 async fn object_store() -> (Arc<FsObjectStore>, TempDir) {
     let dir = tempfile::tempdir().expect("temporary directory");
     let store = Arc::new(
-        FsObjectStore::new(dir.path(), "http://unbound.invalid", "conformance-secret-0123456789").expect("object store"),
+        FsObjectStore::new(dir.path(), "http://unbound.invalid", "conformance-secret-0123456789")
+            .expect("object store"),
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
     let address = listener.local_addr().expect("bound address");

@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use motcua_embedded::{router, EmbeddedStore, FsObjectStore};
-use motcua_ports::{Condition, Index, Item, Key, ObjectStore, Query, Queue, StoreError, Table, UploadConstraints, WriteOp};
+use motcua_ports::{
+    Condition, Index, Item, Key, ObjectStore, Query, Queue, StoreError, Table, UploadConstraints, WriteOp,
+};
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
@@ -20,7 +22,8 @@ fn item(value: Value) -> Item {
 }
 
 async fn serve(dir: &TempDir) -> Arc<FsObjectStore> {
-    let store = Arc::new(FsObjectStore::new(dir.path().join("objects"), "http://unbound.invalid", SECRET).expect("store"));
+    let store =
+        Arc::new(FsObjectStore::new(dir.path().join("objects"), "http://unbound.invalid", SECRET).expect("store"));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     store.set_base_url(format!("http://{}", listener.local_addr().expect("address")));
     let app = router(store.clone());
@@ -71,7 +74,12 @@ async fn data_survive_dropping_and_reopening_the_store() {
         let table = store.table();
         table
             .transact(vec![
-                WriteOp::Put { item: item(json!({"pk": "HS#1", "sk": "META", "ten": "Lê Thị Hồng", "gsi1pk": "UB#1", "gsi1sk": "2024"})), condition: Condition::NotExists },
+                WriteOp::Put {
+                    item: item(
+                        json!({"pk": "HS#1", "sk": "META", "ten": "Lê Thị Hồng", "gsi1pk": "UB#1", "gsi1sk": "2024"}),
+                    ),
+                    condition: Condition::NotExists,
+                },
                 WriteOp::Add { key: Key::new("COUNTER", "HS"), add: vec![("n".into(), 1)], set: Item::new() },
             ])
             .await
@@ -190,7 +198,10 @@ async fn keys_that_escape_the_store_are_refused() {
         assert!(matches!(store.head(key).await, Err(StoreError::Invalid(_))), "head {key:?}");
         assert!(store.presign_get(key, "x.txt", Duration::from_secs(60)).await.is_err(), "presign {key:?}");
     }
-    let url = format!("{}/_objects/..%2F..%2Fescape.txt?op=put&exp=9999999999&len=1&ct=text%2Fplain&sig=00", store.base_url());
+    let url = format!(
+        "{}/_objects/..%2F..%2Fescape.txt?op=put&exp=9999999999&len=1&ct=text%2Fplain&sig=00",
+        store.base_url()
+    );
     let (status, _) = send(reqwest::Method::PUT, &url, Some("text/plain"), Some(b"x".to_vec())).await;
     assert!(status == 400 || status == 403, "a traversal path must be refused, got {status}");
     assert!(!dir.path().join("escape.txt").exists() && !dir.path().join("objects/escape.txt").exists());

@@ -41,10 +41,16 @@ async fn transact_throughput_from_64_tasks() {
                         condition: Condition::NotExists,
                     },
                     WriteOp::Put {
-                        item: item(json!({"pk": "OUTBOX", "sk": format!("{id}#submitted"), "type": "dossier.submitted"})),
+                        item: item(
+                            json!({"pk": "OUTBOX", "sk": format!("{id}#submitted"), "type": "dossier.submitted"}),
+                        ),
                         condition: Condition::NotExists,
                     },
-                    WriteOp::Add { key: Key::new("STATS#UBND-Q1", "2024-06"), add: vec![("received".into(), 1)], set: Item::new() },
+                    WriteOp::Add {
+                        key: Key::new("STATS#UBND-Q1", "2024-06"),
+                        add: vec![("received".into(), 1)],
+                        set: Item::new(),
+                    },
                 ];
                 table.transact(ops).await.expect("transact");
                 done += 1;
@@ -57,7 +63,10 @@ async fn transact_throughput_from_64_tasks() {
         total += handle.await.expect("task");
     }
     let elapsed = start.elapsed().as_secs_f64();
-    println!("{total} durable 3-item transactions from {TASKS} tasks in {elapsed:.2} s = {:.0} /s", total as f64 / elapsed);
+    println!(
+        "{total} durable 3-item transactions from {TASKS} tasks in {elapsed:.2} s = {:.0} /s",
+        total as f64 / elapsed
+    );
     let stats = store.table().get(&Key::new("STATS#UBND-Q1", "2024-06")).await.expect("get").expect("stats");
     assert_eq!(stats.get("received").and_then(Value::as_u64), Some(total), "every transaction counted once");
 }

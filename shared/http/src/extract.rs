@@ -18,7 +18,9 @@ fn bearer(parts: &Parts) -> Option<Result<&str, ApiError>> {
             .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
             .map(str::trim)
             .ok_or_else(|| {
-                ApiError(CoreError::Unauthenticated("Tiêu đề Authorization phải có dạng “Bearer <mã truy cập>”.".into()))
+                ApiError(CoreError::Unauthenticated(
+                    "Tiêu đề Authorization phải có dạng “Bearer <mã truy cập>”.".into(),
+                ))
             }),
     )
 }
@@ -84,12 +86,11 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        axum::extract::Query::<T>::from_request_parts(parts, state)
-            .await
-            .map(|q| ApiQuery(q.0))
-            .map_err(|e: QueryRejection| {
+        axum::extract::Query::<T>::from_request_parts(parts, state).await.map(|q| ApiQuery(q.0)).map_err(
+            |e: QueryRejection| {
                 ApiError::bad_request("invalid_query", format!("Tham số truy vấn không hợp lệ: {}", e.body_text()))
-            })
+            },
+        )
     }
 }
 
@@ -100,10 +101,11 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        axum::extract::Path::<T>::from_request_parts(parts, state)
-            .await
-            .map(|p| ApiPath(p.0))
-            .map_err(|e: PathRejection| ApiError::bad_request("invalid_path", format!("Đường dẫn không hợp lệ: {}", e.body_text())))
+        axum::extract::Path::<T>::from_request_parts(parts, state).await.map(|p| ApiPath(p.0)).map_err(
+            |e: PathRejection| {
+                ApiError::bad_request("invalid_path", format!("Đường dẫn không hợp lệ: {}", e.body_text()))
+            },
+        )
     }
 }
 
@@ -123,7 +125,9 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
             .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
             .and_then(|v| v.parse().ok())
             .map(|v| IfMatch(Some(v)))
-            .ok_or_else(|| ApiError::bad_request("invalid_if_match", "Tiêu đề If-Match phải là số phiên bản của hồ sơ."))
+            .ok_or_else(|| {
+                ApiError::bad_request("invalid_if_match", "Tiêu đề If-Match phải là số phiên bản của hồ sơ.")
+            })
     }
 }
 

@@ -32,7 +32,14 @@ pub struct Route {
 }
 
 impl Route {
-    pub fn new<H, T>(method: Method, path: &'static str, function: &'static str, access: Access, summary: &'static str, handler: H) -> Route
+    pub fn new<H, T>(
+        method: Method,
+        path: &'static str,
+        function: &'static str,
+        access: Access,
+        summary: &'static str,
+        handler: H,
+    ) -> Route
     where
         H: Handler<T, AppState>,
         T: 'static,
@@ -77,7 +84,11 @@ fn path_parameters(path: &str) -> Vec<Value> {
 pub fn openapi(routes: &[Route], version: &str) -> Value {
     let mut paths = Map::new();
     for r in routes {
-        let op_id = format!("{}_{}", r.method.as_str().to_lowercase(), r.path.trim_start_matches("/api/v1/").replace(['/', '{', '}', '.', '-'], "_"));
+        let op_id = format!(
+            "{}_{}",
+            r.method.as_str().to_lowercase(),
+            r.path.trim_start_matches("/api/v1/").replace(['/', '{', '}', '.', '-'], "_")
+        );
         let mut op = json!({
             "operationId": op_id,
             "summary": r.summary,
@@ -95,7 +106,8 @@ pub fn openapi(routes: &[Route], version: &str) -> Value {
             Access::Public => op["security"] = json!([]),
         }
         if matches!(r.method, Method::POST | Method::PUT | Method::PATCH) {
-            op["requestBody"] = json!({"required": false, "content": {"application/json": {"schema": {"type": "object"}}}});
+            op["requestBody"] =
+                json!({"required": false, "content": {"application/json": {"schema": {"type": "object"}}}});
         }
         let entry = paths.entry(r.path.to_string()).or_insert_with(|| json!({}));
         entry[r.method.as_str().to_lowercase()] = op;

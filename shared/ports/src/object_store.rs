@@ -64,10 +64,5 @@ pub trait ObjectStore: Send + Sync {
     ) -> Result<PresignedUrl, StoreError>;
     /// A URL from which the object may be downloaded until it expires; `filename` sets the
     /// `Content-Disposition` of the download.
-    async fn presign_get(
-        &self,
-        key: &str,
-        filename: &str,
-        expires_in: Duration,
-    ) -> Result<PresignedUrl, StoreError>;
+    async fn presign_get(&self, key: &str, filename: &str, expires_in: Duration) -> Result<PresignedUrl, StoreError>;
 }

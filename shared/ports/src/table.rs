@@ -120,12 +120,25 @@ pub struct Page {
 /// One write inside [`Table::transact`]; all succeed or none does.
 #[derive(Debug, Clone)]
 pub enum WriteOp {
-    Put { item: Item, condition: Condition },
-    Delete { key: Key, condition: Condition },
+    Put {
+        item: Item,
+        condition: Condition,
+    },
+    Delete {
+        key: Key,
+        condition: Condition,
+    },
     /// Adds the given amounts to numeric attributes, creating the item and the attributes
     /// (from 0) when missing (DynamoDB `UPDATE … ADD`). `set` attributes are written too.
-    Add { key: Key, add: Vec<(String, i64)>, set: Item },
-    ConditionCheck { key: Key, condition: Condition },
+    Add {
+        key: Key,
+        add: Vec<(String, i64)>,
+        set: Item,
+    },
+    ConditionCheck {
+        key: Key,
+        condition: Condition,
+    },
 }
 
 /// Errors of the table port. Adapters map their backend errors onto these.

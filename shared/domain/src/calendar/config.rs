@@ -52,18 +52,12 @@ impl Default for WorkingHours {
 impl WorkingHours {
     /// The two working periods of a day, in order.
     pub fn periods(&self) -> [(NaiveTime, NaiveTime); 2] {
-        [
-            (self.morning_start, self.morning_end),
-            (self.afternoon_start, self.afternoon_end),
-        ]
+        [(self.morning_start, self.morning_end), (self.afternoon_start, self.afternoon_end)]
     }
 
     /// Working minutes in one full working day (480 by default).
     pub fn minutes_per_day(&self) -> i64 {
-        self.periods()
-            .iter()
-            .map(|(s, e)| (*e - *s).num_minutes())
-            .sum()
+        self.periods().iter().map(|(s, e)| (*e - *s).num_minutes()).sum()
     }
 
     /// Checks `morning_start < morning_end <= afternoon_start < afternoon_end` and that the
@@ -76,9 +70,7 @@ impl WorkingHours {
             return Err(CalendarError::InvalidWorkingHours);
         }
         if self.same_day_cutoff < self.morning_start || self.same_day_cutoff > self.afternoon_end {
-            return Err(CalendarError::CutoffOutsideWorkingHours(
-                self.same_day_cutoff,
-            ));
+            return Err(CalendarError::CutoffOutsideWorkingHours(self.same_day_cutoff));
         }
         Ok(())
     }
@@ -108,11 +100,7 @@ impl CalendarConfig {
             if let Some(date) = dates.into_iter().find(|d| d.year() != year) {
                 return Err(CalendarError::DateOutsideYear { year, date });
             }
-            if let Some(off) = o
-                .extra_days_off
-                .iter()
-                .find(|off| o.working_days.iter().any(|(d, _)| *d == off.date))
-            {
+            if let Some(off) = o.extra_days_off.iter().find(|off| o.working_days.iter().any(|(d, _)| *d == off.date)) {
                 return Err(CalendarError::ConflictingOverride(off.date));
             }
         }

@@ -24,10 +24,7 @@ pub(super) fn local(t: DateTime<FixedOffset>) -> NaiveDateTime {
 
 /// The instant of a Vietnam local time.
 pub(super) fn instant(t: NaiveDateTime) -> DateTime<FixedOffset> {
-    vn_offset()
-        .from_local_datetime(&t)
-        .single()
-        .expect("a fixed offset maps each local time once")
+    vn_offset().from_local_datetime(&t).single().expect("a fixed offset maps each local time once")
 }
 
 impl Calendar {
@@ -42,11 +39,7 @@ impl Calendar {
 
     /// Working minutes between two instants (only time inside working hours of working days
     /// counts); 0 if `b <= a`.
-    pub fn working_minutes_between(
-        &self,
-        a: DateTime<FixedOffset>,
-        b: DateTime<FixedOffset>,
-    ) -> i64 {
+    pub fn working_minutes_between(&self, a: DateTime<FixedOffset>, b: DateTime<FixedOffset>) -> i64 {
         self.working_seconds(local(a), local(b)) / 60
     }
 
@@ -54,11 +47,7 @@ impl Calendar {
     /// instant `t` with `working_minutes_between(from, t) == minutes` (so a count used up at the
     /// end of a period gives 11:30 or 17:00). Negative `minutes` count backwards and give the
     /// latest such instant before `from`. Zero returns `from`.
-    pub fn add_working_minutes(
-        &self,
-        from: DateTime<FixedOffset>,
-        minutes: i64,
-    ) -> DateTime<FixedOffset> {
+    pub fn add_working_minutes(&self, from: DateTime<FixedOffset>, minutes: i64) -> DateTime<FixedOffset> {
         instant(self.advance(local(from), minutes, Landing::PeriodEnd))
     }
 
@@ -93,10 +82,7 @@ impl Calendar {
 
     /// The two working periods of day `d` (whether or not `d` is worked).
     pub(super) fn periods(&self, d: NaiveDate) -> [(NaiveDateTime, NaiveDateTime); 2] {
-        self.config
-            .working_hours
-            .periods()
-            .map(|(s, e)| (d.and_time(s), d.and_time(e)))
+        self.config.working_hours.periods().map(|(s, e)| (d.and_time(s), d.and_time(e)))
     }
 
     pub(super) fn day_start(&self, d: NaiveDate) -> NaiveDateTime {
@@ -125,29 +111,16 @@ impl Calendar {
     }
 
     /// Moves `from` by `minutes` working minutes (backwards when negative).
-    pub(super) fn advance(
-        &self,
-        from: NaiveDateTime,
-        minutes: i64,
-        landing: Landing,
-    ) -> NaiveDateTime {
+    pub(super) fn advance(&self, from: NaiveDateTime, minutes: i64, landing: Landing) -> NaiveDateTime {
         if minutes == 0 {
             return from;
         }
-        let mut left = minutes
-            .checked_abs()
-            .and_then(TimeDelta::try_minutes)
-            .unwrap_or(TimeDelta::MAX);
+        let mut left = minutes.checked_abs().and_then(TimeDelta::try_minutes).unwrap_or(TimeDelta::MAX);
         let mut day = from.date();
         if minutes < 0 {
             loop {
                 if self.is_working(day) {
-                    for (start, end) in self
-                        .periods(day)
-                        .into_iter()
-                        .rev()
-                        .filter(|(s, _)| *s < from)
-                    {
+                    for (start, end) in self.periods(day).into_iter().rev().filter(|(s, _)| *s < from) {
                         let end = end.min(from);
                         if left <= end - start {
                             return end - left;

@@ -96,11 +96,7 @@ impl Calendar {
         let stopped = local(stopped_at);
         let resumed = local(resumed_at).max(stopped);
         let count = if restart_from_zero {
-            self.count(
-                "Thời hạn được tính lại từ đầu vì hồ sơ được bổ sung đầy đủ",
-                resumed,
-                time,
-            )
+            self.count("Thời hạn được tính lại từ đầu vì hồ sơ được bổ sung đầy đủ", resumed, time)
         } else {
             self.count_remaining(original, time, stopped, resumed)
         };
@@ -154,10 +150,8 @@ impl Calendar {
                 for _ in 0..n {
                     day = self.next_working_day(day);
                 }
-                text += &format!(
-                    "Thời hạn {time} được tính từ {}; hạn là cùng giờ đó sau {n} ngày làm việc.",
-                    at(start)
-                );
+                text +=
+                    &format!("Thời hạn {time} được tính từ {}; hạn là cùng giờ đó sau {n} ngày làm việc.", at(start));
                 day.and_time(start.time())
             }
             StatutoryTime::WorkingHours(n) => {
@@ -191,12 +185,7 @@ impl Calendar {
         };
         let skipped = self.skipped_between(skipped_from, due.date());
         text += &skipped_sentence(&skipped, time);
-        Count {
-            counting_from,
-            due,
-            skipped,
-            text,
-        }
+        Count { counting_from, due, skipped, text }
     }
 
     /// Continues a stopped count with the time that was left at the stop.
@@ -209,19 +198,12 @@ impl Calendar {
     ) -> Count {
         let hours = &self.config.working_hours;
         let old_due = local(original.due_at);
-        let mut text = format!(
-            "Thời hạn tạm dừng lúc {} và tiếp tục lúc {}",
-            at(stopped),
-            at(resumed)
-        );
+        let mut text = format!("Thời hạn tạm dừng lúc {} và tiếp tục lúc {}", at(stopped), at(resumed));
         let (counting_from, due, skipped_from) = if let StatutoryTime::CalendarDays(_) = time {
             let days_left = (old_due.date() - stopped.date()).num_days().max(0);
             let nominal = resumed.date() + Days::new(days_left.unsigned_abs());
             let last = self.working_day_on_or_after(nominal);
-            text += &format!(
-                "; còn lại {days_left} ngày, ngày cuối cùng là {}",
-                dmy(nominal)
-            );
+            text += &format!("; còn lại {days_left} ngày, ngày cuối cùng là {}", dmy(nominal));
             if last != nominal {
                 text += ", trùng ngày nghỉ nên hạn chuyển sang ngày làm việc tiếp theo";
             }
@@ -232,16 +214,10 @@ impl Calendar {
                 text += &format!(" ({note})");
             }
             let left = self.working_seconds(stopped, old_due) / 60;
-            text += &format!(
-                "; thời gian còn lại {} làm việc được tính tiếp từ {}",
-                duration_text(left),
-                at(start)
-            );
+            text += &format!("; thời gian còn lại {} làm việc được tính tiếp từ {}", duration_text(left), at(start));
             // A due time at the start of a period (e.g. 07:00 after an evening receipt) stays at
             // a period start rather than becoming the equivalent end of the previous period.
-            let landing = if old_due.time() == hours.morning_start
-                || old_due.time() == hours.afternoon_start
-            {
+            let landing = if old_due.time() == hours.morning_start || old_due.time() == hours.afternoon_start {
                 Landing::NextStart
             } else {
                 Landing::PeriodEnd
@@ -251,12 +227,7 @@ impl Calendar {
         text += &format!(". Hạn trước khi tạm dừng là {}.", at(old_due));
         let skipped = self.skipped_between(skipped_from, due.date());
         text += &skipped_sentence(&skipped, time);
-        Count {
-            counting_from,
-            due,
-            skipped,
-            text,
-        }
+        Count { counting_from, due, skipped, text }
     }
 
     /// Why counting does not start at `t` itself, if it does not.
@@ -285,10 +256,7 @@ impl Calendar {
     fn skipped_between(&self, from: NaiveDate, to: NaiveDate) -> Vec<SkippedDay> {
         from.iter_days()
             .take_while(|d| *d <= to)
-            .filter_map(|date| {
-                self.day_off_reason(date)
-                    .map(|reason| SkippedDay { date, reason })
-            })
+            .filter_map(|date| self.day_off_reason(date).map(|reason| SkippedDay { date, reason }))
             .collect()
     }
 }
@@ -297,10 +265,7 @@ fn skipped_sentence(skipped: &[SkippedDay], time: StatutoryTime) -> String {
     if skipped.is_empty() {
         return String::new();
     }
-    let list: Vec<String> = skipped
-        .iter()
-        .map(|s| format!("{} ({})", dmy(s.date), s.reason))
-        .collect();
+    let list: Vec<String> = skipped.iter().map(|s| format!("{} ({})", dmy(s.date), s.reason)).collect();
     let lead = match time {
         // Days off inside a calendar-day period count; only those the due date moves over are listed.
         StatutoryTime::CalendarDays(_) => "Các ngày nghỉ được bỏ qua",

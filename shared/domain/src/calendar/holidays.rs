@@ -61,8 +61,7 @@ pub fn lunar_new_year(year: i32) -> NaiveDate {
 
 /// Hùng Kings' day of `year`: 10th day of the (ordinary) 3rd lunar month.
 pub fn hung_kings_day(year: i32) -> NaiveDate {
-    lunar::lunar_to_solar(LunarDate::new(year, 3, 10))
-        .expect("every lunar 3rd month has a 10th day")
+    lunar::lunar_to_solar(LunarDate::new(year, 3, 10)).expect("every lunar 3rd month has a 10th day")
 }
 
 /// The day off joined to National Day (2/9). The Government fixes it each year; by default it
@@ -107,16 +106,7 @@ pub fn default_days_off(year: i32) -> Vec<DayOff> {
 
     let mut days: BTreeMap<NaiveDate, DayOff> = holidays
         .iter()
-        .map(|(&date, name)| {
-            (
-                date,
-                DayOff {
-                    date,
-                    name: name.clone(),
-                    kind: DayOffKind::Holiday,
-                },
-            )
-        })
+        .map(|(&date, name)| (date, DayOff { date, name: name.clone(), kind: DayOffKind::Holiday }))
         .collect();
     for (&date, name) in holidays.iter().filter(|(d, _)| is_weekend(**d)) {
         let mut comp = date.succ_opt().expect("in range");
@@ -125,14 +115,7 @@ pub fn default_days_off(year: i32) -> Vec<DayOff> {
         }
         // A merged name ("A, B") is compensated under its first holiday's name.
         let base = name.split(", ").next().unwrap_or(name);
-        days.insert(
-            comp,
-            DayOff {
-                date: comp,
-                name: format!("Nghỉ bù {base}"),
-                kind: DayOffKind::Compensatory,
-            },
-        );
+        days.insert(comp, DayOff { date: comp, name: format!("Nghỉ bù {base}"), kind: DayOffKind::Compensatory });
     }
     days.into_values().collect()
 }
@@ -140,10 +123,7 @@ pub fn default_days_off(year: i32) -> Vec<DayOff> {
 /// Builds the effective calendar of `year` from the defaults and the override (entries dated
 /// in another year are ignored; [`super::CalendarConfig::validate`] reports them).
 pub(super) fn year_calendar(year: i32, o: Option<&YearOverride>) -> YearCalendar {
-    let mut days: BTreeMap<NaiveDate, DayOff> = default_days_off(year)
-        .into_iter()
-        .map(|d| (d.date, d))
-        .collect();
+    let mut days: BTreeMap<NaiveDate, DayOff> = default_days_off(year).into_iter().map(|d| (d.date, d)).collect();
     let mut working: BTreeMap<NaiveDate, String> = BTreeMap::new();
     if let Some(o) = o {
         for date in &o.cancelled_days_off {

@@ -25,12 +25,7 @@ pub struct LunarDate {
 impl LunarDate {
     /// A date in an ordinary (non-leap) month.
     pub fn new(year: i32, month: u32, day: u32) -> Self {
-        Self {
-            year,
-            month,
-            day,
-            leap: false,
-        }
+        Self { year, month, day, leap: false }
     }
 }
 
@@ -82,12 +77,7 @@ pub fn solar_to_lunar(d: NaiveDate) -> LunarDate {
     if month >= 11 && diff < 4 {
         year -= 1;
     }
-    LunarDate {
-        year,
-        month: month as u32,
-        day,
-        leap,
-    }
+    LunarDate { year, month: month as u32, day, leap }
 }
 
 /// Converts a Vietnamese lunar date to the solar date; `None` when that lunar date does not
@@ -123,15 +113,7 @@ pub fn lunar_to_solar(l: LunarDate) -> Option<NaiveDate> {
 /// The leap month of lunar year `year`, if it has one (the leap month follows the ordinary
 /// month of the same number).
 pub fn leap_month(year: i32) -> Option<u32> {
-    (1..=12).find(|&month| {
-        lunar_to_solar(LunarDate {
-            year,
-            month,
-            day: 1,
-            leap: true,
-        })
-        .is_some()
-    })
+    (1..=12).find(|&month| lunar_to_solar(LunarDate { year, month, day: 1, leap: true }).is_some())
 }
 
 fn jdn(d: NaiveDate) -> i64 {
@@ -154,8 +136,7 @@ fn new_moon(k: i64) -> f64 {
     let mpr = 306.0253 + 385.816_918_06 * k + 0.010_730_6 * t2 + 0.000_012_36 * t3;
     let f = 21.2964 + 390.670_506_46 * k - 0.001_652_8 * t2 - 0.000_002_39 * t3;
     let s = |x: f64| (x * DEG).sin();
-    let c1 = (0.1734 - 0.000_393 * t) * s(m) + 0.0021 * s(2.0 * m) - 0.4068 * s(mpr)
-        + 0.0161 * s(2.0 * mpr)
+    let c1 = (0.1734 - 0.000_393 * t) * s(m) + 0.0021 * s(2.0 * m) - 0.4068 * s(mpr) + 0.0161 * s(2.0 * mpr)
         - 0.0004 * s(3.0 * mpr)
         + 0.0104 * s(2.0 * f)
         - 0.0051 * s(m + mpr)

@@ -24,8 +24,7 @@ use chrono::{Datelike, FixedOffset, NaiveDate, NaiveTime};
 pub use config::{CalendarConfig, WorkingHours, YearOverride};
 pub use deadline::{Deadline, SkippedDay, StatutoryTime};
 pub use holidays::{
-    default_days_off, hung_kings_day, lunar_new_year, national_day_adjacent, DayOff, DayOffKind,
-    YearCalendar,
+    default_days_off, hung_kings_day, lunar_new_year, national_day_adjacent, DayOff, DayOffKind, YearCalendar,
 };
 
 /// Vietnam time: UTC+7, no daylight saving.
@@ -69,10 +68,7 @@ impl Calendar {
         if let Err(e) = config.working_hours.validate() {
             panic!("{e}");
         }
-        Self {
-            config,
-            years: RwLock::default(),
-        }
+        Self { config, years: RwLock::default() }
     }
 
     /// Builds a calendar after [`CalendarConfig::validate`].
@@ -109,36 +105,17 @@ impl Calendar {
     }
 
     fn cached_year(&self, year: i32) -> Arc<Year> {
-        let cached = self
-            .years
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&year)
-            .cloned();
+        let cached = self.years.read().unwrap_or_else(|e| e.into_inner()).get(&year).cloned();
         if let Some(y) = cached {
             return y;
         }
         let calendar = holidays::year_calendar(year, self.config.overrides.get(&year));
         let y = Arc::new(Year {
-            days_off: calendar
-                .days_off
-                .iter()
-                .enumerate()
-                .map(|(i, d)| (d.date, i))
-                .collect(),
-            working: calendar
-                .working_weekend_days
-                .iter()
-                .map(|(d, _)| *d)
-                .collect(),
+            days_off: calendar.days_off.iter().enumerate().map(|(i, d)| (d.date, i)).collect(),
+            working: calendar.working_weekend_days.iter().map(|(d, _)| *d).collect(),
             calendar,
         });
-        self.years
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .entry(year)
-            .or_insert(y)
-            .clone()
+        self.years.write().unwrap_or_else(|e| e.into_inner()).entry(year).or_insert(y).clone()
     }
 }
 
@@ -150,8 +127,6 @@ impl Clone for Calendar {
 
 impl fmt::Debug for Calendar {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Calendar")
-            .field("config", &self.config)
-            .finish_non_exhaustive()
+        f.debug_struct("Calendar").field("config", &self.config).finish_non_exhaustive()
     }
 }

@@ -19,10 +19,7 @@ fn cal() -> Calendar {
 }
 
 fn with_override(year: i32, o: YearOverride) -> Calendar {
-    let mut config = CalendarConfig {
-        version: 7,
-        ..Default::default()
-    };
+    let mut config = CalendarConfig { version: 7, ..Default::default() };
     config.overrides.insert(year, o);
     Calendar::try_new(config).unwrap()
 }
@@ -40,11 +37,7 @@ fn lunar_new_year_known_years() {
         (2027, date(2027, 2, 6)),
         (2034, date(2034, 2, 19)),
     ] {
-        assert_eq!(
-            lunar_to_solar(LunarDate::new(year, 1, 1)),
-            Some(tet),
-            "Tết {year}"
-        );
+        assert_eq!(lunar_to_solar(LunarDate::new(year, 1, 1)), Some(tet), "Tết {year}");
         assert_eq!(solar_to_lunar(tet), LunarDate::new(year, 1, 1));
         assert_eq!(lunar_new_year(year), tet);
     }
@@ -66,67 +59,18 @@ fn vietnamese_calendar_differs_from_chinese() {
 #[test]
 fn leap_months() {
     assert_eq!(leap_month(2020), Some(4));
-    assert_eq!(
-        lunar_to_solar(LunarDate {
-            year: 2020,
-            month: 4,
-            day: 1,
-            leap: true
-        }),
-        Some(date(2020, 5, 23))
-    );
-    assert_eq!(
-        lunar_to_solar(LunarDate::new(2020, 5, 1)),
-        Some(date(2020, 6, 21))
-    );
-    assert_eq!(
-        solar_to_lunar(date(2020, 6, 1)),
-        LunarDate {
-            year: 2020,
-            month: 4,
-            day: 10,
-            leap: true
-        }
-    );
+    assert_eq!(lunar_to_solar(LunarDate { year: 2020, month: 4, day: 1, leap: true }), Some(date(2020, 5, 23)));
+    assert_eq!(lunar_to_solar(LunarDate::new(2020, 5, 1)), Some(date(2020, 6, 21)));
+    assert_eq!(solar_to_lunar(date(2020, 6, 1)), LunarDate { year: 2020, month: 4, day: 10, leap: true });
     assert_eq!(leap_month(2023), Some(2));
-    assert_eq!(
-        lunar_to_solar(LunarDate {
-            year: 2023,
-            month: 2,
-            day: 1,
-            leap: true
-        }),
-        Some(date(2023, 3, 22))
-    );
+    assert_eq!(lunar_to_solar(LunarDate { year: 2023, month: 2, day: 1, leap: true }), Some(date(2023, 3, 22)));
     assert_eq!(leap_month(2025), Some(6));
-    assert_eq!(
-        lunar_to_solar(LunarDate {
-            year: 2025,
-            month: 6,
-            day: 1,
-            leap: true
-        }),
-        Some(date(2025, 7, 25))
-    );
+    assert_eq!(lunar_to_solar(LunarDate { year: 2025, month: 6, day: 1, leap: true }), Some(date(2025, 7, 25)));
     // 2033: leap 11th month after the winter solstice; Tết 2034 stays on 19/02/2034.
     assert_eq!(leap_month(2033), Some(11));
-    assert_eq!(
-        solar_to_lunar(date(2033, 11, 22)),
-        LunarDate::new(2033, 11, 1)
-    );
-    assert_eq!(
-        solar_to_lunar(date(2033, 12, 22)),
-        LunarDate {
-            year: 2033,
-            month: 11,
-            day: 1,
-            leap: true
-        }
-    );
-    assert_eq!(
-        solar_to_lunar(date(2034, 1, 20)),
-        LunarDate::new(2033, 12, 1)
-    );
+    assert_eq!(solar_to_lunar(date(2033, 11, 22)), LunarDate::new(2033, 11, 1));
+    assert_eq!(solar_to_lunar(date(2033, 12, 22)), LunarDate { year: 2033, month: 11, day: 1, leap: true });
+    assert_eq!(solar_to_lunar(date(2034, 1, 20)), LunarDate::new(2033, 12, 1));
     for year in [2024, 2026, 2027, 2034] {
         assert_eq!(leap_month(year), None, "{year}");
     }
@@ -134,24 +78,8 @@ fn leap_months() {
 
 #[test]
 fn invalid_lunar_dates_are_rejected() {
-    assert_eq!(
-        lunar_to_solar(LunarDate {
-            year: 2026,
-            month: 5,
-            day: 1,
-            leap: true
-        }),
-        None
-    );
-    assert_eq!(
-        lunar_to_solar(LunarDate {
-            year: 2020,
-            month: 3,
-            day: 1,
-            leap: true
-        }),
-        None
-    );
+    assert_eq!(lunar_to_solar(LunarDate { year: 2026, month: 5, day: 1, leap: true }), None);
+    assert_eq!(lunar_to_solar(LunarDate { year: 2020, month: 3, day: 1, leap: true }), None);
     assert_eq!(lunar_to_solar(LunarDate::new(2026, 13, 1)), None);
     assert_eq!(lunar_to_solar(LunarDate::new(2026, 1, 0)), None);
     // Exactly one of day 30 of a month exists or not, matching its length.
@@ -166,39 +94,22 @@ fn invalid_lunar_dates_are_rejected() {
 fn lunar_round_trip_and_structure_1900_2100() {
     let mut prev = solar_to_lunar(date(1899, 12, 31));
     let mut month_len = 0;
-    for d in date(1900, 1, 1)
-        .iter_days()
-        .take_while(|d| d.year() <= 2100)
-    {
+    for d in date(1900, 1, 1).iter_days().take_while(|d| d.year() <= 2100) {
         let l = solar_to_lunar(d);
         assert_eq!(lunar_to_solar(l), Some(d), "{d} -> {l:?}");
         if l.day == 1 {
             if month_len != 0 {
-                assert!(
-                    month_len == 29 || month_len == 30,
-                    "month before {d} has {month_len} days"
-                );
+                assert!(month_len == 29 || month_len == 30, "month before {d} has {month_len} days");
             }
             month_len = 1;
             let next_month = if prev.month == 12 { 1 } else { prev.month + 1 };
             let is_leap_of_prev = l.leap && l.month == prev.month && !prev.leap;
-            assert!(
-                is_leap_of_prev || (l.month == next_month && !l.leap),
-                "{d}: {prev:?} -> {l:?}"
-            );
-            let expected_year = if l.month == 1 && !l.leap {
-                prev.year + 1
-            } else {
-                prev.year
-            };
+            assert!(is_leap_of_prev || (l.month == next_month && !l.leap), "{d}: {prev:?} -> {l:?}");
+            let expected_year = if l.month == 1 && !l.leap { prev.year + 1 } else { prev.year };
             assert_eq!(l.year, expected_year, "{d}");
         } else {
             month_len += 1;
-            assert_eq!(
-                (l.year, l.month, l.leap, l.day),
-                (prev.year, prev.month, prev.leap, prev.day + 1),
-                "{d}"
-            );
+            assert_eq!((l.year, l.month, l.leap, l.day), (prev.year, prev.month, prev.leap, prev.day + 1), "{d}");
         }
         prev = l;
     }
@@ -228,56 +139,19 @@ fn days_off_2026() {
         .filter(|d| d.month() <= 5)
         .filter(|d| !matches!(d.weekday(), Weekday::Sat | Weekday::Sun))
         .collect();
-    let expected = [
-        (1, 1),
-        (2, 16),
-        (2, 17),
-        (2, 18),
-        (2, 19),
-        (2, 20),
-        (4, 27),
-        (4, 30),
-        (5, 1),
-    ];
+    let expected = [(1, 1), (2, 16), (2, 17), (2, 18), (2, 19), (2, 20), (4, 27), (4, 30), (5, 1)];
     assert_eq!(weekday_off, expected.map(|(m, d)| date(2026, m, d)));
-    let tet: Vec<_> = y
-        .days_off
-        .iter()
-        .filter(|d| d.name == "Tết Nguyên đán")
-        .map(|d| d.date)
-        .collect();
+    let tet: Vec<_> = y.days_off.iter().filter(|d| d.name == "Tết Nguyên đán").map(|d| d.date).collect();
     assert_eq!(tet, (16..=20).map(|d| date(2026, 2, d)).collect::<Vec<_>>());
-    let comp = y
-        .days_off
-        .iter()
-        .find(|d| d.date == date(2026, 4, 27))
-        .unwrap();
+    let comp = y.days_off.iter().find(|d| d.date == date(2026, 4, 27)).unwrap();
     assert_eq!(comp.kind, DayOffKind::Compensatory);
     assert_eq!(comp.name, "Nghỉ bù Giỗ Tổ Hùng Vương");
-    assert_eq!(
-        c.day_off_reason(date(2026, 4, 26)).as_deref(),
-        Some("Giỗ Tổ Hùng Vương")
-    );
-    assert_eq!(
-        c.day_off_reason(date(2026, 4, 25)).as_deref(),
-        Some("Thứ Bảy")
-    );
-    assert_eq!(
-        c.day_off_reason(date(2026, 3, 1)).as_deref(),
-        Some("Chủ nhật")
-    );
-    assert_eq!(
-        c.day_off_reason(date(2026, 1, 1)).as_deref(),
-        Some("Tết Dương lịch")
-    );
-    assert_eq!(
-        c.day_off_reason(date(2026, 4, 30)).as_deref(),
-        Some("Ngày Chiến thắng")
-    );
-    assert_eq!(
-        c.day_off_reason(date(2026, 5, 1)).as_deref(),
-        Some("Ngày Quốc tế Lao động")
-    );
+    assert_eq!(c.day_off_reason(date(2026, 4, 26)).as_deref(), Some("Giỗ Tổ Hùng Vương"));
+    assert_eq!(c.day_off_reason(date(2026, 4, 25)).as_deref(), Some("Thứ Bảy"));
+    assert_eq!(c.day_off_reason(date(2026, 3, 1)).as_deref(), Some("Chủ nhật"));
+    assert_eq!(c.day_off_reason(date(2026, 1, 1)).as_deref(), Some("Tết Dương lịch"));
+    assert_eq!(c.day_off_reason(date(2026, 4, 30)).as_deref(), Some("Ngày Chiến thắng"));
+    assert_eq!(c.day_off_reason(date(2026, 5, 1)).as_deref(), Some("Ngày Quốc tế Lao động"));
     assert_eq!(c.day_off_reason(date(2026, 3, 2)), None);
     assert!(y.days_off.windows(2).all(|w| w[0].date < w[1].date));
     assert!(y.working_weekend_days.is_empty());
@@ -287,25 +161,13 @@ fn days_off_2026() {
 fn compensatory_days_for_several_weekend_holidays() {
     // Tết 2024 starts on Saturday: Sat 10 and Sun 11/02 are compensated after the holidays.
     let off = default_days_off(2024);
-    let comp: Vec<_> = off
-        .iter()
-        .filter(|d| d.kind == DayOffKind::Compensatory)
-        .map(|d| (d.date, d.name.as_str()))
-        .collect();
-    assert_eq!(
-        comp,
-        [
-            (date(2024, 2, 14), "Nghỉ bù Tết Nguyên đán"),
-            (date(2024, 2, 15), "Nghỉ bù Tết Nguyên đán")
-        ]
-    );
+    let comp: Vec<_> =
+        off.iter().filter(|d| d.kind == DayOffKind::Compensatory).map(|d| (d.date, d.name.as_str())).collect();
+    assert_eq!(comp, [(date(2024, 2, 14), "Nghỉ bù Tết Nguyên đán"), (date(2024, 2, 15), "Nghỉ bù Tết Nguyên đán")]);
     // 2023: 1/1 and Tết 21–22/01 on a weekend; Hùng Kings Sat 29/04, Victory Sun 30/04, Labour Mon 01/05 → compensated 02 and 03/05.
     let off = default_days_off(2023);
-    let comp: Vec<_> = off
-        .iter()
-        .filter(|d| d.kind == DayOffKind::Compensatory)
-        .map(|d| (d.date, d.name.as_str()))
-        .collect();
+    let comp: Vec<_> =
+        off.iter().filter(|d| d.kind == DayOffKind::Compensatory).map(|d| (d.date, d.name.as_str())).collect();
     assert_eq!(
         comp,
         [
@@ -328,10 +190,7 @@ fn national_day_adjacent_rule() {
     assert_eq!(national_day_adjacent(2025), date(2025, 9, 1)); // Tue → Mon
     assert_eq!(national_day_adjacent(2026), date(2026, 9, 3)); // Wed → Thu
     let c = cal();
-    assert_eq!(
-        c.day_off_reason(date(2026, 9, 3)).as_deref(),
-        Some("Quốc khánh")
-    );
+    assert_eq!(c.day_off_reason(date(2026, 9, 3)).as_deref(), Some("Quốc khánh"));
     assert!(c.is_working_day(date(2026, 9, 1)));
 }
 
@@ -344,13 +203,7 @@ fn deadline_vectors_2026() {
     assert_eq!(d.counting_from, vn(2026, 2, 13, 10, 0));
     assert_eq!(d.due_at, vn(2026, 2, 25, 10, 0));
     assert_eq!(d.skipped.len(), 9); // 14–22/02
-    assert_eq!(
-        d.skipped[2],
-        SkippedDay {
-            date: date(2026, 2, 16),
-            reason: "Tết Nguyên đán".into()
-        }
-    );
+    assert_eq!(d.skipped[2], SkippedDay { date: date(2026, 2, 16), reason: "Tết Nguyên đán".into() });
 
     let d = c.deadline(vn(2026, 4, 23, 16, 30), StatutoryTime::WorkingDays(2));
     assert_eq!(d.due_at, vn(2026, 4, 28, 16, 30));
@@ -358,11 +211,7 @@ fn deadline_vectors_2026() {
     let d = c.deadline(vn(2026, 4, 23, 17, 30), StatutoryTime::WorkingDays(2));
     assert_eq!(d.counting_from, vn(2026, 4, 24, 7, 0));
     assert_eq!(d.due_at, vn(2026, 4, 29, 7, 0));
-    let reasons: Vec<_> = d
-        .skipped
-        .iter()
-        .map(|s| (s.date, s.reason.as_str()))
-        .collect();
+    let reasons: Vec<_> = d.skipped.iter().map(|s| (s.date, s.reason.as_str())).collect();
     assert_eq!(
         reasons,
         [
@@ -386,10 +235,7 @@ fn deadline_vectors_2026() {
 
 #[test]
 fn instants_in_other_offsets_are_read_as_vietnam_time() {
-    let utc = Utc
-        .with_ymd_and_hms(2026, 2, 13, 3, 0, 0)
-        .unwrap()
-        .fixed_offset();
+    let utc = Utc.with_ymd_and_hms(2026, 2, 13, 3, 0, 0).unwrap().fixed_offset();
     let d = cal().deadline(utc, StatutoryTime::WorkingDays(3));
     assert_eq!(d.due_at, vn(2026, 2, 25, 10, 0));
     assert_eq!(d.due_at.offset(), &vn_offset());
@@ -409,10 +255,7 @@ fn receipt_normalisation() {
     assert_eq!(d.counting_from, vn(2026, 3, 3, 7, 0));
     assert_eq!(d.due_at, vn(2026, 3, 4, 7, 0));
     // Bounds of a period count as inside it.
-    assert_eq!(
-        c.receipt_time(vn(2026, 3, 3, 11, 30)),
-        vn(2026, 3, 3, 11, 30)
-    );
+    assert_eq!(c.receipt_time(vn(2026, 3, 3, 11, 30)), vn(2026, 3, 3, 11, 30));
     assert_eq!(c.receipt_time(vn(2026, 3, 3, 17, 0)), vn(2026, 3, 3, 17, 0));
     assert_eq!(c.receipt_time(vn(2026, 3, 3, 17, 1)), vn(2026, 3, 4, 7, 0));
 }
@@ -427,11 +270,7 @@ fn receipt_time_on_days_off() {
     // During Tết → first working day after it.
     assert_eq!(c.receipt_time(vn(2026, 2, 18, 9, 0)), vn(2026, 2, 23, 7, 0));
     let d = c.deadline(vn(2026, 3, 1, 10, 0), StatutoryTime::WorkingDays(1));
-    assert!(
-        d.explanation.contains("(ngày nghỉ: Chủ nhật)"),
-        "{}",
-        d.explanation
-    );
+    assert!(d.explanation.contains("(ngày nghỉ: Chủ nhật)"), "{}", d.explanation);
     assert_eq!(d.due_at, vn(2026, 3, 3, 7, 0));
 }
 
@@ -477,16 +316,8 @@ fn calendar_days() {
     // Ends on Sat 25/04/2026; Sun 26 (Hùng Kings) and Mon 27 (compensatory) are off too.
     let d = c.deadline(vn(2026, 4, 10, 10, 0), StatutoryTime::CalendarDays(15));
     assert_eq!(d.due_at, vn(2026, 4, 28, 17, 0));
-    assert_eq!(
-        d.skipped.iter().map(|s| s.date.day()).collect::<Vec<_>>(),
-        [25, 26, 27]
-    );
-    assert!(
-        d.explanation
-            .contains("ngày cuối cùng là 25/04/2026, trùng ngày nghỉ"),
-        "{}",
-        d.explanation
-    );
+    assert_eq!(d.skipped.iter().map(|s| s.date.day()).collect::<Vec<_>>(), [25, 26, 27]);
+    assert!(d.explanation.contains("ngày cuối cùng là 25/04/2026, trùng ngày nghỉ"), "{}", d.explanation);
 }
 
 // ---------------------------------------------------------------- clock stop and restart
@@ -498,43 +329,17 @@ fn resume_keeps_remaining_working_time() {
     let original = c.deadline(vn(2026, 3, 2, 9, 0), time);
     assert_eq!(original.due_at, vn(2026, 3, 9, 9, 0));
     // Stopped Tue 10:00, resumed the next Monday 10:00: four working days lost.
-    let resumed = c.resume(
-        &original,
-        time,
-        vn(2026, 3, 3, 10, 0),
-        vn(2026, 3, 9, 10, 0),
-        false,
-    );
+    let resumed = c.resume(&original, time, vn(2026, 3, 3, 10, 0), vn(2026, 3, 9, 10, 0), false);
     assert_eq!(resumed.counting_from, vn(2026, 3, 9, 10, 0));
     assert_eq!(resumed.due_at, vn(2026, 3, 13, 9, 0));
     assert_eq!(resumed.received_at, original.received_at);
-    assert!(
-        resumed
-            .explanation
-            .contains("thời gian còn lại 31 giờ làm việc"),
-        "{}",
-        resumed.explanation
-    );
+    assert!(resumed.explanation.contains("thời gian còn lại 31 giờ làm việc"), "{}", resumed.explanation);
     // Restart from zero: the full 5 working days from the resumption.
-    let restarted = c.resume(
-        &original,
-        time,
-        vn(2026, 3, 3, 10, 0),
-        vn(2026, 3, 9, 10, 0),
-        true,
-    );
+    let restarted = c.resume(&original, time, vn(2026, 3, 3, 10, 0), vn(2026, 3, 9, 10, 0), true);
     assert_eq!(restarted.due_at, vn(2026, 3, 16, 10, 0));
-    assert!(restarted
-        .explanation
-        .starts_with("Thời hạn được tính lại từ đầu"));
+    assert!(restarted.explanation.starts_with("Thời hạn được tính lại từ đầu"));
     // Resumed in the evening: counting continues at 07:00 the next working day.
-    let resumed = c.resume(
-        &original,
-        time,
-        vn(2026, 3, 3, 10, 0),
-        vn(2026, 3, 6, 19, 0),
-        false,
-    );
+    let resumed = c.resume(&original, time, vn(2026, 3, 3, 10, 0), vn(2026, 3, 6, 19, 0), false);
     assert_eq!(resumed.counting_from, vn(2026, 3, 9, 7, 0));
     assert_eq!(resumed.due_at, vn(2026, 3, 12, 16, 0));
 }
@@ -545,22 +350,10 @@ fn resume_without_pause_keeps_due_time() {
     let time = StatutoryTime::WorkingDays(2);
     let original = c.deadline(vn(2026, 4, 23, 17, 30), time);
     assert_eq!(original.due_at, vn(2026, 4, 29, 7, 0));
-    let same = c.resume(
-        &original,
-        time,
-        vn(2026, 4, 28, 10, 0),
-        vn(2026, 4, 28, 10, 0),
-        false,
-    );
+    let same = c.resume(&original, time, vn(2026, 4, 28, 10, 0), vn(2026, 4, 28, 10, 0), false);
     assert_eq!(same.due_at, original.due_at);
     // One working day of pause moves a 07:00 due time to 07:00 a working day later.
-    let later = c.resume(
-        &original,
-        time,
-        vn(2026, 4, 28, 10, 0),
-        vn(2026, 4, 29, 10, 0),
-        false,
-    );
+    let later = c.resume(&original, time, vn(2026, 4, 28, 10, 0), vn(2026, 4, 29, 10, 0), false);
     assert_eq!(later.due_at, vn(2026, 5, 4, 7, 0));
 }
 
@@ -570,19 +363,9 @@ fn resume_calendar_days_keeps_days_left() {
     let time = StatutoryTime::CalendarDays(10);
     let original = c.deadline(vn(2026, 3, 2, 10, 0), time);
     assert_eq!(original.due_at, vn(2026, 3, 12, 17, 0));
-    let resumed = c.resume(
-        &original,
-        time,
-        vn(2026, 3, 4, 9, 0),
-        vn(2026, 3, 9, 9, 0),
-        false,
-    );
+    let resumed = c.resume(&original, time, vn(2026, 3, 4, 9, 0), vn(2026, 3, 9, 9, 0), false);
     assert_eq!(resumed.due_at, vn(2026, 3, 17, 17, 0));
-    assert!(
-        resumed.explanation.contains("còn lại 8 ngày"),
-        "{}",
-        resumed.explanation
-    );
+    assert!(resumed.explanation.contains("còn lại 8 ngày"), "{}", resumed.explanation);
 }
 
 // ---------------------------------------------------------------- overrides
@@ -604,10 +387,7 @@ fn overrides_extra_day_off_and_working_saturday() {
     // The extra day off is skipped.
     let d = c.deadline(vn(2026, 4, 29, 10, 0), StatutoryTime::WorkingDays(3));
     assert_eq!(d.due_at, vn(2026, 5, 7, 10, 0));
-    assert!(d.skipped.contains(&SkippedDay {
-        date: date(2026, 5, 4),
-        reason: "Nghỉ hoán đổi".into()
-    }));
+    assert!(d.skipped.contains(&SkippedDay { date: date(2026, 5, 4), reason: "Nghỉ hoán đổi".into() }));
     assert_eq!(d.calendar_version, 7);
     assert!(d.explanation.ends_with("phiên bản 7."));
     // The working Saturday counts.
@@ -619,10 +399,7 @@ fn overrides_extra_day_off_and_working_saturday() {
     assert!(c.is_working_day(date(2026, 9, 3)));
     let y = c.year(2026);
     assert!(y.days_off.iter().all(|d| d.date != date(2026, 9, 3)));
-    assert_eq!(
-        y.working_weekend_days,
-        [(date(2026, 5, 9), "Làm bù cho ngày 04/05/2026".to_string())]
-    );
+    assert_eq!(y.working_weekend_days, [(date(2026, 5, 9), "Làm bù cho ngày 04/05/2026".to_string())]);
     // Other years keep their defaults.
     assert!(!c.is_working_day(date(2025, 9, 1)));
 }
@@ -637,50 +414,25 @@ fn config_validation() {
 
     let mut config = CalendarConfig::default();
     config.working_hours.same_day_cutoff = chrono::NaiveTime::from_hms_opt(18, 0, 0).unwrap();
-    assert!(matches!(
-        config.validate(),
-        Err(CalendarError::CutoffOutsideWorkingHours(_))
-    ));
+    assert!(matches!(config.validate(), Err(CalendarError::CutoffOutsideWorkingHours(_))));
 
     let mut config = CalendarConfig::default();
-    config.overrides.insert(
-        2026,
-        YearOverride {
-            cancelled_days_off: vec![date(2025, 9, 2)],
-            ..Default::default()
-        },
-    );
+    config.overrides.insert(2026, YearOverride { cancelled_days_off: vec![date(2025, 9, 2)], ..Default::default() });
     let err = config.validate().unwrap_err();
-    assert_eq!(
-        err,
-        CalendarError::DateOutsideYear {
-            year: 2026,
-            date: date(2025, 9, 2)
-        }
-    );
-    assert_eq!(
-        err.to_string(),
-        "Ngày 02/09/2025 không thuộc năm 2026 của cấu hình điều chỉnh"
-    );
+    assert_eq!(err, CalendarError::DateOutsideYear { year: 2026, date: date(2025, 9, 2) });
+    assert_eq!(err.to_string(), "Ngày 02/09/2025 không thuộc năm 2026 của cấu hình điều chỉnh");
 
     let mut config = CalendarConfig::default();
     let day = date(2026, 5, 9);
     config.overrides.insert(
         2026,
         YearOverride {
-            extra_days_off: vec![DayOff {
-                date: day,
-                name: "Nghỉ".into(),
-                kind: DayOffKind::Adjusted,
-            }],
+            extra_days_off: vec![DayOff { date: day, name: "Nghỉ".into(), kind: DayOffKind::Adjusted }],
             working_days: vec![(day, "Làm bù".into())],
             cancelled_days_off: vec![],
         },
     );
-    assert_eq!(
-        config.validate(),
-        Err(CalendarError::ConflictingOverride(day))
-    );
+    assert_eq!(config.validate(), Err(CalendarError::ConflictingOverride(day)));
 }
 
 // ---------------------------------------------------------------- working-time arithmetic
@@ -688,54 +440,22 @@ fn config_validation() {
 #[test]
 fn working_minutes_examples() {
     let c = cal();
-    assert_eq!(
-        c.working_minutes_between(vn(2026, 3, 2, 7, 0), vn(2026, 3, 2, 17, 0)),
-        480
-    );
-    assert_eq!(
-        c.working_minutes_between(vn(2026, 3, 2, 11, 0), vn(2026, 3, 2, 14, 0)),
-        60
-    );
-    assert_eq!(
-        c.working_minutes_between(vn(2026, 3, 6, 16, 0), vn(2026, 3, 9, 8, 0)),
-        120
-    );
-    assert_eq!(
-        c.working_minutes_between(vn(2026, 3, 9, 8, 0), vn(2026, 3, 6, 16, 0)),
-        0
-    );
-    assert_eq!(
-        c.working_minutes_between(vn(2026, 2, 13, 17, 0), vn(2026, 2, 23, 7, 0)),
-        0
-    );
-    assert_eq!(
-        c.add_working_minutes(vn(2026, 3, 2, 11, 0), 60),
-        vn(2026, 3, 2, 14, 0)
-    );
-    assert_eq!(
-        c.add_working_minutes(vn(2026, 3, 2, 7, 0), 270),
-        vn(2026, 3, 2, 11, 30)
-    );
-    assert_eq!(
-        c.add_working_minutes(vn(2026, 3, 2, 20, 0), 0),
-        vn(2026, 3, 2, 20, 0)
-    );
-    assert_eq!(
-        c.add_working_minutes(vn(2026, 3, 9, 8, 0), -120),
-        vn(2026, 3, 6, 16, 0)
-    );
-    assert_eq!(
-        c.add_working_minutes(vn(2026, 2, 23, 7, 30), -60),
-        vn(2026, 2, 13, 16, 30)
-    );
+    assert_eq!(c.working_minutes_between(vn(2026, 3, 2, 7, 0), vn(2026, 3, 2, 17, 0)), 480);
+    assert_eq!(c.working_minutes_between(vn(2026, 3, 2, 11, 0), vn(2026, 3, 2, 14, 0)), 60);
+    assert_eq!(c.working_minutes_between(vn(2026, 3, 6, 16, 0), vn(2026, 3, 9, 8, 0)), 120);
+    assert_eq!(c.working_minutes_between(vn(2026, 3, 9, 8, 0), vn(2026, 3, 6, 16, 0)), 0);
+    assert_eq!(c.working_minutes_between(vn(2026, 2, 13, 17, 0), vn(2026, 2, 23, 7, 0)), 0);
+    assert_eq!(c.add_working_minutes(vn(2026, 3, 2, 11, 0), 60), vn(2026, 3, 2, 14, 0));
+    assert_eq!(c.add_working_minutes(vn(2026, 3, 2, 7, 0), 270), vn(2026, 3, 2, 11, 30));
+    assert_eq!(c.add_working_minutes(vn(2026, 3, 2, 20, 0), 0), vn(2026, 3, 2, 20, 0));
+    assert_eq!(c.add_working_minutes(vn(2026, 3, 9, 8, 0), -120), vn(2026, 3, 6, 16, 0));
+    assert_eq!(c.add_working_minutes(vn(2026, 2, 23, 7, 30), -60), vn(2026, 2, 13, 16, 30));
 }
 
 #[test]
 fn working_minutes_and_add_are_inverse() {
     let c = cal();
-    let starts = (0..14 * 24 * 60)
-        .step_by(37)
-        .map(|m| vn(2026, 2, 10, 0, 0) + chrono::TimeDelta::minutes(m));
+    let starts = (0..14 * 24 * 60).step_by(37).map(|m| vn(2026, 2, 10, 0, 0) + chrono::TimeDelta::minutes(m));
     for a in starts {
         for m in [0, 1, 59, 210, 270, 271, 480, 1000, 2400, 5000] {
             let b = c.add_working_minutes(a, m);
@@ -743,10 +463,7 @@ fn working_minutes_and_add_are_inverse() {
             assert_eq!(c.working_minutes_between(a, b), m, "{a} + {m} = {b}");
             // Earliest: one minute before, the count is not yet reached.
             if m > 0 {
-                assert_eq!(
-                    c.working_minutes_between(a, b - chrono::TimeDelta::minutes(1)),
-                    m - 1
-                );
+                assert_eq!(c.working_minutes_between(a, b - chrono::TimeDelta::minutes(1)), m - 1);
             }
             let back = c.add_working_minutes(a, -m);
             assert!(back <= a);
@@ -754,11 +471,7 @@ fn working_minutes_and_add_are_inverse() {
             // Going back and forth again lands on `a` or an equivalent instant of working time.
             let again = c.add_working_minutes(back, m);
             assert!(again <= a);
-            assert_eq!(
-                c.working_minutes_between(again, a),
-                0,
-                "{back} + {m} = {again}"
-            );
+            assert_eq!(c.working_minutes_between(again, a), 0, "{back} + {m} = {again}");
         }
     }
 }
@@ -769,36 +482,21 @@ fn working_minutes_and_add_are_inverse() {
 fn statutory_time_json() {
     let cases = [
         (StatutoryTime::SameDay, r#"{"unit":"same_day"}"#),
-        (
-            StatutoryTime::WorkingDays(10),
-            r#"{"unit":"working_days","value":10}"#,
-        ),
-        (
-            StatutoryTime::WorkingHours(8),
-            r#"{"unit":"working_hours","value":8}"#,
-        ),
-        (
-            StatutoryTime::CalendarDays(15),
-            r#"{"unit":"calendar_days","value":15}"#,
-        ),
+        (StatutoryTime::WorkingDays(10), r#"{"unit":"working_days","value":10}"#),
+        (StatutoryTime::WorkingHours(8), r#"{"unit":"working_hours","value":8}"#),
+        (StatutoryTime::CalendarDays(15), r#"{"unit":"calendar_days","value":15}"#),
     ];
     for (time, json) in cases {
         assert_eq!(serde_json::to_string(&time).unwrap(), json);
         assert_eq!(serde_json::from_str::<StatutoryTime>(json).unwrap(), time);
     }
-    assert_eq!(
-        StatutoryTime::WorkingDays(10).to_string(),
-        "10 ngày làm việc"
-    );
+    assert_eq!(StatutoryTime::WorkingDays(10).to_string(), "10 ngày làm việc");
     assert_eq!(StatutoryTime::SameDay.to_string(), "trong ngày");
 }
 
 #[test]
 fn config_json_round_trip() {
-    let mut config = CalendarConfig {
-        version: 3,
-        ..Default::default()
-    };
+    let mut config = CalendarConfig { version: 3, ..Default::default() };
     config.overrides.insert(
         2026,
         YearOverride {
@@ -814,15 +512,10 @@ fn config_json_round_trip() {
     let json = serde_json::to_string(&config).unwrap();
     assert!(json.contains(r#""kind":"adjusted""#), "{json}");
     assert!(json.contains(r#""morning_start":"07:00:00""#), "{json}");
-    assert_eq!(
-        serde_json::from_str::<CalendarConfig>(&json).unwrap(),
-        config
-    );
+    assert_eq!(serde_json::from_str::<CalendarConfig>(&json).unwrap(), config);
     let year = serde_json::to_value(cal().year(2026)).unwrap();
     assert_eq!(year["lunar_new_year"], "2026-02-17");
-    let deadline =
-        serde_json::to_value(cal().deadline(vn(2026, 2, 13, 10, 0), StatutoryTime::WorkingDays(3)))
-            .unwrap();
+    let deadline = serde_json::to_value(cal().deadline(vn(2026, 2, 13, 10, 0), StatutoryTime::WorkingDays(3))).unwrap();
     assert_eq!(deadline["due_at"], "2026-02-25T10:00:00+07:00");
 }
 

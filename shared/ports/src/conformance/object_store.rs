@@ -182,12 +182,8 @@ pub async fn presigned_get_serves_bytes_and_filename(store: &dyn ObjectStore) {
         assert_eq!(url.method, "GET", "a presigned download is a GET");
         let response = call(&url, None, None).await;
         assert!(response.status().is_success(), "presigned download must succeed, got {}", response.status());
-        let disposition = response
-            .headers()
-            .get("content-disposition")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_string();
+        let disposition =
+            response.headers().get("content-disposition").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
         assert!(disposition.starts_with("attachment"), "Content-Disposition must be an attachment: {disposition:?}");
         assert_eq!(
             extended_filename(&disposition).as_deref(),
@@ -250,6 +246,10 @@ pub async fn tampered_signatures_are_refused(store: &dyn ObjectStore) {
     assert_eq!(call(&tamper(&get), None, None).await.status(), 403, "a tampered download URL must be refused with 403");
     let upload_key = unique("tamper-up");
     let url = presign_put(store, &upload_key, &body, "text/plain", false).await;
-    assert_eq!(call(&tamper(&url), Some(body), None).await.status(), 403, "a tampered upload URL must be refused with 403");
+    assert_eq!(
+        call(&tamper(&url), Some(body), None).await.status(),
+        403,
+        "a tampered upload URL must be refused with 403"
+    );
     assert_eq!(head(store, &upload_key).await, None, "a refused upload stores nothing");
 }

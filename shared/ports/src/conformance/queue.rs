@@ -105,10 +105,7 @@ pub async fn dead_letter_after_max_receives(queue: &dyn Queue, max_receives: u32
     let deadline = Instant::now() + PATIENCE;
     let dead = loop {
         let again = must(queue.receive(&name, 10, LONG).await, "receive after max receives");
-        assert!(
-            again.is_empty(),
-            "a message received {max_receives} times must not be delivered again, got {again:?}"
-        );
+        assert!(again.is_empty(), "a message received {max_receives} times must not be delivered again, got {again:?}");
         let dead = must(queue.receive(&dlq, 10, LONG).await, "receive from the dead-letter queue");
         if !dead.is_empty() || Instant::now() > deadline {
             break dead;

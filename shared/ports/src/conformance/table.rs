@@ -172,7 +172,8 @@ pub async fn query_primary_begins_with_and_between(table: &dyn Table) {
         ["HS#001", "HS#002", "HS#010", "HSX#001", "LOG#2024-01-05", "LOG#2024-02-01", "LOG#2024-03-09"],
         "a partition query returns the whole partition in sort key order"
     );
-    let hs = query_all(table, Query::partition(Index::Primary, &pk).sort(SortCondition::BeginsWith("HS#".into()))).await;
+    let hs =
+        query_all(table, Query::partition(Index::Primary, &pk).sort(SortCondition::BeginsWith("HS#".into()))).await;
     assert_eq!(sks(&hs), ["HS#001", "HS#002", "HS#010"], "BeginsWith");
     let between = query_all(
         table,
@@ -181,7 +182,8 @@ pub async fn query_primary_begins_with_and_between(table: &dyn Table) {
     )
     .await;
     assert_eq!(sks(&between), ["LOG#2024-01-05", "LOG#2024-02-01"], "Between is inclusive on both ends");
-    let none = query_all(table, Query::partition(Index::Primary, &pk).sort(SortCondition::BeginsWith("ZZ".into()))).await;
+    let none =
+        query_all(table, Query::partition(Index::Primary, &pk).sort(SortCondition::BeginsWith("ZZ".into()))).await;
     assert!(none.is_empty(), "BeginsWith with no match returns nothing");
     let empty = query_all(table, Query::partition(Index::Primary, unique("empty"))).await;
     assert!(empty.is_empty(), "an empty partition returns nothing");
@@ -202,7 +204,9 @@ pub async fn query_gsi1_and_gsi2(table: &dyn Table) {
         )
         .await;
     }
-    let may = query_all(table, Query::partition(Index::Gsi1, &agency).sort(SortCondition::BeginsWith("2024-05".into()))).await;
+    let may =
+        query_all(table, Query::partition(Index::Gsi1, &agency).sort(SortCondition::BeginsWith("2024-05".into())))
+            .await;
     let days: Vec<_> = may.iter().filter_map(|i| attr_str(i, "gsi1sk")).collect();
     assert_eq!(days, ["2024-05-01#D0", "2024-05-02#D1", "2024-05-03#D2"], "gsi1 BeginsWith");
     assert!(may.iter().all(|i| attr_str(i, "sk") == Some("META")), "index queries return whole items");
@@ -213,7 +217,11 @@ pub async fn query_gsi1_and_gsi2(table: &dyn Table) {
     .await;
     let days: Vec<_> = between.iter().filter_map(|i| attr_str(i, "gsi1sk")).collect();
     assert_eq!(days, ["2024-05-02#D1", "2024-05-03#D2"], "gsi1 Between");
-    let gsi2 = query_all(table, Query::partition(Index::Gsi2, &officer).sort(SortCondition::Between("S1".into(), "S2".into()))).await;
+    let gsi2 = query_all(
+        table,
+        Query::partition(Index::Gsi2, &officer).sort(SortCondition::Between("S1".into(), "S2".into())),
+    )
+    .await;
     let ids: Vec<_> = gsi2.iter().filter_map(|i| attr_i64(i, "i")).collect();
     assert_eq!(ids, [1, 2], "gsi2 Between");
     let gsi2_all = query_all(table, Query::partition(Index::Gsi2, &officer)).await;
@@ -248,7 +256,8 @@ pub async fn pagination_visits_every_item_once(table: &dyn Table) {
         put(table, json!({"pk": pk, "sk": sk, "gsi2pk": pk, "gsi2sk": format!("G#{sk}")})).await;
     }
     put(table, json!({"pk": pk, "sk": "OTHER#1"})).await;
-    for (index, forward) in [(Index::Primary, true), (Index::Primary, false), (Index::Gsi2, true), (Index::Gsi2, false)] {
+    for (index, forward) in [(Index::Primary, true), (Index::Primary, false), (Index::Gsi2, true), (Index::Gsi2, false)]
+    {
         let mut query = Query::partition(index, &pk).limit(5);
         if index == Index::Primary {
             query = query.sort(SortCondition::BeginsWith("ITEM#".into()));
@@ -317,7 +326,10 @@ pub async fn transact_is_all_or_nothing(table: &dyn Table) {
     put(table, json!({"pk": pk, "sk": "GUARD", "state": "closed"})).await;
     put(table, json!({"pk": pk, "sk": "COUNTER", "n": 10})).await;
     let ops = vec![
-        WriteOp::Put { item: item(json!({"pk": pk, "sk": "NEW", "gsi1pk": pk, "gsi1sk": "n"})), condition: Condition::NotExists },
+        WriteOp::Put {
+            item: item(json!({"pk": pk, "sk": "NEW", "gsi1pk": pk, "gsi1sk": "n"})),
+            condition: Condition::NotExists,
+        },
         WriteOp::Put { item: item(json!({"pk": pk, "sk": "EXISTING", "v": 2})), condition: Condition::Exists },
         WriteOp::Delete { key: Key::new(&pk, "COUNTER"), condition: Condition::None },
         WriteOp::Add { key: Key::new(&pk, "TOTAL"), add: vec![("n".into(), 1)], set: Item::new() },
@@ -328,7 +340,9 @@ pub async fn transact_is_all_or_nothing(table: &dyn Table) {
     ];
     match table.transact(ops).await {
         Err(TableError::ConditionFailed { index: Some(4) }) => {}
-        other => panic!("a failing ConditionCheck at position 4 must give ConditionFailed {{ index: Some(4) }}, got {other:?}"),
+        other => panic!(
+            "a failing ConditionCheck at position 4 must give ConditionFailed {{ index: Some(4) }}, got {other:?}"
+        ),
     }
     assert_eq!(get(table, &Key::new(&pk, "NEW")).await, None, "cancelled put must not be applied");
     assert_eq!(attr_i64(&get(table, &Key::new(&pk, "EXISTING")).await.expect("item"), "v"), Some(1));
@@ -390,7 +404,8 @@ pub async fn add_creates_and_adds(table: &dyn Table) {
     set.insert("gsi2pk".into(), json!(pk));
     set.insert("gsi2sk".into(), json!("stats"));
     set.insert("label".into(), json!("Thống kê"));
-    let add = WriteOp::Add { key: key.clone(), add: vec![("received".into(), 2), ("late".into(), 0)], set: set.clone() };
+    let add =
+        WriteOp::Add { key: key.clone(), add: vec![("received".into(), 2), ("late".into(), 0)], set: set.clone() };
     must(table.transact(vec![add]).await, "Add creating the item");
     let stored = get(table, &key).await.expect("Add must create the item");
     assert_eq!(attr_i64(&stored, "received"), Some(2));
@@ -405,11 +420,7 @@ pub async fn add_creates_and_adds(table: &dyn Table) {
     assert_eq!(sks(&indexed), ["STATS"], "attributes set by Add are indexed");
     assert_eq!(must(table.increment(&key, "received", 1).await, "increment"), 8);
     assert_eq!(must(table.increment(&Key::new(&pk, "FRESH"), "seq", 1).await, "increment from nothing"), 1);
-    assert_eq!(
-        attr_i64(&get(table, &key).await.expect("item"), "received"),
-        Some(8),
-        "increment is stored"
-    );
+    assert_eq!(attr_i64(&get(table, &key).await.expect("item"), "received"), Some(8), "increment is stored");
 }
 
 pub async fn concurrent_increments_yield_distinct_values(table: Arc<dyn Table>) {
@@ -461,15 +472,26 @@ pub async fn expired_ttl_hides_item(table: &dyn Table) {
     put(table, json!({"pk": pk, "sk": "LIVE", "ttl": now + 3600, "gsi1pk": pk, "gsi1sk": "live"})).await;
     assert_eq!(get(table, &Key::new(&pk, "OLD")).await, None, "an item whose ttl has passed must be hidden");
     assert!(get(table, &Key::new(&pk, "LIVE")).await.is_some(), "an item whose ttl is ahead is visible");
-    assert_eq!(sks(&query_all(table, Query::partition(Index::Primary, &pk)).await), ["LIVE"], "query hides expired items");
-    assert_eq!(sks(&query_all(table, Query::partition(Index::Gsi1, &pk)).await), ["LIVE"], "index query hides expired items");
+    assert_eq!(
+        sks(&query_all(table, Query::partition(Index::Primary, &pk)).await),
+        ["LIVE"],
+        "query hides expired items"
+    );
+    assert_eq!(
+        sks(&query_all(table, Query::partition(Index::Gsi1, &pk)).await),
+        ["LIVE"],
+        "index query hides expired items"
+    );
 }
 
 pub async fn expired_item_counts_as_absent_for_conditions(table: &dyn Table) {
     let pk = unique("ttlcond");
     let key = Key::new(&pk, "IDEMPOTENCY");
     put(table, json!({"pk": pk, "sk": "IDEMPOTENCY", "ttl": now_secs() - 60, "v": 1})).await;
-    assert_condition_failed(table.put(item(json!({"pk": pk, "sk": "IDEMPOTENCY"})), Condition::Exists).await, "Exists on an expired item");
+    assert_condition_failed(
+        table.put(item(json!({"pk": pk, "sk": "IDEMPOTENCY"})), Condition::Exists).await,
+        "Exists on an expired item",
+    );
     must(
         table.put(item(json!({"pk": pk, "sk": "IDEMPOTENCY", "v": 2})), Condition::NotExists).await,
         "NotExists put over an expired item",
@@ -479,7 +501,8 @@ pub async fn expired_item_counts_as_absent_for_conditions(table: &dyn Table) {
 
 pub async fn integers_and_json_values_round_trip(table: &dyn Table) {
     let pk = unique("values");
-    let ints: [i64; 9] = [0, 1, -1, 42, -86_400, 1_700_000_000_123, 9_007_199_254_740_991, i32::MAX as i64 + 1, -9_007_199_254_740_991];
+    let ints: [i64; 9] =
+        [0, 1, -1, 42, -86_400, 1_700_000_000_123, 9_007_199_254_740_991, i32::MAX as i64 + 1, -9_007_199_254_740_991];
     let value = json!({
         "pk": pk, "sk": "V",
         "ints": ints,
@@ -494,7 +517,11 @@ pub async fn integers_and_json_values_round_trip(table: &dyn Table) {
     let stored = get(table, &Key::new(&pk, "V")).await.expect("item");
     for (i, expected) in ints.iter().enumerate() {
         let got = stored.get("ints").and_then(|l| l.get(i));
-        assert_eq!(got.and_then(Value::as_i64), Some(*expected), "integer {expected} must round-trip exactly, got {got:?}");
+        assert_eq!(
+            got.and_then(Value::as_i64),
+            Some(*expected),
+            "integer {expected} must round-trip exactly, got {got:?}"
+        );
     }
     assert_eq!(attr_i64(&stored, "single"), Some(1_715_000_000), "an integer attribute stays an integer");
     assert_eq!(Value::Object(stored), value, "every JSON value must round-trip");
@@ -508,7 +535,8 @@ pub async fn vietnamese_text_round_trips(table: &dyn Table) {
     }
     let stored = get(table, &Key::new(&pk, "Đăng ký kết hôn#2")).await.expect("item with a Vietnamese key");
     assert_eq!(stored.get("name"), Some(&json!(name)));
-    let found = query_all(table, Query::partition(Index::Primary, &pk).sort(SortCondition::BeginsWith("Đăng ký".into()))).await;
+    let found =
+        query_all(table, Query::partition(Index::Primary, &pk).sort(SortCondition::BeginsWith("Đăng ký".into()))).await;
     assert_eq!(sks(&found), ["Đăng ký khai sinh#1", "Đăng ký kết hôn#2"], "BeginsWith with a Vietnamese prefix");
     let found = query_all(table, Query::partition(Index::Gsi1, &pk)).await;
     assert_eq!(sks(&found), ["Cấp giấy phép#3", "Đăng ký khai sinh#1", "Đăng ký kết hôn#2"], "UTF-8 byte order");

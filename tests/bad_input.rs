@@ -368,7 +368,8 @@ async fn malformed_json_wrong_content_types_unknown_fields_and_wrong_types_are_r
     let pdf = declaration("to-khai.pdf", PDF, "application/pdf");
     // Every route with a JSON body: a valid body, the same with an unknown field (None where
     // unknown fields are allowed, as in OAuth requests), and one with a field of the wrong type.
-    let routes: Vec<(Method, String, Option<&String>, Value, Option<(&str, Value)>, Value)> = vec![
+    type JsonRoute<'a> = (Method, String, Option<&'a String>, Value, Option<(&'a str, Value)>, Value);
+    let routes: Vec<JsonRoute> = vec![
         (
             Method::POST,
             "/api/v1/auth/register".into(),
@@ -1419,7 +1420,7 @@ async fn uploaded_bytes_that_do_not_match_their_declaration_are_refused_and_neve
 async fn the_token_endpoint_and_login_refuse_other_grants_incomplete_forms_and_wrong_credentials() {
     let app = App(TestApp::spawn().await);
     let form = |body: &str| {
-        case(Method::POST, "/api/v1/auth/token").body(Some("application/x-www-form-urlencoded"), body.to_string())
+        case(Method::POST, "/api/v1/auth/token").body(Some("application/x-www-form-urlencoded"), body)
     };
     let secret = format!("client_id={DEMO_CLIENT_ID}&client_secret={DEMO_CLIENT_SECRET}");
     let cases = vec![

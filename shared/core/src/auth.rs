@@ -166,7 +166,7 @@ mod tests {
     #[test]
     fn rotation_keeps_old_tokens_valid_and_signs_with_the_new_key() {
         let (old, new) = (JwtKeys::generate_pem(), JwtKeys::generate_pem());
-        let before = JwtKeys::from_pems(&[old.clone()]).unwrap();
+        let before = JwtKeys::from_pems(std::slice::from_ref(&old)).unwrap();
         let token = before.sign(&claims(600)).unwrap();
         let after = JwtKeys::from_pems(&[new, old]).unwrap();
         assert!(after.verify(&token, "motcua", "motcua-api").is_ok());

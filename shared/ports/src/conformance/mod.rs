@@ -19,9 +19,12 @@
 //! random key prefix, queue names or object keys, so all cases may share one backend.
 //!
 //! Backend notes for the AWS adapters run against moto:
-//! - moto does not check presigned URL signatures or expiry: use the
-//!   `signatures_unchecked` arm of [`object_store_conformance_tests!`](crate::object_store_conformance_tests),
-//!   which leaves out the expiry and tampering cases (test those on the embedded store).
+//! - moto does not check presigned URL signatures or expiry, nor what a signature binds
+//!   (Content-Type, Content-Length), nor the `x-amz-checksum-sha256` of an upload: use the
+//!   `signatures_unchecked, signed_headers_unchecked` arm of
+//!   [`object_store_conformance_tests!`](crate::object_store_conformance_tests), which leaves out
+//!   the expiry, tampering and refused-upload cases (the embedded store runs them all; the S3
+//!   adapter checks offline that its upload URLs sign those headers).
 //! - the queue cases use fresh queue names (`<name>` and `<name>-dlq`): an adapter whose
 //!   backend needs queues created ahead must create them on first use in its test build.
 //! - GSI reads are consistent on moto; on real DynamoDB they are eventually consistent and
@@ -220,8 +223,13 @@ macro_rules! queue_conformance_tests {
 ///
 /// - `object_store_conformance_tests!(async { build().await })`: every case.
 /// - `object_store_conformance_tests!(async { build().await }, signatures_unchecked)`: for a
-///   backend that does not check presigned signatures or expiry (moto); leaves out
+///   backend that does not check presigned signatures or expiry; leaves out
 ///   `presigned_urls_expire` and `tampered_signatures_are_refused`.
+/// - `object_store_conformance_tests!(async { build().await }, signatures_unchecked,
+///   signed_headers_unchecked)`: for a backend that also lets an upload differ from what its URL
+///   signed (moto: Content-Type, Content-Length and `x-amz-checksum-sha256` are not enforced);
+///   leaves out `presigned_put_refuses_wrong_content_type`, `presigned_put_refuses_wrong_length`
+///   and `presigned_put_refuses_wrong_sha256` as well.
 ///
 /// Presigned URLs are called over real HTTP (reqwest), so the adapter's URLs must reach a
 /// server running during the test.
@@ -238,14 +246,22 @@ macro_rules! object_store_conformance_tests {
         }
     };
     ($build:expr, signatures_unchecked $(,)?) => {
+        $crate::object_store_conformance_tests!($build, signatures_unchecked, signed_headers_unchecked);
+        $crate::__conformance_cases! { $build, object_store, ObjectStoreFixture, object_store;
+            ref: [
+                presigned_put_refuses_wrong_content_type,
+                presigned_put_refuses_wrong_length,
+                presigned_put_refuses_wrong_sha256,
+            ];
+            arc: []
+        }
+    };
+    ($build:expr, signatures_unchecked, signed_headers_unchecked $(,)?) => {
         $crate::__conformance_cases! { $build, object_store, ObjectStoreFixture, object_store;
             ref: [
                 put_get_head_delete,
                 keys_with_slashes_are_independent,
                 presigned_put_stores_matching_upload,
-                presigned_put_refuses_wrong_content_type,
-                presigned_put_refuses_wrong_length,
-                presigned_put_refuses_wrong_sha256,
                 presigned_get_serves_bytes_and_filename,
             ];
             arc: []

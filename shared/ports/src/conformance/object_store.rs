@@ -2,8 +2,9 @@
 //! upload and download URLs exercised over real HTTP.
 //!
 //! [`presigned_urls_expire`] and [`tampered_signatures_are_refused`] need a backend that checks
-//! signatures; moto does not, so its adapter runs the `signatures_unchecked` arm of
-//! [`object_store_conformance_tests!`](crate::object_store_conformance_tests) without them.
+//! signatures, and the `presigned_put_refuses_*` cases one that enforces what a signature binds;
+//! moto does neither, so its adapter runs the `signatures_unchecked, signed_headers_unchecked`
+//! arm of [`object_store_conformance_tests!`](crate::object_store_conformance_tests) without them.
 
 use std::time::Duration;
 

@@ -1,0 +1,6 @@
+//! Lambda entrypoint: the scheduled outbox relay.
+
+#[tokio::main]
+async fn main() -> Result<(), motcua_lambda::Error> {
+    motcua_lambda::run_outbox_relay().await
+}

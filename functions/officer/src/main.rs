@@ -1,0 +1,6 @@
+//! Lambda entrypoint of the `officer` function (built with `--features lambda`).
+
+#[tokio::main]
+async fn main() -> Result<(), motcua_lambda::Error> {
+    motcua_lambda::run_http(motcua_fn_officer::routes()).await
+}

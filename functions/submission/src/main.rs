@@ -1,0 +1,6 @@
+//! Lambda entrypoint of the `submission` function (built with `--features lambda`).
+
+#[tokio::main]
+async fn main() -> Result<(), motcua_lambda::Error> {
+    motcua_lambda::run_http(motcua_fn_submission::routes()).await
+}

@@ -1,0 +1,68 @@
+//! `clients`: the SDK configuration shared by the three adapters (region, retries, endpoint
+//! override, request counting).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_config::meta::region::RegionProviderChain;
+use aws_config::retry::RetryConfig;
+use aws_config::{BehaviorVersion, Region};
+
+use crate::RequestCounter;
+
+/// Attempts per request (first try included) under the standard retry mode: throttling
+/// (`ProvisionedThroughputExceededException`, `ThrottlingException`, `RequestLimitExceeded`,
+/// `SlowDown`, …), 5xx and transient errors are retried with jittered exponential backoff
+/// from [`INITIAL_BACKOFF`] up to [`MAX_BACKOFF`] (at most ≈ 13 s of waiting in all).
+pub const MAX_ATTEMPTS: u32 = 8;
+pub const INITIAL_BACKOFF: Duration = Duration::from_millis(100);
+pub const MAX_BACKOFF: Duration = Duration::from_secs(5);
+
+/// The SDK clients of the three adapters.
+#[derive(Debug, Clone)]
+pub struct AwsClients {
+    pub dynamodb: aws_sdk_dynamodb::Client,
+    pub s3: aws_sdk_s3::Client,
+    pub sqs: aws_sdk_sqs::Client,
+}
+
+/// Builds the clients from the environment: region from the usual chain (`AWS_REGION`,
+/// profile, instance metadata) or `us-east-1`; credentials from the usual chain (environment,
+/// profile, web identity, container or instance role — nothing is made up here, so a test
+/// against an emulator sets `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY` itself); standard
+/// retries with [`MAX_ATTEMPTS`].
+///
+/// `endpoint` overrides every service's endpoint (a local emulator such as moto); S3 then uses
+/// path-style addressing, as it does when the environment overrides the endpoint
+/// (`AWS_ENDPOINT_URL`). `counter`, when given, counts every request of the three clients.
+pub async fn clients(endpoint: Option<&str>, counter: Option<Arc<RequestCounter>>) -> AwsClients {
+    let region = RegionProviderChain::default_provider().or_else(Region::new("us-east-1"));
+    let retry = RetryConfig::standard()
+        .with_max_attempts(MAX_ATTEMPTS)
+        .with_initial_backoff(INITIAL_BACKOFF)
+        .with_max_backoff(MAX_BACKOFF);
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).region(region).retry_config(retry);
+    if let Some(endpoint) = endpoint {
+        loader = loader.endpoint_url(endpoint);
+    }
+    let shared = loader.load().await;
+    let path_style = shared.endpoint_url().is_some();
+
+    let mut dynamodb = aws_sdk_dynamodb::config::Builder::from(&shared);
+    // Checksums only when an operation requires one: otherwise the SDK signs a CRC32 of the
+    // empty body into presigned upload URLs, and every real upload through them fails.
+    let mut s3 = aws_sdk_s3::config::Builder::from(&shared)
+        .force_path_style(path_style)
+        .request_checksum_calculation(aws_sdk_s3::config::RequestChecksumCalculation::WhenRequired);
+    let mut sqs = aws_sdk_sqs::config::Builder::from(&shared);
+    if let Some(counter) = counter {
+        dynamodb = dynamodb.interceptor(counter.interceptor());
+        s3 = s3.interceptor(counter.interceptor());
+        sqs = sqs.interceptor(counter.interceptor());
+    }
+    AwsClients {
+        dynamodb: aws_sdk_dynamodb::Client::from_conf(dynamodb.build()),
+        s3: aws_sdk_s3::Client::from_conf(s3.build()),
+        sqs: aws_sdk_sqs::Client::from_conf(sqs.build()),
+    }
+}

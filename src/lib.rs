@@ -41,6 +41,8 @@ pub struct Settings {
     pub clock: Arc<dyn Clock>,
     /// How often the worker looks for work when idle.
     pub worker_poll: Duration,
+    /// Run the background worker (tests that count requests turn it off and drain by hand).
+    pub run_worker: bool,
     /// `iss` of the tokens: stable across restarts and addresses.
     pub issuer: String,
 }
@@ -54,6 +56,7 @@ impl Default for Settings {
             seed_demo: true,
             clock: Arc::new(SystemClock),
             worker_poll: Duration::from_millis(200),
+            run_worker: true,
             issuer: "motcua".into(),
         }
     }
@@ -159,7 +162,11 @@ impl Application {
                 tracing::error!(error = %e, "server stopped with an error");
             }
         });
-        let worker = tokio::spawn(run_worker(services.clone(), shutdown.subscribe(), settings.worker_poll));
+        let worker = if settings.run_worker {
+            tokio::spawn(run_worker(services.clone(), shutdown.subscribe(), settings.worker_poll))
+        } else {
+            tokio::spawn(async {})
+        };
         Ok(Application { addr, services, shutdown, server, worker, demo })
     }
 

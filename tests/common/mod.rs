@@ -28,6 +28,8 @@ pub struct TestApp {
     pub http: reqwest::Client,
     pub clock: Arc<ManualClock>,
     pub dir: PathBuf,
+    /// Requests made to DynamoDB, S3 and SQS (AWS backend only).
+    pub counter: Option<Arc<motcua_aws::RequestCounter>>,
     _tmp: Option<tempfile::TempDir>,
 }
 
@@ -62,9 +64,23 @@ impl TestApp {
         app
     }
 
+    /// Without the background worker: nothing happens but what the test asks for.
+    pub async fn spawn_quiet() -> TestApp {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().to_path_buf();
+        let mut app = TestApp::start_with(dir, Arc::new(ManualClock::new(monday_morning())), false).await;
+        app._tmp = Some(tmp);
+        app
+    }
+
     /// Starts on an existing data directory (for restarts).
     pub async fn start(dir: PathBuf, clock: Arc<ManualClock>) -> TestApp {
+        TestApp::start_with(dir, clock, true).await
+    }
+
+    async fn start_with(dir: PathBuf, clock: Arc<ManualClock>, run_worker: bool) -> TestApp {
         let settings = Settings {
+            run_worker,
             addr: "127.0.0.1:0".parse().unwrap(),
             data_dir: dir.clone(),
             web_dir: Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("web")),
@@ -72,11 +88,14 @@ impl TestApp {
             clock: clock.clone(),
             ..Settings::default()
         };
-        let app = match aws_endpoint() {
-            None => Application::build(settings).await.expect("application starts"),
-            Some(endpoint) => start_on_aws(&endpoint, settings).await,
+        let (app, counter) = match aws_endpoint() {
+            None => (Application::build(settings).await.expect("application starts"), None),
+            Some(endpoint) => {
+                let counter = motcua_aws::RequestCounter::new();
+                (start_on_aws(&endpoint, settings, counter.clone()).await, Some(counter))
+            }
         };
-        TestApp { url: app.url(), app: Some(app), http: reqwest::Client::new(), clock, dir, _tmp: None }
+        TestApp { url: app.url(), app: Some(app), http: reqwest::Client::new(), clock, dir, counter, _tmp: None }
     }
 
     /// Stops the application; the data directory stays.
@@ -220,12 +239,12 @@ fn kept(dir: &std::path::Path, name: &str, make: impl FnOnce() -> String) -> Str
 }
 
 /// The application on DynamoDB, S3 and SQS (moto): its own table, bucket and queues.
-async fn start_on_aws(endpoint: &str, settings: Settings) -> Application {
+async fn start_on_aws(endpoint: &str, settings: Settings, counter: Arc<motcua_aws::RequestCounter>) -> Application {
     use motcua_aws::{SqsOptions, SqsQueue};
     let dir = settings.data_dir.clone();
     let suffix = kept(&dir, "aws-suffix", || uuid::Uuid::new_v4().simple().to_string()[..12].to_string());
     let name = format!("motcua-test-{suffix}");
-    let clients = motcua_aws::clients(Some(endpoint), None).await;
+    let clients = motcua_aws::clients(Some(endpoint), Some(counter)).await;
     motcua_aws::create_table(&clients.dynamodb, &name).await.unwrap();
     motcua_aws::create_bucket(&clients.s3, &name).await.unwrap();
     let table: Arc<dyn motcua_ports::Table> = Arc::new(motcua_aws::DynamoTable::new(clients.dynamodb.clone(), &name));
@@ -244,6 +263,8 @@ async fn start_on_aws(endpoint: &str, settings: Settings) -> Application {
         keys: motcua_core::auth::JwtKeys::from_pems(&[pem]).unwrap(),
         config: motcua_core::Config::new(settings.issuer.clone(), pepper),
     });
+    // Resolve (create) the queues now, as the SAM template does before the first request.
+    services.queue.depth(&services.config.events_queue).await.unwrap();
     let listener = tokio::net::TcpListener::bind(settings.addr).await.unwrap();
     Application::start(services, listener, axum::Router::new(), &settings)
         .await

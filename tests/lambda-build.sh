@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Builds every Lambda function (release, `--features lambda`) with cargo-lambda, as
+# `sam build` (BuildMethod rust-cargolambda) does, and checks each bootstrap binary exists.
+#
+# Architecture: LAMBDA_ARCH=arm64 (the deploy default, Graviton) or x86_64. CI builds the
+# host's architecture (x86_64) because the aarch64 Rust target cannot be fetched from the
+# registries CI is allowed to reach; `docs/deploy.md` builds arm64 for deployment.
+# Installs cargo-lambda (and zig) into .venv-lambda (git-ignored) on first use (≈ 15 s).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+venv="$root/.venv-lambda"
+if [[ ! -x "$venv/bin/cargo-lambda" ]]; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet cargo-lambda
+fi
+export PATH="$venv/bin:$PATH"
+
+arch_flag=()
+case "${LAMBDA_ARCH:-x86_64}" in
+  arm64) arch_flag=(--arm64) ;;
+  x86_64) arch_flag=(--x86-64) ;;
+  *) echo "LAMBDA_ARCH must be arm64 or x86_64" >&2; exit 2 ;;
+esac
+
+functions=(catalogue submission upload status feedback reporting officer identity calendar meta events)
+features=$(printf 'motcua-fn-%s/lambda,' "${functions[@]}")
+start=$(date +%s)
+cargo lambda build --release --locked "${arch_flag[@]}" --workspace --bins --features "${features%,}"
+echo "lambda build: $(( $(date +%s) - start )) s"
+
+missing=0
+for bin in motcua-catalogue motcua-submission motcua-upload motcua-status motcua-feedback motcua-reporting \
+           motcua-officer motcua-identity motcua-calendar motcua-meta motcua-events motcua-outbox-relay; do
+  if [[ -f "target/lambda/$bin/bootstrap" ]]; then
+    printf '%-22s %s\n' "$bin" "$(du -h "target/lambda/$bin/bootstrap" | cut -f1)"
+  else
+    echo "missing: target/lambda/$bin/bootstrap" >&2
+    missing=1
+  fi
+done
+exit "$missing"

@@ -3,7 +3,7 @@
 //! the static portal on one HTTP server, and runs the background worker (outbox relay, event
 //! consumer). [`Application::build`] is used by `main` and by the system tests alike.
 
-pub mod seed;
+pub use motcua_seed as seed;
 pub mod telemetry;
 
 use axum::Router;

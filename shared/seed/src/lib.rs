@@ -1,6 +1,7 @@
-//! Demo data loaded on first start (and kept in step on later starts): the catalogue of real
-//! procedures in `seed/catalogue.json` (sample values, editable by administrators) and one
-//! account for each role.
+//! Initial data. The embedded server loads the demo on first start (and keeps it in step on
+//! later starts): the catalogue of real procedures in `seed/catalogue.json` (sample values,
+//! editable by administrators) and one account for each role. A new AWS deployment loads the
+//! catalogue and creates its first system administrator with `motcua-bootstrap`.
 
 use motcua_core::users::{self, Profile};
 use motcua_core::{keys, CoreError, CoreResult, Services};
@@ -8,7 +9,7 @@ use motcua_domain::catalogue::CatalogueSeed;
 use motcua_domain::roles::Role;
 
 /// The demo catalogue shipped with the product.
-pub const CATALOGUE_JSON: &str = include_str!("../seed/catalogue.json");
+pub const CATALOGUE_JSON: &str = include_str!("../../../seed/catalogue.json");
 
 /// Password of every demo account.
 pub const DEMO_PASSWORD: &str = "MotCua@2026";
@@ -82,10 +83,26 @@ impl DemoAccounts {
     }
 }
 
-/// Loads the catalogue (new versions only for changed procedures) and creates the demo
-/// accounts that do not exist yet.
+/// Loads the catalogue: new versions only for procedures that changed. Returns how many
+/// procedures were published.
+pub async fn load_catalogue(s: &Services) -> CoreResult<usize> {
+    motcua_core::catalogue::import(s, &catalogue()).await
+}
+
+/// Creates the first system administrator of a deployment, unless the username exists.
+/// Returns whether it was created.
+pub async fn create_admin(s: &Services, username: &str, password: &str, full_name: &str) -> CoreResult<bool> {
+    let profile = Profile { full_name: full_name.into(), ..Default::default() };
+    match users::create_user(s, username, password, Role::SystemAdmin, None, profile).await {
+        Ok(_) => Ok(true),
+        Err(CoreError::Invalid { code: "username_taken", .. }) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Loads the catalogue and creates the demo accounts that do not exist yet.
 pub async fn load(s: &Services) -> CoreResult<DemoAccounts> {
-    motcua_core::catalogue::import(s, &catalogue()).await?;
+    load_catalogue(s).await?;
     for (username, role, agency, name) in ACCOUNTS {
         if s.table.get(&keys::login(username)).await?.is_some() {
             continue;

@@ -1,0 +1,68 @@
+//! A new AWS deployment from nothing: the functions' environment, secrets read from SSM
+//! Parameter Store, then `motcua-bootstrap`'s work (catalogue and first administrator) — on
+//! moto. Runs in `tests/run.sh` through `tests/moto.sh` with `--include-ignored`.
+
+mod common;
+
+use common::*;
+use motcua_core::auth::JwtKeys;
+
+#[tokio::test]
+#[ignore = "needs the AWS backend on moto: tests/run.sh runs it through tests/moto.sh"]
+async fn a_new_stack_reads_its_secrets_from_ssm_and_bootstraps_its_catalogue_and_administrator() {
+    let endpoint = aws_endpoint().expect("MOTCUA_TEST_BACKEND=aws");
+    let suffix = uuid::Uuid::new_v4().simple().to_string()[..10].to_string();
+    let name = format!("motcua-boot-{suffix}");
+    let clients = motcua_aws::clients(Some(&endpoint), None).await;
+    motcua_aws::create_table(&clients.dynamodb, &name).await.unwrap();
+    motcua_aws::create_bucket(&clients.s3, &name).await.unwrap();
+    let queue = clients.sqs.create_queue().queue_name(&name).send().await.unwrap();
+
+    // The operator's parameters: two signing keys (rotation) and the pepper.
+    let ssm = aws_sdk_ssm::Client::new(
+        &aws_config::defaults(aws_config::BehaviorVersion::latest()).endpoint_url(&endpoint).load().await,
+    );
+    let (new_key, old_key) = (JwtKeys::generate_pem(), JwtKeys::generate_pem());
+    let put = |param: String, value: String| {
+        let ssm = ssm.clone();
+        async move {
+            ssm.put_parameter()
+                .name(param)
+                .value(value)
+                .r#type(aws_sdk_ssm::types::ParameterType::SecureString)
+                .send()
+                .await
+                .unwrap();
+        }
+    };
+    put(format!("/{name}/jwt"), format!("{new_key}\n{old_key}")).await;
+    put(format!("/{name}/pepper"), "hạt-tiêu-bí-mật".into()).await;
+
+    let vars = [
+        ("MOTCUA_TABLE", name.clone()),
+        ("MOTCUA_BUCKET", name.clone()),
+        ("MOTCUA_EVENTS_QUEUE_URL", queue.queue_url().unwrap().to_string()),
+        ("MOTCUA_ISSUER", "https://dichvucong.thanhhoa.example.vn".into()),
+        ("MOTCUA_JWT_KEYS_PARAM", format!("/{name}/jwt")),
+        ("MOTCUA_LOOKUP_PEPPER_PARAM", format!("/{name}/pepper")),
+        ("AWS_ENDPOINT_URL", endpoint.clone()),
+    ];
+    let env = motcua_lambda::Env::from_lookup(|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone())).unwrap();
+    let services = motcua_lambda::services(&env, &clients).await.unwrap();
+    // Tokens signed by the previous key still verify; new ones use the first key.
+    let jwks = services.keys.jwks();
+    assert_eq!(jwks["keys"].as_array().unwrap().len(), 2);
+
+    // What motcua-bootstrap does, twice (idempotent).
+    let published = motcua::seed::load_catalogue(&services).await.unwrap();
+    assert!(published >= 12, "{published}");
+    assert_eq!(motcua::seed::load_catalogue(&services).await.unwrap(), 0, "unchanged procedures are not republished");
+    assert!(motcua::seed::create_admin(&services, "quantri.tinh", "Mật-khẩu-đủ-dài-2026", "Quản trị tỉnh")
+        .await
+        .unwrap());
+    assert!(!motcua::seed::create_admin(&services, "quantri.tinh", "khác-hẳn-2026", "Khác").await.unwrap());
+    let token = motcua_core::users::login(&services, "quantri.tinh", "Mật-khẩu-đủ-dài-2026").await.unwrap();
+    assert_eq!(token.role, motcua_domain::roles::Role::SystemAdmin);
+    let caller = services.keys.verify(&token.access_token, &env.issuer, &env.audience).unwrap();
+    assert_eq!(caller.role, motcua_domain::roles::Role::SystemAdmin);
+}

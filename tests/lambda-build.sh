@@ -25,8 +25,10 @@ esac
 
 functions=(catalogue submission upload status feedback reporting officer identity calendar meta events)
 features=$(printf 'motcua-fn-%s/lambda,' "${functions[@]}")
+packages=()
+for f in "${functions[@]}"; do packages+=(-p "motcua-fn-$f"); done
 start=$(date +%s)
-cargo lambda build --release --locked "${arch_flag[@]}" --workspace --bins --features "${features%,}"
+cargo lambda build --release --locked "${arch_flag[@]}" "${packages[@]}" --bins --features "${features%,}"
 echo "lambda build: $(( $(date +%s) - start )) s"
 
 missing=0

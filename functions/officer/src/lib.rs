@@ -5,62 +5,31 @@
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::Json;
-use motcua_core::dossiers::{self, ActionInput};
+use motcua_core::dossiers::ActionInput;
 use motcua_core::uploads::{self, UploadRequest, UploadTicket};
 use motcua_domain::dossier::Action;
-use motcua_http::extract::{ApiJson, ApiPath, Authenticated, IfMatch, OptionalJson};
+use motcua_http::extract::{ApiJson, ApiPath, Authenticated, IfMatch};
+use motcua_http::routes::dossier_action;
 use motcua_http::{Access, ApiResult, AppState, Route};
 use serde::Deserialize;
 use serde_json::Value;
 
 const FUNCTION: &str = "officer";
 
-macro_rules! action_handler {
-    ($name:ident, $action:expr) => {
-        async fn $name(
-            State(s): State<AppState>,
-            Authenticated(c): Authenticated,
-            ApiPath(id): ApiPath<String>,
-            IfMatch(v): IfMatch,
-            OptionalJson(input): OptionalJson<ActionInput>,
-        ) -> ApiResult<Json<Value>> {
-            Ok(Json(dossiers::act(&s, &c, &id, $action, input, v).await?))
-        }
-    };
-}
-
-action_handler!(accept, Action::Accept);
-action_handler!(refuse, Action::Refuse);
-action_handler!(start_processing, Action::StartProcessing);
-action_handler!(return_result, Action::ReturnResult);
-action_handler!(confirm_withdrawal, Action::ConfirmWithdrawal);
-action_handler!(stop, Action::StopProcessing);
-
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::new(
-            Method::POST,
+        dossier_action(
             "/api/v1/dossiers/{id}/accept",
             FUNCTION,
-            Access::Authenticated,
             "Tiếp nhận hồ sơ: cấp mã hồ sơ, tính ngày hẹn trả",
-            accept,
+            Action::Accept,
         ),
-        Route::new(
-            Method::POST,
-            "/api/v1/dossiers/{id}/refuse",
-            FUNCTION,
-            Access::Authenticated,
-            "Từ chối tiếp nhận hồ sơ (nêu lý do)",
-            refuse,
-        ),
-        Route::new(
-            Method::POST,
+        dossier_action("/api/v1/dossiers/{id}/refuse", FUNCTION, "Từ chối tiếp nhận hồ sơ (nêu lý do)", Action::Refuse),
+        dossier_action(
             "/api/v1/dossiers/{id}/start-processing",
             FUNCTION,
-            Access::Authenticated,
             "Chuyển hồ sơ sang xử lý",
-            start_processing,
+            Action::StartProcessing,
         ),
         Route::new(
             Method::POST,
@@ -78,29 +47,18 @@ pub fn routes() -> Vec<Route> {
             "Hoàn thành xử lý với tệp kết quả đã tải lên",
             finish,
         ),
-        Route::new(
-            Method::POST,
-            "/api/v1/dossiers/{id}/return",
-            FUNCTION,
-            Access::Authenticated,
-            "Trả kết quả cho công dân",
-            return_result,
-        ),
-        Route::new(
-            Method::POST,
+        dossier_action("/api/v1/dossiers/{id}/return", FUNCTION, "Trả kết quả cho công dân", Action::ReturnResult),
+        dossier_action(
             "/api/v1/dossiers/{id}/confirm-withdrawal",
             FUNCTION,
-            Access::Authenticated,
             "Xác nhận rút hồ sơ, dừng xử lý",
-            confirm_withdrawal,
+            Action::ConfirmWithdrawal,
         ),
-        Route::new(
-            Method::POST,
+        dossier_action(
             "/api/v1/dossiers/{id}/stop",
             FUNCTION,
-            Access::Authenticated,
             "Dừng xử lý hồ sơ (lãnh đạo, nêu lý do)",
-            stop,
+            Action::StopProcessing,
         ),
     ]
 }

@@ -4,12 +4,11 @@
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::Json;
-use motcua_core::dossiers::{self, ActionInput, NewDraft};
+use motcua_core::dossiers::{self, NewDraft};
 use motcua_core::{catalogue, users};
 use motcua_domain::dossier::Action;
-use motcua_http::extract::{
-    idempotency_key, ApiJson, ApiPath, Authenticated, IdempotencyKeyHeader, IfMatch, OptionalJson,
-};
+use motcua_http::extract::{idempotency_key, ApiJson, ApiPath, Authenticated, IdempotencyKeyHeader, IfMatch};
+use motcua_http::routes::dossier_action;
 use motcua_http::{Access, ApiResult, AppState, Route};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
@@ -50,13 +49,11 @@ pub fn routes() -> Vec<Route> {
             "Nộp hồ sơ trực tuyến (hỗ trợ Idempotency-Key, If-Match)",
             submit,
         ),
-        Route::new(
-            Method::POST,
+        dossier_action(
             "/api/v1/dossiers/{id}/withdraw",
             FUNCTION,
-            Access::Authenticated,
             "Công dân yêu cầu rút hồ sơ",
-            withdraw,
+            Action::RequestWithdrawal,
         ),
     ]
 }
@@ -109,14 +106,4 @@ async fn submit(
 ) -> ApiResult<Json<Value>> {
     let key = idempotency_key(idem, &c, &format!("POST /api/v1/dossiers/{id}/submit"), &())?;
     Ok(Json(dossiers::submit(&s, &c, &id, key.as_ref(), v).await?))
-}
-
-async fn withdraw(
-    State(s): State<AppState>,
-    Authenticated(c): Authenticated,
-    ApiPath(id): ApiPath<String>,
-    IfMatch(v): IfMatch,
-    OptionalJson(input): OptionalJson<ActionInput>,
-) -> ApiResult<Json<Value>> {
-    Ok(Json(dossiers::act(&s, &c, &id, Action::RequestWithdrawal, input, v).await?))
 }

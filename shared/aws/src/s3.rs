@@ -21,28 +21,14 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
+use motcua_ports::object_store::validate::{
+    check_content_type, check_filename, check_key, content_disposition, is_sha256_hex,
+};
 use motcua_ports::{ObjectMeta, ObjectStore, PresignedUrl, StoreError, UploadConstraints};
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use sha2::{Digest, Sha256};
 
-const MAX_KEY_BYTES: usize = 1024;
 const SHA256_METADATA: &str = "sha256";
 const DEFAULT_CONTENT_TYPE: &str = "application/octet-stream";
-
-/// RFC 5987 `attr-char`: what may stay unencoded in `filename*=UTF-8''…`.
-const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'!')
-    .remove(b'#')
-    .remove(b'$')
-    .remove(b'&')
-    .remove(b'+')
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'^')
-    .remove(b'_')
-    .remove(b'`')
-    .remove(b'|')
-    .remove(b'~');
 
 /// The `ObjectStore` port on one S3 bucket.
 #[derive(Debug, Clone)]
@@ -234,15 +220,6 @@ fn presigning(expires_in: Duration) -> Result<(PresigningConfig, DateTime<Utc>),
     Ok((config, expires_at))
 }
 
-/// `attachment`, with an ASCII fallback name and the exact name in RFC 5987 form.
-fn content_disposition(filename: &str) -> String {
-    let fallback: String = filename
-        .chars()
-        .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' })
-        .collect();
-    format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{}", utf8_percent_encode(filename, ATTR_CHAR))
-}
-
 /// The SHA-256 an object carries: its S3 checksum (whole-object, not multipart), else its
 /// `sha256` metadata.
 fn stored_sha256(checksum: Option<&str>, metadata: Option<&String>) -> Option<String> {
@@ -254,10 +231,6 @@ fn stored_sha256(checksum: Option<&str>, metadata: Option<&String>) -> Option<St
     from_checksum.or_else(|| metadata.filter(|m| is_sha256_hex(m)).cloned())
 }
 
-fn is_sha256_hex(sha: &str) -> bool {
-    sha.len() == 64 && sha.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
-
 /// The `x-amz-checksum-sha256` form (base64) of a lower-case hex SHA-256.
 fn sha256_base64(sha: &str) -> Result<String, StoreError> {
     let invalid = || StoreError::Invalid("sha256 must be 64 lower-case hex digits".into());
@@ -265,42 +238,6 @@ fn sha256_base64(sha: &str) -> Result<String, StoreError> {
         return Err(invalid());
     }
     hex::decode(sha).map(|digest| STANDARD.encode(digest)).map_err(|_| invalid())
-}
-
-fn check_key(key: &str) -> Result<(), StoreError> {
-    let invalid = |why: &str| Err(StoreError::Invalid(format!("object key {key:?}: {why}")));
-    if key.is_empty() || key.len() > MAX_KEY_BYTES {
-        return invalid("must be 1 to 1024 bytes");
-    }
-    if key.starts_with('/') {
-        return invalid("must be relative");
-    }
-    if key.chars().any(|c| c.is_control() || c == '\\') {
-        return invalid("must not contain control characters or backslashes");
-    }
-    if key.split('/').any(|segment| segment.is_empty() || segment == "." || segment == "..") {
-        return invalid("must not contain empty, '.' or '..' segments");
-    }
-    Ok(())
-}
-
-fn check_content_type(content_type: &str) -> Result<(), StoreError> {
-    let valid = !content_type.is_empty()
-        && content_type.len() <= 255
-        && content_type.bytes().all(|b| (0x20..0x7f).contains(&b));
-    if valid {
-        Ok(())
-    } else {
-        Err(StoreError::Invalid("content type must be 1 to 255 printable ASCII characters".into()))
-    }
-}
-
-fn check_filename(filename: &str) -> Result<(), StoreError> {
-    if filename.is_empty() || filename.chars().count() > 255 || filename.chars().any(char::is_control) {
-        Err(StoreError::Invalid("filename must be 1 to 255 characters without control characters".into()))
-    } else {
-        Ok(())
-    }
 }
 
 /// Maps an error of any S3 operation: 404 (`NoSuchKey`, `NotFound`) is `NotFound`.

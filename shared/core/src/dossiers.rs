@@ -345,9 +345,7 @@ pub async fn update_draft(
     merged.extend(form);
     merged.retain(|_, v| !v.is_null());
     d.form = validate_form(&procedure.form, &merged, false).map_err(CoreError::Validation)?;
-    let previous = d.version;
-    d.version += 1;
-    d.updated_at = s.now();
+    let previous = d.touch(s.now());
     commit(s, Change::new(d, Some(previous)), None).await
 }
 
@@ -391,9 +389,7 @@ pub async fn submit(
     d.submitted_at = Some(now);
     d.received_at = Some(received);
     d.receipt_secret = Some(new_secret());
-    let previous = d.version;
-    d.version += 1;
-    d.updated_at = now;
+    let previous = d.touch(now);
     let event = status_event(&d, Action::Submit, now);
     commit(s, Change { event: Some(event), ..Change::new(d, Some(previous)) }, idem).await
 }
@@ -473,9 +469,7 @@ pub(crate) async fn act_with(
     }
     d.history.push(step(&d, action, to, caller, now, note));
     d.status = to;
-    let previous = d.version;
-    d.version += 1;
-    d.updated_at = now;
+    let previous = d.touch(now);
     let event = status_event(&d, action, now);
     commit(s, Change { deltas, event: Some(event), ..Change::new(d, Some(previous)) }, None).await
 }

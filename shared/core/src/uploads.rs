@@ -228,9 +228,7 @@ pub async fn complete_component_upload(
     }
     let (file, clear) = verify(s, &d, upload_id, Some(component)).await?;
     d.components.push(file);
-    let previous = d.version;
-    d.version += 1;
-    d.updated_at = s.now();
+    let previous = d.touch(s.now());
     commit(s, Change { extra: vec![clear], ..Change::new(d, Some(previous)) }, None).await
 }
 
@@ -251,9 +249,7 @@ pub async fn remove_component_file(
     if d.components.len() == before {
         return Err(CoreError::not_found("tệp"));
     }
-    let previous = d.version;
-    d.version += 1;
-    d.updated_at = s.now();
+    let previous = d.touch(s.now());
     commit(s, Change::new(d, Some(previous)), None).await
 }
 

@@ -284,6 +284,13 @@ pub struct Dossier {
 }
 
 impl Dossier {
+    /// Records a write at `now`: the next version. Returns the version the write replaces, for
+    /// the optimistic-concurrency condition.
+    pub fn touch(&mut self, now: DateTime<FixedOffset>) -> u64 {
+        self.updated_at = now;
+        self.version += 1;
+        self.version - 1
+    }
     /// Required components of the procedure that have no file yet.
     pub fn missing_components<'a>(&self, procedure: &'a crate::catalogue::Procedure) -> Vec<&'a str> {
         procedure

@@ -22,27 +22,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::put;
 use axum::Router;
 use motcua_ports::ObjectStore;
-use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use percent_encoding::percent_decode_str;
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 use tokio_util::io::ReaderStream;
 
 use crate::objects::{check_key, Denied, FsObjectStore, Grant, Op, Sidecar};
-
-/// RFC 5987 `attr-char`s stay; everything else is percent-encoded.
-const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'!')
-    .remove(b'#')
-    .remove(b'$')
-    .remove(b'&')
-    .remove(b'+')
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'^')
-    .remove(b'_')
-    .remove(b'`')
-    .remove(b'|')
-    .remove(b'~');
 
 /// Serves the store's presigned URLs: `PUT` and `GET /_objects/{*key}`.
 pub fn router(store: Arc<FsObjectStore>) -> Router {
@@ -205,17 +190,6 @@ async fn upload(
     }
 }
 
-/// `attachment; filename="<ASCII fallback>"; filename*=UTF-8''<percent-encoded name>`.
-fn content_disposition(filename: &str) -> HeaderValue {
-    let fallback: String = filename
-        .chars()
-        .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' })
-        .collect();
-    let value =
-        format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{}", utf8_percent_encode(filename, ATTR_CHAR));
-    HeaderValue::from_str(&value).unwrap_or(HeaderValue::from_static("attachment"))
-}
-
 async fn download(
     State(store): State<Arc<FsObjectStore>>,
     key: Result<Path<String>, PathRejection>,
@@ -245,6 +219,12 @@ async fn download(
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     (StatusCode::OK, headers, Body::from_stream(ReaderStream::new(file))).into_response()
+}
+
+/// The download's `Content-Disposition` header.
+fn content_disposition(filename: &str) -> HeaderValue {
+    HeaderValue::from_str(&motcua_ports::object_store::validate::content_disposition(filename))
+        .unwrap_or(HeaderValue::from_static("attachment"))
 }
 
 #[cfg(test)]

@@ -19,6 +19,8 @@ use std::time::Duration;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
+pub(crate) use motcua_ports::object_store::validate::check_key;
+use motcua_ports::object_store::validate::{check_content_type, check_filename, check_sha256};
 use motcua_ports::{ObjectMeta, ObjectStore, PresignedUrl, StoreError, UploadConstraints};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::{Deserialize, Serialize};
@@ -30,7 +32,6 @@ type HmacSha256 = Hmac<Sha256>;
 
 /// RFC 3986 unreserved characters stay; everything else is percent-encoded.
 pub(crate) const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
-const MAX_KEY_BYTES: usize = 1024;
 const MAX_EXPIRY: Duration = Duration::from_secs(7 * 24 * 3600);
 
 /// The `ObjectStore` port on a directory; see the module documentation.
@@ -96,51 +97,6 @@ fn not_found_or(error: std::io::Error) -> StoreError {
         StoreError::NotFound
     } else {
         io_error(error)
-    }
-}
-
-/// Refuses keys that could leave the store's directories or are not portable file names.
-pub(crate) fn check_key(key: &str) -> Result<(), StoreError> {
-    let invalid = |why: &str| Err(StoreError::Invalid(format!("object key {key:?}: {why}")));
-    if key.is_empty() || key.len() > MAX_KEY_BYTES {
-        return invalid("must be 1 to 1024 bytes");
-    }
-    if key.starts_with('/') {
-        return invalid("must be relative");
-    }
-    if key.chars().any(|c| c.is_control() || c == '\\') {
-        return invalid("must not contain control characters or backslashes");
-    }
-    if key.split('/').any(|segment| segment.is_empty() || segment == "." || segment == "..") {
-        return invalid("must not contain empty, '.' or '..' segments");
-    }
-    Ok(())
-}
-
-fn check_content_type(content_type: &str) -> Result<(), StoreError> {
-    let valid = !content_type.is_empty()
-        && content_type.len() <= 255
-        && content_type.bytes().all(|b| (0x20..0x7f).contains(&b));
-    if valid {
-        Ok(())
-    } else {
-        Err(StoreError::Invalid("content type must be 1 to 255 printable ASCII characters".into()))
-    }
-}
-
-fn check_sha256(sha: &str) -> Result<(), StoreError> {
-    if sha.len() == 64 && sha.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
-        Ok(())
-    } else {
-        Err(StoreError::Invalid("sha256 must be 64 lower-case hex digits".into()))
-    }
-}
-
-fn check_filename(filename: &str) -> Result<(), StoreError> {
-    if filename.is_empty() || filename.chars().count() > 255 || filename.chars().any(char::is_control) {
-        Err(StoreError::Invalid("filename must be 1 to 255 characters without control characters".into()))
-    } else {
-        Ok(())
     }
 }
 

@@ -136,3 +136,24 @@ pub fn openapi(routes: &[Route], version: &str) -> Value {
         },
     })
 }
+
+/// A route that takes one named action of the dossier state machine (`POST`, optional JSON
+/// body with a note, `If-Match`), answering the dossier as it is afterwards.
+pub fn dossier_action(
+    path: &'static str,
+    function: &'static str,
+    summary: &'static str,
+    action: motcua_domain::dossier::Action,
+) -> Route {
+    use crate::extract::{ApiPath, Authenticated, IfMatch, OptionalJson};
+    use axum::extract::State;
+    use motcua_core::dossiers::{self, ActionInput};
+    let handler = move |State(s): State<AppState>,
+                        Authenticated(c): Authenticated,
+                        ApiPath(id): ApiPath<String>,
+                        IfMatch(v): IfMatch,
+                        OptionalJson(input): OptionalJson<ActionInput>| async move {
+        Ok::<_, ApiError>(axum::Json(dossiers::act(&s, &c, &id, action, input, v).await?))
+    };
+    Route::new(Method::POST, path, function, Access::Authenticated, summary, handler)
+}

@@ -18,8 +18,7 @@ use aws_sdk_sqs::types::{MessageSystemAttributeName, QueueAttributeName, SendMes
 use aws_sdk_sqs::Client;
 use motcua_ports::{Message, Queue, QueueError};
 
-const MAX_BATCH: usize = 10;
-const MAX_BODY_BYTES: usize = 256 * 1024;
+use motcua_ports::queue::validate::MAX_BATCH;
 const MAX_NAME_LEN: usize = 80;
 /// SQS caps the visibility timeout at 12 hours.
 const MAX_VISIBILITY_SECS: u64 = 12 * 3600;
@@ -152,12 +151,7 @@ impl SqsQueue {
 #[async_trait]
 impl Queue for SqsQueue {
     async fn send(&self, queue: &str, bodies: Vec<String>) -> Result<(), QueueError> {
-        if bodies.len() > MAX_BATCH {
-            return Err(QueueError::Invalid(format!("at most {MAX_BATCH} messages per send")));
-        }
-        if bodies.iter().any(|b| b.len() > MAX_BODY_BYTES) {
-            return Err(QueueError::Invalid(format!("a message body is at most {MAX_BODY_BYTES} bytes")));
-        }
+        motcua_ports::queue::validate::check_batch(&bodies)?;
         if bodies.is_empty() {
             return Ok(());
         }

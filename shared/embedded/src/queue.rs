@@ -15,8 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::store::{Shared, WriteTables, MESSAGES};
 
-const MAX_BATCH: usize = 10;
-const MAX_BODY_BYTES: usize = 256 * 1024;
+use motcua_ports::queue::validate::MAX_BATCH;
 const MAX_NAME_LEN: usize = 80;
 const DLQ_SUFFIX: &str = "-dlq";
 const SEQUENCE: &str = "queue_sequence";
@@ -103,12 +102,7 @@ fn store(t: &mut WriteTables<'_>, queue: &str, seq: u64, message: &Stored) -> Re
 impl Queue for RedbQueue {
     async fn send(&self, queue: &str, bodies: Vec<String>) -> Result<(), QueueError> {
         check_name(queue)?;
-        if bodies.len() > MAX_BATCH {
-            return Err(QueueError::Invalid(format!("at most {MAX_BATCH} messages per send")));
-        }
-        if bodies.iter().any(|b| b.len() > MAX_BODY_BYTES) {
-            return Err(QueueError::Invalid(format!("a message body is at most {MAX_BODY_BYTES} bytes")));
-        }
+        motcua_ports::queue::validate::check_batch(&bodies)?;
         if bodies.is_empty() {
             return Ok(());
         }

@@ -40,3 +40,24 @@ pub trait Queue: Send + Sync {
     /// Approximate number of messages waiting (visible or in flight) in the queue.
     async fn depth(&self, queue: &str) -> Result<usize, QueueError>;
 }
+
+/// Checks every adapter applies the same way (SQS limits).
+pub mod validate {
+    use super::QueueError;
+
+    /// Most messages per send.
+    pub const MAX_BATCH: usize = 10;
+    /// Largest message body.
+    pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+    /// At most [`MAX_BATCH`] bodies of at most [`MAX_BODY_BYTES`] each.
+    pub fn check_batch(bodies: &[String]) -> Result<(), QueueError> {
+        if bodies.len() > MAX_BATCH {
+            return Err(QueueError::Invalid(format!("at most {MAX_BATCH} messages per send")));
+        }
+        if bodies.iter().any(|b| b.len() > MAX_BODY_BYTES) {
+            return Err(QueueError::Invalid(format!("a message body is at most {MAX_BODY_BYTES} bytes")));
+        }
+        Ok(())
+    }
+}

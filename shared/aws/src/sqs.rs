@@ -18,8 +18,7 @@ use aws_sdk_sqs::types::{MessageSystemAttributeName, QueueAttributeName, SendMes
 use aws_sdk_sqs::Client;
 use motcua_ports::{Message, Queue, QueueError};
 
-use motcua_ports::queue::validate::MAX_BATCH;
-const MAX_NAME_LEN: usize = 80;
+use motcua_ports::queue::validate::{check_name, MAX_BATCH};
 /// SQS caps the visibility timeout at 12 hours.
 const MAX_VISIBILITY_SECS: u64 = 12 * 3600;
 /// Dead letters are kept as long as SQS allows (14 days), for operators to inspect.
@@ -265,17 +264,6 @@ impl Queue for SqsQueue {
         };
         Ok(count(&QueueAttributeName::ApproximateNumberOfMessages)
             + count(&QueueAttributeName::ApproximateNumberOfMessagesNotVisible))
-    }
-}
-
-fn check_name(name: &str) -> Result<(), QueueError> {
-    let valid = !name.is_empty()
-        && name.len() <= MAX_NAME_LEN
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if valid {
-        Ok(())
-    } else {
-        Err(QueueError::Invalid(format!("an SQS queue name is 1 to {MAX_NAME_LEN} characters of A-Z a-z 0-9 - _")))
     }
 }
 

@@ -15,8 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::store::{Shared, WriteTables, MESSAGES};
 
-use motcua_ports::queue::validate::MAX_BATCH;
-const MAX_NAME_LEN: usize = 80;
+use motcua_ports::queue::validate::{check_name, MAX_BATCH};
 const DLQ_SUFFIX: &str = "-dlq";
 const SEQUENCE: &str = "queue_sequence";
 /// Extra visible entries read per receive, for messages that move to the dead-letter queue.
@@ -40,17 +39,6 @@ struct Stored {
 impl RedbQueue {
     pub(crate) fn new(shared: Arc<Shared>) -> RedbQueue {
         RedbQueue { shared }
-    }
-}
-
-fn check_name(name: &str) -> Result<(), QueueError> {
-    let valid = !name.is_empty()
-        && name.len() <= MAX_NAME_LEN
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if valid {
-        Ok(())
-    } else {
-        Err(QueueError::Invalid(format!("a queue name is 1 to {MAX_NAME_LEN} characters of A-Z a-z 0-9 - _")))
     }
 }
 

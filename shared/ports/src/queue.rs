@@ -49,6 +49,20 @@ pub mod validate {
     pub const MAX_BATCH: usize = 10;
     /// Largest message body.
     pub const MAX_BODY_BYTES: usize = 256 * 1024;
+    /// Longest queue name (SQS's limit).
+    pub const MAX_NAME_LEN: usize = 80;
+
+    /// 1 to [`MAX_NAME_LEN`] characters of `A-Z a-z 0-9 - _`, as SQS accepts.
+    pub fn check_name(name: &str) -> Result<(), QueueError> {
+        let valid = !name.is_empty()
+            && name.len() <= MAX_NAME_LEN
+            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if valid {
+            Ok(())
+        } else {
+            Err(QueueError::Invalid(format!("a queue name is 1 to {MAX_NAME_LEN} characters of A-Z a-z 0-9 - _")))
+        }
+    }
 
     /// At most [`MAX_BATCH`] bodies of at most [`MAX_BODY_BYTES`] each.
     pub fn check_batch(bodies: &[String]) -> Result<(), QueueError> {

@@ -111,7 +111,7 @@ async fn a_dossier_goes_from_search_to_rating_and_is_counted_in_the_report() {
     assert_eq!(list.ok()["items"][0]["code"], code.as_str());
 
     // Notifications arrived through the queue (one per step).
-    app.drain_events().await;
+    app.settle_events().await;
     let notes = app.get("/api/v1/me/notifications", Some(&citizen)).await;
     assert!(notes.ok()["items"].as_array().unwrap().len() >= 4, "{}", notes.body);
 

@@ -110,11 +110,6 @@ impl TestApp {
         self.app.as_ref().unwrap().services()
     }
 
-    /// Processes every queued event now (instead of sleeping for the worker).
-    pub async fn drain_events(&self) {
-        while motcua_core::events::drain_once(self.services()).await.unwrap() > 0 {}
-    }
-
     pub async fn request(
         &self,
         method: Method,
@@ -351,7 +346,7 @@ impl TestApp {
         use motcua_ports::Queue;
         let s = self.services();
         for _ in 0..500 {
-            self.drain_events().await;
+            while motcua_core::events::drain_once(s).await.unwrap() > 0 {}
             if s.queue.depth(&s.config.events_queue).await.unwrap() == 0 {
                 return;
             }

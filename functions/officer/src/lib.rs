@@ -1,14 +1,18 @@
-//! Function `officer`: the officer actions that close the loop of a dossier — accept (code and
-//! appointment), refuse, start processing, finish with a result file, return the result,
-//! confirm a withdrawal, stop processing (M2, S1). The full workflow is a later function.
+//! Function `officer`: the one-stop workflow for officers (M2, M8, S1, G4) — inbox, counter
+//! and postal reception, accept (code and appointment), supplement request, refusal,
+//! assignment, consultation, inter-agency parts, payment, approval, apology and new
+//! appointment, return (counter, post, online), withdrawal, stop. Thin handlers over
+//! `motcua_core::workflow` and `motcua_core::dossiers`.
 
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::Json;
 use motcua_core::dossiers::ActionInput;
 use motcua_core::uploads::{self, UploadRequest, UploadTicket};
+use motcua_core::workflow::{self, CounterDossier, InboxQuery};
 use motcua_domain::dossier::Action;
-use motcua_http::extract::{ApiJson, ApiPath, Authenticated, IfMatch};
+use motcua_domain::workflow::Workflow;
+use motcua_http::extract::{ApiJson, ApiPath, ApiQuery, Authenticated, IfMatch};
 use motcua_http::routes::dossier_action;
 use motcua_http::{Access, ApiResult, AppState, Route};
 use serde::Deserialize;
@@ -18,6 +22,38 @@ const FUNCTION: &str = "officer";
 
 pub fn routes() -> Vec<Route> {
     vec![
+        Route::new(
+            Method::GET,
+            "/api/v1/inbox",
+            FUNCTION,
+            Access::Authenticated,
+            "Hồ sơ cần xử lý theo vai trò và đơn vị: lọc theo trạng thái, thủ tục, sắp đến hạn, quá hạn; kèm số lượng",
+            inbox,
+        ),
+        Route::new(
+            Method::GET,
+            "/api/v1/procedures/{code}/workflow",
+            FUNCTION,
+            Access::Public,
+            "Quy trình nội bộ của thủ tục: các bước, vai trò, đơn vị, thời gian từng bước, cơ quan phối hợp",
+            workflow_of,
+        ),
+        Route::new(
+            Method::PUT,
+            "/api/v1/procedures/{code}/workflow",
+            FUNCTION,
+            Access::Authenticated,
+            "Quản trị cấu hình quy trình nội bộ (tạo phiên bản mới của thủ tục; hồ sơ đã nộp giữ quy trình cũ)",
+            set_workflow,
+        ),
+        Route::new(
+            Method::POST,
+            "/api/v1/counter/dossiers",
+            FUNCTION,
+            Access::Authenticated,
+            "Nhận hồ sơ giấy trực tiếp tại Bộ phận Một cửa hoặc qua bưu chính (sau đó số hóa thành phần hồ sơ)",
+            receive_at_counter,
+        ),
         dossier_action(
             "/api/v1/dossiers/{id}/accept",
             FUNCTION,
@@ -30,6 +66,69 @@ pub fn routes() -> Vec<Route> {
             FUNCTION,
             "Chuyển hồ sơ sang xử lý",
             Action::StartProcessing,
+        ),
+        dossier_action(
+            "/api/v1/dossiers/{id}/request-supplement",
+            FUNCTION,
+            "Yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02; dừng tính thời hạn)",
+            Action::RequestSupplement,
+        ),
+        dossier_action(
+            "/api/v1/dossiers/{id}/assign",
+            FUNCTION,
+            "Phân công hoặc chuyển giao hồ sơ cho chuyên viên xử lý",
+            Action::Assign,
+        ),
+        dossier_action(
+            "/api/v1/dossiers/{id}/consultations",
+            FUNCTION,
+            "Xin ý kiến đơn vị, cơ quan liên quan (có thời hạn trả lời riêng)",
+            Action::Consult,
+        ),
+        dossier_action(
+            "/api/v1/dossiers/{id}/consultation-answers",
+            FUNCTION,
+            "Cơ quan được xin ý kiến trả lời",
+            Action::AnswerConsultation,
+        ),
+        dossier_action(
+            "/api/v1/dossiers/{id}/complete-part",
+            FUNCTION,
+            "Cơ quan phối hợp hoàn thành phần việc của hồ sơ liên thông",
+            Action::CompletePart,
+        ),
+        dossier_action(
+            "/api/v1/dossiers/{id}/request-payment",
+            FUNCTION,
+            "Yêu cầu thực hiện nghĩa vụ tài chính (dừng tính thời hạn)",
+            Action::RequestPayment,
+        ),
+        dossier_action(
+            "/api/v1/dossiers/{id}/confirm-payment",
+            FUNCTION,
+            "Xác nhận người nộp đã thực hiện nghĩa vụ tài chính (tiếp tục tính thời hạn)",
+            Action::ConfirmPayment,
+        ),
+        Route::new(
+            Method::POST,
+            "/api/v1/dossiers/{id}/submit-for-approval",
+            FUNCTION,
+            Access::Authenticated,
+            "Chuyên viên trình lãnh đạo phê duyệt kết quả đã tải lên",
+            submit_for_approval,
+        ),
+        dossier_action("/api/v1/dossiers/{id}/approve", FUNCTION, "Lãnh đạo phê duyệt kết quả", Action::Approve),
+        dossier_action(
+            "/api/v1/dossiers/{id}/rework",
+            FUNCTION,
+            "Lãnh đạo trả lại để xử lý lại (nêu lý do)",
+            Action::Rework,
+        ),
+        dossier_action(
+            "/api/v1/dossiers/{id}/apology",
+            FUNCTION,
+            "Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04; chỉ một lần, chậm nhất 01 ngày làm việc trước hạn)",
+            Action::Apologise,
         ),
         Route::new(
             Method::POST,
@@ -87,5 +186,56 @@ async fn finish(
     IfMatch(v): IfMatch,
     ApiJson(f): ApiJson<Finish>,
 ) -> ApiResult<Json<Value>> {
-    Ok(Json(uploads::finish(&s, &c, &id, &f.upload_id, ActionInput { note: f.note }, v).await?))
+    Ok(Json(
+        uploads::finish(
+            &s,
+            &c,
+            &id,
+            Action::Finish,
+            &f.upload_id,
+            ActionInput { note: f.note, ..Default::default() },
+            v,
+        )
+        .await?,
+    ))
+}
+
+async fn submit_for_approval(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiPath(id): ApiPath<String>,
+    IfMatch(v): IfMatch,
+    ApiJson(f): ApiJson<Finish>,
+) -> ApiResult<Json<Value>> {
+    let input = ActionInput { note: f.note, ..Default::default() };
+    Ok(Json(uploads::finish(&s, &c, &id, Action::SubmitForApproval, &f.upload_id, input, v).await?))
+}
+
+async fn inbox(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiQuery(q): ApiQuery<InboxQuery>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(workflow::inbox(&s, &c, q).await?))
+}
+
+async fn receive_at_counter(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiJson(req): ApiJson<CounterDossier>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    Ok((StatusCode::CREATED, Json(workflow::receive_at_counter(&s, &c, req).await?)))
+}
+
+async fn workflow_of(State(s): State<AppState>, ApiPath(code): ApiPath<String>) -> ApiResult<Json<Value>> {
+    Ok(Json(workflow::workflow_of(&s, &code).await?))
+}
+
+async fn set_workflow(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiPath(code): ApiPath<String>,
+    ApiJson(w): ApiJson<Workflow>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(workflow::set_workflow(&s, &c, &code, w).await?))
 }

@@ -1,5 +1,6 @@
 //! Function `submission`: drafts pre-filled from the profile, updates, online submission with
-//! `Idempotency-Key`, and the applicant's withdrawal request (P1, P2, P4).
+//! `Idempotency-Key`, the reply to a supplement request and the applicant's withdrawal request
+//! (P1, P2, P4, P5).
 
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
@@ -48,6 +49,12 @@ pub fn routes() -> Vec<Route> {
             Access::Authenticated,
             "Nộp hồ sơ trực tuyến (hỗ trợ Idempotency-Key, If-Match)",
             submit,
+        ),
+        dossier_action(
+            "/api/v1/dossiers/{id}/supplement",
+            FUNCTION,
+            "Bổ sung hồ sơ theo yêu cầu (sau khi tải lên các giấy tờ còn thiếu); hồ sơ giấy: cán bộ tiếp nhận ghi nhận",
+            Action::ProvideSupplement,
         ),
         dossier_action(
             "/api/v1/dossiers/{id}/withdraw",

@@ -9,8 +9,11 @@ use crate::events::{self, Event};
 use crate::idempotency::IdempotencyKey;
 use crate::{catalogue, keys, users, Caller, CoreError, CoreResult, Services};
 use chrono::{DateTime, FixedOffset, NaiveDate};
+use motcua_domain::catalogue::Procedure;
 use motcua_domain::catalogue::{validate_form, FieldError};
-use motcua_domain::dossier::{Action, AttachedFile, Channel, Dossier, Status, Step};
+use motcua_domain::dossier::{
+    Action, Applicant, AttachedFile, Channel, Dossier, Handover, ReturnMethod, Status, Step, SupplementItem,
+};
 use motcua_domain::report::{self, Delta};
 use motcua_domain::roles::Role;
 use motcua_ports::{Condition, Index, Query, TableError, WriteOp};
@@ -29,13 +32,48 @@ pub struct NewDraft {
     pub form: Map<String, Value>,
 }
 
-/// What an action may carry.
+/// What an action may carry; each action reads the fields it needs.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ActionInput {
-    /// A note for the timeline, or the reason of a refusal / withdrawal.
+    /// A note for the timeline, or the reason of a refusal, a stop, a rework or an apology.
     #[serde(default)]
     pub note: Option<String>,
+    /// Supplement request: the components to add or complete, each with its reason (Form 02).
+    #[serde(default)]
+    pub items: Vec<SupplementItem>,
+    /// Assignment: login name (or id) of the specialist.
+    #[serde(default)]
+    pub assignee: Option<String>,
+    /// Consultation: the agency asked, the question and its time in working days.
+    #[serde(default)]
+    pub agency: Option<String>,
+    #[serde(default)]
+    pub question: Option<String>,
+    #[serde(default)]
+    pub working_days: Option<u32>,
+    /// Answer to a consultation: its number and the answer.
+    #[serde(default)]
+    pub consultation: Option<u32>,
+    #[serde(default)]
+    pub answer: Option<String>,
+    /// Payment request: the amount in đồng (the note describes it).
+    #[serde(default)]
+    pub amount_vnd: Option<u64>,
+    /// Payment confirmation: how it was paid.
+    #[serde(default)]
+    pub payment_method: Option<String>,
+    /// Return: at the counter (default), by post or online, with the postal tracking number
+    /// and the delivery address.
+    #[serde(default)]
+    pub return_method: Option<ReturnMethod>,
+    #[serde(default)]
+    pub tracking_number: Option<String>,
+    #[serde(default)]
+    pub address: Option<String>,
+    /// Apology (Form 04): the new appointment (the note is the reason).
+    #[serde(default)]
+    pub new_appointment: Option<DateTime<FixedOffset>>,
 }
 
 pub(crate) fn cursor_error(e: TableError) -> CoreError {
@@ -50,10 +88,16 @@ pub(crate) async fn load(s: &Services, id: &str) -> CoreResult<Dossier> {
     Ok(keys::data(&item)?)
 }
 
-/// Who may see a dossier: its owner, and staff of its agency. Others get "not found", so
-/// existence is not revealed.
+/// Whether the caller is staff of an agency taking part in the dossier (its own, an
+/// inter-agency part, a consulted agency).
+fn participates(caller: &Caller, d: &Dossier) -> bool {
+    caller.role.is_agency_staff() && caller.agency.as_deref().is_some_and(|a| d.involves(a))
+}
+
+/// Who may see a dossier: its owner, and staff of the agencies taking part. Others get "not
+/// found", so existence is not revealed.
 pub(crate) fn ensure_visible(caller: &Caller, d: &Dossier) -> CoreResult<()> {
-    if d.owner == caller.id || (d.status != Status::Draft && caller.works_for(&d.agency)) {
+    if d.owner == caller.id || (d.status != Status::Draft && participates(caller, d)) {
         Ok(())
     } else {
         Err(CoreError::not_found("hồ sơ"))
@@ -85,7 +129,7 @@ fn secret_hash(secret: &str) -> String {
 }
 
 /// A receipt secret: 8 characters without look-alikes (no 0/O, 1/I).
-fn new_secret() -> String {
+pub(crate) fn new_secret() -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::thread_rng();
     (0..8).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect()
@@ -217,13 +261,14 @@ pub(crate) async fn commit(s: &Services, change: Change, idem: Option<&Idempoten
     Ok(response)
 }
 
-fn step(
+pub(crate) fn step(
     d: &Dossier,
     action: Action,
     to: Status,
     caller: &Caller,
     at: DateTime<FixedOffset>,
     note: Option<String>,
+    handover: Option<Handover>,
 ) -> Step {
     Step {
         action,
@@ -234,17 +279,39 @@ fn step(
         actor: caller.id.clone(),
         actor_name: caller.name.clone(),
         role: caller.role,
-        unit: if caller.role.is_agency_staff() { Some(d.agency.clone()) } else { None },
+        unit: if caller.role.is_agency_staff() { caller.agency.clone() } else { None },
         at,
         note,
+        handover,
     }
 }
 
 fn status_event(d: &Dossier, action: Action, at: DateTime<FixedOffset>) -> Event {
     let reference = d.code.clone().unwrap_or_else(|| d.procedure_name.clone());
     let mut message = format!("Hồ sơ {reference}: {}. Trạng thái: {}.", action.label(), d.status.label());
-    if let (Action::Accept, Some(appt)) = (action, d.appointment) {
-        message.push_str(&format!(" Hẹn trả kết quả: {}.", appt.format("%H:%M ngày %d/%m/%Y")));
+    let at_hm = |t: DateTime<FixedOffset>| t.format("%H:%M ngày %d/%m/%Y").to_string();
+    match action {
+        Action::Accept | Action::Apologise => {
+            if let Some(appt) = d.appointment {
+                message.push_str(&format!(" Hẹn trả kết quả: {}.", at_hm(appt)));
+            }
+            if let Some(a) = d.apology.as_ref().filter(|_| action == Action::Apologise) {
+                message.push_str(&format!(" Lý do chậm: {}. Cơ quan thành thật xin lỗi.", a.reason));
+            }
+        }
+        Action::RequestSupplement => {
+            if let Some(r) = d.supplements.last() {
+                let items: Vec<String> = r.items.iter().map(|i| format!("{} ({})", i.component, i.reason)).collect();
+                message.push_str(&format!(" Cần bổ sung: {}.", items.join("; ")));
+            }
+        }
+        Action::RequestPayment => {
+            if let Some(p) = &d.payment {
+                message.push_str(&format!(" Số tiền: {} đồng — {}.", p.amount_vnd, p.description));
+            }
+        }
+        Action::Finish | Action::Approve => message.push_str(" Kết quả đã sẵn sàng để nhận."),
+        _ => {}
     }
     Event::new(
         format!(
@@ -257,6 +324,7 @@ fn status_event(d: &Dossier, action: Action, at: DateTime<FixedOffset>) -> Event
         message,
         at,
     )
+    .to_contact(d.applicant.email.clone(), d.applicant.phone.clone())
 }
 
 /// Creates a draft of a procedure for the caller, pre-filled from the profile (P1, P4).
@@ -275,13 +343,34 @@ pub async fn create_draft(
         }
     }
     let procedure = catalogue::procedure(s, &req.procedure).await?;
-    let agency = catalogue::agency(s, &procedure.agency).await?;
     let profile = users::user(s, &caller.id).await?.profile;
     let mut form = profile.prefill(&procedure);
     form.extend(req.form);
     let form = validate_form(&procedure.form, &form, false).map_err(CoreError::Validation)?;
-    let now = s.now();
-    let dossier = Dossier {
+    let applicant = Applicant {
+        full_name: profile.business_name.clone().filter(|_| caller.role == Role::Business).unwrap_or(profile.full_name),
+        id_number: profile.id_number,
+        phone: profile.phone,
+        email: profile.email,
+        address: profile.address,
+        business_code: profile.business_code,
+    };
+    let dossier = new_dossier(s, &procedure, caller.id.clone(), applicant, Channel::Online, form, s.now()).await?;
+    commit(s, Change::new(dossier, None), idem).await
+}
+
+/// A new dossier of the current version of `procedure`, in draft, with its workflow.
+pub(crate) async fn new_dossier(
+    s: &Services,
+    procedure: &Procedure,
+    owner: String,
+    applicant: Applicant,
+    channel: Channel,
+    form: Map<String, Value>,
+    now: DateTime<FixedOffset>,
+) -> CoreResult<Dossier> {
+    let agency = catalogue::agency(s, &procedure.agency).await?;
+    Ok(Dossier {
         id: uuid::Uuid::now_v7().to_string(),
         code: None,
         procedure_code: procedure.code.clone(),
@@ -291,20 +380,10 @@ pub async fn create_draft(
         agency_name: agency.name,
         field: procedure.field.clone(),
         statutory_time: procedure.statutory_time,
-        owner: caller.id.clone(),
-        applicant: motcua_domain::dossier::Applicant {
-            full_name: profile
-                .business_name
-                .clone()
-                .filter(|_| caller.role == Role::Business)
-                .unwrap_or(profile.full_name),
-            id_number: profile.id_number,
-            phone: profile.phone,
-            email: profile.email,
-            address: profile.address,
-            business_code: profile.business_code,
-        },
-        channel: Channel::Online,
+        workflow: Some(procedure.workflow()),
+        owner,
+        applicant,
+        channel,
         status: Status::Draft,
         form,
         components: vec![],
@@ -321,9 +400,20 @@ pub async fn create_draft(
         returned_at: None,
         history: vec![],
         receipt_secret: None,
+        received_by: None,
+        reception_due: None,
+        register_number: None,
+        stage: None,
+        assignee: None,
+        waiting: None,
+        supplements: vec![],
+        consultations: vec![],
+        parts: vec![],
+        payment: None,
+        apology: None,
+        delivery: None,
         version: 1,
-    };
-    commit(s, Change::new(dossier, None), idem).await
+    })
 }
 
 /// Replaces form values of a draft (partial: only the given fields change).
@@ -383,11 +473,16 @@ pub async fn submit(
         return Err(CoreError::Validation(missing));
     }
     let now = s.now();
-    let received = s.calendar().receipt_time(now);
-    d.history.push(step(&d, Action::Submit, to, caller, now, None));
+    let cal = s.calendar();
+    let received = cal.receipt_time(now);
+    d.history.push(step(&d, Action::Submit, to, caller, now, None, None));
     d.status = to;
     d.submitted_at = Some(now);
     d.received_at = Some(received);
+    // Decree 45/2020 Art. 11: confirmed or sent back within 8 working hours.
+    d.reception_due = Some(cal.add_working_minutes(received, 8 * 60));
+    let workflow = d.workflow.clone().unwrap_or_else(|| procedure.workflow());
+    crate::workflow::enter_stage(&mut d, &workflow, Some(motcua_domain::workflow::StepKind::Reception), &cal, now);
     d.receipt_secret = Some(new_secret());
     let previous = d.touch(now);
     let event = status_event(&d, Action::Submit, now);
@@ -420,18 +515,20 @@ pub(crate) async fn act_with(
 ) -> CoreResult<Value> {
     let mut d = load(s, id).await?;
     ensure_visible(caller, &d)?;
+    let takes_part = matches!(action, Action::AnswerConsultation | Action::CompletePart);
     if caller.role.is_applicant() {
         ensure_owner(caller, &d)?;
-    } else if !caller.works_for(&d.agency) {
+    } else if !(caller.works_for(&d.agency) || takes_part && participates(caller, &d)) {
         return Err(CoreError::not_found("hồ sơ"));
     }
     check_if_match(&d, if_match)?;
-    let to = action.apply(d.status, caller.role)?;
-    let note = input.note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+    let to = action.apply_resuming(d.status, caller.role, d.waiting.as_ref().map(|w| w.resume_to))?;
+    let note = input.note.as_ref().map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
     if note.as_ref().is_some_and(|n| n.chars().count() > 2000) {
         return Err(CoreError::invalid("note_too_long", "Ghi chú không được dài quá 2000 ký tự."));
     }
-    if matches!(action, Action::Refuse | Action::StopProcessing) && note.is_none() {
+    if matches!(action, Action::Refuse | Action::StopProcessing | Action::Rework | Action::Apologise) && note.is_none()
+    {
         return Err(CoreError::Validation(vec![FieldError {
             field: "note".into(),
             code: "required",
@@ -439,39 +536,24 @@ pub(crate) async fn act_with(
         }]));
     }
     let now = s.now();
-    let mut deltas = vec![];
-    match action {
-        Action::Accept => {
-            let received = d.received_at.unwrap_or(now);
-            let day = received.date_naive();
-            let seq = s.table.increment(&keys::sequence(&d.agency, &day.format("%y%m%d").to_string()), "n", 1).await?;
-            d.code = Some(s.config.code_format.format(&d.agency, day, seq as u64));
-            let deadline = s.calendar().deadline(received, d.statutory_time);
-            d.appointment = Some(deadline.due_at);
-            d.appointment_explanation = Some(deadline.explanation);
-            d.calendar_version = Some(deadline.calendar_version);
-            d.accepted_at = Some(now);
-            deltas = report::on_received(d.channel, day, deadline.due_at.date_naive());
-        }
-        Action::Finish => {
-            let file = result.ok_or_else(|| CoreError::invalid("result_required", "Cần đính kèm tệp kết quả."))?;
-            d.result = Some(file);
-            d.finished_at = Some(now);
-        }
-        Action::ReturnResult => d.returned_at = Some(now),
-        Action::ConfirmWithdrawal | Action::StopProcessing => d.finished_at = Some(now),
-        _ => {}
+    if matches!(action, Action::Finish | Action::SubmitForApproval) {
+        let file = result.ok_or_else(|| CoreError::invalid("result_required", "Cần đính kèm tệp kết quả."))?;
+        d.result = Some(file);
     }
-    if matches!(action, Action::Finish | Action::ConfirmWithdrawal | Action::StopProcessing) {
+    let mut fx = crate::workflow::apply(s, caller, &mut d, action, to, &input, &note, now).await?;
+    if matches!(action, Action::ConfirmWithdrawal | Action::StopProcessing) {
+        d.finished_at = Some(now);
+    }
+    if matches!(action, Action::Finish | Action::Approve | Action::ConfirmWithdrawal | Action::StopProcessing) {
         if let (Some(appt), Some(timing)) = (d.appointment, d.timing()) {
-            deltas = report::on_finished(now.date_naive(), appt.date_naive(), timing);
+            fx.deltas.extend(report::on_finished(now.date_naive(), appt.date_naive(), timing));
         }
     }
-    d.history.push(step(&d, action, to, caller, now, note));
+    d.history.push(step(&d, action, to, caller, now, note, fx.handover));
     d.status = to;
     let previous = d.touch(now);
-    let event = status_event(&d, action, now);
-    commit(s, Change { deltas, event: Some(event), ..Change::new(d, Some(previous)) }, None).await
+    let event = action.concerns_applicant().then(|| status_event(&d, action, now));
+    commit(s, Change { deltas: fx.deltas, event, extra: fx.extra, ..Change::new(d, Some(previous)) }, None).await
 }
 
 /// The full view of a dossier with its timeline, for its owner or entitled staff (P12, M7).
@@ -484,7 +566,7 @@ pub async fn get(s: &Services, caller: &Caller, id: &str) -> CoreResult<Value> {
 /// A page of a list with its cursor.
 pub type Listing = (Vec<Value>, Option<String>);
 
-fn summary(d: &Dossier) -> Value {
+pub(crate) fn summary(d: &Dossier) -> Value {
     json!({"id": d.id, "code": d.code, "procedure_code": d.procedure_code, "procedure_name": d.procedure_name,
         "agency_name": d.agency_name, "applicant_name": d.applicant.full_name, "status": d.status,
         "status_label": d.status.label(), "national_status": d.status.national_code(), "channel": d.channel,

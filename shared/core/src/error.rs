@@ -24,6 +24,10 @@ pub enum CoreError {
     /// A request that is wrong as a whole: `code` is stable for machines.
     #[error("{message}")]
     Invalid { code: &'static str, message: String },
+    /// A rule of the procedure or the law forbids the action in the dossier's current state
+    /// (deadline already reset, apology too late, parts still pending…).
+    #[error("{message}")]
+    Rule { code: &'static str, message: String },
     /// The state machine refused the action.
     #[error("{0}")]
     Transition(#[from] TransitionError),
@@ -49,6 +53,10 @@ impl CoreError {
         CoreError::Invalid { code, message: message.into() }
     }
 
+    pub fn rule(code: &'static str, message: impl Into<String>) -> Self {
+        CoreError::Rule { code, message: message.into() }
+    }
+
     pub fn not_found(what: &str) -> Self {
         CoreError::NotFound(format!("Không tìm thấy {what}."))
     }
@@ -60,7 +68,7 @@ impl CoreError {
             CoreError::Forbidden(_) => "forbidden",
             CoreError::NotFound(_) => "not_found",
             CoreError::Validation(_) => "validation_failed",
-            CoreError::Invalid { code, .. } => code,
+            CoreError::Invalid { code, .. } | CoreError::Rule { code, .. } => code,
             CoreError::Transition(TransitionError::RoleNotAllowed { .. }) => "action_not_allowed_for_role",
             CoreError::Transition(TransitionError::InvalidFromStatus { .. }) => "invalid_transition",
             CoreError::Conflict => "conflict",

@@ -23,6 +23,12 @@ pub struct Event {
     pub at: DateTime<FixedOffset>,
     /// System time (ms) the event entered the outbox: orders the outbox for the relay.
     pub queued_ms: i64,
+    /// The applicant's contact for email and SMS (G7); dossiers filed at the counter have
+    /// no account, only these.
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
 }
 
 impl Event {
@@ -44,7 +50,14 @@ impl Event {
             message,
             at,
             queued_ms,
+            email: None,
+            phone: None,
         }
+    }
+
+    /// Adds the email address and phone number the event is also sent to.
+    pub fn to_contact(self, email: Option<String>, phone: Option<String>) -> Self {
+        Event { email, phone, ..self }
     }
 
     fn outbox_key(&self) -> Key {

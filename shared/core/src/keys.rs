@@ -20,6 +20,9 @@
 //! | outbox event | `OUTBOX` | `<time>#<event id>` | | |
 //! | notification | `NOTIF#<user>` | `<time>#<event id>` | | |
 //! | calendar configuration | `CONFIG#CALENDAR` | `CURRENT`, `V#<000001>` | | |
+//! | agency taking part in another agency's dossier | `PARTICIPANT#<agency>` | `<dossier id>` | | |
+//! | outgoing email / SMS (embedded outbox) | `OUTBOUND` | `<time>#<event id>#<channel>` | | |
+//! | dossier message (P5) | `DOSSIER#<id>` | `MSG#<time>#<id>` | | |
 //! | feedback / petition | `FEEDBACK#<code>` | `FEEDBACK` | `FEEDBACK#PUBLIC` / answered (when published) | `FEEDBACK#AGENCY#<code>` / created |
 
 use motcua_ports::{Item, Key};
@@ -72,6 +75,16 @@ pub fn aggregate(scope: &str, day: chrono::NaiveDate) -> Key {
     Key::new(aggregate_partition(scope), format!("D#{}", day.format("%Y-%m-%d")))
 }
 pub const OUTBOX: &str = "OUTBOX";
+pub const OUTBOUND: &str = "OUTBOUND";
+pub fn participation_partition(agency: &str) -> String {
+    format!("PARTICIPANT#{agency}")
+}
+pub fn participation(agency: &str, dossier_id: &str) -> Key {
+    Key::new(participation_partition(agency), dossier_id)
+}
+pub fn message(dossier_id: &str, sort: &str) -> Key {
+    Key::new(format!("DOSSIER#{dossier_id}"), format!("MSG#{sort}"))
+}
 pub fn notifications(user: &str) -> String {
     format!("NOTIF#{user}")
 }

@@ -18,6 +18,7 @@ pub mod reports;
 pub mod services;
 pub mod uploads;
 pub mod users;
+pub mod workflow;
 
 pub use error::{CoreError, CoreResult};
 pub use motcua_ports::PresignedUrl;

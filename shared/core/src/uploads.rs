@@ -5,7 +5,8 @@
 use crate::dossiers::{self, commit, ensure_visible, ActionInput, Change};
 use crate::{catalogue, keys, Caller, CoreError, CoreResult, Services};
 use motcua_domain::catalogue::FieldError;
-use motcua_domain::dossier::{Action, AttachedFile, Dossier, Status};
+use motcua_domain::dossier::{Action, AttachedFile, Channel, Dossier, Status};
+use motcua_domain::roles::Role;
 use motcua_ports::{Condition, PresignedUrl, UploadConstraints, WriteOp};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -113,7 +114,34 @@ async fn presign(
     Ok(UploadTicket { upload_id, upload: url })
 }
 
-/// Declares a component file and returns where to upload it (owner, draft only).
+/// Who may add component files, and when (M4): the owner to a draft or in reply to a
+/// supplement request; the receiving officer to a paper dossier (counter or post) being
+/// received or supplemented — those files are scans of paper (digitised: `true`).
+fn ensure_may_add_components(caller: &Caller, d: &Dossier) -> CoreResult<bool> {
+    ensure_visible(caller, d)?;
+    let paper = d.channel != Channel::Online;
+    if caller.role == Role::ReceivingOfficer && caller.works_for(&d.agency) && paper {
+        if matches!(d.status, Status::Submitted | Status::SupplementRequested) {
+            return Ok(true);
+        }
+        return Err(CoreError::invalid(
+            "not_receivable",
+            "Chỉ số hóa thành phần khi đang tiếp nhận hoặc bổ sung hồ sơ.",
+        ));
+    }
+    if d.owner != caller.id {
+        return Err(CoreError::Forbidden("Chỉ chủ hồ sơ được tải lên thành phần hồ sơ.".into()));
+    }
+    if !matches!(d.status, Status::Draft | Status::SupplementRequested) {
+        return Err(CoreError::invalid(
+            "not_a_draft",
+            "Chỉ tải thành phần lên hồ sơ chưa nộp hoặc đang được yêu cầu bổ sung.",
+        ));
+    }
+    Ok(false)
+}
+
+/// Declares a component file and returns where to upload it (see [`ensure_may_add_components`]).
 pub async fn request_component_upload(
     s: &Services,
     caller: &Caller,
@@ -122,13 +150,7 @@ pub async fn request_component_upload(
     req: UploadRequest,
 ) -> CoreResult<UploadTicket> {
     let d = dossiers::load(s, dossier_id).await?;
-    ensure_visible(caller, &d)?;
-    if d.owner != caller.id {
-        return Err(CoreError::Forbidden("Chỉ chủ hồ sơ được tải lên thành phần hồ sơ.".into()));
-    }
-    if d.status != Status::Draft {
-        return Err(CoreError::invalid("not_a_draft", "Chỉ tải thành phần lên hồ sơ chưa nộp."));
-    }
+    ensure_may_add_components(caller, &d)?;
     let procedure = catalogue::procedure_version(s, &d.procedure_code, d.procedure_version).await?;
     let spec = procedure.component(component).ok_or_else(|| CoreError::not_found("thành phần hồ sơ"))?;
     if d.components.iter().filter(|f| f.component == component).count() >= MAX_FILES_PER_COMPONENT {
@@ -147,7 +169,9 @@ pub async fn request_result_upload(
 ) -> CoreResult<UploadTicket> {
     let d = dossiers::load(s, dossier_id).await?;
     ensure_visible(caller, &d)?;
-    Action::Finish.apply(d.status, caller.role)?;
+    if Action::SubmitForApproval.apply(d.status, caller.role).is_err() {
+        Action::Finish.apply(d.status, caller.role)?;
+    }
     let accepted: Vec<String> = RESULT_TYPES.iter().map(|t| t.to_string()).collect();
     check_request(&req, &accepted, RESULT_MAX_BYTES)?;
     presign(s, dossier_id, RESULT, req, caller).await
@@ -219,15 +243,9 @@ pub async fn complete_component_upload(
     upload_id: &str,
 ) -> CoreResult<Value> {
     let mut d = dossiers::load(s, dossier_id).await?;
-    ensure_visible(caller, &d)?;
-    if d.owner != caller.id {
-        return Err(CoreError::Forbidden("Chỉ chủ hồ sơ được tải lên thành phần hồ sơ.".into()));
-    }
-    if d.status != Status::Draft {
-        return Err(CoreError::invalid("not_a_draft", "Chỉ tải thành phần lên hồ sơ chưa nộp."));
-    }
+    let digitised = ensure_may_add_components(caller, &d)?;
     let (file, clear) = verify(s, &d, upload_id, Some(component)).await?;
-    d.components.push(file);
+    d.components.push(AttachedFile { digitised, ..file });
     let previous = d.touch(s.now());
     commit(s, Change { extra: vec![clear], ..Change::new(d, Some(previous)) }, None).await
 }
@@ -253,20 +271,22 @@ pub async fn remove_component_file(
     commit(s, Change::new(d, Some(previous)), None).await
 }
 
-/// Finishes processing with the uploaded result file (status 9).
+/// Finishes processing with the uploaded result file (status 9), or, with
+/// [`Action::SubmitForApproval`], submits it to the leader.
 pub async fn finish(
     s: &Services,
     caller: &Caller,
     dossier_id: &str,
+    action: Action,
     upload_id: &str,
     input: ActionInput,
     if_match: Option<u64>,
 ) -> CoreResult<Value> {
     let d = dossiers::load(s, dossier_id).await?;
     ensure_visible(caller, &d)?;
-    Action::Finish.apply(d.status, caller.role)?;
+    action.apply(d.status, caller.role)?;
     let (file, clear) = verify(s, &d, upload_id, None).await?;
-    let value = dossiers::act_with(s, caller, dossier_id, Action::Finish, input, if_match, Some(file)).await?;
+    let value = dossiers::act_with(s, caller, dossier_id, action, input, if_match, Some(file)).await?;
     // The pending record is only a declaration; clearing it late is harmless (it has a ttl).
     if let WriteOp::Delete { key, .. } = clear {
         s.table.delete(&key, Condition::None).await?;

@@ -193,6 +193,17 @@ pub async fn user(s: &Services, id: &str) -> CoreResult<User> {
     Ok(keys::data(&item)?)
 }
 
+/// The account with this login name.
+pub async fn user_by_login(s: &Services, username: &str) -> CoreResult<User> {
+    let item = s
+        .table
+        .get(&keys::login(&username.trim().to_lowercase()))
+        .await?
+        .ok_or_else(|| CoreError::not_found("tài khoản"))?;
+    let id: String = keys::data(&item)?;
+    user(s, &id).await
+}
+
 /// Replaces the profile of the caller.
 pub async fn update_profile(s: &Services, caller: &Caller, profile: Profile) -> CoreResult<User> {
     let errors = profile.check();

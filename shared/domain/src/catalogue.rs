@@ -195,6 +195,9 @@ pub struct Procedure {
     pub conditions: Option<String>,
     #[serde(default)]
     pub faq: Vec<Faq>,
+    /// Internal workflow (M1); [`Workflow::default_for`] the statutory time when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workflow: Option<crate::workflow::Workflow>,
 }
 
 fn first_version() -> u32 {
@@ -202,6 +205,11 @@ fn first_version() -> u32 {
 }
 
 impl Procedure {
+    /// The workflow in force for this version.
+    pub fn workflow(&self) -> crate::workflow::Workflow {
+        self.workflow.clone().unwrap_or_else(|| crate::workflow::Workflow::default_for(self.statutory_time))
+    }
+
     pub fn component(&self, id: &str) -> Option<&ComponentSpec> {
         self.components.iter().find(|c| c.id == id)
     }

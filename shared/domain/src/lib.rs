@@ -6,6 +6,7 @@
 //! - [`calendar`]: working days, holidays, lunar dates and deadlines (rules §5).
 //! - [`report`]: the statistics report (rules §6) computed from day-bucketed aggregates.
 //! - [`rating`]: the satisfaction rating of a dossier (rules §7).
+//! - [`workflow`]: per-procedure workflow steps and inter-agency parts (M1, G4).
 //! - [`text`]: Vietnamese text folding for search without diacritics (P10).
 
 pub mod calendar;
@@ -16,6 +17,7 @@ pub mod rating;
 pub mod report;
 pub mod roles;
 pub mod text;
+pub mod workflow;
 
 /// Vietnam time (UTC+7, no daylight saving).
 pub fn vn_time(t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::FixedOffset> {

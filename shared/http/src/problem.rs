@@ -41,7 +41,9 @@ fn status(e: &CoreError) -> StatusCode {
             _ => StatusCode::BAD_REQUEST,
         },
         CoreError::Transition(TransitionError::RoleNotAllowed { .. }) => StatusCode::FORBIDDEN,
-        CoreError::Transition(TransitionError::InvalidFromStatus { .. }) | CoreError::Conflict => StatusCode::CONFLICT,
+        CoreError::Transition(TransitionError::InvalidFromStatus { .. })
+        | CoreError::Conflict
+        | CoreError::Rule { .. } => StatusCode::CONFLICT,
         CoreError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
         CoreError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
         CoreError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

@@ -1,0 +1,164 @@
+// Pieces of a dossier page shared by the portal and the console: the timeline (M7, Form 05),
+// attached files with short-lived download links (P16), the printable standard forms with
+// their QR code (M9), and the messages between applicant and officers (P5).
+
+import { get, post, api, API, session } from './api.js';
+import { h, fmtDateTime, fmtSize, nextId, showErrors, clearErrors, busy, announce, alertBox, ROLE_LABELS } from './ui.js';
+
+function minutes(m) {
+  if (m === undefined || m === null) return '—';
+  const hrs = Math.floor(Math.abs(m) / 60);
+  const mins = Math.abs(m) % 60;
+  return `${m < 0 ? '-' : ''}${hrs ? hrs + ' giờ ' : ''}${mins} phút`;
+}
+
+/** The steps of a dossier, newest last. `detailed`: officer view with role, unit and time used. */
+export function timeline(history = [], { detailed = false } = {}) {
+  if (!history.length) return h('p', {}, 'Chưa có bước xử lý nào.');
+  if (!detailed) {
+    return h('ol', { class: 'timeline' }, history.map((s) => h('li', {},
+      h('strong', {}, s.label), h('span', { class: 'when' }, fmtDateTime(s.at), s.status_label ? ` · ${s.status_label}` : ''),
+      s.note ? h('span', { class: 'small' }, `Ghi chú: ${s.note}`) : null)));
+  }
+  return h('div', { class: 'table-wrap' }, h('table', {},
+    h('caption', {}, 'Phiếu kiểm soát quá trình giải quyết hồ sơ'),
+    h('thead', {}, h('tr', {}, ['Thời điểm', 'Bước', 'Người thực hiện', 'Trạng thái', 'Thời gian (cho phép / đã dùng)', 'Ghi chú'].map((t) => h('th', { scope: 'col' }, t)))),
+    h('tbody', {}, history.map((s) => h('tr', {},
+      h('td', {}, fmtDateTime(s.at)),
+      h('td', {}, s.label),
+      h('td', {}, s.actor_name, h('br'), h('span', { class: 'small muted' }, ROLE_LABELS[s.role] || s.role || '')),
+      h('td', {}, s.national_status ? `${s.national_status}` : '—'),
+      h('td', {}, s.handover
+        ? [`${minutes(s.handover.allowed_minutes)} / ${minutes(s.handover.used_minutes)} `,
+          h('span', { class: `badge ${s.handover.on_time ? 'ok' : 'bad'}` }, s.handover.on_time ? 'Đúng hạn' : 'Quá hạn')]
+        : '—'),
+      h('td', {}, s.note || '—'))))));
+}
+
+/** Fetches a short-lived link and starts the download. */
+export async function download(dossierId, file) {
+  const link = await get(`/dossiers/${dossierId}/files/${file.file_id}`);
+  const a = h('a', { href: link.url, download: file.filename, hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  announce(`Đang tải về ${file.filename}.`);
+  return link;
+}
+
+export function fileList(d, files, { labels = {} } = {}) {
+  if (!files.length) return h('p', {}, 'Chưa có tệp nào.');
+  return h('ul', { class: 'files' }, files.map((f) => h('li', {},
+    h('span', {}, h('strong', {}, labels[f.component] || f.component), ': ', f.filename, ` (${fmtSize(f.size)})`, f.digitised ? ' — bản số hóa' : ''),
+    h('button', {
+      type: 'button', class: 'secondary', 'aria-label': `Tải về ${f.filename}`,
+      onclick: (ev) => download(d.id, f).catch((e) => { ev.target.after(h('span', { class: 'field-error', role: 'alert' }, e.detail)); }),
+    }, 'Tải về'))));
+}
+
+export const FORMS = {
+  '01': 'Mẫu 01 — Giấy tiếp nhận hồ sơ và hẹn trả kết quả',
+  '02': 'Mẫu 02 — Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ',
+  '03': 'Mẫu 03 — Phiếu từ chối tiếp nhận giải quyết hồ sơ',
+  '04': 'Mẫu 04 — Phiếu xin lỗi và hẹn lại ngày trả kết quả',
+  '05': 'Mẫu 05 — Phiếu kiểm soát quá trình giải quyết hồ sơ',
+};
+
+/**
+ * Buttons that load a standard form from the server (HTML shown in a frame for printing,
+ * or the PDF downloaded). The token cannot travel with a plain link, so the page fetches it.
+ */
+export function formsPanel(d, numbers) {
+  const viewer = h('div', {});
+  const box = h('div', {}, h('ul', { class: 'files' }, numbers.map((n) => h('li', {},
+    h('span', {}, FORMS[n]),
+    h('button', { type: 'button', class: 'secondary', onclick: (ev) => showForm(d, n, viewer, ev.target) }, 'Xem và in'),
+    h('button', { type: 'button', class: 'secondary', onclick: (ev) => pdfForm(d, n, viewer, ev.target) }, 'Tải PDF')))), viewer);
+  return box;
+}
+
+function formMissing(viewer, e) {
+  viewer.replaceChildren(alertBox(e.missingRoute ? 'warn' : 'error', null,
+    e.missingRoute ? 'Máy chủ chưa hỗ trợ in biểu mẫu này. Vui lòng thử lại sau khi hệ thống được cập nhật.' : e.detail));
+}
+
+async function showForm(d, n, viewer, button) {
+  await busy(button, async () => {
+    try {
+      const html = await api(`${API}/dossiers/${d.id}/forms/${n}?format=html`, { headers: { Accept: 'text/html' } });
+      const frame = h('iframe', { class: 'form-preview', title: FORMS[n], sandbox: 'allow-same-origin allow-modals' });
+      frame.srcdoc = typeof html === 'string' ? html : JSON.stringify(html);
+      const print = h('button', { type: 'button', onclick: () => frame.contentWindow.print() }, `In ${FORMS[n].split(' — ')[0]}`);
+      viewer.replaceChildren(h('div', { class: 'actions no-print' }, print), frame);
+      announce(`Đã mở ${FORMS[n]}.`);
+    } catch (e) {
+      formMissing(viewer, e);
+    }
+  }, 'Đang tải…');
+}
+
+async function pdfForm(d, n, viewer, button) {
+  await busy(button, async () => {
+    try {
+      const res = await api(`${API}/dossiers/${d.id}/forms/${n}?format=pdf`, { headers: { Accept: 'application/pdf' }, raw: true });
+      const blob = await res.blob();
+      const url = URL.createObjectURL(blob);
+      const a = h('a', { href: url, download: `mau-${n}-${d.code || d.id}.pdf`, hidden: true });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (e) {
+      formMissing(viewer, e);
+    }
+  }, 'Đang tải…');
+}
+
+/** Messages between the applicant and the officers (P5); degrades when the route is absent. */
+export function messagesPanel(d) {
+  const list = h('ol', { class: 'timeline', 'aria-label': 'Các tin nhắn' });
+  const status = h('div', {});
+  const textId = nextId('msg');
+  const form = h('form', { novalidate: true },
+    h('div', { class: 'field' }, h('label', { for: textId }, 'Tin nhắn mới'),
+      h('textarea', { id: textId, name: 'text', rows: 3, maxlength: 2000 })),
+    h('button', { type: 'submit' }, 'Gửi tin nhắn'));
+  const me = session();
+  async function refresh() {
+    try {
+      const page = await get(`/dossiers/${d.id}/messages`);
+      const items = page.items || page || [];
+      list.replaceChildren(...(items.length ? items.map((m) => h('li', {},
+        h('strong', {}, m.author_name || (m.author && m.author.name) || (m.by && m.by.name) || (m.from === 'applicant' ? 'Người nộp' : 'Cán bộ'),
+          m.role ? ` (${ROLE_LABELS[m.role] || m.role})` : ''),
+        h('span', { class: 'when' }, fmtDateTime(m.at || m.created_at || m.sent_at)),
+        h('span', {}, m.text))) : [h('li', {}, 'Chưa có tin nhắn.')]));
+      return true;
+    } catch (e) {
+      if (e.missingRoute) {
+        status.replaceChildren(alertBox('warn', null, 'Chức năng trao đổi trực tuyến về hồ sơ chưa được máy chủ hỗ trợ. Vui lòng liên hệ cơ quan qua điện thoại hoặc thư điện tử.'));
+        form.hidden = true;
+        list.hidden = true;
+      } else {
+        status.replaceChildren(alertBox('error', null, e.detail));
+      }
+      return false;
+    }
+  }
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const text = form.elements.text.value.trim();
+    clearErrors(form);
+    if (!text) { showErrors(form, [{ field: 'text', message: 'Vui lòng nhập nội dung tin nhắn.' }]); return; }
+    busy(form.querySelector('button[type=submit]'), async () => {
+      try {
+        await post(`/dossiers/${d.id}/messages`, { text });
+        form.elements.text.value = '';
+        await refresh();
+        announce('Đã gửi tin nhắn.');
+      } catch (e) { showErrors(form, e); }
+    }, 'Đang gửi…');
+  });
+  refresh();
+  return h('div', { 'data-me': me ? me.role : '' }, status, list, form);
+}

@@ -1,0 +1,57 @@
+// The account (P13): profile used for pre-filling, and the notifications received (G7).
+import { layout, requireLogin } from '../layout.js';
+import { get, put } from '../api.js';
+import { h, $, param, setContent, showFailure, showErrors, clearErrors, busy, field, fmtDate, fmtDateTime, parseVnDate, alertBox, announce } from '../ui.js';
+
+layout({});
+requireLogin('portal');
+const form = $('#profile');
+if (param('welcome')) form.closest('section').before(alertBox('ok', 'Chào mừng bạn', 'Tài khoản đã được tạo. Hãy kiểm tra thông tin cá nhân để tờ khai được điền sẵn chính xác.'));
+
+try {
+  const me = await get('/me');
+  const p = me.profile || {};
+  setContent(form,
+    h('p', {}, `Tên đăng nhập: ${me.username} · ${me.role_label}`),
+    field({ label: 'Họ, chữ đệm và tên', name: 'full_name', required: true, value: p.full_name, autocomplete: 'name' }),
+    field({ label: 'Số định danh cá nhân', name: 'id_number', value: p.id_number, inputmode: 'numeric', maxlength: 12, hint: '12 chữ số' }),
+    field({ label: 'Ngày sinh', name: 'date_of_birth', value: p.date_of_birth ? fmtDate(p.date_of_birth) : '', hint: 'ngày/tháng/năm', inputmode: 'numeric', autocomplete: 'bday' }),
+    field({ label: 'Giới tính', name: 'gender', type: 'select', value: p.gender || '', options: [['', '—'], 'Nam', 'Nữ'] }),
+    field({ label: 'Số điện thoại', name: 'phone', type: 'tel', value: p.phone, autocomplete: 'tel' }),
+    field({ label: 'Thư điện tử', name: 'email', type: 'email', value: p.email, autocomplete: 'email' }),
+    field({ label: 'Địa chỉ', name: 'address', value: p.address, autocomplete: 'street-address' }),
+    me.role === 'business' ? field({ label: 'Tên doanh nghiệp', name: 'business_name', value: p.business_name, autocomplete: 'organization' }) : null,
+    me.role === 'business' ? field({ label: 'Mã số doanh nghiệp', name: 'business_code', value: p.business_code }) : null,
+    h('button', { type: 'submit' }, 'Lưu thông tin'));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const v = (n) => (form.elements[n] ? form.elements[n].value.trim() : '') || null;
+    const dob = v('date_of_birth') ? parseVnDate(v('date_of_birth')) : null;
+    if (v('date_of_birth') && !dob) { showErrors(form, [{ field: 'date_of_birth', message: 'Ngày sinh phải có dạng ngày/tháng/năm.' }]); return; }
+    busy(form.querySelector('button[type=submit]'), async () => {
+      try {
+        await put('/me', {
+          full_name: v('full_name') || '', id_number: v('id_number'), date_of_birth: dob, gender: v('gender'), phone: v('phone'),
+          email: v('email'), address: v('address'), business_name: v('business_name') || p.business_name || null, business_code: v('business_code') || p.business_code || null,
+        });
+        form.prepend(alertBox('ok', null, 'Đã lưu thông tin cá nhân.'));
+        announce('Đã lưu thông tin cá nhân.');
+      } catch (e) { showErrors(form, e); }
+    }, 'Đang lưu…');
+  });
+} catch (e) {
+  showFailure(form, e, 'tải thông tin tài khoản');
+}
+
+const notes = $('#notes');
+try {
+  const page = await get('/me/notifications?limit=20');
+  setContent(notes, page.items.length
+    ? h('ol', { class: 'timeline' }, page.items.map((n) => h('li', {},
+      h('strong', {}, (n.kind || '').startsWith('dossier.') && n.subject ? h('a', { href: `/ho-so.html?id=${encodeURIComponent(n.subject)}` }, n.title) : (n.title || 'Thông báo')), h('span', { class: 'when' }, fmtDateTime(n.at || n.created_at)),
+      h('span', {}, n.message || n.body || ''))))
+    : h('p', {}, 'Chưa có thông báo.'));
+} catch (e) {
+  showFailure(notes, e, 'tải thông báo');
+}

@@ -1,0 +1,117 @@
+// One dossier for its owner (P12, P5, P16, P17): status, what the agency asks (supplement,
+// payment), result download, timeline, messages, withdrawal, and the way to rate it.
+import { layout, requireLogin } from '../layout.js';
+import { get, post } from '../api.js';
+import { h, param, setContent, showFailure, alertBox, fmtDateTime, fmtMoney, facts, statusBadge, statutoryLabel, CHANNEL_LABELS, showErrors, clearErrors, busy, announce } from '../ui.js';
+import { timeline, fileList, messagesPanel, download, formsPanel } from '../dossier.js';
+import { componentUploader } from '../upload.js';
+
+layout({ current: 'ho-so-cua-toi' });
+requireLogin('portal', ['citizen', 'business']);
+const app = document.getElementById('app');
+const id = param('id') || '';
+
+function supplementBox(d, names, procedure) {
+  const open = (d.supplements || []).filter((s) => !s.provided_at).pop();
+  if (!open) return alertBox('warn', 'Cơ quan yêu cầu bổ sung hồ sơ', 'Vui lòng xem chi tiết trong phần trao đổi hoặc liên hệ cơ quan giải quyết.');
+  const specs = open.items.map((it) => procedure.components.find((c) => c.id === it.component)
+    || { id: it.component, name: it.component, required: true, accepted_types: ['application/pdf', 'image/jpeg', 'image/png'], max_size_mb: 10 });
+  const form = h('form', { novalidate: true });
+  const noteId = 'supplement-note';
+  form.append(
+    h('p', {}, `Yêu cầu lúc ${fmtDateTime(open.requested_at)} bởi ${open.requested_by ? open.requested_by.name : 'cán bộ'}.`),
+    open.note ? h('p', {}, open.note) : null,
+    h('ul', {}, open.items.map((it) => h('li', {}, h('strong', {}, names[it.component] || it.component), ': ', it.reason))),
+    specs.map((spec) => componentUploader(spec, { ensureDossier: async () => d.id, files: [], removable: false, onChange: (nd) => { Object.assign(d, nd); } })),
+    h('div', { class: 'field' }, h('label', { for: noteId }, 'Ghi chú gửi cơ quan (nếu có)'), h('textarea', { id: noteId, name: 'note', rows: 3 })),
+    h('button', { type: 'submit' }, 'Gửi hồ sơ bổ sung'));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    busy(form.querySelector('button[type=submit]'), async () => {
+      try {
+        await post(`/dossiers/${d.id}/supplement`, { note: form.elements.note.value.trim() || null });
+        announce('Đã gửi hồ sơ bổ sung.');
+        location.reload();
+      } catch (e) { showErrors(form, e); }
+    });
+  });
+  return h('section', { class: 'alert warn', 'aria-labelledby': 'bo-sung' }, h('h2', { id: 'bo-sung' }, `Yêu cầu bổ sung hồ sơ (lần ${open.number})`), form);
+}
+
+function paymentBox(d) {
+  const p = d.payment;
+  return h('section', { class: 'alert warn', 'aria-labelledby': 'nop-phi' },
+    h('h2', { id: 'nop-phi' }, 'Yêu cầu thực hiện nghĩa vụ tài chính'),
+    p ? facts([['Số tiền', fmtMoney(p.amount_vnd)], ['Nội dung', p.description], ['Yêu cầu lúc', fmtDateTime(p.requested_at)]]) : null,
+    h('p', {}, 'Vui lòng nộp phí, lệ phí qua Nền tảng thanh toán trực tuyến hoặc tại Bộ phận Một cửa. Cơ quan xác nhận đã nhận tiền thì hồ sơ được tiếp tục giải quyết.'));
+}
+
+function withdrawBox(d) {
+  const form = h('form', { novalidate: true },
+    h('div', { class: 'field' }, h('label', { for: 'withdraw-note' }, 'Lý do rút hồ sơ'), h('textarea', { id: 'withdraw-note', name: 'note', rows: 3 })),
+    h('button', { type: 'submit', class: 'danger' }, 'Gửi yêu cầu rút hồ sơ'));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    busy(form.querySelector('button[type=submit]'), async () => {
+      try {
+        await post(`/dossiers/${d.id}/withdraw`, { note: form.elements.note.value.trim() || null });
+        location.reload();
+      } catch (e) { showErrors(form, e); }
+    });
+  });
+  return h('details', { class: 'card' }, h('summary', {}, 'Rút hồ sơ'),
+    h('p', {}, 'Bạn có thể yêu cầu rút hồ sơ khi hồ sơ chưa có kết quả. Cơ quan xác nhận thì việc giải quyết dừng lại.'), form);
+}
+
+try {
+  const d = await get('/dossiers/' + encodeURIComponent(id));
+  if (d.status === 'draft') { location.replace('/nop-ho-so.html?id=' + encodeURIComponent(id)); throw new Error('draft'); }
+  let procedure = { components: [] };
+  try { procedure = await get('/procedures/' + encodeURIComponent(d.procedure_code)); } catch { /* names fall back to ids */ }
+  const names = Object.fromEntries(procedure.components.map((c) => [c.id, c.name]));
+  names.result = 'Kết quả';
+  document.title = `Hồ sơ ${d.code || ''} ${d.procedure_name} — Cổng Dịch vụ công`;
+  document.querySelector('h1').textContent = d.code ? `Hồ sơ ${d.code}` : 'Chi tiết hồ sơ';
+  const done = d.status === 'finished' || d.status === 'returned';
+  const canWithdraw = ['submitted', 'accepted', 'processing', 'awaiting_approval', 'supplement_requested', 'payment_requested'].includes(d.status);
+  setContent(app,
+    d.status === 'supplement_requested' ? supplementBox(d, names, procedure) : null,
+    d.status === 'payment_requested' ? paymentBox(d) : null,
+    d.status === 'refused' ? alertBox('error', 'Hồ sơ không được tiếp nhận', (d.history.at(-1) || {}).note || '') : null,
+    d.apology ? alertBox('warn', 'Cơ quan xin lỗi vì hồ sơ bị chậm', `${d.apology.reason} Ngày hẹn mới: ${fmtDateTime(d.apology.new_appointment)}.`) : null,
+    done && d.result ? h('section', { class: 'alert ok', 'aria-labelledby': 'ket-qua' },
+      h('h2', { id: 'ket-qua' }, 'Hồ sơ đã có kết quả'),
+      h('p', {}, `Kết quả: ${d.result.filename}. Bản điện tử có giá trị pháp lý như bản giấy.`),
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', onclick: (ev) => download(d.id, d.result).catch((e) => ev.target.after(h('span', { class: 'field-error', role: 'alert' }, e.detail))) }, 'Tải kết quả'),
+        h('a', { class: 'button secondary', href: `/danh-gia.html?id=${encodeURIComponent(d.id)}` }, 'Đánh giá mức độ hài lòng'))) : null,
+    h('section', { class: 'card', 'aria-labelledby': 'thong-tin' },
+      h('h2', { id: 'thong-tin' }, d.procedure_name),
+      facts([
+        ['Mã hồ sơ', d.code || 'Chờ cơ quan tiếp nhận và cấp mã'],
+        ['Trạng thái', statusBadge(d)],
+        ['Cơ quan giải quyết', d.agency_name],
+        ['Hình thức nộp', CHANNEL_LABELS[d.channel] || d.channel],
+        ['Nộp lúc', fmtDateTime(d.submitted_at)],
+        ['Tiếp nhận chính thức', fmtDateTime(d.received_at)],
+        ['Thời hạn giải quyết', statutoryLabel(d.statutory_time)],
+        ['Ngày hẹn trả kết quả', fmtDateTime(d.appointment)],
+        d.receipt_secret ? ['Mã bí mật tra cứu', h('span', { class: 'secret' }, d.receipt_secret)] : null,
+      ]),
+      h('div', { class: 'actions' },
+        h('a', { class: 'button secondary', href: `/bien-nhan.html?id=${encodeURIComponent(d.id)}` }, 'Giấy tiếp nhận'))),
+    h('section', { class: 'card', 'aria-labelledby': 'giay-to' },
+      h('h2', { id: 'giay-to' }, 'Giấy tờ đã nộp'), fileList(d, d.components, { labels: names })),
+    h('section', { class: 'card', 'aria-labelledby': 'qua-trinh' },
+      h('h2', { id: 'qua-trinh' }, 'Quá trình giải quyết'), timeline(d.history.map((s) => ({ ...s, status_label: undefined })))),
+    h('section', { class: 'card', 'aria-labelledby': 'trao-doi' },
+      h('h2', { id: 'trao-doi' }, 'Trao đổi với cơ quan giải quyết'), messagesPanel(d)),
+    d.code ? h('section', { class: 'card', 'aria-labelledby': 'bieu-mau' },
+      h('h2', { id: 'bieu-mau' }, 'Biểu mẫu'),
+      formsPanel(d, ['01', ...(d.supplements && d.supplements.length ? ['02'] : []), ...(d.apology ? ['04'] : [])])) : null,
+    canWithdraw ? withdrawBox(d) : null);
+} catch (e) {
+  if (e.message !== 'draft') showFailure(app, e, 'tải hồ sơ');
+}

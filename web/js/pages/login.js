@@ -1,0 +1,44 @@
+// Login (P6) for the portal and, with <body data-area="console">, for the officer console.
+import { layout } from '../layout.js';
+import { post, get, saveSession, clearSession, isStaff } from '../api.js';
+import { $, param, showErrors, clearErrors, busy, alertBox } from '../ui.js';
+
+const area = document.body.dataset.area === 'console' ? 'console' : 'portal';
+layout({ area });
+
+const form = $('#login');
+$('#show').addEventListener('change', (e) => { $('#password').type = e.target.checked ? 'text' : 'password'; });
+if (param('role')) form.before(alertBox('warn', null, 'Trang này cần tài khoản khác. Vui lòng đăng nhập bằng tài khoản phù hợp.'));
+if (param('registered')) form.before(alertBox('ok', null, 'Đăng ký thành công. Vui lòng đăng nhập.'));
+
+function safeNext() {
+  const n = param('next');
+  return n && n.startsWith('/') && !n.startsWith('//') ? n : null;
+}
+
+form.addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  clearErrors(form);
+  const username = form.elements.username.value.trim();
+  const password = form.elements.password.value;
+  const missing = [];
+  if (!username) missing.push({ field: 'username', message: 'Vui lòng nhập tên đăng nhập.' });
+  if (!password) missing.push({ field: 'password', message: 'Vui lòng nhập mật khẩu.' });
+  if (missing.length) { showErrors(form, missing); return; }
+  await busy(form.querySelector('button[type=submit]'), async () => {
+    try {
+      const token = await post('/auth/login', { username, password }, { auth: false });
+      saveSession(token);
+      const me = await get('/me');
+      const s = saveSession(token, me);
+      if (area === 'console' && !isStaff(s)) {
+        clearSession();
+        showErrors(form, { title: 'Không phải tài khoản cán bộ', detail: 'Tài khoản này là tài khoản công dân, doanh nghiệp. Vui lòng đăng nhập tại Cổng Dịch vụ công.', errors: [] });
+        return;
+      }
+      location.href = safeNext() || (isStaff(s) ? '/can-bo/' : '/ho-so-cua-toi.html');
+    } catch (e) {
+      showErrors(form, e);
+    }
+  }, 'Đang đăng nhập…');
+});

@@ -123,6 +123,7 @@ impl Application {
             calendar: std::sync::RwLock::new(Arc::new(motcua_core::calendar::load(table.as_ref()).await?)),
             keys: JwtKeys::from_pems(&[signing])?,
             config: Config::new(settings.issuer.clone(), pepper),
+            notifier: Arc::new(motcua_core::events::RegisterOnly),
         });
         Application::start(services, listener, motcua_embedded::router(objects), &settings).await
     }

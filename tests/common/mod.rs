@@ -257,6 +257,7 @@ async fn start_on_aws(endpoint: &str, settings: Settings, counter: Arc<motcua_aw
         calendar: std::sync::RwLock::new(Arc::new(motcua_core::calendar::load(table.as_ref()).await.unwrap())),
         keys: motcua_core::auth::JwtKeys::from_pems(&[pem]).unwrap(),
         config: motcua_core::Config::new(settings.issuer.clone(), pepper),
+        notifier: Arc::new(motcua_core::events::RegisterOnly),
     });
     // Resolve (create) the queues now, as the SAM template does before the first request.
     services.queue.depth(&services.config.events_queue).await.unwrap();

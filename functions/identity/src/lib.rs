@@ -72,6 +72,14 @@ pub fn routes() -> Vec<Route> {
             "Thông báo gửi đến tài khoản",
             notifications,
         ),
+        Route::new(
+            Method::GET,
+            "/api/v1/outbound-messages",
+            FUNCTION,
+            Access::Authenticated,
+            "Sổ thư điện tử và tin nhắn SMS đã gửi đến người nộp hồ sơ (quản trị hệ thống)",
+            outbound,
+        ),
     ]
 }
 
@@ -164,5 +172,14 @@ async fn notifications(
     ApiQuery(p): ApiQuery<PageParams>,
 ) -> ApiResult<Json<PageOf<Value>>> {
     let (items, next_cursor) = events::notifications(&s, &c, p.cursor.clone(), p.limit()?).await?;
+    Ok(Json(PageOf { items, next_cursor }))
+}
+
+async fn outbound(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiQuery(p): ApiQuery<PageParams>,
+) -> ApiResult<Json<PageOf<Value>>> {
+    let (items, next_cursor) = events::outbound(&s, &c, p.cursor.clone(), p.limit()?).await?;
     Ok(Json(PageOf { items, next_cursor }))
 }

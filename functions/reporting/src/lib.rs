@@ -1,5 +1,6 @@
 //! Function `reporting`: the public statistics report (M3, P8, rules §6) for a period and an
-//! agency, optionally per field or procedure, as JSON or CSV.
+//! agency, optionally per field or procedure, as JSON or CSV; and the agency's register of
+//! dossiers (Form 06).
 
 use axum::extract::State;
 use axum::http::{header, Method};
@@ -7,21 +8,48 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
 use motcua_core::reports::{self, GroupBy};
-use motcua_http::extract::ApiQuery;
+use motcua_http::extract::{document, ApiQuery, Authenticated, Origin};
 use motcua_http::{Access, ApiError, ApiResult, AppState, Route};
 use serde::Deserialize;
 
 const FUNCTION: &str = "reporting";
 
 pub fn routes() -> Vec<Route> {
-    vec![Route::new(
-        Method::GET,
-        "/api/v1/reports/statistics",
-        FUNCTION,
-        Access::Public,
-        "Báo cáo thống kê tình hình giải quyết hồ sơ theo kỳ, cơ quan, lĩnh vực, thủ tục (JSON hoặc CSV)",
-        statistics,
-    )]
+    vec![
+        Route::new(
+            Method::GET,
+            "/api/v1/reports/statistics",
+            FUNCTION,
+            Access::Public,
+            "Báo cáo thống kê tình hình giải quyết hồ sơ theo kỳ, cơ quan, lĩnh vực, thủ tục (JSON hoặc CSV)",
+            statistics,
+        ),
+        Route::new(
+            Method::GET,
+            "/api/v1/register",
+            FUNCTION,
+            Access::Authenticated,
+            "Sổ theo dõi hồ sơ của cơ quan theo năm (Mẫu 06; ?year=yyyy&format=html|pdf)",
+            register,
+        ),
+    ]
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RegisterParams {
+    year: i32,
+    #[serde(default)]
+    format: motcua_core::forms::Format,
+}
+
+async fn register(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiQuery(p): ApiQuery<RegisterParams>,
+    Origin(origin): Origin,
+) -> ApiResult<Response> {
+    Ok(document(motcua_core::forms::register(&s, &c, p.year, p.format, &origin).await?))
 }
 
 #[derive(Debug, Deserialize)]

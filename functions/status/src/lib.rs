@@ -1,12 +1,14 @@
 //! Function `status`: the public lookup by dossier code with a second factor, the full view
-//! with its timeline, and the lists of dossiers (S1, P12, P17, M7).
+//! with its timeline, the printable forms 01–05, and the lists of dossiers (S1, P12, P17, M7,
+//! M9).
 
 use axum::extract::State;
 use axum::http::Method;
 use axum::Json;
 use motcua_core::dossiers;
+use motcua_core::forms::{self, Format};
 use motcua_domain::dossier::Status;
-use motcua_http::extract::{ApiPath, ApiQuery, Authenticated, PageOf};
+use motcua_http::extract::{document, ApiPath, ApiQuery, Authenticated, Origin, PageOf};
 use motcua_http::{Access, ApiResult, AppState, Route};
 use serde::Deserialize;
 use serde_json::Value;
@@ -30,6 +32,14 @@ pub fn routes() -> Vec<Route> {
             Access::Authenticated,
             "Chi tiết hồ sơ và quá trình xử lý (chủ hồ sơ, cán bộ có thẩm quyền)",
             get,
+        ),
+        Route::new(
+            Method::GET,
+            "/api/v1/dossiers/{id}/forms/{form}",
+            FUNCTION,
+            Access::Authenticated,
+            "In phiếu mẫu 01–05 của hồ sơ (HTML để in hoặc PDF; ?format=html|pdf), có mã QR tra cứu",
+            form,
         ),
         Route::new(
             Method::GET,
@@ -81,4 +91,21 @@ async fn list(
     let limit = motcua_http::extract::PageParams { cursor: None, limit: p.limit }.limit()?;
     let (items, next_cursor) = dossiers::list(&s, &c, p.status, p.cursor, limit).await?;
     Ok(Json(PageOf { items, next_cursor }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FormParams {
+    #[serde(default)]
+    format: Format,
+}
+
+async fn form(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiPath((id, number)): ApiPath<(String, String)>,
+    ApiQuery(p): ApiQuery<FormParams>,
+    Origin(origin): Origin,
+) -> ApiResult<axum::response::Response> {
+    Ok(document(forms::form(&s, &c, &id, &number, p.format, &origin).await?))
 }

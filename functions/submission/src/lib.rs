@@ -50,6 +50,22 @@ pub fn routes() -> Vec<Route> {
             "Nộp hồ sơ trực tuyến (hỗ trợ Idempotency-Key, If-Match)",
             submit,
         ),
+        Route::new(
+            Method::GET,
+            "/api/v1/dossiers/{id}/messages",
+            FUNCTION,
+            Access::Authenticated,
+            "Trao đổi giữa người nộp và cán bộ về hồ sơ (P5)",
+            messages,
+        ),
+        Route::new(
+            Method::POST,
+            "/api/v1/dossiers/{id}/messages",
+            FUNCTION,
+            Access::Authenticated,
+            "Gửi tin nhắn về hồ sơ (người nộp hoặc cán bộ xử lý; người nộp được thông báo)",
+            post_message,
+        ),
         dossier_action(
             "/api/v1/dossiers/{id}/supplement",
             FUNCTION,
@@ -113,4 +129,21 @@ async fn submit(
 ) -> ApiResult<Json<Value>> {
     let key = idempotency_key(idem, &c, &format!("POST /api/v1/dossiers/{id}/submit"), &())?;
     Ok(Json(dossiers::submit(&s, &c, &id, key.as_ref(), v).await?))
+}
+
+async fn messages(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(json!({ "items": motcua_core::messages::list(&s, &c, &id).await? })))
+}
+
+async fn post_message(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(m): ApiJson<motcua_core::messages::NewMessage>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    Ok((StatusCode::CREATED, Json(motcua_core::messages::post(&s, &c, &id, m).await?)))
 }

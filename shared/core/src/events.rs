@@ -109,7 +109,49 @@ pub async fn relay_outbox(s: &Services, grace: Duration) -> CoreResult<usize> {
     Ok(events.len())
 }
 
-/// Handles one delivered event: writes the applicant's notification once.
+/// An email or SMS to the applicant (G7), kept in the outbound register.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutboundMessage {
+    pub event_id: String,
+    pub channel: Channel,
+    /// Email address or phone number.
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    pub dossier: String,
+    pub at: DateTime<FixedOffset>,
+    /// Set once the channel adapter accepted the message.
+    pub delivered: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Email,
+    Sms,
+}
+
+/// The port of the outgoing channels (G7): an adapter per provider (SMTP, an SMS gateway, a
+/// social/OTT channel). Delivery is at least once: the register makes retries idempotent.
+#[async_trait::async_trait]
+pub trait Notifier: Send + Sync {
+    async fn deliver(&self, message: &OutboundMessage) -> Result<(), String>;
+}
+
+/// The adapter of the embedded runtime and of deployments without a provider yet: the
+/// outbound register itself is the outbox, readable through the API
+/// (`GET /api/v1/outbound-messages`) for an operator or a gateway to pick up.
+pub struct RegisterOnly;
+
+#[async_trait::async_trait]
+impl Notifier for RegisterOnly {
+    async fn deliver(&self, _: &OutboundMessage) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// Handles one delivered event: writes the applicant's in-app notification once, and sends
+/// the email and SMS once each through the [`Notifier`] (a failure is retried by the queue).
 pub async fn handle(s: &Services, body: &str) -> CoreResult<()> {
     let event: Event = serde_json::from_str(body).map_err(|e| CoreError::invalid("poison_message", e.to_string()))?;
     let key = Key::new(keys::notifications(&event.recipient), format!("{}#{}", event.at.timestamp_millis(), event.id));
@@ -120,9 +162,53 @@ pub async fn handle(s: &Services, body: &str) -> CoreResult<()> {
         &[],
     )?;
     match s.table.put(item, Condition::NotExists).await {
-        Ok(()) | Err(motcua_ports::TableError::ConditionFailed { .. }) => Ok(()),
-        Err(e) => Err(e.into()),
+        Ok(()) | Err(motcua_ports::TableError::ConditionFailed { .. }) => {}
+        Err(e) => return Err(e.into()),
     }
+    let contacts = [(Channel::Email, &event.email), (Channel::Sms, &event.phone)];
+    for (channel, to) in contacts {
+        let Some(to) = to.clone().filter(|t| !t.trim().is_empty()) else { continue };
+        let key = Key::new(keys::OUTBOUND, format!("{}#{}#{channel:?}", event.at.timestamp_millis(), event.id));
+        let mut message = match s.table.get(&key).await? {
+            Some(item) => keys::data::<OutboundMessage>(&item)?,
+            None => OutboundMessage {
+                event_id: event.id.clone(),
+                channel,
+                to,
+                subject: event.title.clone(),
+                body: event.message.clone(),
+                dossier: event.subject.clone(),
+                at: event.at,
+                delivered: false,
+            },
+        };
+        if message.delivered {
+            continue;
+        }
+        s.notifier.deliver(&message).await.map_err(|e| CoreError::Internal(format!("gửi {channel:?}: {e}")))?;
+        message.delivered = true;
+        s.table.put(keys::item(&key, &message, &[])?, Condition::None).await?;
+    }
+    Ok(())
+}
+
+/// The outbound register, newest first (system administrator).
+pub async fn outbound(
+    s: &Services,
+    caller: &Caller,
+    cursor: Option<String>,
+    limit: usize,
+) -> CoreResult<(Vec<serde_json::Value>, Option<String>)> {
+    if caller.role != motcua_domain::roles::Role::SystemAdmin {
+        return Err(CoreError::Forbidden("Chỉ quản trị hệ thống xem sổ thư điện tử, tin nhắn đã gửi.".into()));
+    }
+    let page = s
+        .table
+        .query(Query::partition(Index::Primary, keys::OUTBOUND).descending().limit(limit).after(cursor))
+        .await
+        .map_err(crate::dossiers::cursor_error)?;
+    let items = page.items.iter().map(keys::data).collect::<Result<_, _>>()?;
+    Ok((items, page.next))
 }
 
 /// Receives and handles one batch from the events queue; failed messages are released for

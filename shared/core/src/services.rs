@@ -52,6 +52,8 @@ pub struct Services {
     pub calendar: RwLock<Arc<Calendar>>,
     pub keys: JwtKeys,
     pub config: Config,
+    /// Outgoing email and SMS (G7).
+    pub notifier: Arc<dyn crate::events::Notifier>,
 }
 
 impl Services {

@@ -201,3 +201,36 @@ impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for OptionalJ
         Ok(OptionalJson(ApiJson::<T>::from_request(req, state).await?.0))
     }
 }
+
+/// The origin the client used (`scheme://host`), for absolute links printed on documents
+/// (the QR code of a form). Behind a proxy, `X-Forwarded-Proto` gives the scheme.
+pub struct Origin(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Origin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+        let host = header("x-forwarded-host").or_else(|| header("host")).unwrap_or_else(|| "localhost".into());
+        let valid = !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c));
+        if !valid {
+            return Err(ApiError::bad_request("invalid_host", "Tiêu đề Host không hợp lệ."));
+        }
+        let scheme = header("x-forwarded-proto").filter(|p| p == "https").unwrap_or_else(|| "http".into());
+        Ok(Origin(format!("{scheme}://{host}")))
+    }
+}
+
+/// A printable document (form) as an HTTP response, shown inline.
+pub fn document(d: motcua_core::forms::Rendered) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (
+        [
+            (header::CONTENT_TYPE, d.content_type.to_string()),
+            (header::CONTENT_DISPOSITION, format!("inline; filename=\"{}\"", d.filename)),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        d.body,
+    )
+        .into_response()
+}

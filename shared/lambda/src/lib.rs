@@ -121,6 +121,7 @@ pub async fn services_with(
         calendar: std::sync::RwLock::new(Arc::new(calendar)),
         keys: JwtKeys::from_pems(pems)?,
         config,
+        notifier: Arc::new(motcua_core::events::RegisterOnly),
     }))
 }
 

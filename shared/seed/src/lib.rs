@@ -21,6 +21,8 @@ pub const DEMO_CLIENT_SECRET: &str = "lgsp-thanhhoa-demo-secret";
 pub const WARD: &str = "000.17.22.H56";
 /// Department of Justice of the demo.
 pub const JUSTICE: &str = "000.00.12.H56";
+/// Ward police: the other agency of the inter-agency birth and death registrations (G4).
+pub const WARD_POLICE: &str = "000.17.23.H56";
 
 pub fn catalogue() -> CatalogueSeed {
     serde_json::from_str(CATALOGUE_JSON).expect("seed/catalogue.json is valid (checked by a test)")
@@ -36,6 +38,7 @@ pub const ACCOUNTS: &[(&str, Role, Option<&str>, &str)] = &[
     ("quantri.phuong", Role::AgencyAdmin, Some(WARD), "Vũ Thị Lan"),
     ("tiepnhan.stp", Role::ReceivingOfficer, Some(JUSTICE), "Đỗ Thị Mai"),
     ("chuyenvien.stp", Role::Specialist, Some(JUSTICE), "Bùi Quang Huy"),
+    ("congan.phuong", Role::Specialist, Some(WARD_POLICE), "Trịnh Văn Dũng"),
     ("quantri", Role::SystemAdmin, None, "Ngô Thanh Tùng"),
 ];
 

@@ -1,0 +1,118 @@
+//! Printing the standard forms (rules §4, M9): forms 01–05 of a dossier and the register of
+//! the year (Form 06), as HTML for the browser's print dialog or as PDF, for the dossier's
+//! owner and the staff of the agencies taking part.
+
+use crate::dossiers::{ensure_visible, load};
+use crate::{catalogue, keys, Caller, CoreError, CoreResult, Services};
+use motcua_domain::dossier::{Dossier, Status};
+use motcua_forms::{build, register as register_doc, Doc, FormContext, FormKind};
+use motcua_ports::{Index, Query};
+
+/// How a form is served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    #[default]
+    Html,
+    Pdf,
+}
+
+/// A rendered form: its content type and bytes.
+pub struct Rendered {
+    pub content_type: &'static str,
+    pub body: Vec<u8>,
+    pub filename: String,
+}
+
+fn render(doc: &Doc, format: Format, name: &str) -> CoreResult<Rendered> {
+    Ok(match format {
+        Format::Html => Rendered {
+            content_type: "text/html; charset=utf-8",
+            body: motcua_forms::html::render(doc).into_bytes(),
+            filename: format!("{name}.html"),
+        },
+        Format::Pdf => Rendered {
+            content_type: "application/pdf",
+            body: motcua_forms::pdf::render(doc).map_err(|e| CoreError::Internal(format!("PDF: {e}")))?,
+            filename: format!("{name}.pdf"),
+        },
+    })
+}
+
+async fn context<'a>(
+    s: &Services,
+    agency_code: &str,
+    procedure: Option<&'a motcua_domain::catalogue::Procedure>,
+    origin: &str,
+) -> CoreResult<FormContext<'a>> {
+    let agency = catalogue::agency(s, agency_code).await?;
+    Ok(FormContext {
+        agency_name: agency.name,
+        agency_address: agency.address,
+        agency_phone: agency.phone,
+        procedure,
+        lookup_base: format!("{}/tra-cuu.html", origin.trim_end_matches('/')),
+        place: "Thanh Hóa".into(),
+        now: s.now(),
+    })
+}
+
+/// Whether form `kind` exists for the dossier yet.
+fn available(kind: FormKind, d: &Dossier) -> bool {
+    match kind {
+        FormKind::Receipt | FormKind::ControlSlip => d.code.is_some(),
+        FormKind::SupplementRequest => !d.supplements.is_empty(),
+        FormKind::Refusal => d.status == Status::Refused,
+        FormKind::Apology => d.apology.is_some(),
+    }
+}
+
+/// Form `number` (`01`–`05`) of a dossier. `origin` is the portal's address, for the QR code.
+pub async fn form(
+    s: &Services,
+    caller: &Caller,
+    id: &str,
+    number: &str,
+    format: Format,
+    origin: &str,
+) -> CoreResult<Rendered> {
+    let kind = FormKind::parse(number).ok_or_else(|| CoreError::not_found("mẫu phiếu"))?;
+    let d = load(s, id).await?;
+    ensure_visible(caller, &d)?;
+    if !available(kind, &d) {
+        return Err(CoreError::rule("form_not_available", format!("Hồ sơ chưa có “{}”.", kind.title().to_lowercase())));
+    }
+    let procedure = catalogue::procedure_version(s, &d.procedure_code, d.procedure_version).await.ok();
+    let ctx = context(s, &d.agency, procedure.as_ref(), origin).await?;
+    let name = format!("mau-{}-{}", kind.number(), d.code.clone().unwrap_or_else(|| d.id.clone()));
+    render(&build(kind, &d, &ctx), format, &name)
+}
+
+/// The register of the caller's agency for `year` (Form 06).
+pub async fn register(s: &Services, caller: &Caller, year: i32, format: Format, origin: &str) -> CoreResult<Rendered> {
+    let agency = match (&caller.agency, caller.role.is_agency_staff()) {
+        (Some(a), true) => a.clone(),
+        _ => return Err(CoreError::Forbidden("Chỉ cán bộ của cơ quan xem sổ theo dõi hồ sơ.".into())),
+    };
+    if !(2000..=2199).contains(&year) {
+        return Err(CoreError::invalid("invalid_year", "Năm không hợp lệ."));
+    }
+    let mut dossiers = vec![];
+    let mut cursor = None;
+    loop {
+        let page =
+            s.table.query(Query::partition(Index::Gsi2, format!("AGENCY#{agency}")).limit(500).after(cursor)).await?;
+        for item in &page.items {
+            let d: Dossier = keys::data(item)?;
+            if d.received_at.is_some_and(|r| r.format("%Y").to_string() == year.to_string()) {
+                dossiers.push(d);
+            }
+        }
+        match page.next {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    let ctx = context(s, &agency, None, origin).await?;
+    render(&register_doc(year, &dossiers, &ctx), format, &format!("so-theo-doi-{year}"))
+}

@@ -1,0 +1,73 @@
+//! Messages about a dossier between the applicant and the officers handling it (P5): each
+//! message is its own item beside the dossier (no write to the dossier, so messaging never
+//! conflicts with the workflow), and an officer's message is notified to the applicant.
+
+use crate::dossiers::{ensure_visible, load};
+use crate::events::{self, Event};
+use crate::{keys, Caller, CoreError, CoreResult, Services};
+use motcua_domain::catalogue::FieldError;
+use motcua_ports::{Condition, Index, Query, SortCondition};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewMessage {
+    pub text: String,
+}
+
+/// Posts a message on a dossier (its owner, or staff of an agency taking part).
+pub async fn post(s: &Services, caller: &Caller, dossier_id: &str, m: NewMessage) -> CoreResult<Value> {
+    let d = load(s, dossier_id).await?;
+    ensure_visible(caller, &d)?;
+    let text = m.text.trim();
+    if text.is_empty() || text.chars().count() > 2000 {
+        return Err(CoreError::Validation(vec![FieldError {
+            field: "text".into(),
+            code: "invalid_length",
+            message: "Nội dung tin nhắn từ 1 đến 2000 ký tự.".into(),
+        }]));
+    }
+    let now = s.now();
+    let id = uuid::Uuid::now_v7().to_string();
+    let message = json!({"id": id, "dossier": d.id, "author": caller.name, "author_role": caller.role,
+        "from_applicant": caller.id == d.owner, "text": text, "at": now});
+    let key = keys::message(&d.id, &format!("{:013}#{id}", now.timestamp_millis()));
+    let mut ops =
+        vec![motcua_ports::WriteOp::Put { item: keys::item(&key, &message, &[])?, condition: Condition::NotExists }];
+    let event = (caller.id != d.owner).then(|| {
+        let reference = d.code.clone().unwrap_or_else(|| d.procedure_name.clone());
+        Event::new(
+            "dossier.message".into(),
+            &d.id,
+            &d.owner,
+            format!("Hồ sơ {reference}: tin nhắn mới"),
+            format!("{} ({}): {text}", caller.name, d.agency_name),
+            now,
+        )
+        .to_contact(d.applicant.email.clone(), d.applicant.phone.clone())
+    });
+    if let Some(e) = &event {
+        ops.push(e.outbox_op()?);
+    }
+    s.table.transact(ops).await?;
+    if let Some(e) = event {
+        events::publish(s, &[e]).await;
+    }
+    Ok(message)
+}
+
+/// The messages of a dossier, oldest first.
+pub async fn list(s: &Services, caller: &Caller, dossier_id: &str) -> CoreResult<Vec<Value>> {
+    let d = load(s, dossier_id).await?;
+    ensure_visible(caller, &d)?;
+    let page = s
+        .table
+        .query(
+            Query::partition(Index::Primary, keys::dossier(&d.id).pk)
+                .sort(SortCondition::BeginsWith("MSG#".into()))
+                .limit(500),
+        )
+        .await?;
+    Ok(page.items.iter().map(keys::data).collect::<Result<_, _>>()?)
+}

@@ -31,6 +31,9 @@ cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
 step "tests: domain, ports (embedded adapters), system tests on the embedded runtime"
 cargo test --workspace --locked
 
+step "browser tests: portal and officer console in Chromium (Playwright + axe-core)"
+bash tests/browser/run.sh
+
 step "tests on the AWS adapters (moto): conformance suites, system tests, request budgets"
 bash tests/moto.sh bash -c '
   cargo test -p motcua-aws --features moto --locked &&

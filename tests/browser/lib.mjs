@@ -51,6 +51,30 @@ export function summary() {
   return failed === 0;
 }
 
+const WEB = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../web');
+
+/**
+ * Bytes of JavaScript a page loads before it is usable: its module scripts and everything
+ * they import, statically (the whole graph, counted once per file, uncompressed).
+ */
+export function scriptBytesOf(urlPath) {
+  const file = path.join(WEB, urlPath.endsWith('/') ? urlPath + 'index.html' : urlPath);
+  if (!fs.existsSync(file)) return 0;
+  const html = fs.readFileSync(file, 'utf8');
+  const seen = new Set();
+  const visit = (abs) => {
+    if (seen.has(abs) || !fs.existsSync(abs)) return;
+    seen.add(abs);
+    const src = fs.readFileSync(abs, 'utf8');
+    for (const m of src.matchAll(/(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+      const spec = m[1] || m[2];
+      visit(spec.startsWith('/') ? path.join(WEB, spec) : path.resolve(path.dirname(abs), spec));
+    }
+  };
+  for (const m of html.matchAll(/<script[^>]*\ssrc="([^"]+)"/g)) visit(path.join(WEB, m[1]));
+  return [...seen].reduce((n, f) => n + fs.statSync(f).size, 0);
+}
+
 export async function launch() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -84,11 +108,7 @@ export async function person(browser, { mobile = false } = {}) {
     const u = r.url();
     if (!u.startsWith(BASE) && !u.startsWith('data:') && !u.startsWith('blob:') && !u.startsWith('about:')) problems.push(`external request: ${u}`);
   });
-  // Bytes of JavaScript the current document loaded (decoded size, cached or not).
-  const scriptBytes = () => page.evaluate(() => performance.getEntriesByType('resource')
-    .filter((e) => /\.m?js(\?|$)/.test(new URL(e.name).pathname))
-    .reduce((n, e) => n + (e.decodedBodySize || e.transferSize || 0), 0));
-  return { context, page, problems, scriptBytes };
+  return { context, page, problems };
 }
 
 /**
@@ -101,7 +121,7 @@ export async function check(who, name, { shot = true, fullPage = true } = {}) {
   await page.waitForLoadState('networkidle').catch(() => {});
   await page.evaluate(() => document.fonts && document.fonts.ready);
   const pathName = new URL(page.url()).pathname;
-  const bytes = await who.scriptBytes();
+  const bytes = scriptBytesOf(pathName);
   report.scripts[pathName] = Math.max(report.scripts[pathName] || 0, bytes);
   assert(bytes < SCRIPT_BUDGET, `${name}: ${bytes} bytes of script (budget ${SCRIPT_BUDGET})`);
   const issues = problems.splice(0);

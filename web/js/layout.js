@@ -100,14 +100,30 @@ export function layout({ area = 'portal', current = '' } = {}) {
   const live = h('div', { id: 'live', class: 'visually-hidden', 'aria-live': 'polite', role: 'status' });
   document.body.prepend(skip, header);
   document.body.append(footer, live);
+  // Wide tables scroll sideways on a phone: their scrolling box must be reachable and named.
+  const label = (w) => {
+    if (w.hasAttribute('tabindex')) return;
+    const cap = w.querySelector('caption');
+    w.setAttribute('tabindex', '0');
+    w.setAttribute('role', 'region');
+    w.setAttribute('aria-label', cap ? cap.textContent : 'Bảng số liệu');
+  };
+  document.querySelectorAll('.table-wrap').forEach(label);
+  new MutationObserver((records) => {
+    for (const r of records) for (const n of r.addedNodes) {
+      if (n.nodeType !== 1) continue;
+      if (n.classList.contains('table-wrap')) label(n);
+      n.querySelectorAll('.table-wrap').forEach(label);
+    }
+  }).observe(main, { childList: true, subtree: true });
 }
 
-/** The session, or a redirect to the login page when absent or of another kind of account. */
-export function requireLogin(area = 'portal', roles = null) {
+/** The session, or (never resolving) a redirect to the login page when absent or of another kind of account. */
+export async function requireLogin(area = 'portal', roles = null) {
   const s = session();
   if (!s || (roles && !roles.includes(s.role))) {
     location.replace(loginUrl(area) + (s ? '&role=1' : ''));
-    throw new Error('redirecting to login');
+    await new Promise(() => {}); // the page is being left: nothing after this runs
   }
   return s;
 }

@@ -4,7 +4,7 @@ import { get, put } from '../api.js';
 import { h, $, param, setContent, showFailure, showErrors, clearErrors, busy, field, fmtDate, fmtDateTime, parseVnDate, alertBox, announce } from '../ui.js';
 
 layout({});
-requireLogin('portal');
+await requireLogin('portal');
 const form = $('#profile');
 if (param('welcome')) form.closest('section').before(alertBox('ok', 'Chào mừng bạn', 'Tài khoản đã được tạo. Hãy kiểm tra thông tin cá nhân để tờ khai được điền sẵn chính xác.'));
 

@@ -8,7 +8,7 @@ import { renderFields, readFields, nonEmpty } from '../form.js';
 import { componentUploader } from '../upload.js';
 
 layout({ current: 'ho-so-cua-toi' });
-requireLogin('portal', ['citizen', 'business']);
+await requireLogin('portal', ['citizen', 'business']);
 
 const app = document.getElementById('app');
 let dossier = null;

@@ -7,7 +7,7 @@ import { timeline, fileList, messagesPanel, download, formsPanel } from '../doss
 import { componentUploader } from '../upload.js';
 
 layout({ current: 'ho-so-cua-toi' });
-requireLogin('portal', ['citizen', 'business']);
+await requireLogin('portal', ['citizen', 'business']);
 const app = document.getElementById('app');
 const id = param('id') || '';
 

@@ -4,7 +4,7 @@ import { get } from '../api.js';
 import { h, setContent, showFailure, fmtDate, statusBadge, CHANNEL_LABELS } from '../ui.js';
 
 layout({ current: 'ho-so-cua-toi' });
-requireLogin('portal', ['citizen', 'business']);
+await requireLogin('portal', ['citizen', 'business']);
 
 const FILTERS = [
   ['', 'Tất cả'], ['draft', 'Hồ sơ nháp'], ['submitted', 'Mới đăng ký'], ['accepted', 'Được tiếp nhận'],

@@ -6,7 +6,7 @@ import { get, post } from '../api.js';
 import { h, param, setContent, showFailure, alertBox, showErrors, clearErrors, busy, facts, fmtDateTime } from '../ui.js';
 
 layout({ current: 'ho-so-cua-toi' });
-requireLogin('portal', ['citizen', 'business']);
+await requireLogin('portal', ['citizen', 'business']);
 const app = document.getElementById('app');
 const id = param('id') || '';
 

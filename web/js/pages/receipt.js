@@ -8,7 +8,7 @@ import { formsPanel } from '../dossier.js';
 import qrcode from '/vendor/qrcode-generator/qrcode.mjs';
 
 layout({ current: 'ho-so-cua-toi' });
-requireLogin('portal');
+await requireLogin('portal');
 const app = document.getElementById('app');
 
 function qr(text) {

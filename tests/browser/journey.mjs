@@ -1,0 +1,448 @@
+// The citizen and officer journeys in a real browser (Debian's Chromium via playwright-core),
+// against a freshly started server with its demo catalogue and accounts. axe-core runs on every
+// page state (no serious or critical violation allowed); screenshots go to docs/screenshots.
+//
+//   citizen: search (no diacritics, keyboard) → guidance → login → form pre-filled from the
+//            profile → inline errors → draft → uploads (type check, progress bar on a slow
+//            link) → submit → receipt → … → my dossiers → public lookup → result download →
+//            rating → feedback → statistics
+//   officers: agency admin adds a leader approval step to the procedure's workflow; receiving
+//            officer: inbox → accept (code, appointment) → assign; specialist: result upload and
+//            submit for approval; leader: approve; receiving officer: return; counter
+//            reception of a paper dossier with scans; feedback answer; dashboard, register,
+//            calendar, users.
+
+import { launch, person, check, step, summary, login, assert, pdf, BASE, SHOTS } from './lib.mjs';
+
+const browser = await launch();
+const t0 = Date.now();
+const PROCEDURE = '2.000635';
+const PROCEDURE_NAME = 'Cấp bản sao Trích lục hộ tịch';
+const state = {};
+
+async function shotElement(page, selector, name) {
+  await page.locator(selector).first().screenshot({ path: `${SHOTS}/${name}.png` });
+}
+
+async function run() {
+  const citizen = await person(browser);
+  const admin = await person(browser);
+  const reception = await person(browser);
+  const specialist = await person(browser);
+  const leader = await person(browser);
+  const visitor = await person(browser);
+  const phone = await person(browser, { mobile: true });
+  const c = citizen.page;
+
+  // ---------------------------------------------------------------- public pages, keyboard
+  await step('home page: skip link first in the tab order, focus visible, search by keyboard', async () => {
+    await c.goto('/');
+    await check(citizen, '01-trang-chu');
+    await c.keyboard.press('Tab');
+    const first = await c.evaluate(() => ({ text: document.activeElement.textContent, outline: getComputedStyle(document.activeElement).outlineStyle }));
+    assert(first.text.includes('Bỏ qua'), `first Tab lands on “${first.text}”, not the skip link`);
+    assert(first.outline !== 'none', 'focused skip link has no visible outline');
+    await c.keyboard.press('Enter');
+    assert(await c.evaluate(() => document.activeElement.id === 'main'), 'skip link does not move focus to the main content');
+    await c.getByLabel('Tên thủ tục').focus();
+    await c.keyboard.type('trich luc ho tich');
+    await Promise.all([c.waitForURL(/thu-tuc\.html\?q=/), c.keyboard.press('Enter')]);
+  });
+
+  await step('catalogue: search without diacritics finds the procedure; filters by field', async () => {
+    await c.getByRole('link', { name: PROCEDURE_NAME }).waitFor();
+    await check(citizen, '02-danh-muc-tim-kiem');
+    await c.getByLabel('Lĩnh vực').selectOption({ label: 'Hộ tịch' });
+    await Promise.all([c.waitForURL(/field=/), c.getByRole('button', { name: 'Tìm kiếm' }).click()]);
+    await c.getByRole('link', { name: PROCEDURE_NAME }).waitFor();
+    const fields = await c.locator('.results .meta li:nth-child(3)').allTextContents();
+    assert(fields.length && fields.every((f) => f.includes('Hộ tịch')), `filtered results: ${fields}`);
+  });
+
+  await step('guidance page: steps, components, fees, time, level', async () => {
+    await Promise.all([c.waitForURL(/huong-dan\.html/), c.getByRole('link', { name: PROCEDURE_NAME }).click()]);
+    await c.getByRole('heading', { name: 'Trình tự thực hiện' }).waitFor();
+    const text = await c.locator('main').innerText();
+    for (const s of ['Thành phần hồ sơ', 'Tờ khai cấp bản sao trích lục hộ tịch', '8.000 đồng', 'Trong ngày', 'Dịch vụ công trực tuyến toàn trình', 'Căn cứ pháp lý']) {
+      assert(text.includes(s), `guidance lacks “${s}”`);
+    }
+    await check(citizen, '03-huong-dan-thu-tuc');
+  });
+
+  // ------------------------------------------------- agency admin: approval step in workflow
+  await step('agency admin adds a leader approval step to the procedure workflow', async () => {
+    await login(admin, 'quantri.phuong', { console: true, next: '/can-bo/quan-tri.html' });
+    const a = admin.page;
+    await a.getByRole('heading', { name: 'Lịch làm việc' }).waitFor();
+    const det = a.locator(`details[data-procedure="${PROCEDURE}"]`);
+    await det.locator('summary').click();
+    await det.getByLabel('Lãnh đạo phê duyệt kết quả trước khi trả').check();
+    await det.getByRole('button', { name: 'Lưu quy trình' }).click();
+    await det.getByText('Đã lưu quy trình').waitFor();
+    const roles = await det.locator('tbody tr td:nth-child(2)').allTextContents();
+    assert(roles.includes('Phê duyệt'), `workflow steps after saving: ${roles}`);
+    await check(admin, '30-quan-tri-quy-trinh');
+  });
+
+  // ------------------------------------------------------------- login, form with pre-fill
+  await step('filing needs an account: login page, wrong password shown inline, then login', async () => {
+    await Promise.all([c.waitForURL(/dang-nhap\.html\?next=/), c.getByRole('link', { name: 'Nộp hồ sơ trực tuyến' }).first().click()]);
+    await c.getByLabel('Tên đăng nhập').fill('congdan');
+    await c.getByLabel(/^Mật khẩu/).fill('sai-mat-khau');
+    await c.getByRole('button', { name: 'Đăng nhập' }).click();
+    await c.locator('.error-summary').waitFor();
+    assert(await c.evaluate(() => document.activeElement.classList.contains('error-summary')), 'the error summary is not focused');
+    await check(citizen, '04-dang-nhap-loi');
+    await login(citizen, 'congdan', { next: `/nop-ho-so.html?ma=${PROCEDURE}` });
+    assert(c.url().includes('nop-ho-so.html'), `after login: ${c.url()}`);
+  });
+
+  await step('the e-form is generated from the schema and pre-filled from the profile (P1)', async () => {
+    await c.getByRole('heading', { name: 'Bước 1. Tờ khai' }).waitFor();
+    assert(await c.getByLabel(/^Họ, chữ đệm và tên người yêu cầu/).inputValue() === 'Nguyễn Văn An', 'full name not pre-filled');
+    assert(await c.getByLabel(/^Số định danh cá nhân/).inputValue() === '038090001234', 'ID number not pre-filled');
+    assert(await c.locator('.prefilled').count() >= 3, 'pre-filled fields are not marked');
+    await check(citizen, '05-to-khai-dien-san');
+  });
+
+  await step('inline validation: errors next to fields and in a focused summary', async () => {
+    await c.getByRole('button', { name: 'Nộp hồ sơ' }).click();
+    await c.locator('.error-summary').waitFor();
+    assert(await c.getByLabel(/^Loại việc hộ tịch/).getAttribute('aria-invalid') === 'true', 'select not marked invalid');
+    const msg = await c.locator('.field-error').first().innerText();
+    assert(msg.includes('Vui lòng'), `field error: ${msg}`);
+    await c.getByLabel(/^Ngày đăng ký/).fill('31/02/2020');
+    await c.getByRole('button', { name: 'Lưu nháp' }).click();
+    await c.getByText('phải là ngày hợp lệ dạng ngày/tháng/năm').first().waitFor();
+    await check(citizen, '06-to-khai-loi');
+  });
+
+  await step('draft saved with the rest of the form (dates typed dd/mm/yyyy)', async () => {
+    await c.getByLabel(/^Loại việc hộ tịch/).selectOption('Khai sinh');
+    await c.getByLabel(/^Họ, chữ đệm và tên người được cấp/).fill('Nguyễn Văn An');
+    await c.getByLabel(/^Ngày đăng ký/).fill('12/05/1990');
+    await c.getByLabel(/^Số bản sao/).fill('2');
+    await c.getByRole('button', { name: 'Lưu nháp' }).click();
+    await c.getByText('Hồ sơ nháp đã lưu lúc').waitFor();
+    assert(/nop-ho-so\.html\?id=/.test(c.url()), 'the address does not name the draft');
+    state.dossierId = new URL(c.url()).searchParams.get('id');
+  });
+
+  await step('uploads: wrong type refused before sending; PDF sent with a progress bar on a slow link', async () => {
+    const row = c.locator('.upload-row').first();
+    await row.locator('input[type=file]').setInputFiles({ name: 'ghi-chu.txt', mimeType: 'text/plain', buffer: Buffer.from('không phải PDF') });
+    await row.getByText('không đúng định dạng').waitFor();
+    const cdp = await citizen.context.newCDPSession(c);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 80, downloadThroughput: 400 * 1024, uploadThroughput: 120 * 1024 });
+    await row.locator('input[type=file]').setInputFiles({ name: 'To khai trich luc.pdf', mimeType: 'application/pdf', buffer: pdf(360, 'To khai') });
+    try {
+      await c.waitForFunction(() => { const p = document.querySelector('.upload-row progress'); return p && p.value > 10 && p.value < 90; }, null, { timeout: 10_000 });
+      await shotElement(c, '.upload-row', '07-tai-len-tien-do');
+    } catch { console.log('    (progress not caught mid-way on this machine)'); }
+    await row.getByText('Đã tải lên và kiểm tra tệp').waitFor({ timeout: 30_000 });
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    assert(await row.locator('progress').evaluate((p) => p.value) === 100, 'progress did not reach 100%');
+    assert((await row.locator('.files').innerText()).includes('To khai trich luc.pdf'), 'uploaded file not listed');
+    await check(citizen, '08-tai-len-xong');
+  });
+
+  await step('submit (pledge required) → receipt with the lookup secret', async () => {
+    await c.getByLabel(/^Tôi xin cam đoan/).check();
+    await Promise.all([c.waitForURL(/bien-nhan\.html/), c.getByRole('button', { name: 'Nộp hồ sơ' }).click()]);
+    await c.getByText('Nộp hồ sơ thành công').waitFor();
+    state.secret = (await c.locator('.secret').innerText()).trim();
+    assert(/^[A-Z2-9]{8}$/.test(state.secret), `secret: ${state.secret}`);
+    const text = await c.locator('main').innerText();
+    assert(/\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/.test(text), 'no dd/mm/yyyy HH:mm date on the receipt');
+    await check(citizen, '09-xac-nhan-nop');
+  });
+
+  // ------------------------------------------------------------------ the officer journey
+  await step('receiving officer: inbox with counts; the new dossier waits for reception', async () => {
+    await login(reception, 'tiepnhan.phuong', { console: true });
+    const r = reception.page;
+    await r.getByRole('table').waitFor();
+    await r.getByLabel('Trạng thái').selectOption('submitted');
+    await r.getByRole('button', { name: 'Lọc' }).click();
+    await r.locator(`a[href*="${state.dossierId}"]`).waitFor();
+    await check(reception, '10-can-bo-hop-ho-so');
+  });
+
+  await step('receiving officer: accept → dossier code and appointment', async () => {
+    const r = reception.page;
+    await Promise.all([r.waitForURL(/can-bo\/ho-so\.html/), r.locator(`a[href*="${state.dossierId}"]`).click()]);
+    await r.getByRole('heading', { name: 'Thao tác' }).waitFor();
+    await check(reception, '11-can-bo-ho-so-cho-tiep-nhan');
+    await r.locator('[data-action=accept]').getByRole('button', { name: 'Tiếp nhận hồ sơ' }).click();
+    await r.locator('#app').getByText('Tiếp nhận hồ sơ: đã thực hiện').waitFor();
+    state.code = (await r.locator('h1').innerText()).replace('Hồ sơ ', '').trim();
+    assert(/^000\.17\.22\.H56-\d{6}-\d{4}$/.test(state.code), `code: ${state.code}`);
+  });
+
+  await step('receiving officer: the standard forms (Form 01) and the assignment to a specialist', async () => {
+    const r = reception.page;
+    await r.getByRole('button', { name: 'Xem và in' }).first().click();
+    await r.locator('iframe.form-preview, .alert.warn, .alert.error').first().waitFor();
+    state.formsAvailable = await r.locator('iframe.form-preview').count() > 0;
+    const card = r.locator('[data-action=assign]');
+    await card.locator('summary').click();
+    await card.getByLabel(/^Chuyên viên được phân công/).fill('chuyenvien.phuong');
+    await card.getByRole('button', { name: 'Phân công chuyên viên' }).click();
+    await r.locator('#app').getByText('Phân công chuyên viên: đã thực hiện').waitFor();
+    await check(reception, '12-can-bo-da-tiep-nhan-phan-cong');
+  });
+
+  await step('specialist: inbox, result file upload, submit for approval', async () => {
+    await login(specialist, 'chuyenvien.phuong', { console: true });
+    const s = specialist.page;
+    await s.locator(`a[href*="${state.dossierId}"]`).waitFor();
+    await Promise.all([s.waitForURL(/can-bo\/ho-so\.html/), s.locator(`a[href*="${state.dossierId}"]`).click()]);
+    const card = s.locator('[data-action=submit_for_approval]');
+    await card.locator('input[type=file]').setInputFiles({ name: 'Ban sao trich luc khai sinh.pdf', mimeType: 'application/pdf', buffer: pdf(40, 'Ket qua') });
+    await card.getByText('Đã chọn: Ban sao trich luc khai sinh.pdf').waitFor();
+    await card.getByLabel(/^Ghi chú/).fill('Đã tra cứu Cơ sở dữ liệu hộ tịch, đủ điều kiện cấp.');
+    await check(specialist, '13-chuyen-vien-trinh-phe-duyet');
+    await card.getByRole('button', { name: 'Trình lãnh đạo phê duyệt' }).click();
+    await s.locator('#app').getByText('Trình lãnh đạo phê duyệt: đã thực hiện').waitFor();
+  });
+
+  await step('leader: inbox, approve the result', async () => {
+    await login(leader, 'lanhdao.phuong', { console: true });
+    const l = leader.page;
+    await l.getByLabel('Trạng thái').selectOption('awaiting_approval');
+    await l.getByRole('button', { name: 'Lọc' }).click();
+    await Promise.all([l.waitForURL(/can-bo\/ho-so\.html/), l.locator(`a[href*="${state.dossierId}"]`).click()]);
+    await check(leader, '14-lanh-dao-phe-duyet');
+    await l.locator('[data-action=approve]').getByRole('button', { name: 'Phê duyệt kết quả' }).click();
+    await l.locator('#app').getByText('Phê duyệt kết quả: đã thực hiện').waitFor();
+  });
+
+  await step('receiving officer: return the result online; Form 05 timeline complete', async () => {
+    const r = reception.page;
+    await r.goto(`/can-bo/ho-so.html?id=${state.dossierId}`);
+    const card = r.locator('[data-action=return]');
+    await card.getByLabel('Trực tuyến (bản điện tử)').check();
+    await card.getByRole('button', { name: 'Trả kết quả' }).click();
+    await r.locator('#app').getByText('Trả kết quả: đã thực hiện').waitFor();
+    const steps = await r.locator('table:has(caption:text("Phiếu kiểm soát")) tbody tr').count();
+    assert(steps >= 6, `timeline has ${steps} rows`);
+    await check(reception, '15-can-bo-da-tra-ket-qua');
+  });
+
+  // --------------------------------------------------------------- the citizen, afterwards
+  await step('my dossiers lists it with its code; the receipt now has the code and a QR code', async () => {
+    await c.goto('/ho-so-cua-toi.html');
+    await c.getByRole('cell', { name: state.code }).waitFor();
+    await check(citizen, '16-ho-so-cua-toi');
+    await c.goto(`/bien-nhan.html?id=${state.dossierId}`);
+    await c.locator('.qr svg').waitFor();
+    assert((await c.locator('main').innerText()).includes(state.code), 'code missing on the receipt');
+    await check(citizen, '17-giay-tiep-nhan-qr');
+  });
+
+  await step('public lookup without login: keyboard only, wrong secret refused, right one shows progress', async () => {
+    const v = visitor.page;
+    await v.goto('/tra-cuu.html');
+    await v.getByLabel(/^Mã hồ sơ/).focus();
+    await v.keyboard.type(state.code);
+    await v.keyboard.press('Tab');
+    await v.keyboard.type('ABCDEFGH');
+    await v.keyboard.press('Enter');
+    await v.getByText('Không tìm thấy hồ sơ').first().waitFor();
+    await v.getByLabel(/^Mã bí mật hoặc số định danh/).fill(state.secret);
+    await v.keyboard.press('Enter');
+    await v.getByRole('heading', { name: `Hồ sơ ${state.code}` }).waitFor();
+    const text = await v.locator('#result').innerText();
+    assert(text.includes('Đã trả kết quả'), `lookup shows: ${text.slice(0, 200)}`);
+    assert(!text.includes('Nguyễn Văn An'), 'the public lookup shows personal data');
+    await check(visitor, '18-tra-cuu-cong-khai');
+  });
+
+  await step('dossier page: timeline and the electronic result downloaded (P16)', async () => {
+    await c.goto(`/ho-so.html?id=${state.dossierId}`);
+    await c.getByText('Hồ sơ đã có kết quả').waitFor();
+    const [download] = await Promise.all([c.waitForEvent('download'), c.getByRole('button', { name: 'Tải kết quả' }).click()]);
+    const file = await download.path();
+    const head = (await import('node:fs')).readFileSync(file).subarray(0, 5).toString();
+    assert(head === '%PDF-', `downloaded result starts with ${head}`);
+    assert(download.suggestedFilename().endsWith('.pdf'), download.suggestedFilename());
+    await check(citizen, '19-ho-so-co-ket-qua');
+  });
+
+  await step('rating of the finished dossier (P9), once', async () => {
+    await Promise.all([c.waitForURL(/danh-gia\.html/), c.getByRole('link', { name: 'Đánh giá mức độ hài lòng' }).click()]);
+    await c.getByRole('button', { name: 'Gửi đánh giá' }).click();
+    await c.locator('.error-summary').waitFor();
+    await c.getByLabel('Rất hài lòng').check();
+    await c.getByLabel('Không phải liên hệ thêm').check();
+    await c.getByLabel('Chỉ Bộ phận Một cửa').check();
+    await c.getByRole('radio', { name: 'Không', exact: true }).check();
+    await c.getByLabel(/^Góp ý thêm/).fill('Cán bộ hướng dẫn tận tình.');
+    await check(citizen, '20-danh-gia', { shot: false });
+    await c.getByRole('button', { name: 'Gửi đánh giá' }).click();
+    await c.getByText('Cảm ơn bạn đã đánh giá').waitFor();
+    await check(citizen, '20-danh-gia');
+    await c.reload();
+    await c.getByText('Hồ sơ này đã được đánh giá').waitFor();
+  });
+
+  await step('feedback (P18): send, officer answers and publishes, citizen follows, answer is public', async () => {
+    await c.goto('/phan-anh.html');
+    await c.getByLabel('Kiến nghị (về quy định hành chính)').check();
+    await c.getByLabel(/^Cơ quan tiếp nhận/).selectOption({ label: 'Ủy ban nhân dân phường Hạc Thành' });
+    await c.getByLabel(/^Tiêu đề/).fill('Đề nghị gửi bản sao trích lục qua bưu điện');
+    await c.getByLabel(/^Nội dung/).fill('Xin cho nhận bản sao trích lục hộ tịch qua dịch vụ bưu chính công ích.');
+    await c.getByLabel(/^Mã hồ sơ liên quan/).fill(state.code);
+    await c.getByRole('button', { name: 'Gửi phản ánh, kiến nghị' }).click();
+    await c.getByText('Đã gửi phản ánh, kiến nghị').waitFor();
+    const box = c.locator('#sent');
+    state.fbCode = (await box.locator('strong').first().innerText()).trim();
+    state.fbSecret = (await box.locator('.secret').innerText()).trim();
+    await check(citizen, '21-phan-anh-da-gui');
+    const r = reception.page;
+    await r.goto('/can-bo/phan-anh.html');
+    const item = r.locator('.results > li', { hasText: state.fbCode });
+    await item.getByLabel(/^Nội dung trả lời/).fill('Ủy ban nhân dân phường đã triển khai trả kết quả qua bưu chính công ích từ tháng này.');
+    await check(reception, '31-can-bo-tra-loi-phan-anh');
+    await item.getByRole('button', { name: 'Gửi trả lời' }).click();
+    await item.getByText('Đã gửi trả lời').waitFor();
+    await c.getByLabel(/^Mã theo dõi/).fill(state.fbCode);
+    await c.getByLabel(/^Mã bí mật/).fill(state.fbSecret);
+    await c.getByRole('button', { name: 'Xem tình trạng' }).click();
+    await c.locator('#tracked').getByText('bưu chính công ích từ tháng này').waitFor();
+    await c.reload();
+    await c.locator('#published').getByText('Đề nghị gửi bản sao trích lục qua bưu điện').waitFor();
+    await check(citizen, '22-phan-anh-da-tra-loi');
+  });
+
+  await step('public statistics (P8): SVG chart with a text alternative and the data table', async () => {
+    // A period around today (a dossier filed on a weekend is received on the next working day).
+    const day = (offset) => new Date(Date.now() + offset * 864e5).toLocaleDateString('en-GB', { timeZone: 'Asia/Ho_Chi_Minh' });
+    await c.goto(`/thong-ke.html?from=${day(-7)}&to=${day(14)}`);
+    await c.locator('figure.chart svg[role=img]').waitFor();
+    const desc = await c.locator('figure.chart desc').textContent();
+    assert(desc.includes('Hộ tịch'), `chart description: ${desc}`);
+    const total = await c.locator('tfoot td').nth(3).innerText();
+    assert(Number(total) >= 1, `total received: ${total}`);
+    await check(citizen, '23-thong-ke');
+  });
+
+  await step('account: profile for pre-filling and the notifications of each step', async () => {
+    await c.goto('/tai-khoan.html');
+    await c.getByRole('link', { name: `Hồ sơ ${state.code}` }).first().waitFor();
+    await check(citizen, '24-tai-khoan-thong-bao');
+  });
+
+  await step('surveys page degrades with a message when the server has no survey API', async () => {
+    await c.goto('/khao-sat.html');
+    await c.locator('#app .alert, #app form').first().waitFor();
+    await check(citizen, '25-lay-y-kien', { shot: false });
+  });
+
+  await step('registration of a new citizen account with consent (P13)', async () => {
+    const v = visitor.page;
+    await v.goto('/dang-ky.html');
+    await v.getByRole('button', { name: 'Đăng ký' }).click();
+    await v.locator('.error-summary').waitFor();
+    const user = `congdan${Date.now() % 100000}`;
+    await v.getByLabel(/^Tên đăng nhập/).fill(user);
+    await v.getByLabel(/^Mật khẩu/).fill('MatKhau@2026');
+    await v.getByLabel(/^Nhập lại mật khẩu/).fill('MatKhau@2026');
+    await v.getByLabel(/^Họ, chữ đệm và tên/).fill('Trần Thị Cúc');
+    await v.getByLabel(/^Số định danh cá nhân/).fill('038190004321');
+    await v.getByLabel(/^Ngày sinh/).fill('03/04/1991');
+    await v.getByLabel(/^Tôi đồng ý/).check();
+    await check(visitor, '26-dang-ky');
+    await Promise.all([v.waitForURL(/tai-khoan\.html/), v.getByRole('button', { name: 'Đăng ký' }).click()]);
+    await v.getByText('Tài khoản đã được tạo').waitFor();
+    assert(await v.getByLabel(/^Ngày sinh/).inputValue() === '03/04/1991', 'date of birth not shown dd/mm/yyyy');
+  });
+
+  // ----------------------------------------------------- counter reception of a paper dossier
+  await step('counter reception: paper dossier, scanned component, acceptance, receipt', async () => {
+    const r = reception.page;
+    await r.goto('/can-bo/tiep-nhan.html');
+    await r.getByLabel(/^Thủ tục/).selectOption(PROCEDURE);
+    await r.getByLabel(/^Loại việc hộ tịch/).waitFor();
+    await r.getByLabel(/^Họ, chữ đệm và tên$|^Họ, chữ đệm và tên \*/).first().fill('Lê Văn Bình');
+    await r.getByLabel(/^Số định danh cá nhân/).fill('038085007777');
+    await r.getByLabel(/^Số điện thoại/).fill('0987654321');
+    await r.getByLabel(/^Loại việc hộ tịch/).selectOption('Kết hôn');
+    await r.getByLabel(/^Họ, chữ đệm và tên người được cấp/).fill('Lê Văn Bình');
+    await r.getByLabel(/^Số bản sao/).fill('1');
+    await check(reception, '32-tiep-nhan-tai-quay');
+    await r.getByRole('button', { name: /^Tạo hồ sơ/ }).click();
+    const scanned = r.locator('.upload-row').first();
+    await scanned.waitFor();
+    await scanned.locator('input[type=file]').setInputFiles({ name: 'Ban quet to khai.pdf', mimeType: 'application/pdf', buffer: pdf(30, 'Ban quet') });
+    await scanned.getByText('Đã tải lên và kiểm tra tệp').waitFor();
+    await r.getByRole('button', { name: 'Tiếp nhận hồ sơ' }).click();
+    await r.getByText('Đã tiếp nhận hồ sơ').first().waitFor();
+    assert(/000\.17\.22\.H56-\d{6}-\d{4}/.test(await r.locator('main').innerText()), 'no dossier code after counter acceptance');
+    await check(reception, '33-tiep-nhan-tai-quay-xong');
+  });
+
+  await step('console: dashboard, register (Form 06), calendar administration, users', async () => {
+    const r = reception.page;
+    await r.goto('/can-bo/bang-dieu-khien.html');
+    await r.locator('figure.chart svg').waitFor();
+    await check(reception, '34-bang-dieu-khien');
+    await r.goto('/can-bo/so-theo-doi.html');
+    await r.locator('#book table, #book .alert, #book p').first().waitFor();
+    await check(reception, '35-so-theo-doi', { shot: false });
+    const sys = await person(browser);
+    await login(sys, 'quantri', { console: true, next: '/can-bo/quan-tri.html' });
+    const q = sys.page;
+    await q.getByLabel('Ngày nghỉ', { exact: true }).fill('04/09/2026');
+    await q.getByLabel('Tên ngày nghỉ').fill('Nghỉ hoán đổi dịp Quốc khánh');
+    await q.getByRole('button', { name: 'Lưu điều chỉnh' }).click();
+    await q.getByText('Đã lưu lịch làm việc').waitFor();
+    await q.getByRole('cell', { name: 'Nghỉ hoán đổi dịp Quốc khánh' }).waitFor();
+    await check(sys, '36-quan-tri-lich');
+    await sys.context.close();
+  });
+
+  // -------------------------------------------------------------------- phone-sized screens
+  await step('phone screen (375 px): pages reflow without horizontal scrolling; menu opens', async () => {
+    const m = phone.page;
+    await m.goto('/');
+    await check(phone, '40-dien-thoai-trang-chu', { fullPage: false });
+    await m.getByRole('button', { name: 'Menu' }).click();
+    await m.getByRole('link', { name: 'Tra cứu hồ sơ' }).first().waitFor({ state: 'visible' });
+    await check(phone, '41-dien-thoai-menu', { fullPage: false });
+    await m.goto(`/huong-dan.html?ma=${PROCEDURE}`);
+    await check(phone, '42-dien-thoai-huong-dan');
+    await login(phone, 'congdan', { next: `/nop-ho-so.html?ma=${PROCEDURE}` });
+    await m.getByRole('heading', { name: 'Bước 1. Tờ khai' }).waitFor();
+    await check(phone, '43-dien-thoai-to-khai');
+    await m.goto(`/ho-so.html?id=${state.dossierId}`);
+    await m.getByText('Hồ sơ đã có kết quả').waitFor();
+    await check(phone, '44-dien-thoai-ho-so');
+    await m.goto(`/tra-cuu.html?ma=${encodeURIComponent(state.code)}&bm=${state.secret}`);
+    await m.getByRole('heading', { name: `Hồ sơ ${state.code}` }).waitFor();
+    await check(phone, '45-dien-thoai-tra-cuu');
+  });
+
+  await step('phone screen: officer inbox and dossier', async () => {
+    await phone.context.clearCookies();
+    await phone.page.evaluate(() => localStorage.clear());
+    await login(phone, 'tiepnhan.phuong', { console: true });
+    await phone.page.getByRole('table').waitFor();
+    await check(phone, '46-dien-thoai-can-bo');
+  });
+
+  state.forms = state.formsAvailable ? 'available' : 'missing';
+}
+
+let ok = false;
+try {
+  await run();
+} catch (e) {
+  console.log(String(e.message || e));
+} finally {
+  ok = summary();
+  console.log(`Standard forms from the server: ${state.forms || 'not reached'}; base ${BASE}; ${Math.round((Date.now() - t0) / 1000)} s`);
+  await browser.close();
+}
+process.exit(ok ? 0 : 1);

@@ -1,0 +1,214 @@
+// Administration (M1, M5, M6): the working calendar per year with the system administrator's
+// overrides, the procedures with their internal workflow, and the accounts — each as far as
+// the server's API allows.
+import { layout, requireLogin } from '../layout.js';
+import { get, put, post, STAFF_ROLES } from '../api.js';
+import { h, $, setContent, showFailure, showErrors, clearErrors, busy, alertBox, fmtDate, parseVnDate, todayIso, statutoryLabel, ROLE_LABELS, field } from '../ui.js';
+
+layout({ area: 'console', current: 'quan-tri' });
+const me = await requireLogin('console', STAFF_ROLES);
+const KIND = { holiday: 'Ngày lễ', compensatory: 'Nghỉ bù', adjusted: 'Nghỉ hoán đổi, điều chỉnh' };
+
+// ---- Calendar --------------------------------------------------------------------------------
+const calForm = $('#cal-year');
+const calBox = $('#calendar');
+calForm.elements.year.value = todayIso().slice(0, 4);
+
+async function showCalendar() {
+  const year = calForm.elements.year.value;
+  try {
+    const c = await get(`/calendar/${encodeURIComponent(year)}`);
+    const rows = [
+      ...c.days_off.map((d) => [d.date, d.name, KIND[d.kind] || d.kind]),
+      ...c.working_saturdays.map((d) => [d.date, d.name, 'Ngày làm việc bù (cuối tuần)']),
+    ].sort((a, b) => a[0].localeCompare(b[0]));
+    const parts = [
+      h('p', {}, `Phiên bản lịch: ${c.calendar_version}. Tết Nguyên đán: ${fmtDate(c.lunar_new_year)}; Giỗ Tổ Hùng Vương: ${fmtDate(c.hung_kings_day)}.`),
+      h('div', { class: 'table-wrap' }, h('table', {},
+        h('caption', {}, `Ngày nghỉ và ngày làm bù năm ${c.year}`),
+        h('thead', {}, h('tr', {}, ['Ngày', 'Tên', 'Loại'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('tbody', {}, rows.map(([d, n, k]) => h('tr', {}, h('td', {}, fmtDate(d)), h('td', {}, n), h('td', {}, k)))))),
+    ];
+    if (me.role === 'system_admin') parts.push(overrideForm(c));
+    else parts.push(h('p', { class: 'small muted' }, 'Chỉ quản trị hệ thống được điều chỉnh lịch làm việc.'));
+    setContent(calBox, ...parts);
+  } catch (e) {
+    showFailure(calBox, e, 'tải lịch làm việc');
+  }
+}
+
+function overrideForm(c) {
+  const form = h('form', { novalidate: true },
+    h('h3', {}, 'Điều chỉnh lịch năm ' + c.year),
+    h('p', { class: 'small' }, 'Mỗi lần lưu tạo một phiên bản lịch mới; hạn giải quyết của hồ sơ tiếp nhận sau đó tính theo phiên bản mới.'),
+    h('fieldset', {}, h('legend', {}, 'Thêm ngày nghỉ'),
+      h('div', { class: 'inline-fields' },
+        field({ label: 'Ngày nghỉ', name: 'off_date', hint: 'ngày/tháng/năm', inputmode: 'numeric' }),
+        field({ label: 'Tên ngày nghỉ', name: 'off_name' }))),
+    h('fieldset', {}, h('legend', {}, 'Thêm ngày làm việc bù'),
+      h('div', { class: 'inline-fields' },
+        field({ label: 'Ngày làm bù', name: 'work_date', hint: 'ngày/tháng/năm', inputmode: 'numeric' }),
+        field({ label: 'Lý do', name: 'work_name' }))),
+    h('button', { type: 'submit' }, 'Lưu điều chỉnh'));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const v = (n) => form.elements[n].value.trim();
+    const errors = [];
+    const off = v('off_date') ? parseVnDate(v('off_date')) : null;
+    const work = v('work_date') ? parseVnDate(v('work_date')) : null;
+    if (v('off_date') && !off) errors.push({ field: 'off_date', message: 'Ngày nghỉ phải có dạng ngày/tháng/năm.' });
+    if (v('work_date') && !work) errors.push({ field: 'work_date', message: 'Ngày làm bù phải có dạng ngày/tháng/năm.' });
+    if (off && !v('off_name')) errors.push({ field: 'off_name', message: 'Vui lòng nhập tên ngày nghỉ.' });
+    if (work && !v('work_name')) errors.push({ field: 'work_name', message: 'Vui lòng nhập lý do làm bù.' });
+    if (!off && !work) errors.push({ field: 'off_date', message: 'Nhập ít nhất một ngày nghỉ hoặc một ngày làm bù.' });
+    if (errors.length) { showErrors(form, errors); return; }
+    // The override replaces the year's previous one: keep the adjustments already in force.
+    const body = {
+      extra_days_off: c.days_off.filter((d) => d.kind === 'adjusted'),
+      working_days: c.working_saturdays.map((d) => [d.date, d.name]),
+      cancelled_days_off: [],
+    };
+    if (off) body.extra_days_off.push({ date: off, name: v('off_name'), kind: 'adjusted' });
+    if (work) body.working_days.push([work, v('work_name')]);
+    busy(form.querySelector('button'), async () => {
+      try {
+        await put(`/calendar/${c.year}/overrides`, body);
+        await showCalendar();
+        calBox.prepend(alertBox('ok', null, 'Đã lưu lịch làm việc (phiên bản mới).'));
+      } catch (e) { showErrors(form, e); }
+    });
+  });
+  return form;
+}
+
+calForm.addEventListener('submit', (ev) => { ev.preventDefault(); showCalendar(); });
+await showCalendar();
+
+// ---- Catalogue and workflow -------------------------------------------------------------------
+const catBox = $('#catalogue');
+const STEP_KIND = { reception: 'Tiếp nhận', processing: 'Thẩm định, xử lý', approval: 'Phê duyệt', return: 'Trả kết quả' };
+const STEP_ROLES = ['receiving_officer', 'specialist', 'leader'];
+const canEdit = (p) => me.role === 'system_admin' || (me.role === 'agency_admin' && p.agency === me.agency);
+
+function workflowEditor(p, data) {
+  let steps = data.workflow.steps.map((x) => ({ ...x }));
+  const parts = data.workflow.parts || [];
+  const editable = canEdit(p);
+  const form = h('form', { novalidate: true });
+  const tableBox = h('div', { 'data-field': 'steps', tabindex: '-1' });
+  const approvalId = `approval-${p.code}`;
+  const approval = h('input', { type: 'checkbox', id: approvalId, checked: steps.some((x) => x.kind === 'approval'), disabled: !editable });
+  function draw() {
+    tableBox.replaceChildren(h('div', { class: 'table-wrap' }, h('table', {},
+      h('caption', {}, `Quy trình nội bộ — phiên bản ${data.version}${data.configured ? '' : ' (mặc định theo thời hạn)'}`),
+      h('thead', {}, h('tr', {}, ['Bước', 'Loại', 'Vai trò thực hiện', 'Thời gian (giờ làm việc)'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, steps.map((x, i) => h('tr', {},
+        h('td', {}, editable ? h('input', { name: `steps[${i}].name`, value: x.name, 'aria-label': `Tên bước ${i + 1}` }) : x.name),
+        h('td', {}, STEP_KIND[x.kind] || x.kind),
+        h('td', {}, editable
+          ? h('select', { name: `steps[${i}].role`, 'aria-label': `Vai trò của bước “${x.name}”` }, STEP_ROLES.map((r) => h('option', { value: r, selected: r === x.role }, ROLE_LABELS[r])))
+          : (ROLE_LABELS[x.role] || x.role)),
+        h('td', { class: 'num' }, editable
+          ? h('input', { name: `steps[${i}].working_hours`, type: 'number', min: '1', step: '1', value: String(x.working_hours), 'aria-label': `Số giờ làm việc của bước “${x.name}”` })
+          : String(x.working_hours))))))));
+  }
+  function read() {
+    steps = steps.map((x, i) => ({
+      ...x,
+      name: form.elements[`steps[${i}].name`].value.trim(),
+      role: form.elements[`steps[${i}].role`].value,
+      working_hours: Number(form.elements[`steps[${i}].working_hours`].value),
+    }));
+  }
+  approval.addEventListener('change', () => {
+    read();
+    if (approval.checked) {
+      const ret = steps.findIndex((x) => x.kind === 'return');
+      const proc = steps.find((x) => x.kind === 'processing');
+      if (proc && proc.working_hours > 1) proc.working_hours -= 1;
+      steps.splice(ret < 0 ? steps.length : ret, 0, { id: 'phe-duyet', name: 'Phê duyệt kết quả', kind: 'approval', role: 'leader', unit: null, working_hours: 1, can_consult: false, can_hand_over: false });
+    } else {
+      const i = steps.findIndex((x) => x.kind === 'approval');
+      const proc = steps.find((x) => x.kind === 'processing');
+      if (i >= 0) { if (proc) proc.working_hours += steps[i].working_hours; steps.splice(i, 1); }
+    }
+    draw();
+  });
+  draw();
+  form.append(
+    h('p', {}, `${p.level_label} · Thời hạn giải quyết ${statutoryLabel(p.statutory_time)}. Tổng thời gian xử lý và phê duyệt không được vượt thời hạn.`),
+    tableBox,
+    parts.length ? h('p', {}, 'Cơ quan phối hợp (liên thông): ', parts.map((x) => `${x.agency} — ${x.task} (${x.working_days} ngày làm việc)`).join('; ')) : null,
+    h('div', { class: 'field choice' }, approval, h('label', { for: approvalId }, 'Lãnh đạo phê duyệt kết quả trước khi trả')),
+    editable ? h('button', { type: 'submit' }, 'Lưu quy trình') : h('p', { class: 'small muted' }, 'Chỉ quản trị của cơ quan hoặc quản trị hệ thống được sửa quy trình.'),
+    h('p', {}, h('a', { href: '/huong-dan.html?ma=' + encodeURIComponent(p.code) }, 'Xem trang hướng dẫn công khai của thủ tục')));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    read();
+    busy(form.querySelector('button[type=submit]'), async () => {
+      try {
+        const saved = await put(`/procedures/${encodeURIComponent(p.code)}/workflow`, { steps, parts });
+        data.version = saved.version;
+        data.configured = saved.configured;
+        steps = saved.workflow.steps.map((x) => ({ ...x }));
+        draw();
+        const ok = alertBox('ok', null, `Đã lưu quy trình: thủ tục có phiên bản mới (${saved.version}). Hồ sơ đã nộp giữ quy trình cũ.`);
+        form.prepend(ok);
+      } catch (e) { showErrors(form, e); }
+    }, 'Đang lưu…');
+  });
+  return form;
+}
+
+try {
+  const q = new URLSearchParams({ limit: '100' });
+  if (me.agency && me.role !== 'system_admin') q.set('agency', me.agency);
+  const items = (await get('/procedures?' + q)).items;
+  setContent(catBox,
+    h('p', {}, `${items.length} thủ tục${me.agency && me.role !== 'system_admin' ? ' của cơ quan' : ''}. Mở từng thủ tục để xem và sửa quy trình nội bộ (các bước, vai trò, thời gian).`),
+    items.map((p) => {
+      const det = h('details', { 'data-procedure': p.code }, h('summary', {}, `${p.code} — ${p.name} (phiên bản ${p.version})`));
+      det.addEventListener('toggle', async () => {
+        if (!det.open || det.dataset.loaded) return;
+        det.dataset.loaded = '1';
+        try {
+          det.append(workflowEditor(p, await get(`/procedures/${encodeURIComponent(p.code)}/workflow`)));
+        } catch (e) {
+          det.append(alertBox(e.missingRoute ? 'warn' : 'error', null, e.missingRoute ? 'Máy chủ chưa hỗ trợ cấu hình quy trình nội bộ.' : e.detail));
+        }
+      });
+      return det;
+    }),
+    h('p', { class: 'small muted' }, 'Nội dung thủ tục (thành phần, biểu mẫu, phí) được đồng bộ từ Cơ sở dữ liệu quốc gia về thủ tục hành chính hoặc nạp tệp danh mục; màn hình này sửa quy trình nội bộ.'));
+} catch (e) {
+  showFailure(catBox, e, 'tải danh mục');
+}
+
+// ---- Users -------------------------------------------------------------------------------------
+const userBox = $('#users');
+try {
+  const q = new URLSearchParams({ limit: '100' });
+  if (me.agency && me.role !== 'system_admin') q.set('agency', me.agency);
+  const page = await get('/users?' + q);
+  setContent(userBox, h('div', { class: 'table-wrap' }, h('table', {},
+    h('caption', {}, 'Tài khoản'),
+    h('thead', {}, h('tr', {}, ['Tên đăng nhập', 'Họ và tên', 'Vai trò', 'Cơ quan', 'Trạng thái', 'Thao tác'].map((t) => h('th', { scope: 'col' }, t)))),
+    h('tbody', {}, page.items.map((u) => h('tr', {},
+      h('td', {}, u.username), h('td', {}, (u.profile && u.profile.full_name) || '—'), h('td', {}, u.role_label || ROLE_LABELS[u.role] || u.role),
+      h('td', {}, u.agency || '—'), h('td', {}, u.locked ? h('span', { class: 'badge bad' }, 'Đã khóa') : h('span', { class: 'badge ok' }, 'Hoạt động')),
+      h('td', {}, h('button', {
+        type: 'button', class: 'secondary', 'aria-label': `${u.locked ? 'Mở khóa' : 'Khóa'} tài khoản ${u.username}`,
+        onclick: (ev) => busy(ev.target, async () => {
+          try {
+            await post(`/users/${encodeURIComponent(u.id)}/${u.locked ? 'unlock' : 'lock'}`, {});
+            location.reload();
+          } catch (e) { ev.target.after(h('span', { class: 'field-error', role: 'alert' }, e.missingRoute ? 'Máy chủ chưa hỗ trợ thao tác này.' : e.detail)); }
+        }),
+      }, u.locked ? 'Mở khóa' : 'Khóa'))))))));
+} catch (e) {
+  if (e.missingRoute) setContent(userBox, alertBox('warn', null, 'Máy chủ chưa có chức năng quản lý người dùng (danh sách, khóa, mở khóa tài khoản).'));
+  else if (e.status === 403) setContent(userBox, alertBox('warn', null, 'Chỉ quản trị cơ quan và quản trị hệ thống được quản lý người dùng.'));
+  else showFailure(userBox, e, 'tải danh sách người dùng');
+}

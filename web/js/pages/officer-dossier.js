@@ -1,0 +1,340 @@
+// One dossier in the officer console (M2, M7, M8, M9): applicant, form data, files, the
+// actions this officer may take now (each with the fields it needs), the standard forms to
+// print, the process control timeline (Form 05) and the messages with the applicant (P5).
+import { layout, requireLogin } from '../layout.js';
+import { get, post, STAFF_ROLES } from '../api.js';
+import {
+  h, $, param, setContent, showFailure, alertBox, fmtDateTime, fmtMoney, fmtDate, facts, statusBadge, statutoryLabel,
+  CHANNEL_LABELS, showErrors, clearErrors, busy, nextId, parseVnDateTime, announce, fmtSize,
+} from '../ui.js';
+import { timeline, fileList, messagesPanel, formsPanel } from '../dossier.js';
+import { allowedActions, dueState } from '../workflow.js';
+import { uploadFile, checkFile } from '../upload.js';
+
+layout({ area: 'console', current: 'inbox' });
+const me = await requireLogin('console', STAFF_ROLES);
+const app = document.getElementById('app');
+const id = param('id') || '';
+let procedure = { components: [], form: [] };
+let staff = null;
+
+const RESULT_TYPES = ['application/pdf', 'image/jpeg', 'image/png'];
+
+function noteField(action, required) {
+  const fid = nextId(`note-${action.key}`);
+  return h('div', { class: 'field' },
+    h('label', { for: fid }, required ? 'Lý do' : 'Ghi chú', required ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : ' (không bắt buộc)'),
+    h('textarea', { id: fid, name: 'note', rows: 2, required, maxlength: 2000 }));
+}
+
+function supplementFields(d) {
+  const rows = procedure.components.map((c, i) => {
+    const cb = nextId('sup');
+    const reason = nextId('sup-reason');
+    return h('div', { class: 'upload-row' },
+      h('div', { class: 'choice' }, h('input', { type: 'checkbox', id: cb, name: 'component', value: c.id, 'data-index': String(i) }), h('label', { for: cb }, c.name)),
+      h('div', { class: 'field' }, h('label', { for: reason }, `Lý do cần bổ sung “${c.name}”`), h('input', { id: reason, name: `reason-${c.id}`, type: 'text' })));
+  });
+  const other = nextId('sup-other');
+  return [
+    h('fieldset', { 'data-field': 'items' }, h('legend', {}, 'Giấy tờ cần bổ sung, hoàn thiện'), rows,
+      h('div', { class: 'field' }, h('label', { for: other }, 'Giấy tờ khác (ngoài danh mục), nếu có'), h('input', { id: other, name: 'other', type: 'text' }))),
+    noteField({ key: 'supplement' }, false),
+  ];
+}
+
+async function assignFields() {
+  const fid = nextId('assignee');
+  if (staff === null) {
+    try {
+      const q = new URLSearchParams({ role: 'specialist' });
+      if (me.agency) q.set('agency', me.agency);
+      staff = (await get('/users?' + q)).items || [];
+    } catch { staff = []; }
+  }
+  const control = staff.length
+    ? h('select', { id: fid, name: 'assignee', required: true }, h('option', { value: '' }, '— Chọn chuyên viên —'),
+      staff.map((u) => h('option', { value: u.id }, `${(u.profile && u.profile.full_name) || u.username} (${u.username})`)))
+    : h('input', { id: fid, name: 'assignee', required: true, autocomplete: 'off', 'aria-describedby': fid + '-hint' });
+  return [h('div', { class: 'field' },
+    h('label', { for: fid }, 'Chuyên viên được phân công', h('span', { class: 'req', 'aria-hidden': 'true' }, ' *')),
+    staff.length ? null : h('span', { class: 'hint', id: fid + '-hint' }, 'Tên đăng nhập hoặc mã tài khoản của chuyên viên, ví dụ chuyenvien.phuong'),
+    control), noteField({ key: 'assign' }, false)];
+}
+
+function paymentFields() {
+  const a = nextId('amount');
+  const n = nextId('pay-note');
+  const fee = (procedure.fees || []).reduce((s, f) => s + (f.amount_vnd || 0), 0);
+  return [
+    h('div', { class: 'field' }, h('label', { for: a }, 'Số tiền (đồng)', h('span', { class: 'req', 'aria-hidden': 'true' }, ' *')),
+      h('input', { id: a, name: 'amount', type: 'number', min: '1', step: '1', inputmode: 'numeric', required: true, value: fee ? String(fee) : '' })),
+    h('div', { class: 'field' }, h('label', { for: n }, 'Nội dung', h('span', { class: 'req', 'aria-hidden': 'true' }, ' *')),
+      h('input', { id: n, name: 'note', required: true, value: (procedure.fees || []).map((f) => f.name).join('; ') })),
+  ];
+}
+
+function apologyFields(d) {
+  const r = nextId('apology-reason');
+  const t = nextId('apology-date');
+  return [
+    h('div', { class: 'field' }, h('label', { for: r }, 'Lý do chậm trả kết quả', h('span', { class: 'req', 'aria-hidden': 'true' }, ' *')),
+      h('textarea', { id: r, name: 'reason', rows: 2, required: true })),
+    h('div', { class: 'field' }, h('label', { for: t }, 'Ngày hẹn trả mới', h('span', { class: 'req', 'aria-hidden': 'true' }, ' *')),
+      h('span', { class: 'hint', id: t + '-hint' }, `Dạng ngày/tháng/năm giờ:phút, ví dụ ${fmtDate(new Date(Date.now() + 3 * 864e5).toISOString())} 16:00. Ngày hẹn hiện tại: ${fmtDateTime(d.appointment)}`),
+      h('input', { id: t, name: 'new_appointment', required: true, 'aria-describedby': t + '-hint', inputmode: 'numeric' })),
+  ];
+}
+
+function resultFields(action) {
+  const f = nextId('result');
+  // A Vietnamese button opens the (hidden) native file input, whose own words are the browser's.
+  const input = h('input', { id: f, name: 'result', type: 'file', accept: RESULT_TYPES.join(','), hidden: true, tabindex: '-1' });
+  const chosen = h('span', { id: f + '-chosen', class: 'small' }, 'Chưa chọn tệp.');
+  const pick = h('button', { type: 'button', class: 'secondary', 'data-field': 'result', 'aria-describedby': f + '-chosen', onclick: () => input.click() }, 'Chọn tệp kết quả');
+  input.addEventListener('change', () => {
+    const file = input.files[0];
+    chosen.textContent = file ? `Đã chọn: ${file.name} (${fmtSize(file.size)}).` : 'Chưa chọn tệp.';
+  });
+  return [
+    h('div', { class: 'field' },
+      h('p', { class: 'label' }, 'Tệp kết quả (PDF, JPG hoặc PNG, tối đa 20 MB)', h('span', { class: 'req', 'aria-hidden': 'true' }, ' *')),
+      h('div', { class: 'row' }, pick, input, chosen)),
+    h('div', { class: 'progress-box', hidden: true }, h('label', { for: f + '-p', class: 'small' }, 'Tiến độ tải lên'), h('progress', { id: f + '-p', max: 100, value: 0 })),
+    noteField(action, false),
+  ];
+}
+
+/** Builds the request body of an action from its form; returns {body, errors}. */
+async function bodyOf(action, form) {
+  const v = (n) => (form.elements[n] ? form.elements[n].value.trim() : '');
+  const errors = [];
+  const note = v('note') || null;
+  if (action.note === 'required' && !note) errors.push({ field: 'note', message: 'Vui lòng nêu rõ lý do.' });
+  switch (action.kind) {
+    case 'supplement': {
+      const items = Array.from(form.querySelectorAll('input[name=component]:checked')).map((cb) => ({
+        component: cb.value, reason: v(`reason-${cb.value}`) || 'Chưa đầy đủ, đề nghị bổ sung.',
+      }));
+      if (v('other')) items.push({ component: v('other'), reason: 'Giấy tờ bổ sung theo yêu cầu.' });
+      if (!items.length) errors.push({ field: 'items', message: 'Chọn ít nhất một giấy tờ cần bổ sung.' });
+      return { body: { note, items }, errors };
+    }
+    case 'assign':
+      if (!v('assignee')) errors.push({ field: 'assignee', message: 'Vui lòng chọn hoặc nhập chuyên viên.' });
+      return { body: { assignee: v('assignee'), note }, errors };
+    case 'payment': {
+      const amount = Number(v('amount'));
+      if (!Number.isInteger(amount) || amount <= 0) errors.push({ field: 'amount', message: 'Số tiền phải là số nguyên dương.' });
+      if (!note) errors.push({ field: 'note', message: 'Vui lòng nhập nội dung thu.' });
+      return { body: { amount_vnd: amount, note }, errors };
+    }
+    case 'apology': {
+      const at = parseVnDateTime(v('new_appointment'));
+      if (!v('reason')) errors.push({ field: 'reason', message: 'Vui lòng nêu lý do chậm trả kết quả.' });
+      if (!at) errors.push({ field: 'new_appointment', message: 'Ngày hẹn mới phải có dạng ngày/tháng/năm giờ:phút.' });
+      return { body: { note: v('reason'), new_appointment: at }, errors };
+    }
+    case 'result': {
+      const file = form.elements.result.files[0];
+      if (!file) errors.push({ field: 'result', message: 'Vui lòng chọn tệp kết quả.' });
+      if (file) {
+        const problem = checkFile(file, RESULT_TYPES, 20 * 1024 * 1024);
+        if (problem) errors.push({ field: 'result', message: problem });
+      }
+      return { body: { note }, file, errors };
+    }
+    case 'consult': {
+      const days = Number(v('working_days'));
+      if (!v('agency')) errors.push({ field: 'agency', message: 'Vui lòng chọn cơ quan, đơn vị được xin ý kiến.' });
+      if (!v('question')) errors.push({ field: 'question', message: 'Vui lòng nhập nội dung xin ý kiến.' });
+      if (!Number.isInteger(days) || days < 1) errors.push({ field: 'working_days', message: 'Thời hạn trả lời phải là số ngày làm việc, ít nhất 1.' });
+      return { body: { agency: v('agency'), question: v('question'), working_days: days }, errors };
+    }
+    case 'consult_answer':
+      if (!v('answer')) errors.push({ field: 'answer', message: 'Vui lòng nhập nội dung trả lời.' });
+      return { body: { consultation: Number(v('consultation')), answer: v('answer') }, errors };
+    case 'return': {
+      const method = form.elements.return_method.value;
+      const body = { return_method: method, note };
+      if (method === 'post') {
+        body.tracking_number = v('tracking_number') || null;
+        body.address = v('address') || null;
+        if (!body.address) errors.push({ field: 'address', message: 'Vui lòng nhập địa chỉ nhận kết quả qua bưu chính.' });
+      }
+      return { body, errors };
+    }
+    default:
+      return { body: { note }, errors };
+  }
+}
+
+let agencies = null;
+async function consultFields() {
+  if (!agencies) { try { agencies = (await get('/agencies')).items; } catch { agencies = []; } }
+  const a = nextId('c-agency');
+  const q = nextId('c-question');
+  const d = nextId('c-days');
+  return [
+    h('div', { class: 'field' }, h('label', { for: a }, 'Cơ quan, đơn vị được xin ý kiến', h('span', { class: 'req', 'aria-hidden': 'true' }, ' *')),
+      h('select', { id: a, name: 'agency', required: true }, h('option', { value: '' }, '— Chọn —'), agencies.filter((x) => x.code !== me.agency).map((x) => h('option', { value: x.code }, x.name)))),
+    h('div', { class: 'field' }, h('label', { for: q }, 'Nội dung xin ý kiến', h('span', { class: 'req', 'aria-hidden': 'true' }, ' *')), h('textarea', { id: q, name: 'question', rows: 3, required: true })),
+    h('div', { class: 'field' }, h('label', { for: d }, 'Thời hạn trả lời (ngày làm việc)', h('span', { class: 'req', 'aria-hidden': 'true' }, ' *')), h('input', { id: d, name: 'working_days', type: 'number', min: '1', step: '1', value: '2', required: true })),
+  ];
+}
+
+function consultAnswerFields(d) {
+  const open = (d.consultations || []).filter((c) => c.agency === me.agency && !c.answered_at);
+  const s = nextId('c-no');
+  const t = nextId('c-answer');
+  return [
+    h('div', { class: 'field' }, h('label', { for: s }, 'Câu hỏi'), h('select', { id: s, name: 'consultation' },
+      open.map((c) => h('option', { value: String(c.number) }, `Lần ${c.number}: ${c.question} (hạn ${fmtDateTime(c.due_at)})`)))),
+    h('div', { class: 'field' }, h('label', { for: t }, 'Nội dung trả lời', h('span', { class: 'req', 'aria-hidden': 'true' }, ' *')), h('textarea', { id: t, name: 'answer', rows: 3, required: true })),
+  ];
+}
+
+function returnFields(d) {
+  const ids = ['r-counter', 'r-post', 'r-online'].map(nextId);
+  const addr = nextId('r-addr');
+  const track = nextId('r-track');
+  const postBox = h('div', { hidden: true },
+    h('div', { class: 'field' }, h('label', { for: addr }, 'Địa chỉ nhận kết quả', h('span', { class: 'req', 'aria-hidden': 'true' }, ' *')), h('input', { id: addr, name: 'address', value: d.applicant.address || '' })),
+    h('div', { class: 'field' }, h('label', { for: track }, 'Số hiệu bưu gửi'), h('input', { id: track, name: 'tracking_number' })));
+  const fs = h('fieldset', {}, h('legend', {}, 'Hình thức trả kết quả'),
+    [['counter', 'Trực tiếp tại Bộ phận Một cửa'], ['post', 'Qua dịch vụ bưu chính công ích'], ['online', 'Trực tuyến (bản điện tử)']].map(([v, t], i) =>
+      h('div', { class: 'choice' }, h('input', { type: 'radio', id: ids[i], name: 'return_method', value: v, checked: i === (d.channel === 'online' ? 2 : 0) }), h('label', { for: ids[i] }, t))));
+  fs.addEventListener('change', () => { postBox.hidden = fs.querySelector('input:checked').value !== 'post'; });
+  return [fs, postBox, noteField({ key: 'return' }, false)];
+}
+
+async function actionCard(d, action) {
+  const headingId = nextId('act');
+  const form = h('form', { novalidate: true, 'aria-labelledby': action.primary ? headingId : null });
+  let fields = [];
+  if (action.kind === 'supplement') fields = supplementFields(d);
+  else if (action.kind === 'assign') fields = await assignFields();
+  else if (action.kind === 'payment') fields = paymentFields();
+  else if (action.kind === 'apology') fields = apologyFields(d);
+  else if (action.kind === 'result') fields = resultFields(action);
+  else if (action.kind === 'consult') fields = await consultFields();
+  else if (action.kind === 'consult_answer') fields = consultAnswerFields(d);
+  else if (action.kind === 'return') fields = returnFields(d);
+  else fields = [noteField(action, action.note === 'required')];
+  const button = h('button', { type: 'submit', class: action.danger ? 'danger' : action.primary ? null : 'secondary' }, action.label);
+  form.append(action.primary ? h('h3', { id: headingId }, action.label) : null, h('p', { class: 'small muted' }, action.hint), ...fields, button);
+  if (!action.primary) form.setAttribute('aria-label', action.label);
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    busy(button, async () => {
+      const { body, file, errors } = await bodyOf(action, form);
+      if (errors.length) { showErrors(form, errors); return; }
+      try {
+        if (file) {
+          const box = form.querySelector('.progress-box');
+          box.hidden = false;
+          const { uploadId } = await uploadFile(file, { declarePath: `/dossiers/${d.id}/result-uploads`, onProgress: (p) => { box.querySelector('progress').value = p; } });
+          body.upload_id = uploadId;
+        }
+        const updated = await post(`/dossiers/${d.id}/${action.path}`, body, { headers: { 'If-Match': `"${d.version}"` } });
+        await render(null, `${action.label}: đã thực hiện.${updated && updated.code && action.key === 'accept' ? ` Mã hồ sơ ${updated.code}, hẹn trả ${fmtDateTime(updated.appointment)}.` : ''}`);
+      } catch (e) {
+        if (e.missingRoute) e.detail = `Máy chủ chưa hỗ trợ thao tác “${action.label}”.`;
+        if (e.status === 412) e.detail = 'Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại trang để xem trạng thái mới.';
+        showErrors(form, e);
+      }
+    });
+  });
+  // The usual next step is open; the others are one click away.
+  if (action.primary) return h('div', { class: 'card', 'data-action': action.key }, form);
+  return h('details', { class: 'card', 'data-action': action.key }, h('summary', {}, action.label), form);
+}
+
+function formDataTable(d) {
+  const labels = Object.fromEntries((procedure.form || []).map((f) => [f.name, f]));
+  const entries = Object.entries(d.form || {});
+  if (!entries.length) return h('p', {}, 'Không có dữ liệu tờ khai.');
+  const show = (k, v) => {
+    const f = labels[k];
+    if (f && f.kind === 'date') return fmtDate(v);
+    if (typeof v === 'boolean') return v ? 'Có' : 'Không';
+    return String(v);
+  };
+  return facts(entries.map(([k, v]) => [labels[k] ? labels[k].label : k, show(k, v)]));
+}
+
+function formsFor(d) {
+  const n = [];
+  if (d.code) n.push('01');
+  if ((d.supplements || []).length) n.push('02');
+  if (d.status === 'refused') n.push('03');
+  if (d.apology) n.push('04');
+  if (d.code) n.push('05');
+  return n;
+}
+
+async function render(_, message) {
+  const d = await get('/dossiers/' + encodeURIComponent(id));
+  try { procedure = await get('/procedures/' + encodeURIComponent(d.procedure_code)); } catch { /* labels fall back to ids */ }
+  const names = Object.fromEntries(procedure.components.map((c) => [c.id, c.name]));
+  names.result = 'Kết quả';
+  document.title = `Hồ sơ ${d.code || ''} — Hệ thống một cửa điện tử`;
+  document.querySelector('h1').textContent = d.code ? `Hồ sơ ${d.code}` : 'Hồ sơ chờ tiếp nhận';
+  const actions = allowedActions(d, me);
+  const cards = [];
+  for (const a of actions) cards.push(await actionCard(d, a));
+  const state = dueState(d);
+  const notice = message ? alertBox('ok', null, message) : null;
+  if (notice) notice.tabIndex = -1;
+  const openSupplement = (d.supplements || []).filter((s) => !s.provided_at).pop();
+  setContent(app,
+    notice,
+    state === 'overdue' ? alertBox('error', null, 'Hồ sơ đã quá hạn xử lý.') : state === 'soon' ? alertBox('warn', null, 'Hồ sơ sắp đến hạn xử lý.') : null,
+    h('div', { class: 'grid-2' },
+      h('div', {},
+        h('section', { class: 'card', 'aria-labelledby': 'chung' },
+          h('h2', { id: 'chung' }, d.procedure_name),
+          facts([
+            ['Mã hồ sơ', d.code || 'Chưa cấp (cấp khi tiếp nhận)'],
+            ['Trạng thái', statusBadge(d)],
+            ['Hình thức nộp', CHANNEL_LABELS[d.channel] || d.channel],
+            ['Nộp lúc', fmtDateTime(d.submitted_at)],
+            ['Tiếp nhận chính thức', fmtDateTime(d.received_at)],
+            d.reception_due ? ['Hạn kiểm tra, tiếp nhận', fmtDateTime(d.reception_due)] : null,
+            ['Thời hạn giải quyết', statutoryLabel(d.statutory_time)],
+            ['Ngày hẹn trả', fmtDateTime(d.appointment)],
+            d.stage ? ['Bước hiện tại', `${d.stage.name} — hạn ${fmtDateTime(d.stage.due_at)}`] : null,
+            d.assignee ? ['Chuyên viên xử lý', d.assignee.name] : null,
+            d.register_number ? ['Số vào sổ', String(d.register_number)] : null,
+            d.payment ? ['Phí, lệ phí', `${fmtMoney(d.payment.amount_vnd)} — ${d.payment.confirmed_at ? 'đã nộp ' + fmtDateTime(d.payment.confirmed_at) : 'chưa nộp'}`] : null,
+          ])),
+        h('section', { class: 'card', 'aria-labelledby': 'nguoi-nop' },
+          h('h2', { id: 'nguoi-nop' }, 'Người nộp hồ sơ'),
+          facts([
+            ['Họ và tên', d.applicant.full_name], ['Số định danh', d.applicant.id_number], ['Điện thoại', d.applicant.phone],
+            ['Thư điện tử', d.applicant.email], ['Địa chỉ', d.applicant.address],
+            d.applicant.business_code ? ['Mã số doanh nghiệp', d.applicant.business_code] : null,
+          ])),
+        h('section', { class: 'card', 'aria-labelledby': 'to-khai' }, h('h2', { id: 'to-khai' }, 'Tờ khai'), formDataTable(d)),
+        h('section', { class: 'card', 'aria-labelledby': 'tep' },
+          h('h2', { id: 'tep' }, 'Thành phần hồ sơ và kết quả'),
+          fileList(d, [...d.components, ...(d.result ? [d.result] : [])], { labels: names })),
+        openSupplement ? h('section', { class: 'card', 'aria-labelledby': 'bs' },
+          h('h2', { id: 'bs' }, `Đang chờ bổ sung (lần ${openSupplement.number})`),
+          h('ul', {}, openSupplement.items.map((it) => h('li', {}, `${names[it.component] || it.component}: ${it.reason}`)))) : null),
+      h('div', {},
+        h('section', { 'aria-labelledby': 'thao-tac' },
+          h('h2', { id: 'thao-tac' }, 'Thao tác'),
+          cards.length ? cards : h('p', { class: 'card' }, 'Không có thao tác nào dành cho vai trò của bạn ở trạng thái này.')),
+        d.code ? h('section', { class: 'card', 'aria-labelledby': 'in' }, h('h2', { id: 'in' }, 'In biểu mẫu'), formsPanel(d, formsFor(d))) : null)),
+    h('section', { class: 'card', 'aria-labelledby': 'qua-trinh' }, h('h2', { id: 'qua-trinh' }, 'Quá trình xử lý'), timeline(d.history, { detailed: true })),
+    h('section', { class: 'card', 'aria-labelledby': 'trao-doi' }, h('h2', { id: 'trao-doi' }, 'Trao đổi với người nộp'), messagesPanel(d)));
+  if (notice) notice.focus();
+}
+
+try {
+  await render();
+} catch (e) {
+  showFailure(app, e, 'tải hồ sơ');
+}

@@ -57,15 +57,23 @@ fn current_deadline(d: &Dossier) -> Option<Deadline> {
     })
 }
 
-/// Moves the appointment; returns the report deltas (the due-day counters follow it).
-fn move_appointment(d: &mut Dossier, deadline: Deadline) -> Vec<Delta> {
+/// Moves the appointment; returns the report deltas (the due-day counters follow it, from
+/// where they waited if the clock was stopped).
+fn move_appointment(d: &mut Dossier, deadline: Deadline, clock_was_stopped: bool) -> Vec<Delta> {
     let old = d.appointment.replace(deadline.due_at);
     d.appointment_explanation = Some(deadline.explanation);
     d.calendar_version = Some(deadline.calendar_version);
-    match old {
-        Some(old) if d.accepted_at.is_some() => {
-            report::on_appointment_moved(old.date_naive(), deadline.due_at.date_naive())
-        }
+    let from = if clock_was_stopped { Some(report::clock_stopped_day()) } else { old.map(|o| o.date_naive()) };
+    match from {
+        Some(from) if d.accepted_at.is_some() => report::on_appointment_moved(from, deadline.due_at.date_naive()),
+        _ => vec![],
+    }
+}
+
+/// The report deltas of stopping the clock: the due counter waits after every period.
+fn stop_clock(d: &Dossier) -> Vec<Delta> {
+    match (d.accepted_at, d.appointment) {
+        (Some(_), Some(appt)) => report::on_appointment_moved(appt.date_naive(), report::clock_stopped_day()),
         _ => vec![],
     }
 }
@@ -230,6 +238,7 @@ pub(crate) async fn apply(
                 since: now,
                 resume_to: if at_reception { Status::Submitted } else { Status::Processing },
             });
+            fx.deltas = stop_clock(d);
         }
         Action::ProvideSupplement => {
             if caller.role == Role::ReceivingOfficer && d.channel == Channel::Online {
@@ -252,7 +261,7 @@ pub(crate) async fn apply(
                 // Rules §3: the clock restarts from zero once the dossier is complete.
                 if let Some(original) = current_deadline(d) {
                     let since = d.waiting.as_ref().map_or(now, |w| w.since);
-                    fx.deltas = move_appointment(d, cal.resume(&original, d.statutory_time, since, now, true));
+                    fx.deltas = move_appointment(d, cal.resume(&original, d.statutory_time, since, now, true), true);
                 }
                 fx.handover = close_stage(d, receiver_after(d, &workflow, to), &cal, now);
                 enter_stage(d, &workflow, Some(StepKind::Processing), &cal, now);
@@ -333,6 +342,7 @@ pub(crate) async fn apply(
                 method: None,
             });
             d.waiting = Some(Wait { kind: WaitKind::Payment, since: now, resume_to: Status::Processing });
+            fx.deltas = stop_clock(d);
         }
         Action::ConfirmPayment => {
             let since = d.waiting.as_ref().map_or(now, |w| w.since);
@@ -342,7 +352,7 @@ pub(crate) async fn apply(
             }
             // The clock was stopped while waiting: the time left at the stop counts again.
             if let Some(original) = current_deadline(d) {
-                fx.deltas = move_appointment(d, cal.resume(&original, d.statutory_time, since, now, false));
+                fx.deltas = move_appointment(d, cal.resume(&original, d.statutory_time, since, now, false), true);
             }
             if let Some(stage) = d.stage.as_mut() {
                 let left = cal.working_minutes_between(since, stage.due_at);
@@ -404,7 +414,7 @@ pub(crate) async fn apply(
                 due_at: new_local,
                 ..current_deadline(d).expect("an appointment exists")
             };
-            fx.deltas = move_appointment(d, deadline);
+            fx.deltas = move_appointment(d, deadline, false);
             d.apology = Some(Apology {
                 reason: note.clone().unwrap_or_default(),
                 previous_appointment: appointment,
@@ -435,6 +445,12 @@ pub(crate) async fn apply(
             };
             d.delivery = Some(Delivery { method, tracking_number: input.tracking_number.clone(), address });
             d.returned_at = Some(now);
+        }
+        Action::ConfirmWithdrawal | Action::StopProcessing if d.waiting.is_some() => {
+            // The due counter comes back from where it waited, to be met or missed.
+            if let (Some(_), Some(appt)) = (d.accepted_at, d.appointment) {
+                fx.deltas = report::on_appointment_moved(report::clock_stopped_day(), appt.date_naive());
+            }
         }
         _ => {}
     }

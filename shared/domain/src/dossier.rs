@@ -221,7 +221,7 @@ impl Action {
             Action::CompletePart => (&[S::Accepted, S::Processing], Same, OFFICERS),
             Action::RequestPayment => (&[S::Accepted, S::Processing], To(S::PaymentRequested), OFFICERS),
             Action::ConfirmPayment => (&[S::PaymentRequested], Resume, OFFICERS),
-            Action::SubmitForApproval => (&[S::Processing], To(S::AwaitingApproval), &[Role::Specialist]),
+            Action::SubmitForApproval => (&[S::Accepted, S::Processing], To(S::AwaitingApproval), &[Role::Specialist]),
             Action::Approve => (&[S::AwaitingApproval], To(S::Finished), &[Role::Leader]),
             Action::Rework => (&[S::AwaitingApproval], To(S::Processing), &[Role::Leader]),
             Action::Finish => (&[S::Accepted, S::Processing], To(S::Finished), &[Role::Specialist, Role::Leader]),

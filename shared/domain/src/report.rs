@@ -45,6 +45,13 @@ pub fn on_finished(finished: NaiveDate, appointment: NaiveDate, timing: Timing) 
     }
 }
 
+/// Where the due counter of a dossier waits while its clock is stopped (supplement, payment):
+/// after every period, so a dossier waiting for the applicant is never counted overdue
+/// (rules §6: "within deadline, including those waiting for a supplement").
+pub fn clock_stopped_day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(9999, 12, 31).expect("a valid date")
+}
+
 /// Counters moved when an open dossier's appointment moves.
 pub fn on_appointment_moved(old: NaiveDate, new: NaiveDate) -> Vec<Delta> {
     if old == new {

@@ -1,0 +1,584 @@
+//! The one-stop workflow over HTTP on the embedded server (issue 4): every lifecycle path an
+//! officer takes a dossier through, each checking statuses, deadlines, forms and notifications.
+//! The clock starts on Monday 02/03/2026 09:00 (no day off in March 2026).
+
+mod common;
+
+use chrono::Duration;
+use common::*;
+use motcua::seed::WARD_POLICE;
+use serde_json::{json, Value};
+
+/// Household business registration at the ward: 3 working days, reception → appraisal →
+/// leader approval → return (seeded workflow).
+const HKD: &str = "1.001612";
+const HKD_FORM: &str = "giay-de-nghi-dk-hkd";
+/// Inter-agency birth registration (G4): the ward leads, the ward police registers residence.
+const BIRTH: &str = "2.000986";
+
+struct Ward {
+    citizen: String,
+    reception: String,
+    specialist: String,
+    leader: String,
+}
+
+async fn ward(app: &TestApp) -> Ward {
+    Ward {
+        citizen: app.login("congdan").await,
+        reception: app.login("tiepnhan.phuong").await,
+        specialist: app.login("chuyenvien.phuong").await,
+        leader: app.login("lanhdao.phuong").await,
+    }
+}
+
+fn path(id: &str, action: &str) -> String {
+    if action.is_empty() {
+        format!("/api/v1/dossiers/{id}")
+    } else {
+        format!("/api/v1/dossiers/{id}/{action}")
+    }
+}
+
+fn hkd_form() -> Value {
+    json!({"household_business_name": "Hộ kinh doanh Bánh cuốn Hạc Thành",
+        "business_address": "Số 8 phố Lê Hoàn, phường Hạc Thành", "business_lines": "Bán bánh cuốn, bánh mì",
+        "capital_vnd": 50000000})
+}
+
+/// A household-business dossier filed online by `congdan` (status 1); returns its id.
+async fn file_hkd(app: &TestApp, citizen: &str) -> String {
+    let draft = app.post("/api/v1/dossiers", Some(citizen), json!({"procedure": HKD, "form": hkd_form()})).await;
+    let id = draft.ok()["id"].as_str().unwrap().to_string();
+    app.upload(citizen, &id, HKD_FORM, PDF, "application/pdf", "giay-de-nghi.pdf").await.ok();
+    app.post(&path(&id, "submit"), Some(citizen), json!({})).await.ok();
+    id
+}
+
+/// Filed and accepted at once (on Monday 02/03 09:00: due Thursday 05/03 09:00).
+async fn accepted_hkd(app: &TestApp, w: &Ward) -> String {
+    let id = file_hkd(app, &w.citizen).await;
+    app.post(&path(&id, "accept"), Some(&w.reception), json!({})).await.ok();
+    id
+}
+
+/// Declares and uploads a result file; returns the upload id.
+async fn result_upload(app: &TestApp, token: &str, id: &str) -> String {
+    let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(PDF));
+    let ticket = app
+        .post(
+            &path(id, "result-uploads"),
+            Some(token),
+            json!({"filename": "ket-qua.pdf", "size": PDF.len(), "content_type": "application/pdf", "sha256": sha}),
+        )
+        .await;
+    let ticket = ticket.ok().clone();
+    assert!(app.put_presigned(&ticket, PDF).await.is_success());
+    ticket["upload_id"].as_str().unwrap().to_string()
+}
+
+async fn approve(app: &TestApp, w: &Ward, id: &str) -> Value {
+    let upload = result_upload(app, &w.specialist, id).await;
+    let submitted = app.post(&path(id, "submit-for-approval"), Some(&w.specialist), json!({"upload_id": upload})).await;
+    assert_eq!(submitted.ok()["status"], "awaiting_approval");
+    app.post(&path(id, "approve"), Some(&w.leader), json!({})).await.ok().clone()
+}
+
+async fn inbox_ids(app: &TestApp, token: &str, query: &str) -> (Vec<String>, Value) {
+    let r = app.get(&format!("/api/v1/inbox{query}"), Some(token)).await;
+    let body = r.ok().clone();
+    let ids = body["items"].as_array().unwrap().iter().map(|d| d["id"].as_str().unwrap().to_string()).collect();
+    (ids, body)
+}
+
+fn text(r: &Response) -> &str {
+    r.body.as_str().unwrap_or_default()
+}
+
+async fn notifications(app: &TestApp, token: &str) -> Vec<String> {
+    app.settle_events().await;
+    let r = app.get("/api/v1/me/notifications?limit=100", Some(token)).await;
+    r.ok()["items"].as_array().unwrap().iter().map(|n| n["message"].as_str().unwrap().to_string()).collect()
+}
+
+#[tokio::test]
+async fn happy_path_online_dossier_from_reception_through_approval_to_return_by_post() {
+    let app = TestApp::spawn().await;
+    let w = ward(&app).await;
+    let id = file_hkd(&app, &w.citizen).await;
+
+    // Reception inbox: confirm or send back within 8 working hours (Tuesday 09:00).
+    let (ids, inbox) = inbox_ids(&app, &w.reception, "").await;
+    assert_eq!(ids, vec![id.clone()]);
+    assert_eq!(inbox["items"][0]["flags"]["due_at"], "2026-03-03T09:00:00+07:00");
+    assert_eq!(inbox["items"][0]["stage"]["step_id"], "tiep-nhan");
+    assert_eq!(inbox["counts"]["total"], 1);
+    assert!(inbox_ids(&app, &w.specialist, "").await.0.is_empty(), "not yet the specialist's");
+
+    // Accept one hour later: code, appointment 3 working days after receipt, register number.
+    app.clock.advance(Duration::hours(1));
+    let accepted = app.post(&path(&id, "accept"), Some(&w.reception), json!({})).await.ok().clone();
+    let code = accepted["code"].as_str().unwrap().to_string();
+    assert_eq!(code, format!("{WARD}-260302-0001"));
+    assert_eq!(accepted["appointment"], "2026-03-05T09:00:00+07:00");
+    assert_eq!(accepted["register_number"], 1);
+    assert_eq!(accepted["stage"]["step_id"], "tham-dinh");
+    let handover = &accepted["history"][1]["handover"];
+    assert_eq!(handover["step"], "Tiếp nhận hồ sơ");
+    assert_eq!((handover["used_minutes"].as_i64(), handover["allowed_minutes"].as_i64()), (Some(60), Some(480)));
+    assert_eq!(handover["on_time"], true);
+
+    // Form 01, printable as HTML with the QR code of the lookup, and as PDF; the owner may
+    // print it, another citizen may not even see it.
+    let receipt = app.get(&format!("{}?format=html", path(&id, "forms/01")), Some(&w.citizen)).await;
+    assert!(receipt.content_type.starts_with("text/html"), "{}", receipt.content_type);
+    let html = text(&receipt);
+    for expected in [
+        "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+        code.as_str(),
+        "Nguyễn Văn An",
+        "09 giờ 00 phút, ngày 05/03/2026",
+        "<svg class=\"qr\"",
+        "Giấy đề nghị đăng ký hộ kinh doanh",
+    ] {
+        assert!(html.contains(expected), "Form 01 lacks {expected}");
+    }
+    assert!(html.contains(&format!("/tra-cuu.html?ma={code}")));
+    let pdf = app.get(&format!("{}?format=pdf", path(&id, "forms/01")), Some(&w.reception)).await;
+    assert_eq!(pdf.content_type, "application/pdf");
+    assert!(text(&pdf).starts_with("%PDF-"));
+    let stranger = app.login("doanhnghiep").await;
+    assert_eq!(app.get(&path(&id, "forms/01"), Some(&stranger)).await.problem(404), "not_found");
+    assert_eq!(app.get(&path(&id, "forms/07"), Some(&w.citizen)).await.problem(404), "not_found");
+
+    // The leader assigns the specialist; the assignment is internal (no notification).
+    let unknown = app.post(&path(&id, "assign"), Some(&w.leader), json!({"assignee": "tiepnhan.phuong"})).await;
+    assert_eq!(unknown.problem(422), "validation_failed");
+    let assigned = app.post(&path(&id, "assign"), Some(&w.leader), json!({"assignee": "chuyenvien.phuong"})).await;
+    assert_eq!(assigned.ok()["assignee"]["name"], "Phạm Văn Cường");
+    assert_eq!(assigned.body["status"], "processing");
+    let (mine, _) = inbox_ids(&app, &w.specialist, "?mine=true").await;
+    assert_eq!(mine, vec![id.clone()]);
+
+    // The workflow needs the leader's approval: the specialist cannot finish alone.
+    app.clock.advance(Duration::days(1));
+    let upload = result_upload(&app, &w.specialist, &id).await;
+    let alone = app.post(&path(&id, "finish"), Some(&w.specialist), json!({"upload_id": upload})).await;
+    assert_eq!(alone.problem(409), "approval_required");
+    let submitted =
+        app.post(&path(&id, "submit-for-approval"), Some(&w.specialist), json!({"upload_id": upload})).await;
+    assert_eq!(submitted.ok()["status"], "awaiting_approval");
+    assert_eq!(submitted.body["national_status"], 4);
+    assert_eq!(submitted.body["stage"]["step_id"], "phe-duyet");
+    assert_eq!(inbox_ids(&app, &w.leader, "?status=awaiting_approval").await.0, vec![id.clone()]);
+
+    // Rework needs a reason. The leader's approve and rework race: exactly one wins.
+    assert_eq!(app.post(&path(&id, "rework"), Some(&w.leader), json!({})).await.problem(422), "validation_failed");
+    let (approve_path, rework_path) = (path(&id, "approve"), path(&id, "rework"));
+    let (a, b) = tokio::join!(
+        app.post(&approve_path, Some(&w.leader), json!({})),
+        app.post(&rework_path, Some(&w.leader), json!({"note": "Sửa tên hộ kinh doanh"})),
+    );
+    assert!(a.status.is_success() ^ b.status.is_success(), "exactly one wins: {} / {}", a.status, b.status);
+    let loser = if a.status.is_success() { &b } else { &a };
+    assert!(["conflict", "invalid_transition"].contains(&loser.problem(409).as_str()));
+    if b.status.is_success() {
+        assert_eq!(b.body["status"], "processing");
+        approve(&app, &w, &id).await;
+    }
+    let finished = app.get(&path(&id, ""), Some(&w.citizen)).await.ok().clone();
+    assert_eq!(finished["status"], "finished");
+    assert_eq!(finished["national_status"], 9);
+
+    // Return by post (P15): the applicant's address, the tracking number.
+    let returned = app
+        .post(
+            &path(&id, "return"),
+            Some(&w.reception),
+            json!({"return_method": "post", "tracking_number": "EL123456789VN"}),
+        )
+        .await;
+    let returned = returned.ok().clone();
+    assert_eq!(returned["status"], "returned");
+    assert_eq!(returned["delivery"]["method"], "post");
+    assert_eq!(returned["delivery"]["tracking_number"], "EL123456789VN");
+    assert!(returned["delivery"]["address"].as_str().unwrap().contains("Lê Lợi"));
+    assert!(returned["stage"].is_null());
+
+    // Form 05 from the step history: one row per hand-over, on time.
+    let slip = app.get(&path(&id, "forms/05"), Some(&w.leader)).await;
+    let slip = text(&slip);
+    for step in
+        ["Tiếp nhận hồ sơ", "Thẩm định, xử lý hồ sơ", "Lãnh đạo phê duyệt, ký kết quả", "Trả kết quả", "Đúng hạn"]
+    {
+        assert!(slip.contains(step), "Form 05 lacks {step}");
+    }
+    assert!(slip.contains("Trả kết quả trước hạn"), "finished on Tuesday, due Thursday");
+
+    // Form 06: the register of the year, for the agency's staff only.
+    let register = app.get("/api/v1/register?year=2026", Some(&w.reception)).await;
+    assert!(text(&register).contains("SỔ THEO DÕI HỒ SƠ NĂM 2026") && text(&register).contains(&code));
+    let register_pdf = app.get("/api/v1/register?year=2026&format=pdf", Some(&w.leader)).await;
+    assert!(text(&register_pdf).starts_with("%PDF-"));
+    assert_eq!(app.get("/api/v1/register?year=2026", Some(&w.citizen)).await.problem(403), "forbidden");
+
+    // The applicant heard of reception, the result and the return — not of internal steps —
+    // in the app, by email and by SMS.
+    let heard = notifications(&app, &w.citizen).await;
+    assert!(heard.iter().any(|m| m.contains("Tiếp nhận hồ sơ") && m.contains("09:00 ngày 05/03/2026")), "{heard:?}");
+    assert!(heard.iter().any(|m| m.contains("Kết quả đã sẵn sàng")), "{heard:?}");
+    assert!(heard.iter().any(|m| m.contains("Trả kết quả")), "{heard:?}");
+    assert!(!heard.iter().any(|m| m.contains("Phân công")), "internal steps are not notified: {heard:?}");
+    let admin = app.login("quantri").await;
+    let outbound = app.get("/api/v1/outbound-messages?limit=100", Some(&admin)).await.ok().clone();
+    let sent = outbound["items"].as_array().unwrap();
+    assert!(sent
+        .iter()
+        .any(|m| m["channel"] == "email" && m["to"] == "nguyenvanan@example.vn" && m["delivered"] == true));
+    assert!(sent.iter().any(|m| m["channel"] == "sms" && m["to"] == "0912345678"));
+    let agency_admin = app.login("quantri.phuong").await;
+    assert_eq!(app.get("/api/v1/outbound-messages", Some(&agency_admin)).await.problem(403), "forbidden");
+}
+
+#[tokio::test]
+async fn supplement_at_reception_sends_form_02_and_the_dossier_is_received_again_when_complete() {
+    let app = TestApp::spawn().await;
+    let w = ward(&app).await;
+    let id = file_hkd(&app, &w.citizen).await;
+    assert_eq!(app.get(&path(&id, "forms/02"), Some(&w.citizen)).await.problem(409), "form_not_available");
+
+    let empty = app.post(&path(&id, "request-supplement"), Some(&w.reception), json!({"items": []})).await;
+    assert_eq!(empty.problem(422), "validation_failed");
+    let items = json!([{"component": "giay-to-phap-ly-ca-nhan", "reason": "Thiếu bản sao căn cước của chủ hộ"}]);
+    let asked = app.post(&path(&id, "request-supplement"), Some(&w.reception), json!({"items": items})).await;
+    let asked = asked.ok().clone();
+    assert_eq!((asked["status"].as_str(), asked["national_status"].as_u64()), (Some("supplement_requested"), Some(5)));
+    assert_eq!(asked["supplements"][0]["at_reception"], true);
+    let form = app.get(&path(&id, "forms/02"), Some(&w.citizen)).await;
+    assert!(text(&form).contains("PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ"));
+    assert!(text(&form).contains("Thiếu bản sao căn cước của chủ hộ"));
+    assert!(text(&form).contains("Bản sao giấy tờ pháp lý của cá nhân"), "component named, not its id");
+    assert!(notifications(&app, &w.citizen).await.iter().any(|m| m.contains("Cần bổ sung")));
+
+    // The applicant adds the document the next day and replies: a new official receipt time.
+    app.clock.advance(Duration::days(1));
+    app.upload(&w.citizen, &id, "giay-to-phap-ly-ca-nhan", PDF, "application/pdf", "cccd.pdf").await.ok();
+    let replied = app.post(&path(&id, "supplement"), Some(&w.citizen), json!({})).await.ok().clone();
+    assert_eq!(replied["status"], "submitted");
+    assert_eq!(replied["received_at"], "2026-03-03T09:00:00+07:00");
+    assert!(replied["supplements"][0]["provided_at"].is_string());
+    let accepted = app.post(&path(&id, "accept"), Some(&w.reception), json!({})).await.ok().clone();
+    assert_eq!(accepted["appointment"], "2026-03-06T09:00:00+07:00", "counted from the new receipt");
+}
+
+#[tokio::test]
+async fn supplement_during_appraisal_stops_the_clock_and_restarts_it_from_zero_within_three_days_only() {
+    let app = TestApp::spawn().await;
+    let w = ward(&app).await;
+    let id = accepted_hkd(&app, &w).await;
+    app.post(&path(&id, "start-processing"), Some(&w.specialist), json!({})).await.ok();
+
+    app.clock.advance(Duration::days(1)); // Tuesday 09:00
+    let items = json!([{"component": "bien-ban-hop-thanh-vien", "reason": "Biên bản chưa có chữ ký đủ thành viên"}]);
+    let asked = app.post(&path(&id, "request-supplement"), Some(&w.specialist), json!({"items": items})).await;
+    assert_eq!(asked.ok()["supplements"][0]["at_reception"], false);
+
+    // While waiting for the applicant the clock is stopped: never overdue.
+    app.clock.advance(Duration::days(6)); // Monday 09/03 09:00, after the old appointment
+    let (_, inbox) = inbox_ids(&app, &w.leader, "").await;
+    let flags = &inbox["items"][0]["flags"];
+    assert_eq!((flags["clock_stopped"].as_bool(), flags["overdue"].as_bool()), (Some(true), Some(false)));
+
+    app.clock.advance(Duration::hours(1));
+    app.upload(&w.citizen, &id, "bien-ban-hop-thanh-vien", PDF, "application/pdf", "bien-ban.pdf").await.ok();
+    let resumed = app.post(&path(&id, "supplement"), Some(&w.citizen), json!({})).await.ok().clone();
+    assert_eq!(resumed["status"], "processing");
+    assert_eq!(resumed["appointment"], "2026-03-12T10:00:00+07:00", "3 full working days from the supplement");
+    assert!(resumed["appointment_explanation"].as_str().unwrap().contains("tính lại từ đầu"));
+
+    // Three working days after receipt, no supplement may be asked any more.
+    let late = accepted_hkd(&app, &w).await; // received Monday 09/03 10:00
+    app.post(&path(&late, "start-processing"), Some(&w.specialist), json!({})).await.ok();
+    app.clock.advance(Duration::days(3) + Duration::minutes(30)); // Thursday 12/03 10:30
+    let refused = app.post(&path(&late, "request-supplement"), Some(&w.specialist), json!({"items": items})).await;
+    assert_eq!(refused.problem(409), "supplement_too_late");
+    assert_eq!(app.get(&path(&late, ""), Some(&w.specialist)).await.ok()["status"], "processing", "nothing changed");
+}
+
+#[tokio::test]
+async fn refusal_needs_a_reason_and_prints_form_03() {
+    let app = TestApp::spawn().await;
+    let w = ward(&app).await;
+    let id = file_hkd(&app, &w.citizen).await;
+    assert_eq!(app.post(&path(&id, "refuse"), Some(&w.reception), json!({})).await.problem(422), "validation_failed");
+    let reason = "Ngành nghề kinh doanh thuộc danh mục cấm kinh doanh";
+    let refused = app.post(&path(&id, "refuse"), Some(&w.reception), json!({"note": reason})).await.ok().clone();
+    assert_eq!((refused["status"].as_str(), refused["national_status"].as_u64()), (Some("refused"), Some(3)));
+    let form = app.get(&path(&id, "forms/03"), Some(&w.citizen)).await;
+    assert!(text(&form).contains("PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ") && text(&form).contains(reason));
+    assert_eq!(app.get(&path(&id, "forms/01"), Some(&w.citizen)).await.problem(409), "form_not_available");
+    assert!(notifications(&app, &w.citizen).await.iter().any(|m| m.contains("Từ chối tiếp nhận")));
+    assert!(inbox_ids(&app, &w.reception, "").await.0.is_empty(), "a refused dossier leaves the inbox");
+}
+
+#[tokio::test]
+async fn consultation_of_another_agency_has_its_own_deadline_and_answer() {
+    let app = TestApp::spawn().await;
+    let w = ward(&app).await;
+    let id = accepted_hkd(&app, &w).await;
+    app.post(&path(&id, "start-processing"), Some(&w.specialist), json!({})).await.ok();
+    let justice = app.login("chuyenvien.stp").await;
+    assert_eq!(app.get(&path(&id, ""), Some(&justice)).await.problem(404), "not_found", "not involved yet");
+
+    let bad =
+        app.post(&path(&id, "consultations"), Some(&w.specialist), json!({"agency": JUSTICE, "question": "?"})).await;
+    assert_eq!(bad.problem(422), "validation_failed");
+    let question = "Đề nghị cho ý kiến về tư cách pháp lý của chủ hộ";
+    let asked = app
+        .post(
+            &path(&id, "consultations"),
+            Some(&w.specialist),
+            json!({"agency": JUSTICE, "question": question, "working_days": 2}),
+        )
+        .await;
+    let c = asked.ok()["consultations"][0].clone();
+    assert_eq!(c["due_at"], "2026-03-04T09:00:00+07:00");
+    assert_eq!(c["agency_name"], "Sở Tư pháp tỉnh Thanh Hóa");
+
+    // The consulted agency sees it in its inbox and answers once; it cannot act otherwise.
+    assert_eq!(inbox_ids(&app, &justice, "").await.0, vec![id.clone()]);
+    let upload = json!({"upload_id": "x"});
+    assert_eq!(app.post(&path(&id, "submit-for-approval"), Some(&justice), upload).await.problem(404), "not_found");
+    let answer = json!({"consultation": 1, "answer": "Chủ hộ đủ điều kiện, không có án tích"});
+    let answered = app.post(&path(&id, "consultation-answers"), Some(&justice), answer.clone()).await.ok().clone();
+    assert_eq!(answered["consultations"][0]["answered_by"]["name"], "Bùi Quang Huy");
+    assert_eq!(
+        app.post(&path(&id, "consultation-answers"), Some(&justice), answer).await.problem(409),
+        "already_answered"
+    );
+    assert!(inbox_ids(&app, &justice, "").await.0.is_empty());
+    assert!(!notifications(&app, &w.citizen).await.iter().any(|m| m.contains("ý kiến")), "internal");
+}
+
+#[tokio::test]
+async fn inter_agency_dossier_has_a_part_per_agency_and_one_timeline() {
+    let app = TestApp::spawn().await;
+    let w = ward(&app).await;
+    let draft = app
+        .post(
+            "/api/v1/dossiers",
+            Some(&w.citizen),
+            json!({"procedure": BIRTH, "form": {"child_full_name": "Nguyễn Minh Khang", "child_date_of_birth": "2026-02-20",
+            "child_gender": "Nam", "child_residence_address": "Số 12 đường Lê Lợi, phường Hạc Thành",
+            "health_card_delivery": "Thẻ bảo hiểm y tế điện tử trên ứng dụng VNeID"}}),
+        )
+        .await;
+    let id = draft.ok()["id"].as_str().unwrap().to_string();
+    for c in ["to-khai-lien-thong-khai-sinh", "giay-chung-sinh"] {
+        app.upload(&w.citizen, &id, c, PDF, "application/pdf", "giay.pdf").await.ok();
+    }
+    let secret = app.post(&path(&id, "submit"), Some(&w.citizen), json!({})).await.ok()["receipt_secret"].clone();
+    let accepted = app.post(&path(&id, "accept"), Some(&w.reception), json!({})).await.ok().clone();
+    assert_eq!(accepted["appointment"], "2026-03-11T09:00:00+07:00", "7 working days");
+    let part = &accepted["parts"][0];
+    assert_eq!(
+        (part["agency"].as_str(), part["due_at"].as_str()),
+        (Some(WARD_POLICE), Some("2026-03-09T09:00:00+07:00"))
+    );
+
+    let police = app.login("congan.phuong").await;
+    assert_eq!(inbox_ids(&app, &police, "").await.0, vec![id.clone()]);
+    app.clock.advance(Duration::days(1));
+    let upload = result_upload(&app, &w.specialist, &id).await;
+    let early = app.post(&path(&id, "submit-for-approval"), Some(&w.specialist), json!({"upload_id": upload})).await;
+    assert_eq!(early.problem(409), "parts_pending");
+    let done = app.post(&path(&id, "complete-part"), Some(&police), json!({"note": "Đã đăng ký thường trú"})).await;
+    assert!(done.ok()["parts"][0]["completed_at"].is_string());
+    assert_eq!(app.post(&path(&id, "complete-part"), Some(&police), json!({})).await.problem(409), "part_completed");
+    assert_eq!(approve(&app, &w, &id).await["status"], "finished");
+
+    // One timeline for the citizen: the police's step appears beside the ward's.
+    let code = accepted["code"].as_str().unwrap();
+    let public = app.get(&format!("/api/v1/lookup/{code}?secret={}", secret.as_str().unwrap()), None).await;
+    let progress = public.ok()["progress"].as_array().unwrap().clone();
+    assert!(progress.iter().any(|s| s["unit"] == WARD_POLICE && s["label"] == "Hoàn thành phần việc liên thông"));
+    assert!(progress.iter().any(|s| s["unit"] == WARD && s["label"] == "Lãnh đạo phê duyệt kết quả"));
+}
+
+#[tokio::test]
+async fn payment_request_stops_the_clock_until_confirmed() {
+    let app = TestApp::spawn().await;
+    let w = ward(&app).await;
+    let id = accepted_hkd(&app, &w).await;
+    app.clock.advance(Duration::hours(2)); // Monday 11:00
+    assert_eq!(
+        app.post(&path(&id, "request-payment"), Some(&w.specialist), json!({})).await.problem(422),
+        "validation_failed"
+    );
+    let asked = app
+        .post(
+            &path(&id, "request-payment"),
+            Some(&w.specialist),
+            json!({"amount_vnd": 100000, "note": "Lệ phí đăng ký hộ kinh doanh"}),
+        )
+        .await;
+    assert_eq!(asked.ok()["national_status"], 6);
+    assert!(notifications(&app, &w.citizen).await.iter().any(|m| m.contains("Số tiền: 100000 đồng")));
+
+    app.clock.advance(Duration::days(2)); // Wednesday 11:00
+    let paid =
+        app.post(&path(&id, "confirm-payment"), Some(&w.reception), json!({"payment_method": "Chuyển khoản"})).await;
+    let paid = paid.ok().clone();
+    assert_eq!(paid["status"], "processing");
+    assert_eq!(paid["payment"]["method"], "Chuyển khoản");
+    // 22 working hours were left at the stop; counted again from Wednesday 11:00.
+    assert_eq!(paid["appointment"], "2026-03-09T09:00:00+07:00");
+}
+
+#[tokio::test]
+async fn apology_goes_out_at_least_a_working_day_ahead_and_resets_the_appointment_once() {
+    let app = TestApp::spawn().await;
+    let w = ward(&app).await;
+    let id = accepted_hkd(&app, &w).await; // due Thursday 05/03 09:00
+    let reason = json!({"note": "Chờ xác minh địa điểm kinh doanh", "new_appointment": "2026-03-10T09:00:00+07:00"});
+
+    // Tuesday 16:00: the leader sees the flag in time.
+    app.clock.advance(Duration::days(1) + Duration::hours(7));
+    let (_, inbox) = inbox_ids(&app, &w.leader, "?due=soon").await;
+    assert_eq!(inbox["items"][0]["flags"]["apology_possible"], true);
+    assert_eq!(inbox["items"][0]["flags"]["apology_deadline"], "2026-03-04T09:00:00+07:00");
+    let sunday = json!({"note": "x", "new_appointment": "2026-03-08T09:00:00+07:00"});
+    assert_eq!(app.post(&path(&id, "apology"), Some(&w.leader), sunday).await.problem(422), "validation_failed");
+    assert_eq!(
+        app.post(&path(&id, "apology"), Some(&w.leader), json!({"new_appointment": "2026-03-10T09:00:00+07:00"}))
+            .await
+            .problem(422),
+        "validation_failed"
+    );
+    let apologised = app.post(&path(&id, "apology"), Some(&w.leader), reason.clone()).await.ok().clone();
+    assert_eq!(apologised["appointment"], "2026-03-10T09:00:00+07:00");
+    assert_eq!(apologised["apology"]["previous_appointment"], "2026-03-05T09:00:00+07:00");
+    let form = app.get(&path(&id, "forms/04"), Some(&w.citizen)).await;
+    assert!(
+        text(&form).contains("PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ")
+            && text(&form).contains("Chờ xác minh địa điểm")
+    );
+    assert!(text(&form).contains("09 giờ 00 phút, ngày 10/03/2026"));
+    assert!(notifications(&app, &w.citizen).await.iter().any(|m| m.contains("xin lỗi") && m.contains("10/03/2026")));
+    let again = json!({"note": "Lần hai", "new_appointment": "2026-03-12T09:00:00+07:00"});
+    assert_eq!(app.post(&path(&id, "apology"), Some(&w.leader), again).await.problem(409), "appointment_already_reset");
+
+    // Another dossier, Wednesday 10:00: less than a working day before its appointment.
+    let other = accepted_hkd(&app, &w).await; // accepted Tue 16:00 → due Friday 06/03 16:00
+    app.clock.advance(Duration::days(2) + Duration::hours(1)); // Thursday 05/03 17:00 → 7 h left
+    let late = app.post(&path(&other, "apology"), Some(&w.leader), reason).await;
+    assert_eq!(late.problem(409), "apology_too_late");
+    assert!(app.get(&path(&other, ""), Some(&w.leader)).await.ok()["apology"].is_null(), "nothing changed");
+}
+
+#[tokio::test]
+async fn withdrawal_at_the_applicants_request_is_confirmed_by_an_officer() {
+    let app = TestApp::spawn().await;
+    let w = ward(&app).await;
+    let id = accepted_hkd(&app, &w).await;
+    let asked = app.post(&path(&id, "withdraw"), Some(&w.citizen), json!({"note": "Đổi địa điểm kinh doanh"})).await;
+    assert_eq!(asked.ok()["national_status"], 7);
+    assert_eq!(inbox_ids(&app, &w.specialist, "?status=withdrawal_requested").await.0, vec![id.clone()]);
+    let stopped = app.post(&path(&id, "confirm-withdrawal"), Some(&w.reception), json!({})).await.ok().clone();
+    assert_eq!((stopped["status"].as_str(), stopped["national_status"].as_u64()), (Some("stopped"), Some(8)));
+    assert_eq!(app.post(&path(&id, "withdraw"), Some(&w.citizen), json!({})).await.problem(409), "invalid_transition");
+}
+
+#[tokio::test]
+async fn counter_and_postal_reception_record_paper_dossiers_with_digitised_components() {
+    let app = TestApp::spawn().await;
+    let w = ward(&app).await;
+    let applicant = json!({"full_name": "Lê Văn Bình", "id_number": "038095007777", "phone": "0911222333",
+        "address": "Thôn Đông, phường Hạc Thành"});
+    let mut form = hkd_form();
+    for (k, v) in [
+        ("full_name", "Lê Văn Bình"),
+        ("id_number", "038095007777"),
+        ("phone", "0911222333"),
+        ("address", "Thôn Đông, phường Hạc Thành"),
+        ("date_of_birth", "1995-04-01"),
+    ] {
+        form[k] = json!(v);
+    }
+    let body = json!({"procedure": HKD, "channel": "in_person", "applicant": applicant, "form": form});
+    assert_eq!(app.post("/api/v1/counter/dossiers", Some(&w.specialist), body.clone()).await.problem(403), "forbidden");
+    let online = json!({"procedure": HKD, "channel": "online", "applicant": applicant, "form": form});
+    assert_eq!(app.post("/api/v1/counter/dossiers", Some(&w.reception), online).await.problem(400), "invalid_channel");
+    let justice_officer = app.login("tiepnhan.stp").await;
+    assert_eq!(
+        app.post("/api/v1/counter/dossiers", Some(&justice_officer), body.clone()).await.problem(403),
+        "forbidden"
+    );
+
+    let created = app.post("/api/v1/counter/dossiers", Some(&w.reception), body).await;
+    assert_eq!(created.status.as_u16(), 201, "{}", created.body);
+    let id = created.body["id"].as_str().unwrap().to_string();
+    assert_eq!((created.body["status"].as_str(), created.body["channel_code"].as_u64()), (Some("submitted"), Some(1)));
+    // The officer scans the paper components: flagged as digitised.
+    let scanned = app.upload(&w.reception, &id, HKD_FORM, PDF, "application/pdf", "scan.pdf").await;
+    assert_eq!(scanned.ok()["components"][0]["digitised"], true);
+    let accepted = app.post(&path(&id, "accept"), Some(&w.reception), json!({})).await.ok().clone();
+    let code = accepted["code"].as_str().unwrap().to_string();
+    let receipt = app.get(&path(&id, "forms/01"), Some(&w.reception)).await;
+    assert!(text(&receipt).contains("Lê Văn Bình") && text(&receipt).contains("Trực tiếp tại Bộ phận Một cửa"));
+    // The applicant has no account: the lookup by code and ID number works.
+    let looked = app.get(&format!("/api/v1/lookup/{code}?id_number=038095007777"), None).await;
+    assert_eq!(looked.ok()["status"], "accepted");
+
+    // By post: channel 3, counted with the direct channels.
+    let posted = json!({"procedure": HKD, "channel": "post", "applicant": applicant, "form": form});
+    let posted = app.post("/api/v1/counter/dossiers", Some(&w.reception), posted).await.ok().clone();
+    assert_eq!(posted["channel_code"], 3);
+    let pid = posted["id"].as_str().unwrap();
+    app.post(&path(pid, "accept"), Some(&w.reception), json!({})).await.ok();
+    let report =
+        app.get(&format!("/api/v1/reports/statistics?from=2026-03-01&to=2026-03-31&agency={WARD}"), None).await;
+    assert_eq!(report.ok()["total"]["new_direct"], 2);
+}
+
+#[tokio::test]
+async fn the_statistics_report_counts_these_dossiers_early_on_time_late_within_and_overdue() {
+    let app = TestApp::spawn().await;
+    let w = ward(&app).await;
+    // All accepted Monday 02/03 09:00, due Thursday 05/03 09:00.
+    let early = accepted_hkd(&app, &w).await;
+    let late = accepted_hkd(&app, &w).await;
+    let reset = accepted_hkd(&app, &w).await;
+    let waiting = accepted_hkd(&app, &w).await;
+    let overdue = accepted_hkd(&app, &w).await;
+    let withdrawn = accepted_hkd(&app, &w).await;
+
+    approve(&app, &w, &early).await; // Monday: early
+    let reason = json!({"note": "Chờ xác minh", "new_appointment": "2026-03-10T09:00:00+07:00"});
+    app.post(&path(&reset, "apology"), Some(&w.leader), reason).await.ok();
+    let items = json!([{"component": "bien-ban-hop-thanh-vien", "reason": "Thiếu chữ ký"}]);
+    app.post(&path(&waiting, "start-processing"), Some(&w.specialist), json!({})).await.ok();
+    app.post(&path(&waiting, "request-supplement"), Some(&w.specialist), json!({"items": items})).await.ok();
+    app.post(&path(&withdrawn, "withdraw"), Some(&w.citizen), json!({})).await.ok();
+    app.post(&path(&withdrawn, "confirm-withdrawal"), Some(&w.reception), json!({})).await.ok();
+
+    app.clock.advance(Duration::days(4)); // Friday 06/03 09:00: after the first appointment
+    approve(&app, &w, &late).await;
+    app.clock.advance(Duration::days(3) + Duration::hours(23)); // Tuesday 10/03 08:00
+    approve(&app, &w, &reset).await; // on time against the (once) reset appointment
+    let report =
+        app.get(&format!("/api/v1/reports/statistics?from=2026-03-01&to=2026-03-31&agency={WARD}"), None).await;
+    let t = report.ok()["total"].clone();
+    let n = |k: &str| t[k].as_i64().unwrap();
+    assert_eq!(n("received"), 6);
+    assert_eq!(n("new_online"), 6);
+    assert_eq!(n("finished_early"), 2, "the early one and the withdrawal: {t}");
+    assert_eq!(n("finished_on_time"), 1, "{t}");
+    assert_eq!(n("finished_late"), 1, "{t}");
+    assert_eq!(n("in_process_within_deadline"), 1, "the one waiting for a supplement: {t}");
+    assert_eq!(n("in_process_overdue"), 1, "{t}");
+    assert_eq!(n("received"), n("finished") + n("in_process"));
+    let (_, inbox) = inbox_ids(&app, &w.specialist, "?due=overdue").await;
+    assert_eq!(inbox["items"].as_array().unwrap().len(), 1);
+    assert_eq!(inbox["items"][0]["id"], overdue.as_str());
+}

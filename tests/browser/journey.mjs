@@ -12,7 +12,7 @@
 //            reception of a paper dossier with scans; feedback answer; dashboard, register,
 //            calendar, users.
 
-import { launch, person, check, step, summary, login, assert, pdf, BASE, SHOTS } from './lib.mjs';
+import { launch, person, check, checkDocument, step, summary, login, assert, pdf, BASE, SHOTS } from './lib.mjs';
 
 const browser = await launch();
 const t0 = Date.now();
@@ -180,11 +180,36 @@ async function run() {
     assert(/^000\.17\.22\.H56-\d{6}-\d{4}$/.test(state.code), `code: ${state.code}`);
   });
 
-  await step('receiving officer: the standard forms (Form 01) and the assignment to a specialist', async () => {
+  await step('receiving officer: Form 01 (receipt with QR code) from the server, shown for printing', async () => {
     const r = reception.page;
-    await r.getByRole('button', { name: 'Xem và in' }).first().click();
-    await r.locator('iframe.form-preview, .alert.warn, .alert.error').first().waitFor();
+    await r.locator('li', { hasText: 'Mẫu 01' }).getByRole('button', { name: 'Xem và in' }).click();
+    await r.locator('iframe.form-preview, #app .alert.warn:has-text("biểu mẫu"), #app .alert.error').first().waitFor();
     state.formsAvailable = await r.locator('iframe.form-preview').count() > 0;
+    if (!state.formsAvailable) { console.log('    (the server has no printable forms yet)'); return; }
+    const html = await r.locator('iframe.form-preview').getAttribute('srcdoc');
+    assert(html.includes(state.code), 'Form 01 does not show the dossier code');
+    await check(reception, '12a-can-bo-mau-01', { fullPage: false });
+    const serious = (await checkDocument(reception, '12b-mau-01-giay-tiep-nhan', html)).filter((v) => ['serious', 'critical'].includes(v.impact));
+    assert(serious.length === 0, `Form 01 HTML: ${serious.map((v) => v.id).join(', ')}`);
+  });
+
+  await step('messages (P5): the officer asks, the citizen answers on the dossier page', async () => {
+    const r = reception.page;
+    await r.getByLabel('Tin nhắn mới').fill('Đề nghị ông/bà cho biết số bản sao cần nhận bản giấy.');
+    await r.getByRole('button', { name: 'Gửi tin nhắn' }).click();
+    await r.locator('#app ol.timeline').getByText('số bản sao cần nhận bản giấy').waitFor();
+    await c.goto(`/ho-so.html?id=${state.dossierId}`);
+    await c.getByText('số bản sao cần nhận bản giấy').waitFor();
+    await c.getByLabel('Tin nhắn mới').fill('Tôi cần 2 bản giấy, nhận tại Bộ phận Một cửa.');
+    await c.getByRole('button', { name: 'Gửi tin nhắn' }).click();
+    await c.getByText('Tôi cần 2 bản giấy').waitFor();
+    await check(citizen, '12c-cong-dan-trao-doi');
+    await r.reload();
+    await r.getByText('Tôi cần 2 bản giấy').waitFor();
+  });
+
+  await step('receiving officer: assignment to a specialist', async () => {
+    const r = reception.page;
     const card = r.locator('[data-action=assign]');
     await card.locator('summary').click();
     await card.getByLabel(/^Chuyên viên được phân công/).fill('chuyenvien.phuong');
@@ -312,7 +337,7 @@ async function run() {
     await c.getByRole('button', { name: 'Xem tình trạng' }).click();
     await c.locator('#tracked').getByText('bưu chính công ích từ tháng này').waitFor();
     await c.reload();
-    await c.locator('#published').getByText('Đề nghị gửi bản sao trích lục qua bưu điện').waitFor();
+    await c.locator('#published').getByText('Đề nghị gửi bản sao trích lục qua bưu điện').first().waitFor();
     await check(citizen, '22-phan-anh-da-tra-loi');
   });
 
@@ -359,6 +384,41 @@ async function run() {
     assert(await v.getByLabel(/^Ngày sinh/).inputValue() === '03/04/1991', 'date of birth not shown dd/mm/yyyy');
   });
 
+  // --------------------------------------------- supplement request and the citizen's reply
+  await step('supplement (P5, M2): officer asks for a missing document, the citizen uploads it and replies', async () => {
+    await c.goto(`/nop-ho-so.html?ma=${PROCEDURE}`);
+    await c.getByLabel(/^Loại việc hộ tịch/).selectOption('Khai tử');
+    await c.getByLabel(/^Họ, chữ đệm và tên người được cấp/).fill('Nguyễn Văn Bảy');
+    await c.getByLabel(/^Số bản sao/).fill('1');
+    const row = c.locator('.upload-row').first();
+    await row.locator('input[type=file]').setInputFiles({ name: 'To khai.pdf', mimeType: 'application/pdf', buffer: pdf(20, 'To khai 2') });
+    await row.getByText('Đã tải lên và kiểm tra tệp').waitFor();
+    await c.getByLabel(/^Tôi xin cam đoan/).check();
+    await Promise.all([c.waitForURL(/bien-nhan\.html/), c.getByRole('button', { name: 'Nộp hồ sơ' }).click()]);
+    const second = new URL(c.url()).searchParams.get('id');
+    const r = reception.page;
+    await r.goto(`/can-bo/ho-so.html?id=${second}`);
+    const card = r.locator('[data-action=request_supplement]');
+    await card.locator('summary').click();
+    await card.getByLabel(/^Văn bản ủy quyền/).check();
+    await card.getByLabel(/^Lý do cần bổ sung “Văn bản ủy quyền/).fill('Người nộp không phải người được cấp bản sao: cần văn bản ủy quyền có chứng thực.');
+    await check(reception, '27-can-bo-yeu-cau-bo-sung');
+    await card.getByRole('button', { name: 'Yêu cầu bổ sung hồ sơ' }).click();
+    await r.locator('#app').getByText('Yêu cầu bổ sung hồ sơ: đã thực hiện').waitFor();
+    await c.goto(`/ho-so.html?id=${second}`);
+    const box = c.locator('section', { hasText: 'Yêu cầu bổ sung hồ sơ (lần 1)' });
+    await box.getByText('cần văn bản ủy quyền có chứng thực').waitFor();
+    await box.locator('input[type=file]').setInputFiles({ name: 'Van ban uy quyen.pdf', mimeType: 'application/pdf', buffer: pdf(20, 'Uy quyen') });
+    await box.getByText('Đã tải lên và kiểm tra tệp').waitFor();
+    await box.getByLabel(/^Ghi chú gửi cơ quan/).fill('Tôi đã bổ sung văn bản ủy quyền.');
+    await check(citizen, '28-cong-dan-bo-sung');
+    await Promise.all([c.waitForEvent('load'), box.getByRole('button', { name: 'Gửi hồ sơ bổ sung' }).click()]);
+    await c.getByRole('heading', { name: 'Quá trình giải quyết' }).waitFor();
+    const status = await c.locator('.badge').first().innerText();
+    assert(!status.includes('bổ sung'), `status after the supplement: ${status}`);
+    assert((await c.locator('main').innerText()).includes('Van ban uy quyen.pdf'), 'the supplemented file is not listed');
+  });
+
   // ----------------------------------------------------- counter reception of a paper dossier
   await step('counter reception: paper dossier, scanned component, acceptance, receipt', async () => {
     const r = reception.page;
@@ -389,8 +449,14 @@ async function run() {
     await r.locator('figure.chart svg').waitFor();
     await check(reception, '34-bang-dieu-khien');
     await r.goto('/can-bo/so-theo-doi.html');
-    await r.locator('#book table, #book .alert, #book p').first().waitFor();
-    await check(reception, '35-so-theo-doi', { shot: false });
+    await r.locator('#book iframe, #book .alert').first().waitFor();
+    await check(reception, '35-so-theo-doi', { fullPage: false });
+    if (await r.locator('#book iframe').count()) {
+      const html = await r.locator('#book iframe').getAttribute('srcdoc');
+      assert(html.includes(state.code), 'the register does not list the dossier');
+      const serious = (await checkDocument(reception, '35b-mau-06-so-theo-doi', html)).filter((v) => ['serious', 'critical'].includes(v.impact));
+      assert(serious.length === 0, `Form 06 HTML: ${serious.map((v) => v.id).join(', ')}`);
+    }
     const sys = await person(browser);
     await login(sys, 'quantri', { console: true, next: '/can-bo/quan-tri.html' });
     const q = sys.page;

@@ -129,9 +129,9 @@ export function messagesPanel(d) {
       const page = await get(`/dossiers/${d.id}/messages`);
       const items = page.items || page || [];
       list.replaceChildren(...(items.length ? items.map((m) => h('li', {},
-        h('strong', {}, m.author_name || (m.author && m.author.name) || (m.by && m.by.name) || (m.from === 'applicant' ? 'Người nộp' : 'Cán bộ'),
-          m.role ? ` (${ROLE_LABELS[m.role] || m.role})` : ''),
-        h('span', { class: 'when' }, fmtDateTime(m.at || m.created_at || m.sent_at)),
+        h('strong', {}, (typeof m.author === 'string' ? m.author : m.author && m.author.name) || (m.from_applicant ? 'Người nộp hồ sơ' : 'Cán bộ'),
+          m.author_role ? ` (${ROLE_LABELS[m.author_role] || m.author_role})` : ''),
+        h('span', { class: 'when' }, fmtDateTime(m.at)),
         h('span', {}, m.text))) : [h('li', {}, 'Chưa có tin nhắn.')]));
       return true;
     } catch (e) {

@@ -26,6 +26,12 @@ function append(el, children) {
   }
 }
 
+/** Appends children like h() does (arrays flattened, null/false skipped). */
+export function add(el, ...children) {
+  append(el, children);
+  return el;
+}
+
 export function setContent(el, ...children) {
   el.replaceChildren();
   append(el, children);

@@ -3,7 +3,7 @@
 // the server's API allows.
 import { layout, requireLogin } from '../layout.js';
 import { get, put, post, STAFF_ROLES } from '../api.js';
-import { h, $, setContent, showFailure, showErrors, clearErrors, busy, alertBox, fmtDate, parseVnDate, todayIso, statutoryLabel, ROLE_LABELS, field } from '../ui.js';
+import { add, h, $, setContent, showFailure, showErrors, clearErrors, busy, alertBox, fmtDate, parseVnDate, todayIso, statutoryLabel, ROLE_LABELS, field } from '../ui.js';
 
 layout({ area: 'console', current: 'quan-tri' });
 const me = await requireLogin('console', STAFF_ROLES);
@@ -136,7 +136,7 @@ function workflowEditor(p, data) {
     draw();
   });
   draw();
-  form.append(
+  add(form, 
     h('p', {}, `${p.level_label} · Thời hạn giải quyết ${statutoryLabel(p.statutory_time)}. Tổng thời gian xử lý và phê duyệt không được vượt thời hạn.`),
     tableBox,
     parts.length ? h('p', {}, 'Cơ quan phối hợp (liên thông): ', parts.map((x) => `${x.agency} — ${x.task} (${x.working_days} ngày làm việc)`).join('; ')) : null,

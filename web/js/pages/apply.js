@@ -3,7 +3,7 @@
 // with progress; submission with an Idempotency-Key, then the receipt.
 import { layout, requireLogin } from '../layout.js';
 import { get, post, patch, newKey } from '../api.js';
-import { h, param, setContent, showFailure, showErrors, clearErrors, busy, announce, alertBox, statutoryLabel, fmtDateTime } from '../ui.js';
+import { add, h, param, setContent, showFailure, showErrors, clearErrors, busy, announce, alertBox, statutoryLabel, fmtDateTime } from '../ui.js';
 import { renderFields, readFields, nonEmpty } from '../form.js';
 import { componentUploader } from '../upload.js';
 
@@ -90,7 +90,7 @@ function render({ values, prefilled }) {
     h('input', { type: 'checkbox', id: 'pledge', name: 'pledge', required: true }),
     h('label', { for: 'pledge' }, 'Tôi xin cam đoan những thông tin kê khai trên là đúng sự thật và chịu trách nhiệm trước pháp luật về lời khai của mình.'));
   const submitBtn = h('button', { type: 'submit' }, 'Nộp hồ sơ');
-  form.append(
+  add(form, 
     h('section', { class: 'card', 'aria-labelledby': 'buoc-1' },
       h('h2', { id: 'buoc-1' }, 'Bước 1. Tờ khai'),
       prefilled.size ? h('p', { class: 'small' }, 'Các trường có nhãn “Điền sẵn từ tài khoản” đã được điền từ thông tin bạn đã cung cấp; hãy kiểm tra lại.') : null,

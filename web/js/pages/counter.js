@@ -3,7 +3,7 @@
 // receipt (Form 01).
 import { layout, requireLogin } from '../layout.js';
 import { get, post, newKey } from '../api.js';
-import { h, setContent, showFailure, showErrors, clearErrors, busy, alertBox, field, fmtDateTime, announce } from '../ui.js';
+import { add, h, setContent, showFailure, showErrors, clearErrors, busy, alertBox, field, fmtDateTime, announce } from '../ui.js';
 import { renderFields, readFields, nonEmpty } from '../form.js';
 import { componentUploader } from '../upload.js';
 import { formsPanel } from '../dossier.js';
@@ -23,7 +23,7 @@ async function start() {
   const form = h('form', { id: 'counter', class: 'card', novalidate: true });
   const formFields = h('div', {});
   const procSelect = field({ label: 'Thủ tục', name: 'procedure', type: 'select', required: true, options: [['', '— Chọn thủ tục —'], ...procedures.map((p) => [p.code, p.name])] });
-  form.append(
+  add(form, 
     h('h2', {}, '1. Thông tin hồ sơ'),
     procSelect,
     h('fieldset', {}, h('legend', {}, 'Hình thức nhận hồ sơ'),

@@ -2,7 +2,7 @@
 // payment), result download, timeline, messages, withdrawal, and the way to rate it.
 import { layout, requireLogin } from '../layout.js';
 import { get, post } from '../api.js';
-import { h, param, setContent, showFailure, alertBox, fmtDateTime, fmtMoney, facts, statusBadge, statutoryLabel, CHANNEL_LABELS, showErrors, clearErrors, busy, announce } from '../ui.js';
+import { add, h, param, setContent, showFailure, alertBox, fmtDateTime, fmtMoney, facts, statusBadge, statutoryLabel, CHANNEL_LABELS, showErrors, clearErrors, busy, announce } from '../ui.js';
 import { timeline, fileList, messagesPanel, download, formsPanel } from '../dossier.js';
 import { componentUploader } from '../upload.js';
 
@@ -18,7 +18,7 @@ function supplementBox(d, names, procedure) {
     || { id: it.component, name: it.component, required: true, accepted_types: ['application/pdf', 'image/jpeg', 'image/png'], max_size_mb: 10 });
   const form = h('form', { novalidate: true });
   const noteId = 'supplement-note';
-  form.append(
+  add(form, 
     h('p', {}, `Yêu cầu lúc ${fmtDateTime(open.requested_at)} bởi ${open.requested_by ? open.requested_by.name : 'cán bộ'}.`),
     open.note ? h('p', {}, open.note) : null,
     h('ul', {}, open.items.map((it) => h('li', {}, h('strong', {}, names[it.component] || it.component), ': ', it.reason))),

@@ -35,6 +35,9 @@ function dueBadge(state) {
 function row(d) {
   const state = dueState(d);
   const open = ['accepted', 'processing', 'awaiting_approval', 'supplement_requested', 'payment_requested', 'withdrawal_requested'].includes(d.status);
+  // The server's flags say until when this step must be done (reception, or the appointment).
+  const dueAt = d.flags ? d.flags.due_at : (open ? d.appointment : null);
+  const stopped = d.flags && d.flags.clock_stopped;
   return h('tr', { class: state === 'overdue' ? 'overdue' : state === 'soon' ? 'due-soon' : null },
     h('td', {}, h('a', { href: `/can-bo/ho-so.html?id=${encodeURIComponent(d.id)}` }, d.code || ['Chờ cấp mã', h('span', { class: 'visually-hidden' }, ` — ${d.applicant_name || ''}, ${d.procedure_name}`)])),
     h('td', {}, d.procedure_name),
@@ -43,7 +46,8 @@ function row(d) {
     h('td', {}, statusBadge(d)),
     h('td', {}, fmtDateTime(d.received_at || d.submitted_at)),
     h('td', {}, fmtDateTime(d.appointment)),
-    h('td', {}, open ? dueBadge(state) : '—'));
+    h('td', {}, stopped ? h('span', { class: 'badge neutral' }, 'Tạm dừng tính hạn')
+      : dueAt ? [fmtDateTime(dueAt), h('br'), dueBadge(state)] : '—'));
 }
 
 const STATUS_NAMES = {

@@ -4,7 +4,7 @@
 import { layout, requireLogin } from '../layout.js';
 import { get, post, STAFF_ROLES } from '../api.js';
 import {
-  h, $, param, setContent, showFailure, alertBox, fmtDateTime, fmtMoney, fmtDate, facts, statusBadge, statutoryLabel,
+  add, h, $, param, setContent, showFailure, alertBox, fmtDateTime, fmtMoney, fmtDate, facts, statusBadge, statutoryLabel,
   CHANNEL_LABELS, showErrors, clearErrors, busy, nextId, parseVnDateTime, announce, fmtSize,
 } from '../ui.js';
 import { timeline, fileList, messagesPanel, formsPanel } from '../dossier.js';
@@ -222,7 +222,7 @@ async function actionCard(d, action) {
   else if (action.kind === 'return') fields = returnFields(d);
   else fields = [noteField(action, action.note === 'required')];
   const button = h('button', { type: 'submit', class: action.danger ? 'danger' : action.primary ? null : 'secondary' }, action.label);
-  form.append(action.primary ? h('h3', { id: headingId }, action.label) : null, h('p', { class: 'small muted' }, action.hint), ...fields, button);
+  add(form, action.primary ? h('h3', { id: headingId }, action.label) : null, h('p', { class: 'small muted' }, action.hint), ...fields, button);
   if (!action.primary) form.setAttribute('aria-label', action.label);
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();

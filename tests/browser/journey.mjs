@@ -135,7 +135,13 @@ async function run() {
     const cdp = await citizen.context.newCDPSession(c);
     await cdp.send('Network.enable');
     await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 80, downloadThroughput: 400 * 1024, uploadThroughput: 120 * 1024 });
-    await row.locator('input[type=file]').setInputFiles({ name: 'To khai trich luc.pdf', mimeType: 'application/pdf', buffer: pdf(360, 'To khai') });
+    // Keyboard: the “Chọn tệp” button opens the file chooser with Enter.
+    await row.getByRole('button', { name: /^Chọn tệp cho/ }).focus();
+    const choosing = c.waitForEvent('filechooser');
+    await c.waitForTimeout(300); // let Playwright start intercepting the chooser before it opens
+    await c.keyboard.press('Enter');
+    const chooser = await choosing;
+    await chooser.setFiles({ name: 'To khai trich luc.pdf', mimeType: 'application/pdf', buffer: pdf(360, 'To khai') });
     try {
       await c.waitForFunction(() => { const p = document.querySelector('.upload-row progress'); return p && p.value > 10 && p.value < 90; }, null, { timeout: 10_000 });
       await shotElement(c, '.upload-row', '07-tai-len-tien-do');
@@ -159,7 +165,10 @@ async function run() {
   });
 
   // ------------------------------------------------------------------ the officer journey
-  await step('receiving officer: inbox with counts; the new dossier waits for reception', async () => {
+  await step('receiving officer: console login page, inbox with counts; the new dossier waits for reception', async () => {
+    await reception.page.goto('/can-bo/');
+    await reception.page.waitForURL(/can-bo\/dang-nhap\.html\?next=/);
+    await check(reception, '09b-can-bo-dang-nhap', { shot: false });
     await login(reception, 'tiepnhan.phuong', { console: true });
     const r = reception.page;
     await r.getByRole('table').waitFor();
@@ -174,7 +183,12 @@ async function run() {
     await Promise.all([r.waitForURL(/can-bo\/ho-so\.html/), r.locator(`a[href*="${state.dossierId}"]`).click()]);
     await r.getByRole('heading', { name: 'Thao tác' }).waitFor();
     await check(reception, '11-can-bo-ho-so-cho-tiep-nhan');
-    await r.locator('[data-action=accept]').getByRole('button', { name: 'Tiếp nhận hồ sơ' }).click();
+    // Keyboard only: from the note field, Tab to the button and press Enter.
+    await r.locator('[data-action=accept]').getByLabel(/^Ghi chú/).focus();
+    await r.keyboard.type('Hồ sơ đủ thành phần.');
+    await r.keyboard.press('Tab');
+    assert(await r.evaluate(() => document.activeElement.textContent) === 'Tiếp nhận hồ sơ', 'Tab from the note does not reach the accept button');
+    await r.keyboard.press('Enter');
     await r.locator('#app').getByText('Tiếp nhận hồ sơ: đã thực hiện').waitFor();
     state.code = (await r.locator('h1').innerText()).replace('Hồ sơ ', '').trim();
     assert(/^000\.17\.22\.H56-\d{6}-\d{4}$/.test(state.code), `code: ${state.code}`);

@@ -82,6 +82,23 @@ async function run() {
     const roles = await det.locator('tbody tr td:nth-child(2)').allTextContents();
     assert(roles.includes('Phê duyệt'), `workflow steps after saving: ${roles}`);
     await check(admin, '30-quan-tri-quy-trinh');
+    // Staff accounts (when the server has the user administration API).
+    const users = a.locator('#users');
+    await users.locator('table, .alert').first().waitFor();
+    if (await users.getByRole('button', { name: 'Tạo tài khoản' }).count()) {
+      await users.getByLabel(/^Họ và tên/).fill('Đinh Thị Thu');
+      await users.getByLabel(/^Tên đăng nhập/).fill(`chuyenvien${Date.now() % 10000}.phuong`);
+      await users.getByLabel(/^Vai trò/).selectOption('specialist');
+      await users.getByLabel(/^Mật khẩu ban đầu/).fill('MatKhau@2026');
+      await users.getByRole('button', { name: 'Tạo tài khoản' }).click();
+      await users.getByText('Đã tạo tài khoản').waitFor();
+      await users.getByRole('cell', { name: 'Đinh Thị Thu' }).waitFor();
+      await users.locator('tr', { hasText: 'Đinh Thị Thu' }).getByRole('button', { name: /^Khóa/ }).click();
+      await users.getByText('Đã khóa tài khoản').waitFor();
+      await check(admin, '37-quan-tri-nguoi-dung');
+    } else {
+      console.log('    (the server has no user administration API yet)');
+    }
   });
 
   // ------------------------------------------------------------- login, form with pre-fill
@@ -226,7 +243,9 @@ async function run() {
     const r = reception.page;
     const card = r.locator('[data-action=assign]');
     await card.locator('summary').click();
-    await card.getByLabel(/^Chuyên viên được phân công/).fill('chuyenvien.phuong');
+    const assignee = card.getByLabel(/^Chuyên viên được phân công/);
+    if (await assignee.evaluate((e) => e.tagName === 'SELECT')) await assignee.selectOption('chuyenvien.phuong');
+    else await assignee.fill('chuyenvien.phuong');
     await card.getByRole('button', { name: 'Phân công chuyên viên' }).click();
     await r.locator('#app').getByText('Phân công chuyên viên: đã thực hiện').waitFor();
     await check(reception, '12-can-bo-da-tiep-nhan-phan-cong');

@@ -3,11 +3,12 @@
 // the server's API allows.
 import { layout, requireLogin } from '../layout.js';
 import { get, put, post, STAFF_ROLES } from '../api.js';
-import { add, h, $, setContent, showFailure, showErrors, clearErrors, busy, alertBox, fmtDate, parseVnDate, todayIso, statutoryLabel, ROLE_LABELS, field } from '../ui.js';
+import { add, h, $, setContent, showFailure, showErrors, clearErrors, busy, alertBox, fmtDate, fmtDateTime, parseVnDate, todayIso, statutoryLabel, ROLE_LABELS, field } from '../ui.js';
 
 layout({ area: 'console', current: 'quan-tri' });
 const me = await requireLogin('console', STAFF_ROLES);
 const KIND = { holiday: 'Ngày lễ', compensatory: 'Nghỉ bù', adjusted: 'Nghỉ hoán đổi, điều chỉnh' };
+const AUDIT = { create_staff: 'Tạo tài khoản cán bộ', lock: 'Khóa tài khoản', unlock: 'Mở khóa tài khoản', calendar_override: 'Điều chỉnh lịch làm việc', set_workflow: 'Sửa quy trình nội bộ' };
 
 // ---- Calendar --------------------------------------------------------------------------------
 const calForm = $('#cal-year');
@@ -186,29 +187,102 @@ try {
   showFailure(catBox, e, 'tải danh mục');
 }
 
-// ---- Users -------------------------------------------------------------------------------------
+// ---- Users and audit ---------------------------------------------------------------------------
 const userBox = $('#users');
-try {
-  const q = new URLSearchParams({ limit: '100' });
-  if (me.agency && me.role !== 'system_admin') q.set('agency', me.agency);
-  const page = await get('/users?' + q);
-  setContent(userBox, h('div', { class: 'table-wrap' }, h('table', {},
-    h('caption', {}, 'Tài khoản'),
-    h('thead', {}, h('tr', {}, ['Tên đăng nhập', 'Họ và tên', 'Vai trò', 'Cơ quan', 'Trạng thái', 'Thao tác'].map((t) => h('th', { scope: 'col' }, t)))),
-    h('tbody', {}, page.items.map((u) => h('tr', {},
-      h('td', {}, u.username), h('td', {}, (u.profile && u.profile.full_name) || '—'), h('td', {}, u.role_label || ROLE_LABELS[u.role] || u.role),
-      h('td', {}, u.agency || '—'), h('td', {}, u.locked ? h('span', { class: 'badge bad' }, 'Đã khóa') : h('span', { class: 'badge ok' }, 'Hoạt động')),
-      h('td', {}, h('button', {
-        type: 'button', class: 'secondary', 'aria-label': `${u.locked ? 'Mở khóa' : 'Khóa'} tài khoản ${u.username}`,
-        onclick: (ev) => busy(ev.target, async () => {
-          try {
-            await post(`/users/${encodeURIComponent(u.id)}/${u.locked ? 'unlock' : 'lock'}`, {});
-            location.reload();
-          } catch (e) { ev.target.after(h('span', { class: 'field-error', role: 'alert' }, e.missingRoute ? 'Máy chủ chưa hỗ trợ thao tác này.' : e.detail)); }
-        }),
-      }, u.locked ? 'Mở khóa' : 'Khóa'))))))));
-} catch (e) {
-  if (e.missingRoute) setContent(userBox, alertBox('warn', null, 'Máy chủ chưa có chức năng quản lý người dùng (danh sách, khóa, mở khóa tài khoản).'));
-  else if (e.status === 403) setContent(userBox, alertBox('warn', null, 'Chỉ quản trị cơ quan và quản trị hệ thống được quản lý người dùng.'));
-  else showFailure(userBox, e, 'tải danh sách người dùng');
+const STAFF_ROLE_OPTIONS = [['receiving_officer', 'Cán bộ tiếp nhận'], ['specialist', 'Chuyên viên xử lý'], ['leader', 'Lãnh đạo']];
+let agencyList = [];
+try { agencyList = (await get('/agencies')).items; } catch { agencyList = []; }
+
+function createForm(agency, reload) {
+  const form = h('form', { novalidate: true },
+    h('h3', {}, 'Tạo tài khoản cán bộ'),
+    h('div', { class: 'inline-fields' },
+      field({ label: 'Họ và tên', name: 'full_name', required: true, autocomplete: 'off' }),
+      field({ label: 'Tên đăng nhập', name: 'username', required: true, autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false' })),
+    h('div', { class: 'inline-fields' },
+      field({ label: 'Vai trò', name: 'role', type: 'select', options: STAFF_ROLE_OPTIONS }),
+      field({ label: 'Mật khẩu ban đầu', name: 'password', type: 'password', required: true, autocomplete: 'new-password', hint: 'Ít nhất 8 ký tự; cán bộ đổi khi đăng nhập lần đầu' })),
+    h('button', { type: 'submit' }, 'Tạo tài khoản'));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const v = (n) => form.elements[n].value.trim();
+    const errors = [];
+    if (!v('full_name')) errors.push({ field: 'full_name', message: 'Vui lòng nhập họ và tên.' });
+    if (!v('username')) errors.push({ field: 'username', message: 'Vui lòng nhập tên đăng nhập.' });
+    if (form.elements.password.value.length < 8) errors.push({ field: 'password', message: 'Mật khẩu phải có ít nhất 8 ký tự.' });
+    if (errors.length) { showErrors(form, errors); return; }
+    busy(form.querySelector('button[type=submit]'), async () => {
+      try {
+        await post('/users', { username: v('username'), password: form.elements.password.value, role: v('role'), agency, full_name: v('full_name') });
+        await reload(`Đã tạo tài khoản ${v('username')}.`);
+      } catch (e) { showErrors(form, e); }
+    }, 'Đang tạo…');
+  });
+  return form;
+}
+
+async function showStaff(agency, message) {
+  try {
+    const page = await get(`/agencies/${encodeURIComponent(agency)}/staff`);
+    const reload = (msg) => showStaff(agency, msg);
+    const picker = me.role === 'system_admin' && agencyList.length
+      ? field({ label: 'Cơ quan', name: 'staff-agency', type: 'select', value: agency, options: agencyList.map((a) => [a.code, a.name]) })
+      : null;
+    if (picker) picker.querySelector('select').addEventListener('change', (ev) => showStaff(ev.target.value));
+    const notice = message ? alertBox('ok', null, message) : null;
+    setContent(userBox, notice, picker, h('div', { class: 'table-wrap' }, h('table', {},
+      h('caption', {}, 'Cán bộ của cơ quan'),
+      h('thead', {}, h('tr', {}, ['Tên đăng nhập', 'Họ và tên', 'Vai trò', 'Trạng thái', 'Thao tác'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, (page.items || []).map((u) => h('tr', {},
+        h('td', {}, u.username), h('td', {}, u.full_name || (u.profile && u.profile.full_name) || '—'), h('td', {}, u.role_label || ROLE_LABELS[u.role] || u.role),
+        h('td', {}, u.locked ? h('span', { class: 'badge bad' }, 'Đã khóa') : h('span', { class: 'badge ok' }, 'Hoạt động')),
+        h('td', {}, ['agency_admin', 'system_admin'].includes(me.role) ? h('button', {
+          type: 'button', class: 'secondary', 'aria-label': `${u.locked ? 'Mở khóa' : 'Khóa'} tài khoản ${u.username}`,
+          onclick: (ev) => busy(ev.target, async () => {
+            try {
+              await post(`/users/${encodeURIComponent(u.id)}/${u.locked ? 'unlock' : 'lock'}`, {});
+              await reload(`Đã ${u.locked ? 'mở khóa' : 'khóa'} tài khoản ${u.username}.`);
+            } catch (e) { ev.target.after(h('span', { class: 'field-error', role: 'alert' }, e.detail)); }
+          }),
+        }, u.locked ? 'Mở khóa' : 'Khóa') : '—'))))),
+    ['agency_admin', 'system_admin'].includes(me.role) ? createForm(agency, reload) : null));
+    if (notice) { notice.tabIndex = -1; notice.focus(); }
+  } catch (e) {
+    if (e.missingRoute) setContent(userBox, alertBox('warn', null, 'Máy chủ chưa có chức năng quản lý người dùng (danh sách, tạo, khóa, mở khóa tài khoản cán bộ).'));
+    else if (e.status === 403) setContent(userBox, alertBox('warn', null, 'Chỉ cán bộ của cơ quan và quản trị được xem danh sách cán bộ.'));
+    else showFailure(userBox, e, 'tải danh sách cán bộ');
+  }
+}
+await showStaff(me.agency || (agencyList[0] && agencyList[0].code) || '');
+
+// The audit log of administrative actions (system administrator).
+if (me.role === 'system_admin') {
+  const auditSection = h('section', { class: 'card', 'aria-labelledby': 'nhat-ky' },
+    h('h2', { id: 'nhat-ky', tabindex: '-1' }, 'Nhật ký quản trị'));
+  const auditForm = h('form', { class: 'row', novalidate: true },
+    field({ label: 'Tháng', name: 'month', hint: 'tháng/năm, ví dụ ' + todayIso().slice(5, 7) + '/' + todayIso().slice(0, 4), value: todayIso().slice(5, 7) + '/' + todayIso().slice(0, 4), inputmode: 'numeric' }),
+    h('button', { type: 'submit', class: 'secondary' }, 'Xem nhật ký'));
+  const auditBox = h('div', { 'aria-live': 'polite' });
+  auditSection.append(auditForm, auditBox);
+  $('main').append(auditSection);
+  const showAudit = async () => {
+    clearErrors(auditForm);
+    const m = /^\s*(\d{1,2})\/(\d{4})\s*$/.exec(auditForm.elements.month.value);
+    if (!m) { showErrors(auditForm, [{ field: 'month', message: 'Tháng phải có dạng tháng/năm, ví dụ 11/2026.' }]); return; }
+    try {
+      const log = await get(`/audit?month=${m[2]}-${m[1].padStart(2, '0')}`);
+      setContent(auditBox, (log.items || []).length ? h('div', { class: 'table-wrap' }, h('table', {},
+        h('caption', {}, `Nhật ký tháng ${m[1].padStart(2, '0')}/${m[2]}`),
+        h('thead', {}, h('tr', {}, ['Thời điểm', 'Người thực hiện', 'Thao tác', 'Đối tượng'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('tbody', {}, log.items.map((r) => h('tr', {},
+          h('td', {}, fmtDateTime(r.at)), h('td', {}, r.actor_name || r.actor || '—'),
+          h('td', {}, AUDIT[r.action] || r.action), h('td', {}, r.target_username || r.target || '—'))))))
+        : h('p', {}, 'Không có thao tác quản trị nào trong tháng.'));
+    } catch (e) {
+      setContent(auditBox, alertBox(e.missingRoute ? 'warn' : 'error', null, e.missingRoute ? 'Máy chủ chưa có nhật ký quản trị.' : e.detail));
+    }
+  };
+  auditForm.addEventListener('submit', (ev) => { ev.preventDefault(); busy(auditForm.querySelector('button'), showAudit, 'Đang tải…'); });
+  await showAudit();
 }

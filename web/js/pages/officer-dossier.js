@@ -47,14 +47,13 @@ async function assignFields() {
   const fid = nextId('assignee');
   if (staff === null) {
     try {
-      const q = new URLSearchParams({ role: 'specialist' });
-      if (me.agency) q.set('agency', me.agency);
-      staff = (await get('/users?' + q)).items || [];
+      staff = ((await get(`/agencies/${encodeURIComponent(me.agency)}/staff`)).items || [])
+        .filter((u) => u.role === 'specialist' && !u.locked);
     } catch { staff = []; }
   }
   const control = staff.length
     ? h('select', { id: fid, name: 'assignee', required: true }, h('option', { value: '' }, '— Chọn chuyên viên —'),
-      staff.map((u) => h('option', { value: u.id }, `${(u.profile && u.profile.full_name) || u.username} (${u.username})`)))
+      staff.map((u) => h('option', { value: u.username }, `${u.full_name || (u.profile && u.profile.full_name) || u.username} (${u.username})`)))
     : h('input', { id: fid, name: 'assignee', required: true, autocomplete: 'off', 'aria-describedby': fid + '-hint' });
   return [h('div', { class: 'field' },
     h('label', { for: fid }, 'Chuyên viên được phân công', h('span', { class: 'req', 'aria-hidden': 'true' }, ' *')),

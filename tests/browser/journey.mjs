@@ -493,11 +493,15 @@ async function run() {
     const sys = await person(browser);
     await login(sys, 'quantri', { console: true, next: '/can-bo/quan-tri.html' });
     const q = sys.page;
-    await q.getByLabel('Ngày nghỉ', { exact: true }).fill('04/09/2026');
-    await q.getByLabel('Tên ngày nghỉ').fill('Nghỉ hoán đổi dịp Quốc khánh');
+    // A weekday of mid-December of the current year (Vietnam time) becomes a day off.
+    const year = Number(new Date().toLocaleDateString('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).slice(0, 4));
+    let dayOff = 10;
+    while ([0, 6].includes(new Date(Date.UTC(year, 11, dayOff)).getUTCDay())) dayOff++;
+    await q.getByLabel('Ngày nghỉ', { exact: true }).fill(`${dayOff}/12/${year}`);
+    await q.getByLabel('Tên ngày nghỉ').fill('Nghỉ hoán đổi theo quyết định của tỉnh');
     await q.getByRole('button', { name: 'Lưu điều chỉnh' }).click();
     await q.getByText('Đã lưu lịch làm việc').waitFor();
-    await q.getByRole('cell', { name: 'Nghỉ hoán đổi dịp Quốc khánh' }).waitFor();
+    await q.getByRole('cell', { name: 'Nghỉ hoán đổi theo quyết định của tỉnh' }).waitFor();
     await check(sys, '36-quan-tri-lich');
     await sys.context.close();
   });

@@ -45,6 +45,9 @@ pub struct Settings {
     pub run_worker: bool,
     /// `iss` of the tokens: stable across restarts and addresses.
     pub issuer: String,
+    /// SMTP relay (`host:port`) and sender for the applicants' emails; without one, emails and
+    /// SMS stay in the outbound register (`GET /api/v1/outbound-messages`).
+    pub smtp: Option<(String, String)>,
 }
 
 impl Default for Settings {
@@ -58,6 +61,7 @@ impl Default for Settings {
             worker_poll: Duration::from_millis(200),
             run_worker: true,
             issuer: "motcua".into(),
+            smtp: None,
         }
     }
 }
@@ -123,7 +127,12 @@ impl Application {
             calendar: std::sync::RwLock::new(Arc::new(motcua_core::calendar::load(table.as_ref()).await?)),
             keys: JwtKeys::from_pems(&[signing])?,
             config: Config::new(settings.issuer.clone(), pepper),
-            notifier: Arc::new(motcua_core::events::RegisterOnly),
+            notifier: match &settings.smtp {
+                Some((relay, from)) => {
+                    Arc::new(motcua_embedded::SmtpNotifier::new(relay, from).map_err(StartError::Store)?)
+                }
+                None => Arc::new(motcua_core::events::RegisterOnly),
+            },
         });
         Application::start(services, listener, motcua_embedded::router(objects), &settings).await
     }

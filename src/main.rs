@@ -19,6 +19,12 @@ struct Args {
     /// Do not load the demo catalogue and accounts on first start.
     #[arg(long, env = "MOTCUA_NO_DEMO")]
     no_demo: bool,
+    /// SMTP relay (host:port) for the applicants' emails; without it they stay in the outbound register.
+    #[arg(long, env = "MOTCUA_SMTP_RELAY")]
+    smtp_relay: Option<String>,
+    /// Sender of those emails.
+    #[arg(long, env = "MOTCUA_SMTP_FROM", default_value = "Cổng Dịch vụ công <khongtraloi@localhost>")]
+    smtp_from: String,
 }
 
 #[tokio::main]
@@ -30,6 +36,7 @@ async fn main() -> std::process::ExitCode {
         data_dir: args.data_dir,
         web_dir: Some(args.web_dir),
         seed_demo: !args.no_demo,
+        smtp: args.smtp_relay.map(|relay| (relay, args.smtp_from)),
         ..Settings::default()
     };
     let app = match Application::build(settings).await {

@@ -81,15 +81,16 @@ async fn each_operation_stays_within_its_request_budget() {
     );
     report.push(("submit", c));
 
-    // Accept: the code sequence is one atomic counter update; the transaction carries the
-    // dossier, its public lookup entry, the report aggregates and the outbox event.
+    // Accept: two atomic counter updates (the code sequence of the day, the register number of
+    // the year, Form 06); the transaction carries the dossier, its public lookup entry, the
+    // report aggregates and the outbox event.
     let path = format!("/api/v1/dossiers/{id}/accept");
     let (accepted, c) = cost(&app, async { app.post(&path, Some(&officer), json!({})).await.ok().clone() }).await;
     assert_eq!(
         c,
         budget(&[
             ("DynamoDB.GetItem", 1),
-            ("DynamoDB.UpdateItem", 1),
+            ("DynamoDB.UpdateItem", 2),
             ("DynamoDB.TransactWriteItems", 1),
             ("SQS.SendMessageBatch", 1),
             ("DynamoDB.DeleteItem", 1)
@@ -121,10 +122,12 @@ async fn each_operation_stays_within_its_request_budget() {
     assert_eq!(c, budget(&[("DynamoDB.GetItem", 1), ("DynamoDB.Query", 1)]), "monthly report");
     report.push(("monthly report", c));
 
-    // The events worker: one receive, one notification write, one delete per message.
+    // The events worker: one receive; per message one in-app notification write, and for the
+    // email and the SMS one read of the outbound register and one write; one delete.
     let (_, c) = cost(&app, async { json!(motcua_core::events::drain_once(app.services()).await.unwrap()) }).await;
     assert_eq!(c.get("SQS.ReceiveMessage"), Some(&1), "{c:?}");
-    assert_eq!(c.get("DynamoDB.PutItem"), Some(&2), "two events, two notifications: {c:?}");
+    assert_eq!(c.get("DynamoDB.PutItem"), Some(&6), "two events: 2 notifications + 2 × (email, SMS): {c:?}");
+    assert_eq!(c.get("DynamoDB.GetItem"), Some(&4), "two events × (email, SMS): {c:?}");
     assert_eq!(c.get("SQS.DeleteMessage"), Some(&2), "{c:?}");
     report.push(("events worker, 2 messages", c));
 

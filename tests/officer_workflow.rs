@@ -358,6 +358,11 @@ async fn consultation_of_another_agency_has_its_own_deadline_and_answer() {
     );
     assert!(inbox_ids(&app, &justice, "").await.0.is_empty());
     assert!(!notifications(&app, &w.citizen).await.iter().any(|m| m.contains("ý kiến")), "internal");
+    let seen = app.get(&path(&id, ""), Some(&w.citizen)).await.ok().clone();
+    assert!(seen["consultations"].as_array().unwrap().is_empty(), "the applicant sees the steps that concern them");
+    assert!(!seen["history"].as_array().unwrap().iter().any(|s| s["action"] == "consult"));
+    let staff = app.get(&path(&id, ""), Some(&w.leader)).await.ok().clone();
+    assert!(staff["history"].as_array().unwrap().iter().any(|s| s["action"] == "consult"));
 }
 
 #[tokio::test]
@@ -581,4 +586,30 @@ async fn the_statistics_report_counts_these_dossiers_early_on_time_late_within_a
     let (_, inbox) = inbox_ids(&app, &w.specialist, "?due=overdue").await;
     assert_eq!(inbox["items"].as_array().unwrap().len(), 1);
     assert_eq!(inbox["items"][0]["id"], overdue.as_str());
+}
+
+#[tokio::test]
+async fn messages_between_the_applicant_and_the_officers() {
+    let app = TestApp::spawn().await;
+    let w = ward(&app).await;
+    let id = accepted_hkd(&app, &w).await;
+    let asked =
+        app.post(&path(&id, "messages"), Some(&w.citizen), json!({"text": "Tôi có cần nộp bản gốc không?"})).await;
+    assert_eq!(asked.status.as_u16(), 201, "{}", asked.body);
+    app.clock.advance(Duration::minutes(30));
+    let answer = json!({"text": "Không cần, bản điện tử đã đủ."});
+    app.post(&path(&id, "messages"), Some(&w.specialist), answer).await;
+    let empty = app.post(&path(&id, "messages"), Some(&w.citizen), json!({"text": "  "})).await;
+    assert_eq!(empty.problem(422), "validation_failed");
+    let stranger = app.login("doanhnghiep").await;
+    assert_eq!(app.get(&path(&id, "messages"), Some(&stranger)).await.problem(404), "not_found");
+
+    let thread = app.get(&path(&id, "messages"), Some(&w.citizen)).await.ok()["items"].clone();
+    let texts: Vec<&str> = thread.as_array().unwrap().iter().map(|m| m["text"].as_str().unwrap()).collect();
+    assert_eq!(texts, ["Tôi có cần nộp bản gốc không?", "Không cần, bản điện tử đã đủ."]);
+    assert_eq!(thread[1]["from_applicant"], false);
+    assert_eq!(thread[1]["author"], "Phạm Văn Cường");
+    assert!(notifications(&app, &w.citizen).await.iter().any(|m| m.contains("bản điện tử đã đủ")));
+    // Messages never touch the dossier: its version (If-Match) is unchanged.
+    assert_eq!(app.get(&path(&id, ""), Some(&w.citizen)).await.ok()["version"], 4);
 }

@@ -1,16 +1,17 @@
 //! Function `identity`: registration, login, machine-client tokens, the signing keys (JWKS),
-//! the caller's profile and notifications (P6, P13, G10, G7).
+//! the caller's profile and notifications, user administration with its audit log (P6, P13,
+//! G10, G7, M6).
 
 use axum::extract::{FromRequest, Request, State};
 use axum::http::{header, Method, StatusCode};
 use axum::{Form, Json};
 use motcua_core::users::{self, Profile};
-use motcua_core::{events, CoreError};
+use motcua_core::{admin, events, CoreError};
 use motcua_domain::roles::Role;
-use motcua_http::extract::{ApiJson, ApiQuery, Authenticated, PageOf, PageParams};
+use motcua_http::extract::{ApiJson, ApiPath, ApiQuery, Authenticated, PageOf, PageParams};
 use motcua_http::{Access, ApiError, ApiResult, AppState, Route};
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 const FUNCTION: &str = "identity";
 
@@ -71,6 +72,46 @@ pub fn routes() -> Vec<Route> {
             Access::Authenticated,
             "Thông báo gửi đến tài khoản",
             notifications,
+        ),
+        Route::new(
+            Method::GET,
+            "/api/v1/agencies/{code}/staff",
+            FUNCTION,
+            Access::Authenticated,
+            "Danh sách cán bộ của cơ quan (phân công; quản trị người dùng)",
+            staff,
+        ),
+        Route::new(
+            Method::POST,
+            "/api/v1/users",
+            FUNCTION,
+            Access::Authenticated,
+            "Quản trị tạo tài khoản cán bộ (ghi nhật ký quản trị)",
+            create_staff,
+        ),
+        Route::new(
+            Method::POST,
+            "/api/v1/users/{id}/lock",
+            FUNCTION,
+            Access::Authenticated,
+            "Khóa tài khoản (ghi nhật ký quản trị)",
+            lock,
+        ),
+        Route::new(
+            Method::POST,
+            "/api/v1/users/{id}/unlock",
+            FUNCTION,
+            Access::Authenticated,
+            "Mở khóa tài khoản (ghi nhật ký quản trị)",
+            unlock,
+        ),
+        Route::new(
+            Method::GET,
+            "/api/v1/audit",
+            FUNCTION,
+            Access::Authenticated,
+            "Nhật ký thao tác quản trị theo tháng (?month=yyyy-mm; quản trị hệ thống)",
+            audit,
         ),
         Route::new(
             Method::GET,
@@ -182,4 +223,50 @@ async fn outbound(
 ) -> ApiResult<Json<PageOf<Value>>> {
     let (items, next_cursor) = events::outbound(&s, &c, p.cursor.clone(), p.limit()?).await?;
     Ok(Json(PageOf { items, next_cursor }))
+}
+
+async fn staff(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiPath(code): ApiPath<String>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(json!({ "items": admin::staff(&s, &c, &code).await? })))
+}
+
+async fn create_staff(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiJson(req): ApiJson<admin::NewStaff>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    Ok((StatusCode::CREATED, Json(admin::create_staff(&s, &c, req).await?)))
+}
+
+async fn lock(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(admin::set_locked(&s, &c, &id, true).await?))
+}
+
+async fn unlock(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(admin::set_locked(&s, &c, &id, false).await?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuditParams {
+    month: String,
+}
+
+async fn audit(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiQuery(p): ApiQuery<AuditParams>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(json!({ "items": admin::audit(&s, &c, &p.month).await? })))
 }

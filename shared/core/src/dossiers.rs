@@ -149,6 +149,7 @@ fn public_view(d: &Dossier) -> Value {
     let progress: Vec<Value> = d
         .history
         .iter()
+        .filter(|st| st.action.concerns_applicant())
         .map(|st| {
             json!({"label": st.label, "at": st.at, "status": st.to, "status_label": st.to.label(),
             "national_status": st.national_status, "unit": st.unit})
@@ -557,9 +558,15 @@ pub(crate) async fn act_with(
 }
 
 /// The full view of a dossier with its timeline, for its owner or entitled staff (P12, M7).
+/// The applicant sees the steps that concern them (M7, S1); internal work (assignment,
+/// consultations, rework) is for staff.
 pub async fn get(s: &Services, caller: &Caller, id: &str) -> CoreResult<Value> {
-    let d = load(s, id).await?;
+    let mut d = load(s, id).await?;
     ensure_visible(caller, &d)?;
+    if !participates(caller, &d) {
+        d.history.retain(|st| st.action.concerns_applicant());
+        d.consultations.clear();
+    }
     Ok(view(&d))
 }
 

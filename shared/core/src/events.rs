@@ -109,34 +109,7 @@ pub async fn relay_outbox(s: &Services, grace: Duration) -> CoreResult<usize> {
     Ok(events.len())
 }
 
-/// An email or SMS to the applicant (G7), kept in the outbound register.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OutboundMessage {
-    pub event_id: String,
-    pub channel: Channel,
-    /// Email address or phone number.
-    pub to: String,
-    pub subject: String,
-    pub body: String,
-    pub dossier: String,
-    pub at: DateTime<FixedOffset>,
-    /// Set once the channel adapter accepted the message.
-    pub delivered: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Channel {
-    Email,
-    Sms,
-}
-
-/// The port of the outgoing channels (G7): an adapter per provider (SMTP, an SMS gateway, a
-/// social/OTT channel). Delivery is at least once: the register makes retries idempotent.
-#[async_trait::async_trait]
-pub trait Notifier: Send + Sync {
-    async fn deliver(&self, message: &OutboundMessage) -> Result<(), String>;
-}
+pub use motcua_ports::{Channel, Notifier, OutboundMessage};
 
 /// The adapter of the embedded runtime and of deployments without a provider yet: the
 /// outbound register itself is the outbox, readable through the API

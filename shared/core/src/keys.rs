@@ -7,7 +7,8 @@
 //! | procedure version | `PROC#<code>` | `V#<000001>` | | |
 //! | agency | `AGENCY#<code>` | `AGENCY` | `AGENCIES` / code | |
 //! | field | `FIELD#<code>` | `FIELD` | `FIELDS` / code | |
-//! | user | `USER#<id>` | `PROFILE` | | |
+//! | user | `USER#<id>` | `PROFILE` | staff: `STAFF#<agency>` / username | |
+//! | audit record (M6, N2) | `AUDIT#<yyyy-mm>` | `<time>#<id>` | | |
 //! | login name → user | `LOGIN#<username>` | `LOGIN` | | |
 //! | machine client | `CLIENT#<id>` | `CLIENT` | | |
 //! | dossier | `DOSSIER#<id>` | `DOSSIER` | `OWNER#<user>` / created#id | `AGENCY#<code>` / submitted#id |
@@ -43,6 +44,12 @@ pub fn field(code: &str) -> Key {
 }
 pub fn user(id: &str) -> Key {
     Key::new(format!("USER#{id}"), "PROFILE")
+}
+pub fn staff(agency: &str) -> String {
+    format!("STAFF#{agency}")
+}
+pub fn audit_partition(month: &str) -> String {
+    format!("AUDIT#{month}")
 }
 pub fn login(username: &str) -> Key {
     Key::new(format!("LOGIN#{username}"), "LOGIN")

@@ -5,6 +5,7 @@
 //! The item layout of the single table lives in [`keys`]; every query is scoped by owner or
 //! agency through its key, never by filtering afterwards.
 
+pub mod admin;
 pub mod auth;
 pub mod calendar;
 pub mod catalogue;

@@ -119,7 +119,7 @@ pub struct User {
 /// A user as shown through the API (no hash).
 pub fn public_view(u: &User) -> Value {
     json!({"id": u.id, "username": u.username, "role": u.role, "role_label": u.role.label(),
-           "agency": u.agency, "profile": u.profile})
+           "agency": u.agency, "profile": u.profile, "locked": u.locked})
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -138,6 +138,19 @@ pub async fn create_user(
     role: Role,
     agency: Option<String>,
     profile: Profile,
+) -> CoreResult<User> {
+    create_user_with(s, username, password, role, agency, profile, |_| Ok(vec![])).await
+}
+
+/// [`create_user`], with more writes (the audit record) in the same transaction.
+pub(crate) async fn create_user_with(
+    s: &Services,
+    username: &str,
+    password: &str,
+    role: Role,
+    agency: Option<String>,
+    profile: Profile,
+    extra: impl FnOnce(&User) -> CoreResult<Vec<WriteOp>>,
 ) -> CoreResult<User> {
     let username = username.trim().to_lowercase();
     if username.len() < 3
@@ -173,19 +186,27 @@ pub async fn create_user(
         created_at: s.now(),
     };
     let login = keys::item(&keys::login(&username), &user.id, &[])?;
-    s.table
-        .transact(vec![
-            WriteOp::Put { item: login, condition: Condition::NotExists },
-            WriteOp::Put { item: keys::item(&keys::user(&user.id), &user, &[])?, condition: Condition::NotExists },
-        ])
-        .await
-        .map_err(|e| match e {
-            TableError::ConditionFailed { .. } => {
-                CoreError::invalid("username_taken", "Tên đăng nhập đã được sử dụng. Vui lòng chọn tên khác.")
-            }
-            e => e.into(),
-        })?;
+    let mut ops = vec![
+        WriteOp::Put { item: login, condition: Condition::NotExists },
+        WriteOp::Put { item: user_item(&user)?, condition: Condition::NotExists },
+    ];
+    ops.extend(extra(&user)?);
+    s.table.transact(ops).await.map_err(|e| match e {
+        TableError::ConditionFailed { .. } => {
+            CoreError::invalid("username_taken", "Tên đăng nhập đã được sử dụng. Vui lòng chọn tên khác.")
+        }
+        e => e.into(),
+    })?;
     Ok(user)
+}
+
+/// The stored item of a user; staff are indexed by agency (the staff list, M6).
+pub(crate) fn user_item(user: &User) -> CoreResult<motcua_ports::Item> {
+    let index = match &user.agency {
+        Some(a) => vec![("gsi1pk", json!(keys::staff(a))), ("gsi1sk", json!(user.username))],
+        None => vec![],
+    };
+    Ok(keys::item(&keys::user(&user.id), user, &index)?)
 }
 
 pub async fn user(s: &Services, id: &str) -> CoreResult<User> {
@@ -212,7 +233,7 @@ pub async fn update_profile(s: &Services, caller: &Caller, profile: Profile) -> 
     }
     let mut u = user(s, &caller.id).await?;
     u.profile = profile;
-    s.table.put(keys::item(&keys::user(&u.id), &u, &[])?, Condition::Exists).await?;
+    s.table.put(user_item(&u)?, Condition::Exists).await?;
     Ok(u)
 }
 

@@ -14,6 +14,7 @@ mod error;
 mod http;
 mod objects;
 mod queue;
+mod smtp;
 mod store;
 mod table;
 
@@ -21,5 +22,6 @@ pub use error::EmbeddedError;
 pub use http::router;
 pub use objects::FsObjectStore;
 pub use queue::RedbQueue;
+pub use smtp::SmtpNotifier;
 pub use store::{EmbeddedStore, StoreOptions};
 pub use table::RedbTable;

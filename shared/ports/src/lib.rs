@@ -1,4 +1,5 @@
-//! The ports: the only way handlers and services reach storage, files, queues and time.
+//! The ports: the only way handlers and services reach storage, files, queues, time and the
+//! outgoing channels (email, SMS).
 //!
 //! Each port is a trait with DynamoDB / S3 / SQS semantics, so that the item layout, the
 //! conditions and the message flow are written once in `motcua-core` and run unchanged on the
@@ -8,6 +9,7 @@
 //! This crate must not depend on any adapter, on HTTP, or on the domain.
 
 pub mod clock;
+pub mod notifier;
 pub mod object_store;
 pub mod queue;
 pub mod table;
@@ -16,6 +18,7 @@ pub mod table;
 pub mod conformance;
 
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use notifier::{Channel, Notifier, OutboundMessage};
 pub use object_store::{ObjectMeta, ObjectStore, PresignedUrl, StoreError, UploadConstraints};
 pub use queue::{Message, Queue, QueueError};
 pub use table::{

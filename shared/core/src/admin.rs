@@ -1,0 +1,110 @@
+//! User administration (M6): staff accounts of an agency, lock and unlock, with an audit
+//! record of every administrative action written in the same transaction (N2).
+
+use crate::users::{self, Profile, User};
+use crate::{keys, Caller, CoreError, CoreResult, Services};
+use motcua_domain::catalogue::FieldError;
+use motcua_domain::roles::Role;
+use motcua_ports::{Condition, Index, Key, Query, WriteOp};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+/// A new staff account.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewStaff {
+    pub username: String,
+    pub password: String,
+    pub role: Role,
+    pub agency: String,
+    pub full_name: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+}
+
+/// Whether the caller administers accounts of `agency`.
+fn administers(caller: &Caller, agency: &str) -> bool {
+    caller.role == Role::SystemAdmin || (caller.role == Role::AgencyAdmin && caller.works_for(agency))
+}
+
+fn audit_op(s: &Services, caller: &Caller, action: &str, target: &User) -> CoreResult<WriteOp> {
+    let now = s.now();
+    let id = uuid::Uuid::now_v7().to_string();
+    let key = Key::new(keys::audit_partition(&now.format("%Y-%m").to_string()), format!("{}#{id}", now.to_rfc3339()));
+    let record = json!({"id": id, "at": now, "actor": caller.id, "actor_name": caller.name, "actor_role": caller.role,
+        "action": action, "target": target.id, "target_username": target.username, "agency": target.agency});
+    Ok(WriteOp::Put { item: keys::item(&key, &record, &[])?, condition: Condition::NotExists })
+}
+
+/// Creates a staff account (system administrator: any agency; agency administrator: officers
+/// of their own agency).
+pub async fn create_staff(s: &Services, caller: &Caller, req: NewStaff) -> CoreResult<Value> {
+    let officer = matches!(req.role, Role::ReceivingOfficer | Role::Specialist | Role::Leader);
+    if !administers(caller, &req.agency)
+        || !(officer || caller.role == Role::SystemAdmin && req.role == Role::AgencyAdmin)
+    {
+        return Err(CoreError::Forbidden("Không có quyền tạo tài khoản với vai trò này cho cơ quan này.".into()));
+    }
+    crate::catalogue::agency(s, &req.agency).await.map_err(|_| {
+        CoreError::Validation(vec![FieldError {
+            field: "agency".into(),
+            code: "unknown_agency",
+            message: "Không tìm thấy cơ quan.".into(),
+        }])
+    })?;
+    let profile = Profile { full_name: req.full_name, email: req.email, phone: req.phone, ..Default::default() };
+    let user = users::create_user_with(s, &req.username, &req.password, req.role, Some(req.agency), profile, |u| {
+        Ok(vec![audit_op(s, caller, "create_staff", u)?])
+    })
+    .await?;
+    Ok(users::public_view(&user))
+}
+
+/// The staff of an agency (its own staff, for assignment; its administrators).
+pub async fn staff(s: &Services, caller: &Caller, agency: &str) -> CoreResult<Vec<Value>> {
+    if !(administers(caller, agency) || caller.works_for(agency)) {
+        return Err(CoreError::Forbidden("Chỉ cán bộ, quản trị của cơ quan xem danh sách cán bộ.".into()));
+    }
+    let page = s.table.query(Query::partition(Index::Gsi1, keys::staff(agency)).limit(1000)).await?;
+    let users: Vec<User> = page.items.iter().map(keys::data).collect::<Result<_, _>>()?;
+    Ok(users.iter().map(users::public_view).collect())
+}
+
+/// Locks or unlocks an account (not one's own); recorded in the audit log.
+pub async fn set_locked(s: &Services, caller: &Caller, user_id: &str, locked: bool) -> CoreResult<Value> {
+    let mut user = users::user(s, user_id).await?;
+    let allowed = match &user.agency {
+        Some(a) => administers(caller, a),
+        None => caller.role == Role::SystemAdmin,
+    };
+    if !allowed {
+        return Err(CoreError::not_found("tài khoản"));
+    }
+    if user.id == caller.id {
+        return Err(CoreError::rule("own_account", "Không được tự khóa tài khoản của mình."));
+    }
+    user.locked = locked;
+    let action = if locked { "lock" } else { "unlock" };
+    s.table
+        .transact(vec![
+            WriteOp::Put { item: users::user_item(&user)?, condition: Condition::Exists },
+            audit_op(s, caller, action, &user)?,
+        ])
+        .await?;
+    Ok(users::public_view(&user))
+}
+
+/// The audit records of a month (`yyyy-mm`), newest first (system administrator).
+pub async fn audit(s: &Services, caller: &Caller, month: &str) -> CoreResult<Vec<Value>> {
+    if caller.role != Role::SystemAdmin {
+        return Err(CoreError::Forbidden("Chỉ quản trị hệ thống xem nhật ký quản trị.".into()));
+    }
+    if chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").is_err() {
+        return Err(CoreError::invalid("invalid_month", "Tháng phải có dạng yyyy-mm."));
+    }
+    let page =
+        s.table.query(Query::partition(Index::Primary, keys::audit_partition(month)).descending().limit(1000)).await?;
+    Ok(page.items.iter().map(keys::data).collect::<Result<_, _>>()?)
+}

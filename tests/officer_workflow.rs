@@ -613,3 +613,58 @@ async fn messages_between_the_applicant_and_the_officers() {
     // Messages never touch the dossier: its version (If-Match) is unchanged.
     assert_eq!(app.get(&path(&id, ""), Some(&w.citizen)).await.ok()["version"], 4);
 }
+
+#[tokio::test]
+async fn the_reception_alert_runs_before_the_eight_working_hours_are_out() {
+    let app = TestApp::spawn().await;
+    let w = ward(&app).await;
+    let id = file_hkd(&app, &w.citizen).await; // Monday 09:00: confirm by Tuesday 09:00
+    let flags = |inbox: &Value| inbox["items"][0]["flags"].clone();
+    let (_, quiet) = inbox_ids(&app, &w.reception, "").await;
+    assert_eq!((flags(&quiet)["due_soon"].as_bool(), flags(&quiet)["overdue"].as_bool()), (Some(false), Some(false)));
+    app.clock.advance(Duration::hours(22) + Duration::minutes(30)); // Tuesday 07:30
+    let (soon, inbox) = inbox_ids(&app, &w.reception, "?due=soon").await;
+    assert_eq!(soon, vec![id.clone()]);
+    assert_eq!(inbox["counts"]["due_soon"], 1);
+    app.clock.advance(Duration::hours(2)); // Tuesday 09:30
+    let (late, inbox) = inbox_ids(&app, &w.reception, "?due=overdue").await;
+    assert_eq!(late, vec![id]);
+    assert_eq!(inbox["counts"]["overdue"], 1);
+    assert_eq!(app.get("/api/v1/inbox?due=later", Some(&w.reception)).await.problem(400), "invalid_filter");
+    assert_eq!(app.get("/api/v1/inbox", Some(&w.citizen)).await.problem(403), "forbidden");
+}
+
+#[tokio::test]
+async fn actions_not_allowed_for_the_role_the_unit_or_the_state_are_refused_and_change_nothing() {
+    let app = TestApp::spawn().await;
+    let w = ward(&app).await;
+    let id = accepted_hkd(&app, &w).await;
+    let before = app.get(&path(&id, ""), Some(&w.leader)).await.ok().clone();
+    let justice = app.login("chuyenvien.stp").await;
+    let attempts = [
+        (&w.citizen, "approve", json!({}), 403, "action_not_allowed_for_role"),
+        (&w.reception, "approve", json!({}), 403, "action_not_allowed_for_role"),
+        (&w.leader, "approve", json!({}), 409, "invalid_transition"),
+        (&w.reception, "confirm-payment", json!({}), 409, "invalid_transition"),
+        (&justice, "request-payment", json!({"amount_vnd": 1000}), 404, "not_found"),
+        (&justice, "complete-part", json!({}), 404, "not_found"),
+        (&w.specialist, "consultation-answers", json!({"consultation": 1, "answer": "x"}), 404, "not_found"),
+        (&w.specialist, "assign", json!({"assignee": "chuyenvien.phuong"}), 403, "action_not_allowed_for_role"),
+    ];
+    for (token, action, body, status, code) in attempts {
+        let r = app.post(&path(&id, action), Some(token), body).await;
+        assert_eq!(r.problem(status), code, "{action}");
+    }
+    let stale = app
+        .request(
+            reqwest::Method::POST,
+            &path(&id, "start-processing"),
+            Some(&w.specialist),
+            Some(json!({})),
+            &[("if-match", "1")],
+        )
+        .await;
+    assert_eq!(stale.problem(412), "precondition_failed");
+    let after = app.get(&path(&id, ""), Some(&w.leader)).await.ok().clone();
+    assert_eq!(before, after, "nothing changed");
+}

@@ -16,7 +16,7 @@ const PORTAL_NAV = [
 ];
 
 const CONSOLE_NAV = [
-  ['/can-bo/', 'Hồ sơ cần xử lý', 'inbox'],
+  ['/can-bo/index.html', 'Hồ sơ cần xử lý', 'inbox'],
   ['/can-bo/tiep-nhan.html', 'Tiếp nhận tại quầy', 'tiep-nhan'],
   ['/can-bo/bang-dieu-khien.html', 'Bảng điều khiển', 'bang-dieu-khien'],
   ['/can-bo/so-theo-doi.html', 'Sổ theo dõi', 'so-theo-doi'],
@@ -50,7 +50,7 @@ function accountArea(area) {
     h('small', {}, ' (' + (ROLE_LABELS[s.role] || s.role) + ')')));
   if (area === 'portal') {
     if (isApplicant(s)) box.append(h('a', { href: '/tai-khoan.html' }, 'Tài khoản'));
-    if (isStaff(s)) box.append(h('a', { href: '/can-bo/' }, 'Trang cán bộ'));
+    if (isStaff(s)) box.append(h('a', { href: '/can-bo/index.html' }, 'Trang cán bộ'));
   } else {
     box.append(h('a', { href: '/' }, 'Cổng Dịch vụ công'));
   }
@@ -84,7 +84,7 @@ export function layout({ area = 'portal', current = '' } = {}) {
   }, 'Menu');
   const header = h('header', { class: 'site-header' + (area === 'console' ? ' console' : '') },
     h('div', { class: 'bar' },
-      h('a', { class: 'brand', href: area === 'console' ? '/can-bo/' : '/' }, emblem(),
+      h('a', { class: 'brand', href: area === 'console' ? '/can-bo/index.html' : '/' }, emblem(),
         h('span', {},
           h('strong', {}, area === 'console' ? 'Hệ thống một cửa điện tử' : 'Cổng Dịch vụ công'),
           h('small', {}, area === 'console' ? 'Dành cho cán bộ, công chức' : 'Tỉnh Thanh Hóa'))),
@@ -96,7 +96,7 @@ export function layout({ area = 'portal', current = '' } = {}) {
       ? 'Hệ thống thông tin một cửa điện tử — MotCua. Mọi thao tác trên hồ sơ đều được ghi nhận.'
       : 'Cổng Dịch vụ công — MotCua. Đường dây hỗ trợ: 1900 1234 (giờ hành chính).'),
     h('p', {}, h('a', { href: '/api/v1/openapi.json' }, 'Tài liệu API (OpenAPI)'), ' · ',
-      area === 'console' ? h('a', { href: '/' }, 'Cổng Dịch vụ công') : h('a', { href: '/can-bo/' }, 'Dành cho cán bộ'))));
+      area === 'console' ? h('a', { href: '/' }, 'Cổng Dịch vụ công') : h('a', { href: '/can-bo/index.html' }, 'Dành cho cán bộ'))));
   const live = h('div', { id: 'live', class: 'visually-hidden', 'aria-live': 'polite', role: 'status' });
   document.body.prepend(skip, header);
   document.body.append(footer, live);

@@ -111,7 +111,7 @@ form.addEventListener('submit', (ev) => {
   ev.preventDefault();
   const q = new URLSearchParams();
   for (const k of ['status', 'due', 'procedure']) if (form.elements[k].value) q.set(k, form.elements[k].value);
-  history.replaceState(null, '', '/can-bo/' + (q.toString() ? '?' + q : ''));
+  history.replaceState(null, '', '/can-bo/index.html' + (q.toString() ? '?' + q : ''));
   load(true);
 });
 more.addEventListener('click', () => load(false));

@@ -36,7 +36,7 @@ form.addEventListener('submit', async (ev) => {
         showErrors(form, { title: 'Không phải tài khoản cán bộ', detail: 'Tài khoản này là tài khoản công dân, doanh nghiệp. Vui lòng đăng nhập tại Cổng Dịch vụ công.', errors: [] });
         return;
       }
-      location.href = safeNext() || (isStaff(s) ? '/can-bo/' : '/ho-so-cua-toi.html');
+      location.href = safeNext() || (isStaff(s) ? '/can-bo/index.html' : '/ho-so-cua-toi.html');
     } catch (e) {
       showErrors(form, e);
     }

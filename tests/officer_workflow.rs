@@ -668,3 +668,56 @@ async fn actions_not_allowed_for_the_role_the_unit_or_the_state_are_refused_and_
     let after = app.get(&path(&id, ""), Some(&w.leader)).await.ok().clone();
     assert_eq!(before, after, "nothing changed");
 }
+
+#[tokio::test]
+async fn workflows_are_configured_per_procedure_as_new_versions_and_filed_dossiers_keep_theirs() {
+    let app = TestApp::spawn().await;
+    let w = ward(&app).await;
+    let filed = accepted_hkd(&app, &w).await;
+    let url = format!("/api/v1/procedures/{HKD}/workflow");
+    let current = app.get(&url, None).await.ok().clone();
+    assert_eq!(current["configured"], true);
+    let version = current["version"].as_u64().unwrap();
+    let mut workflow = current["workflow"].clone();
+    assert_eq!(workflow["steps"][1]["can_consult"], true);
+
+    // The ward's administrator turns consultation off and gives appraisal 16 hours.
+    workflow["steps"][1]["can_consult"] = json!(false);
+    workflow["steps"][1]["working_hours"] = json!(16);
+    let admin = app.login("quantri.phuong").await;
+    let put = |token: String, body: Value| {
+        let url = url.clone();
+        let app = &app;
+        async move { app.request(reqwest::Method::PUT, &url, Some(&token), Some(body), &[]).await }
+    };
+    assert_eq!(put(w.leader.clone(), workflow.clone()).await.problem(403), "forbidden");
+    let system_admin = app.login("quantri").await; // the system administrator may too
+    let mut too_long = workflow.clone();
+    too_long["steps"][1]["working_hours"] = json!(100);
+    let refused = put(system_admin, too_long).await;
+    assert_eq!(refused.problem(422), "validation_failed");
+    assert_eq!(refused.body["errors"][0]["code"], "exceeds_statutory_time");
+    let saved = put(admin, workflow).await.ok().clone();
+    assert_eq!(saved["version"].as_u64(), Some(version + 1));
+    assert_eq!(saved["workflow"]["steps"][1]["working_hours"], 16);
+
+    // New dossiers follow the new version; the one filed before keeps its workflow.
+    let new = accepted_hkd(&app, &w).await;
+    app.post(&path(&new, "start-processing"), Some(&w.specialist), json!({})).await.ok();
+    let ask = json!({"agency": JUSTICE, "question": "Ý kiến?", "working_days": 1});
+    assert_eq!(
+        app.post(&path(&new, "consultations"), Some(&w.specialist), ask.clone()).await.problem(409),
+        "consultation_not_allowed"
+    );
+    app.post(&path(&filed, "start-processing"), Some(&w.specialist), json!({})).await.ok();
+    app.post(&path(&filed, "consultations"), Some(&w.specialist), ask).await.ok();
+
+    // The inbox pages with its cursor.
+    let first = app.get("/api/v1/inbox?limit=1", Some(&w.specialist)).await.ok().clone();
+    assert_eq!(first["counts"]["total"], 2);
+    let cursor = first["next_cursor"].as_str().unwrap().to_string();
+    let second = app.get(&format!("/api/v1/inbox?limit=1&cursor={cursor}"), Some(&w.specialist)).await.ok().clone();
+    assert!(second["next_cursor"].is_null());
+    assert_ne!(first["items"][0]["id"], second["items"][0]["id"]);
+    assert_eq!(app.get("/api/v1/inbox?cursor=abc", Some(&w.specialist)).await.problem(400), "invalid_cursor");
+}

@@ -201,7 +201,7 @@ function createForm(agency, reload) {
       field({ label: 'Tên đăng nhập', name: 'username', required: true, autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false' })),
     h('div', { class: 'inline-fields' },
       field({ label: 'Vai trò', name: 'role', type: 'select', options: STAFF_ROLE_OPTIONS }),
-      field({ label: 'Mật khẩu ban đầu', name: 'password', type: 'password', required: true, autocomplete: 'new-password', hint: 'Ít nhất 8 ký tự; cán bộ đổi khi đăng nhập lần đầu' })),
+      field({ label: 'Mật khẩu ban đầu', name: 'password', type: 'password', required: true, autocomplete: 'new-password', hint: 'Ít nhất 8 ký tự; giao trực tiếp cho cán bộ' })),
     h('button', { type: 'submit' }, 'Tạo tài khoản'));
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
@@ -237,7 +237,7 @@ async function showStaff(agency, message) {
       h('tbody', {}, (page.items || []).map((u) => h('tr', {},
         h('td', {}, u.username), h('td', {}, u.full_name || (u.profile && u.profile.full_name) || '—'), h('td', {}, u.role_label || ROLE_LABELS[u.role] || u.role),
         h('td', {}, u.locked ? h('span', { class: 'badge bad' }, 'Đã khóa') : h('span', { class: 'badge ok' }, 'Hoạt động')),
-        h('td', {}, ['agency_admin', 'system_admin'].includes(me.role) ? h('button', {
+        h('td', {}, ['agency_admin', 'system_admin'].includes(me.role) && u.id !== me.sub ? h('button', {
           type: 'button', class: 'secondary', 'aria-label': `${u.locked ? 'Mở khóa' : 'Khóa'} tài khoản ${u.username}`,
           onclick: (ev) => busy(ev.target, async () => {
             try {

@@ -450,6 +450,26 @@ async function run() {
     const status = await c.locator('.badge').first().innerText();
     assert(!status.includes('bổ sung'), `status after the supplement: ${status}`);
     assert((await c.locator('main').innerText()).includes('Van ban uy quyen.pdf'), 'the supplemented file is not listed');
+    state.second = second;
+  });
+
+  await step('payment (fees): officer accepts and asks for the fee, the citizen sees it, the officer confirms', async () => {
+    const r = reception.page;
+    await r.goto(`/can-bo/ho-so.html?id=${state.second}`);
+    await r.locator('[data-action=accept]').getByRole('button', { name: 'Tiếp nhận hồ sơ' }).click();
+    await r.locator('#app').getByText('Tiếp nhận hồ sơ: đã thực hiện').waitFor();
+    const card = r.locator('[data-action=request_payment]');
+    await card.locator('summary').click();
+    assert(await card.getByLabel(/^Số tiền/).inputValue() === '8000', 'the fee of the procedure is not proposed');
+    await card.getByRole('button', { name: 'Yêu cầu nộp phí, lệ phí' }).click();
+    await r.locator('#app').getByText('Yêu cầu nộp phí, lệ phí: đã thực hiện').waitFor();
+    await c.goto(`/ho-so.html?id=${state.second}`);
+    await c.getByRole('heading', { name: 'Yêu cầu thực hiện nghĩa vụ tài chính' }).waitFor();
+    assert((await c.locator('main').innerText()).includes('8.000 đồng'), 'the amount is not shown to the citizen');
+    await check(citizen, '29-cong-dan-nop-phi');
+    await r.reload();
+    await r.locator('[data-action=confirm_payment]').getByRole('button', { name: 'Xác nhận đã nộp phí' }).click();
+    await r.locator('#app').getByText('Xác nhận đã nộp phí: đã thực hiện').waitFor();
   });
 
   // ----------------------------------------------------- counter reception of a paper dossier

@@ -4,7 +4,7 @@
 use crate::{keys, CoreError, CoreResult, Services};
 use motcua_domain::catalogue::{Agency, Audience, CatalogueSeed, Field, Procedure, ServiceLevel};
 use motcua_domain::text;
-use motcua_ports::{Condition, Index, Query, Table, WriteOp};
+use motcua_ports::{Condition, Index, Table, WriteOp};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -35,18 +35,7 @@ pub struct ProcedureSummary {
 }
 
 async fn read_all<T: serde::de::DeserializeOwned>(table: &dyn Table, partition: &str) -> CoreResult<Vec<T>> {
-    let mut out = Vec::new();
-    let mut cursor = None;
-    loop {
-        let page = table.query(Query::partition(Index::Gsi1, partition).limit(1000).after(cursor)).await?;
-        for item in &page.items {
-            out.push(keys::data(item)?);
-        }
-        match page.next {
-            Some(next) => cursor = Some(next),
-            None => return Ok(out),
-        }
-    }
+    keys::read_partition(table, Index::Gsi1, partition).await
 }
 
 pub async fn agencies(s: &Services) -> CoreResult<Vec<Agency>> {

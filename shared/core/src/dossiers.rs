@@ -482,7 +482,7 @@ pub async fn submit(
     d.received_at = Some(received);
     // Decree 45/2020 Art. 11: confirmed or sent back within 8 working hours.
     d.reception_due = Some(cal.add_working_minutes(received, 8 * 60));
-    let workflow = d.workflow.clone().unwrap_or_else(|| procedure.workflow());
+    let workflow = d.workflow();
     crate::workflow::enter_stage(&mut d, &workflow, Some(motcua_domain::workflow::StepKind::Reception), &cal, now);
     d.receipt_secret = Some(new_secret());
     let previous = d.touch(now);

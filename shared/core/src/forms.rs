@@ -6,7 +6,7 @@ use crate::dossiers::{ensure_visible, load};
 use crate::{catalogue, keys, Caller, CoreError, CoreResult, Services};
 use motcua_domain::dossier::{Dossier, Status};
 use motcua_forms::{build, register as register_doc, Doc, FormContext, FormKind};
-use motcua_ports::{Index, Query};
+use motcua_ports::Index;
 
 /// How a form is served.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Default)]
@@ -97,22 +97,9 @@ pub async fn register(s: &Services, caller: &Caller, year: i32, format: Format, 
     if !(2000..=2199).contains(&year) {
         return Err(CoreError::invalid("invalid_year", "Năm không hợp lệ."));
     }
-    let mut dossiers = vec![];
-    let mut cursor = None;
-    loop {
-        let page =
-            s.table.query(Query::partition(Index::Gsi2, format!("AGENCY#{agency}")).limit(500).after(cursor)).await?;
-        for item in &page.items {
-            let d: Dossier = keys::data(item)?;
-            if d.received_at.is_some_and(|r| r.format("%Y").to_string() == year.to_string()) {
-                dossiers.push(d);
-            }
-        }
-        match page.next {
-            Some(next) => cursor = Some(next),
-            None => break,
-        }
-    }
+    let mut dossiers: Vec<Dossier> =
+        keys::read_partition(s.table.as_ref(), Index::Gsi2, format!("AGENCY#{agency}")).await?;
+    dossiers.retain(|d| d.received_at.is_some_and(|r| r.format("%Y").to_string() == year.to_string()));
     let ctx = context(s, &agency, None, origin).await?;
     render(&register_doc(year, &dossiers, &ctx), format, &format!("so-theo-doi-{year}"))
 }

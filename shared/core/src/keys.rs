@@ -124,6 +124,27 @@ pub fn item<T: Serialize>(key: &Key, data: &T, extra: &[(&str, Value)]) -> Resul
     Ok(item)
 }
 
+/// Every record of one partition of `index`, page after page.
+pub async fn read_partition<T: DeserializeOwned>(
+    table: &dyn motcua_ports::Table,
+    index: motcua_ports::Index,
+    pk: impl Into<String>,
+) -> Result<Vec<T>, crate::CoreError> {
+    let pk = pk.into();
+    let mut out = vec![];
+    let mut cursor = None;
+    loop {
+        let page = table.query(motcua_ports::Query::partition(index, pk.clone()).limit(500).after(cursor)).await?;
+        for item in &page.items {
+            out.push(data(item)?);
+        }
+        match page.next {
+            Some(next) => cursor = Some(next),
+            None => return Ok(out),
+        }
+    }
+}
+
 /// The record stored in an item's `data`.
 pub fn data<T: DeserializeOwned>(item: &Item) -> Result<T, serde_json::Error> {
     T::deserialize(item.get("data").unwrap_or(&Value::Null))

@@ -16,7 +16,7 @@ use motcua_domain::dossier::{
 use motcua_domain::report::{self, Delta};
 use motcua_domain::roles::Role;
 use motcua_domain::workflow::{StepKind, Workflow};
-use motcua_ports::{Condition, Index, Query, WriteOp};
+use motcua_ports::{Condition, Index, WriteOp};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
@@ -149,7 +149,7 @@ pub(crate) async fn apply(
     now: DateTime<FixedOffset>,
 ) -> CoreResult<Effects> {
     let cal = s.calendar();
-    let workflow = d.workflow.clone().unwrap_or_else(|| Workflow::default_for(d.statutory_time));
+    let workflow = d.workflow();
     let mut fx = Effects { deltas: vec![], extra: vec![], handover: None };
     match action {
         Action::Accept => {
@@ -557,8 +557,10 @@ pub async fn inbox(s: &Services, caller: &Caller, q: InboxQuery) -> CoreResult<V
         None => 0,
     };
     let limit = q.limit.unwrap_or(50).clamp(1, 200);
-    let mut all = read_partition::<Dossier>(s, Index::Gsi2, format!("AGENCY#{agency}")).await?;
-    for id in read_partition::<String>(s, Index::Primary, keys::participation_partition(&agency)).await? {
+    let mut all = keys::read_partition::<Dossier>(s.table.as_ref(), Index::Gsi2, format!("AGENCY#{agency}")).await?;
+    for id in
+        keys::read_partition::<String>(s.table.as_ref(), Index::Primary, keys::participation_partition(&agency)).await?
+    {
         if let Ok(d) = dossiers::load(s, &id).await {
             all.push(d);
         }
@@ -610,21 +612,6 @@ pub async fn inbox(s: &Services, caller: &Caller, q: InboxQuery) -> CoreResult<V
         })
         .collect();
     Ok(json!({"items": items, "next_cursor": next, "counts": counts}))
-}
-
-async fn read_partition<T: serde::de::DeserializeOwned>(s: &Services, index: Index, pk: String) -> CoreResult<Vec<T>> {
-    let mut out = vec![];
-    let mut cursor = None;
-    loop {
-        let page = s.table.query(Query::partition(index, pk.clone()).limit(500).after(cursor)).await?;
-        for item in &page.items {
-            out.push(keys::data(item)?);
-        }
-        match page.next {
-            Some(next) => cursor = Some(next),
-            None => return Ok(out),
-        }
-    }
 }
 
 /// A paper dossier entered at the counter or received by post (M2, G8).

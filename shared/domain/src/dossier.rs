@@ -603,6 +603,11 @@ impl Dossier {
             .collect()
     }
 
+    /// The workflow the dossier follows (the default one for dossiers filed without).
+    pub fn workflow(&self) -> crate::workflow::Workflow {
+        self.workflow.clone().unwrap_or_else(|| crate::workflow::Workflow::default_for(self.statutory_time))
+    }
+
     /// Whether `agency` takes part: the handling agency, an inter-agency part or a consulted
     /// agency.
     pub fn involves(&self, agency: &str) -> bool {

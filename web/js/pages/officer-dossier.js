@@ -252,7 +252,9 @@ async function actionCard(d, action) {
 
 function formDataTable(d) {
   const labels = Object.fromEntries((procedure.form || []).map((f) => [f.name, f]));
-  const entries = Object.entries(d.form || {});
+  // In the order of the procedure's form, then anything else the dossier holds.
+  const order = (procedure.form || []).map((f) => f.name);
+  const entries = Object.entries(d.form || {}).sort(([a], [b]) => ((order.indexOf(a) + 1) || 999) - ((order.indexOf(b) + 1) || 999));
   if (!entries.length) return h('p', {}, 'Không có dữ liệu tờ khai.');
   const show = (k, v) => {
     const f = labels[k];
@@ -300,7 +302,7 @@ async function render(_, message) {
             ['Hình thức nộp', CHANNEL_LABELS[d.channel] || d.channel],
             ['Nộp lúc', fmtDateTime(d.submitted_at)],
             ['Tiếp nhận chính thức', fmtDateTime(d.received_at)],
-            d.reception_due ? ['Hạn kiểm tra, tiếp nhận', fmtDateTime(d.reception_due)] : null,
+            d.reception_due && d.status === 'submitted' ? ['Hạn kiểm tra, tiếp nhận', fmtDateTime(d.reception_due)] : null,
             ['Thời hạn giải quyết', statutoryLabel(d.statutory_time)],
             ['Ngày hẹn trả', fmtDateTime(d.appointment)],
             d.stage ? ['Bước hiện tại', `${d.stage.name} — hạn ${fmtDateTime(d.stage.due_at)}`] : null,

@@ -254,7 +254,10 @@ async function run() {
   await step('specialist: inbox, result file upload, submit for approval', async () => {
     await login(specialist, 'chuyenvien.phuong', { console: true });
     const s = specialist.page;
+    await s.getByLabel('Chỉ hồ sơ được giao cho tôi').check();
+    await s.getByRole('button', { name: 'Lọc' }).click();
     await s.locator(`a[href*="${state.dossierId}"]`).waitFor();
+    await check(specialist, '12d-chuyen-vien-ho-so-duoc-giao', { shot: false });
     await Promise.all([s.waitForURL(/can-bo\/ho-so\.html/), s.locator(`a[href*="${state.dossierId}"]`).click()]);
     const card = s.locator('[data-action=submit_for_approval]');
     await card.locator('input[type=file]').setInputFiles({ name: 'Ban sao trich luc khai sinh.pdf', mimeType: 'application/pdf', buffer: pdf(40, 'Ket qua') });
@@ -470,6 +473,19 @@ async function run() {
     await r.reload();
     await r.locator('[data-action=confirm_payment]').getByRole('button', { name: 'Xác nhận đã nộp phí' }).click();
     await r.locator('#app').getByText('Xác nhận đã nộp phí: đã thực hiện').waitFor();
+  });
+
+  await step('withdrawal: the citizen asks to withdraw the dossier, the officer confirms', async () => {
+    await c.goto(`/ho-so.html?id=${state.second}`);
+    await c.locator('summary', { hasText: 'Rút hồ sơ' }).click();
+    await c.getByLabel('Lý do rút hồ sơ').fill('Đã nhận được bản sao tại nơi khác.');
+    await Promise.all([c.waitForEvent('load'), c.getByRole('button', { name: 'Gửi yêu cầu rút hồ sơ' }).click()]);
+    await c.getByText('Công dân yêu cầu rút hồ sơ').first().waitFor();
+    const r = reception.page;
+    await r.goto(`/can-bo/ho-so.html?id=${state.second}`);
+    await r.locator('[data-action=confirm_withdrawal]').getByRole('button', { name: 'Xác nhận rút hồ sơ' }).click();
+    await r.locator('#app').getByText('Xác nhận rút hồ sơ: đã thực hiện').waitFor();
+    assert((await r.locator('#app .badge').first().innerText()).includes('Dừng xử lý'), 'status after withdrawal');
   });
 
   // ----------------------------------------------------- counter reception of a paper dossier

@@ -14,6 +14,7 @@ $('#who').textContent = `${me.name} — ${ROLE_LABELS[me.role] || me.role}`;
 
 const DEFAULT_STATUS = { receiving_officer: '', specialist: '', leader: '' };
 for (const k of ['status', 'due', 'procedure']) if (param(k)) form.elements[k].value = param(k);
+form.elements.mine.checked = param('mine') === 'true';
 if (!param('status') && DEFAULT_STATUS[me.role]) form.elements.status.value = DEFAULT_STATUS[me.role];
 
 try {
@@ -64,9 +65,13 @@ function showCounts(counts) {
     h('li', {}, h('span', { class: 'value' }, fmtNumber(n)), label))));
 }
 
+let generation = 0;
 async function load(reset) {
+  // A newer search supersedes one still in flight: only the latest answer is shown.
+  const ticket = reset ? ++generation : generation;
   if (reset) { cursor = null; tbody = null; }
   const f = Object.fromEntries(['status', 'due', 'procedure'].map((k) => [k, form.elements[k].value]));
+  if (form.elements.mine.checked) f.mine = 'true';
   const q = new URLSearchParams({ limit: '50' });
   for (const [k, v] of Object.entries(f)) if (v) q.set(k, v);
   if (cursor) q.set('cursor', cursor);
@@ -85,12 +90,14 @@ async function load(reset) {
       if (f.status) q2.set('status', f.status);
       if (cursor) q2.set('cursor', cursor);
       page = await get('/dossiers?' + q2);
-      page.items = page.items.filter((d) => (!f.procedure || d.procedure_code === f.procedure) && (!f.due || dueState(d) === f.due));
+      page.items = page.items.filter((d) => (!f.procedure || d.procedure_code === f.procedure) && (!f.due || dueState(d) === f.due)
+        && (!f.mine || (d.assignee && d.assignee.id === me.sub)));
     }
   } catch (e) {
     showFailure(list, e, 'tải danh sách hồ sơ');
     return;
   }
+  if (ticket !== generation) return;
   if (reset) showCounts(page.counts);
   if (!tbody) {
     tbody = h('tbody', {});
@@ -111,6 +118,7 @@ form.addEventListener('submit', (ev) => {
   ev.preventDefault();
   const q = new URLSearchParams();
   for (const k of ['status', 'due', 'procedure']) if (form.elements[k].value) q.set(k, form.elements[k].value);
+  if (form.elements.mine.checked) q.set('mine', 'true');
   history.replaceState(null, '', '/can-bo/index.html' + (q.toString() ? '?' + q : ''));
   load(true);
 });

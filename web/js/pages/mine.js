@@ -31,13 +31,16 @@ function row(d) {
     h('td', {}, h('a', { href, 'aria-label': `${draft ? 'Tiếp tục khai' : 'Xem'}: ${d.procedure_name}` }, draft ? 'Tiếp tục khai' : 'Xem')));
 }
 
+let generation = 0;
 async function load(reset) {
+  const ticket = reset ? ++generation : generation; // only the latest filter's answer is shown
   if (reset) { cursor = null; tbody = null; }
   const q = new URLSearchParams({ limit: '20' });
   if (status) q.set('status', status);
   if (cursor) q.set('cursor', cursor);
   try {
     const page = await get('/dossiers?' + q);
+    if (ticket !== generation) return;
     if (!tbody) {
       if (!page.items.length) {
         setContent(list, h('p', {}, status ? 'Không có hồ sơ nào ở trạng thái này.' : 'Bạn chưa có hồ sơ nào. Hãy tìm thủ tục cần thực hiện để nộp hồ sơ trực tuyến.'));

@@ -108,3 +108,17 @@ export function newKey() {
   if (crypto.randomUUID) return crypto.randomUUID();
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
+
+/**
+ * The embedded server signs object addresses with its own listening address
+ * (`http://127.0.0.1:8080/_objects/…`); behind a reverse proxy the browser must use the
+ * portal's origin instead. Other addresses (S3 on AWS) are used as given.
+ */
+export function objectUrl(url) {
+  try {
+    const u = new URL(url, location.origin);
+    return u.pathname.startsWith('/_objects/') ? u.pathname + u.search : url;
+  } catch {
+    return url;
+  }
+}

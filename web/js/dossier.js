@@ -2,7 +2,7 @@
 // attached files with short-lived download links (P16), the printable standard forms with
 // their QR code (M9), and the messages between applicant and officers (P5).
 
-import { get, post, api, API, session } from './api.js';
+import { get, post, api, API, session, objectUrl } from './api.js';
 import { h, fmtDateTime, fmtSize, nextId, showErrors, clearErrors, busy, announce, alertBox, ROLE_LABELS, STATUS_LABELS } from './ui.js';
 
 function minutes(m) {
@@ -38,7 +38,7 @@ export function timeline(history = [], { detailed = false } = {}) {
 /** Fetches a short-lived link and starts the download. */
 export async function download(dossierId, file) {
   const link = await get(`/dossiers/${dossierId}/files/${file.file_id}`);
-  const a = h('a', { href: link.url, download: file.filename, hidden: true });
+  const a = h('a', { href: objectUrl(link.url), download: file.filename, hidden: true });
   document.body.append(a);
   a.click();
   a.remove();

@@ -2,7 +2,7 @@
 // verifies, declares the file, PUTs the bytes to the presigned address with a progress bar,
 // then asks the server to check and attach it. A failed upload can be retried.
 
-import { post, del, ApiError } from './api.js';
+import { post, del, ApiError, objectUrl } from './api.js';
 import { h, nextId, fmtSize, announce } from './ui.js';
 
 const TYPE_NAMES = { 'application/pdf': 'PDF', 'image/jpeg': 'JPG', 'image/png': 'PNG' };
@@ -77,7 +77,7 @@ const FORBIDDEN = new Set(['content-length', 'host', 'connection']);
 export function putWithProgress(ticket, body, onProgress) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open(ticket.method || 'PUT', ticket.url);
+    xhr.open(ticket.method || 'PUT', objectUrl(ticket.url));
     for (const [k, v] of ticket.headers || []) if (!FORBIDDEN.has(k.toLowerCase())) xhr.setRequestHeader(k, v);
     xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(Math.round((e.loaded / e.total) * 100)); };
     xhr.onload = () => (xhr.status >= 200 && xhr.status < 300

@@ -721,3 +721,40 @@ async fn workflows_are_configured_per_procedure_as_new_versions_and_filed_dossie
     assert_ne!(first["items"][0]["id"], second["items"][0]["id"]);
     assert_eq!(app.get("/api/v1/inbox?cursor=abc", Some(&w.specialist)).await.problem(400), "invalid_cursor");
 }
+
+#[tokio::test]
+async fn surveys_are_answered_once_and_tallied_publicly() {
+    let app = TestApp::spawn().await;
+    let w = ward(&app).await;
+    let admin = app.login("quantri.phuong").await;
+    let survey = json!({"title": "Lấy ý kiến về giờ làm việc của Bộ phận Một cửa", "closes_on": "2026-03-31",
+        "questions": [{"text": "Có nên làm việc sáng thứ Bảy?", "options": ["Có", "Không"]},
+                      {"text": "Mức độ hài lòng", "options": ["Hài lòng", "Bình thường", "Chưa hài lòng"]}]});
+    assert_eq!(app.post("/api/v1/surveys", Some(&w.citizen), survey.clone()).await.problem(403), "forbidden");
+    let bad = json!({"title": "x", "closes_on": "2026-03-31", "questions": [{"text": "?", "options": ["Một"]}]});
+    assert_eq!(app.post("/api/v1/surveys", Some(&admin), bad).await.problem(422), "validation_failed");
+    let created = app.post("/api/v1/surveys", Some(&admin), survey).await;
+    assert_eq!(created.status.as_u16(), 201, "{}", created.body);
+    let id = created.body["id"].as_str().unwrap().to_string();
+    let answers = format!("/api/v1/surveys/{id}/answers");
+
+    assert_eq!(app.post(&answers, Some(&w.citizen), json!({"choices": [0]})).await.problem(422), "validation_failed");
+    app.post(&answers, Some(&w.citizen), json!({"choices": [0, 2]})).await.ok();
+    assert_eq!(app.post(&answers, Some(&w.citizen), json!({"choices": [1, 1]})).await.problem(409), "already_answered");
+    let business = app.login("doanhnghiep").await;
+    app.post(&answers, Some(&business), json!({"choices": [0, 0]})).await.ok();
+    assert_eq!(app.post(&answers, Some(&w.specialist), json!({"choices": [0, 0]})).await.problem(403), "forbidden");
+
+    let tally = app.get(&format!("/api/v1/surveys/{id}"), None).await.ok().clone();
+    assert_eq!(tally["responses"], 2);
+    assert_eq!(tally["questions"][0]["counts"], json!([2, 0]));
+    assert_eq!(tally["questions"][1]["counts"], json!([1, 0, 1]));
+    let listed = app.get("/api/v1/surveys", None).await.ok().clone();
+    assert_eq!(listed["items"][0]["id"], id.as_str());
+    assert_eq!(listed["items"][0]["open"], true);
+
+    app.clock.advance(Duration::days(30)); // 01/04: closed
+    let late = app.login("congdan").await;
+    let closed = app.post(&answers, Some(&late), json!({"choices": [0, 0]})).await;
+    assert_eq!(closed.problem(409), "survey_closed");
+}

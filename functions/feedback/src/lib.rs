@@ -1,5 +1,5 @@
 //! Function `feedback`: the satisfaction rating of a finished dossier (P9) and feedback /
-//! petitions with tracking, answers and publication (P18).
+//! petitions with tracking, answers and publication (P18); surveys and consultations (P11).
 
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
@@ -15,6 +15,38 @@ const FUNCTION: &str = "feedback";
 
 pub fn routes() -> Vec<Route> {
     vec![
+        Route::new(
+            Method::GET,
+            "/api/v1/surveys",
+            FUNCTION,
+            Access::Public,
+            "Các cuộc khảo sát, lấy ý kiến và kết quả",
+            surveys,
+        ),
+        Route::new(
+            Method::POST,
+            "/api/v1/surveys",
+            FUNCTION,
+            Access::Authenticated,
+            "Quản trị tạo cuộc khảo sát, lấy ý kiến (câu hỏi nhiều lựa chọn, ngày kết thúc)",
+            create_survey,
+        ),
+        Route::new(
+            Method::GET,
+            "/api/v1/surveys/{id}",
+            FUNCTION,
+            Access::Public,
+            "Một cuộc khảo sát và kết quả tổng hợp",
+            survey,
+        ),
+        Route::new(
+            Method::POST,
+            "/api/v1/surveys/{id}/answers",
+            FUNCTION,
+            Access::Authenticated,
+            "Công dân, doanh nghiệp trả lời khảo sát (một lần)",
+            answer_survey,
+        ),
         Route::new(
             Method::POST,
             "/api/v1/dossiers/{id}/rating",
@@ -122,4 +154,29 @@ async fn answer(
     ApiJson(a): ApiJson<AnswerInput>,
 ) -> ApiResult<Json<Value>> {
     Ok(Json(feedback::answer(&s, &c, &code, a).await?))
+}
+
+async fn surveys(State(s): State<AppState>) -> ApiResult<Json<Value>> {
+    Ok(Json(serde_json::json!({ "items": motcua_core::surveys::list(&s).await? })))
+}
+
+async fn create_survey(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiJson(req): ApiJson<motcua_core::surveys::NewSurvey>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    Ok((StatusCode::CREATED, Json(motcua_core::surveys::create(&s, &c, req).await?)))
+}
+
+async fn survey(State(s): State<AppState>, ApiPath(id): ApiPath<String>) -> ApiResult<Json<Value>> {
+    Ok(Json(motcua_core::surveys::get(&s, &id).await?))
+}
+
+async fn answer_survey(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(a): ApiJson<motcua_core::surveys::Answers>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    Ok((StatusCode::CREATED, Json(motcua_core::surveys::answer(&s, &c, &id, a).await?)))
 }

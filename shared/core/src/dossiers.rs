@@ -138,6 +138,11 @@ pub(crate) fn new_secret() -> String {
 /// The dossier as shown to its owner and to entitled staff.
 pub fn view(d: &Dossier) -> Value {
     let mut v = serde_json::to_value(d).unwrap_or(Value::Null);
+    if let Some(steps) = v["history"].as_array_mut() {
+        for (step, st) in steps.iter_mut().zip(&d.history) {
+            step["status_label"] = json!(st.to.label());
+        }
+    }
     v["status_label"] = json!(d.status.label());
     v["national_status"] = json!(d.status.national_code());
     v["channel_code"] = json!(d.channel.national_code());
@@ -566,8 +571,11 @@ pub async fn get(s: &Services, caller: &Caller, id: &str) -> CoreResult<Value> {
     if !participates(caller, &d) {
         d.history.retain(|st| st.action.concerns_applicant());
         d.consultations.clear();
+        return Ok(view(&d));
     }
-    Ok(view(&d))
+    let mut v = view(&d);
+    v["flags"] = crate::workflow::flags(&d, &s.calendar(), s.now());
+    Ok(v)
 }
 
 /// A page of a list with its cursor.

@@ -19,6 +19,7 @@ pub mod keys;
 pub mod messages;
 pub mod reports;
 pub mod services;
+pub mod surveys;
 pub mod uploads;
 pub mod users;
 pub mod workflow;

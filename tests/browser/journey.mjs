@@ -5,12 +5,12 @@
 //   citizen: search (no diacritics, keyboard) → guidance → login → form pre-filled from the
 //            profile → inline errors → draft → uploads (type check, progress bar on a slow
 //            link) → submit → receipt → … → my dossiers → public lookup → result download →
-//            rating → feedback → statistics
+//            rating → feedback → statistics → survey answered once
 //   officers: agency admin adds a leader approval step to the procedure's workflow; receiving
 //            officer: inbox → accept (code, appointment) → assign; specialist: result upload and
 //            submit for approval; leader: approve; receiving officer: return; counter
 //            reception of a paper dossier with scans; feedback answer; dashboard, register,
-//            calendar, users.
+//            calendar, users; a survey published by the agency administrator.
 
 import { launch, person, check, checkDocument, step, summary, login, assert, pdf, BASE, SHOTS } from './lib.mjs';
 
@@ -395,10 +395,93 @@ async function run() {
     await check(citizen, '24-tai-khoan-thong-bao');
   });
 
-  await step('surveys page degrades with a message when the server has no survey API', async () => {
+  // ------------------------------------------------------ surveys and consultations (P11)
+  const SURVEY = 'Lấy ý kiến về việc mở cửa Bộ phận Một cửa sáng thứ Bảy';
+  await step('surveys (P11): the agency administrator publishes a survey in the console; questions and options added and removed by keyboard', async () => {
+    const a = admin.page;
+    await a.goto('/can-bo/quan-tri.html');
+    const sec = a.locator('#surveys');
+    await sec.getByRole('button', { name: 'Đăng khảo sát' }).click();
+    await sec.locator('.error-summary').waitFor();
+    assert(await sec.getByLabel(/^Tiêu đề/).getAttribute('aria-invalid') === 'true', 'empty title not marked invalid');
+    await sec.getByLabel(/^Tiêu đề/).fill(SURVEY);
+    await sec.getByLabel(/^Mô tả/).fill('Ủy ban nhân dân phường dự kiến tiếp nhận hồ sơ sáng thứ Bảy hằng tuần, từ 7 giờ 30 đến 11 giờ 30.');
+    const closes = new Date(Date.now() + 30 * 864e5).toLocaleDateString('en-GB', { timeZone: 'Asia/Ho_Chi_Minh' });
+    await sec.getByLabel(/^Hạn nhận ý kiến/).fill(closes);
+    await sec.getByLabel(/^Nội dung câu hỏi 1/).fill('Ông/bà có cần nộp hồ sơ vào sáng thứ Bảy không?');
+    await sec.getByLabel('Phương án 1 của câu hỏi 1').fill('Có, thường xuyên');
+    await sec.getByLabel('Phương án 2 của câu hỏi 1').fill('Thỉnh thoảng');
+    const focused = () => a.evaluate(() => document.activeElement.name || document.activeElement.textContent);
+    // Keyboard only: Enter on “Thêm phương án” puts the focus in the new option.
+    await sec.getByRole('button', { name: 'Thêm phương án cho câu hỏi 1' }).focus();
+    await a.keyboard.press('Enter');
+    assert(await focused() === 'questions[0].options[2]', `focus after adding an option: ${await focused()}`);
+    await a.keyboard.type('Không cần');
+    await sec.getByRole('button', { name: 'Thêm câu hỏi' }).focus();
+    await a.keyboard.press('Enter');
+    assert(await focused() === 'questions[1].text', `focus after adding a question: ${await focused()}`);
+    await a.keyboard.type('Khung giờ nào thuận tiện nhất?');
+    await sec.getByLabel('Phương án 1 của câu hỏi 2').fill('7 giờ 30 – 9 giờ 30');
+    await sec.getByLabel('Phương án 2 của câu hỏi 2').fill('9 giờ 30 – 11 giờ 30');
+    await sec.getByRole('button', { name: 'Thêm phương án cho câu hỏi 2' }).click();
+    await sec.getByLabel('Phương án 3 của câu hỏi 2').fill('Bỏ đi');
+    await sec.getByRole('button', { name: 'Xóa phương án 3 của câu hỏi 2' }).focus();
+    await a.keyboard.press('Enter');
+    assert(await sec.getByLabel(/^Phương án \d của câu hỏi 2/).count() === 2, 'the third option of question 2 was not removed');
+    assert(await focused() === 'questions[1].options[1]', `focus after removing an option: ${await focused()}`);
+    assert(await sec.getByLabel('Phương án 1 của câu hỏi 1').inputValue() === 'Có, thường xuyên', 'typed options lost when the list was redrawn');
+    await check(admin, '38-quan-tri-tao-khao-sat', { shot: false });
+    await shotElement(a, 'section:has(#surveys)', '38-quan-tri-tao-khao-sat');
+    await sec.getByRole('button', { name: 'Đăng khảo sát' }).click();
+    await sec.getByText('Đã đăng khảo sát').waitFor();
+    assert(await a.evaluate(() => document.activeElement.classList.contains('alert')), 'the confirmation is not focused');
+    const item = sec.locator('details[data-survey][open]', { hasText: SURVEY });
+    await item.getByText('0 lượt trả lời').first().waitFor();
+    assert(await sec.getByLabel(/^Tiêu đề/).inputValue() === '', 'the form was not emptied');
+  });
+
+  await step('surveys (P11): the citizen answers once; a second answer is refused with a message; the tally counts one', async () => {
     await c.goto('/khao-sat.html');
-    await c.locator('#app .alert, #app form').first().waitFor();
-    await check(citizen, '25-lay-y-kien', { shot: false });
+    const art = c.getByRole('article', { name: SURVEY }).first();
+    await art.getByRole('group', { name: /^Câu 1\./ }).waitFor();
+    await art.getByRole('button', { name: 'Gửi ý kiến' }).click();
+    await art.locator('.error-summary').waitFor();
+    await art.getByRole('group', { name: /^Câu 2\./ }).getByText('Vui lòng chọn một phương án cho câu 2.').waitFor();
+    await art.getByRole('radio', { name: 'Có, thường xuyên' }).check();
+    await check(citizen, '25-khao-sat-phieu-tra-loi');
+    await art.getByRole('radio', { name: '7 giờ 30 – 9 giờ 30' }).check();
+    await art.getByRole('button', { name: 'Gửi ý kiến' }).click();
+    await art.getByText('Cảm ơn bạn đã góp ý').waitFor();
+    assert(await c.evaluate(() => document.activeElement.classList.contains('alert')), 'the thanks message is not focused');
+    const row = art.locator('.bars li', { hasText: 'Có, thường xuyên' });
+    assert((await row.locator('.bar-value').innerText()).includes('1 lượt · 100%'), `tally: ${await row.innerText()}`);
+    await art.getByText('Xem bảng số liệu').click();
+    await art.getByRole('table').waitFor();
+    await check(citizen, '25b-khao-sat-ket-qua');
+    await c.reload();
+    await art.getByRole('radio', { name: 'Thỉnh thoảng' }).check();
+    await art.getByRole('radio', { name: '9 giờ 30 – 11 giờ 30' }).check();
+    await art.getByRole('button', { name: 'Gửi ý kiến' }).click();
+    await art.getByText('Bạn đã trả lời khảo sát này').waitFor();
+    await art.getByRole('heading', { name: 'Kết quả tạm thời (1 lượt trả lời)' }).waitFor();
+    assert((await art.locator('.bars li', { hasText: 'Thỉnh thoảng' }).locator('.bar-value').innerText()).includes('0 lượt · 0%'), 'the refused answer was counted');
+    await check(citizen, '25c-khao-sat-tra-loi-lan-hai');
+    // Without an account: a hint to sign in, and the tally.
+    const v = visitor.page;
+    await v.goto('/khao-sat.html');
+    const seen = v.getByRole('article', { name: SURVEY }).first();
+    await seen.getByRole('link', { name: 'đăng nhập' }).waitFor();
+    await seen.getByText('Xem kết quả tạm thời (1 lượt trả lời)').click();
+    await check(visitor, '25d-khao-sat-chua-dang-nhap', { shot: false });
+    // The console's list has the tally.
+    const a = admin.page;
+    await a.reload();
+    const item = a.locator('#surveys details[data-survey]', { hasText: SURVEY });
+    await item.locator(':scope > summary').getByText('1 lượt trả lời').waitFor();
+    await item.locator(':scope > summary').click();
+    await item.locator('.bars').first().waitFor();
+    await check(admin, '39-quan-tri-ket-qua-khao-sat', { shot: false });
+    await shotElement(a, 'section:has(#surveys)', '39-quan-tri-ket-qua-khao-sat');
   });
 
   await step('registration of a new citizen account with consent (P13)', async () => {
@@ -561,6 +644,10 @@ async function run() {
     await m.goto(`/tra-cuu.html?ma=${encodeURIComponent(state.code)}&bm=${state.secret}`);
     await m.getByRole('heading', { name: `Hồ sơ ${state.code}` }).waitFor();
     await check(phone, '45-dien-thoai-tra-cuu');
+    await m.goto('/khao-sat.html');
+    await m.locator('article.survey .survey-tally').first().waitFor();
+    await m.locator('article.survey details.survey-tally > summary').first().click();
+    await check(phone, '47-dien-thoai-khao-sat');
   });
 
   await step('phone screen: officer inbox and dossier', async () => {

@@ -1,8 +1,9 @@
-// Administration (M1, M5, M6): the working calendar per year with the system administrator's
-// overrides, the procedures with their internal workflow, and the accounts — each as far as
-// the server's API allows.
+// Administration (M1, M5, M6, P11): the working calendar per year with the system administrator's
+// overrides, the procedures with their internal workflow, the accounts, and the surveys — each as
+// far as the server's API allows.
 import { layout, requireLogin } from '../layout.js';
 import { get, put, post, STAFF_ROLES } from '../api.js';
+import { surveyAdmin } from '../survey-admin.js';
 import { add, h, $, setContent, showFailure, showErrors, clearErrors, busy, alertBox, fmtDate, fmtDateTime, parseVnDate, todayIso, statutoryLabel, ROLE_LABELS, field } from '../ui.js';
 
 layout({ area: 'console', current: 'quan-tri' });
@@ -255,6 +256,9 @@ async function showStaff(agency, message) {
   }
 }
 await showStaff(me.agency || (agencyList[0] && agencyList[0].code) || '');
+
+// ---- Surveys and consultations (P11) ------------------------------------------------------------
+await surveyAdmin($('#surveys'), me, agencyList);
 
 // The audit log of administrative actions (system administrator).
 if (me.role === 'system_admin') {

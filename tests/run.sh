@@ -6,9 +6,10 @@
 #   3. the AWS adapters' conformance suites and the same system tests on the AWS adapters,
 #      against a local AWS emulator (moto), plus the request-budget test,
 #   4. cfn-lint and `sam validate --lint` of template.yaml,
-#   5. the release build of every Lambda function with cargo-lambda.
-# On the 2-core CI machine a cold run takes about 40 minutes (2,353 s measured), most of it
-# compiling; the Lambda release build alone takes about 18 minutes.
+#   5. the release build of every Lambda function with cargo-lambda;
+#   and, after 2, the browser tests of the portal and the officer console (tests/browser/run.sh).
+# On the 2-core CI machine a cold run takes about 40–45 minutes, most of it compiling; the
+# Lambda release build alone takes about 13 minutes, the browser tests about 2.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -109,13 +109,10 @@ pub fn routes() -> Vec<Route> {
             "Xác nhận người nộp đã thực hiện nghĩa vụ tài chính (tiếp tục tính thời hạn)",
             Action::ConfirmPayment,
         ),
-        Route::new(
-            Method::POST,
+        with_result(
             "/api/v1/dossiers/{id}/submit-for-approval",
-            FUNCTION,
-            Access::Authenticated,
             "Chuyên viên trình lãnh đạo phê duyệt kết quả đã tải lên",
-            submit_for_approval,
+            Action::SubmitForApproval,
         ),
         dossier_action("/api/v1/dossiers/{id}/approve", FUNCTION, "Lãnh đạo phê duyệt kết quả", Action::Approve),
         dossier_action(
@@ -138,14 +135,7 @@ pub fn routes() -> Vec<Route> {
             "Khai báo tệp kết quả, nhận địa chỉ tải lên có chữ ký",
             result_upload,
         ),
-        Route::new(
-            Method::POST,
-            "/api/v1/dossiers/{id}/finish",
-            FUNCTION,
-            Access::Authenticated,
-            "Hoàn thành xử lý với tệp kết quả đã tải lên",
-            finish,
-        ),
+        with_result("/api/v1/dossiers/{id}/finish", "Hoàn thành xử lý với tệp kết quả đã tải lên", Action::Finish),
         dossier_action("/api/v1/dossiers/{id}/return", FUNCTION, "Trả kết quả cho công dân", Action::ReturnResult),
         dossier_action(
             "/api/v1/dossiers/{id}/confirm-withdrawal",
@@ -179,36 +169,17 @@ struct Finish {
     note: Option<String>,
 }
 
-async fn finish(
-    State(s): State<AppState>,
-    Authenticated(c): Authenticated,
-    ApiPath(id): ApiPath<String>,
-    IfMatch(v): IfMatch,
-    ApiJson(f): ApiJson<Finish>,
-) -> ApiResult<Json<Value>> {
-    Ok(Json(
-        uploads::finish(
-            &s,
-            &c,
-            &id,
-            Action::Finish,
-            &f.upload_id,
-            ActionInput { note: f.note, ..Default::default() },
-            v,
-        )
-        .await?,
-    ))
-}
-
-async fn submit_for_approval(
-    State(s): State<AppState>,
-    Authenticated(c): Authenticated,
-    ApiPath(id): ApiPath<String>,
-    IfMatch(v): IfMatch,
-    ApiJson(f): ApiJson<Finish>,
-) -> ApiResult<Json<Value>> {
-    let input = ActionInput { note: f.note, ..Default::default() };
-    Ok(Json(uploads::finish(&s, &c, &id, Action::SubmitForApproval, &f.upload_id, input, v).await?))
+/// An action that attaches the uploaded result file (finish, submit for approval).
+fn with_result(path: &'static str, summary: &'static str, action: Action) -> Route {
+    let handler = move |State(s): State<AppState>,
+                        Authenticated(c): Authenticated,
+                        ApiPath(id): ApiPath<String>,
+                        IfMatch(v): IfMatch,
+                        ApiJson(f): ApiJson<Finish>| async move {
+        let input = ActionInput { note: f.note, ..Default::default() };
+        Ok::<_, motcua_http::ApiError>(Json(uploads::finish(&s, &c, &id, action, &f.upload_id, input, v).await?))
+    };
+    Route::new(Method::POST, path, FUNCTION, Access::Authenticated, summary, handler)
 }
 
 async fn inbox(

@@ -3,7 +3,6 @@
 
 use crate::users::{self, Profile, User};
 use crate::{keys, Caller, CoreError, CoreResult, Services};
-use motcua_domain::catalogue::FieldError;
 use motcua_domain::roles::Role;
 use motcua_ports::{Condition, Index, Key, Query, WriteOp};
 use serde::Deserialize;
@@ -47,13 +46,9 @@ pub async fn create_staff(s: &Services, caller: &Caller, req: NewStaff) -> CoreR
     {
         return Err(CoreError::Forbidden("Không có quyền tạo tài khoản với vai trò này cho cơ quan này.".into()));
     }
-    crate::catalogue::agency(s, &req.agency).await.map_err(|_| {
-        CoreError::Validation(vec![FieldError {
-            field: "agency".into(),
-            code: "unknown_agency",
-            message: "Không tìm thấy cơ quan.".into(),
-        }])
-    })?;
+    crate::catalogue::agency(s, &req.agency)
+        .await
+        .map_err(|_| CoreError::field("agency", "unknown_agency", "Không tìm thấy cơ quan."))?;
     let profile = Profile { full_name: req.full_name, email: req.email, phone: req.phone, ..Default::default() };
     let user = users::create_user_with(s, &req.username, &req.password, req.role, Some(req.agency), profile, |u| {
         Ok(vec![audit_op(s, caller, "create_staff", u)?])

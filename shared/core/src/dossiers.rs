@@ -479,16 +479,10 @@ pub async fn submit(
         return Err(CoreError::Validation(missing));
     }
     let now = s.now();
-    let cal = s.calendar();
-    let received = cal.receipt_time(now);
     d.history.push(step(&d, Action::Submit, to, caller, now, None, None));
     d.status = to;
     d.submitted_at = Some(now);
-    d.received_at = Some(received);
-    // Decree 45/2020 Art. 11: confirmed or sent back within 8 working hours.
-    d.reception_due = Some(cal.add_working_minutes(received, 8 * 60));
-    let workflow = d.workflow();
-    crate::workflow::enter_stage(&mut d, &workflow, Some(motcua_domain::workflow::StepKind::Reception), &cal, now);
+    crate::workflow::receive(&mut d, &s.calendar(), now);
     d.receipt_secret = Some(new_secret());
     let previous = d.touch(now);
     let event = status_event(&d, Action::Submit, now);
@@ -535,11 +529,7 @@ pub(crate) async fn act_with(
     }
     if matches!(action, Action::Refuse | Action::StopProcessing | Action::Rework | Action::Apologise) && note.is_none()
     {
-        return Err(CoreError::Validation(vec![FieldError {
-            field: "note".into(),
-            code: "required",
-            message: "Vui lòng nêu rõ lý do.".into(),
-        }]));
+        return Err(CoreError::field("note", "required", "Vui lòng nêu rõ lý do."));
     }
     let now = s.now();
     if matches!(action, Action::Finish | Action::SubmitForApproval) {

@@ -53,6 +53,11 @@ impl CoreError {
         CoreError::Invalid { code, message: message.into() }
     }
 
+    /// A validation error of one field.
+    pub fn field(field: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
+        CoreError::Validation(vec![FieldError { field: field.into(), code, message: message.into() }])
+    }
+
     pub fn rule(code: &'static str, message: impl Into<String>) -> Self {
         CoreError::Rule { code, message: message.into() }
     }

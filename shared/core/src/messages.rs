@@ -5,7 +5,6 @@
 use crate::dossiers::{ensure_visible, load};
 use crate::events::{self, Event};
 use crate::{keys, Caller, CoreError, CoreResult, Services};
-use motcua_domain::catalogue::FieldError;
 use motcua_ports::{Condition, Index, Query, SortCondition};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -22,11 +21,7 @@ pub async fn post(s: &Services, caller: &Caller, dossier_id: &str, m: NewMessage
     ensure_visible(caller, &d)?;
     let text = m.text.trim();
     if text.is_empty() || text.chars().count() > 2000 {
-        return Err(CoreError::Validation(vec![FieldError {
-            field: "text".into(),
-            code: "invalid_length",
-            message: "Nội dung tin nhắn từ 1 đến 2000 ký tự.".into(),
-        }]));
+        return Err(CoreError::field("text", "invalid_length", "Nội dung tin nhắn từ 1 đến 2000 ký tự."));
     }
     let now = s.now();
     let id = uuid::Uuid::now_v7().to_string();

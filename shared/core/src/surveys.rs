@@ -4,7 +4,6 @@
 
 use crate::{keys, Caller, CoreError, CoreResult, Services};
 use chrono::NaiveDate;
-use motcua_domain::catalogue::FieldError;
 use motcua_domain::roles::Role;
 use motcua_ports::{Condition, Index, Item, Key, TableError, WriteOp};
 use serde::{Deserialize, Serialize};
@@ -53,7 +52,7 @@ fn answer_key(id: &str, user: &str) -> Key {
 const SURVEYS: &str = "SURVEYS";
 
 fn invalid(field: &str, message: &str) -> CoreError {
-    CoreError::Validation(vec![FieldError { field: field.into(), code: "invalid", message: message.into() }])
+    CoreError::field(field, "invalid", message)
 }
 
 /// Publishes a survey (system administrator, or an agency administrator for their agency).

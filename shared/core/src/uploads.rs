@@ -4,7 +4,6 @@
 
 use crate::dossiers::{self, commit, ensure_visible, ActionInput, Change};
 use crate::{catalogue, keys, Caller, CoreError, CoreResult, Services};
-use motcua_domain::catalogue::FieldError;
 use motcua_domain::dossier::{Action, AttachedFile, Channel, Dossier, Status};
 use motcua_domain::roles::Role;
 use motcua_ports::{Condition, PresignedUrl, UploadConstraints, WriteOp};
@@ -46,34 +45,30 @@ pub struct UploadTicket {
     pub upload: PresignedUrl,
 }
 
-fn field_error(field: &str, code: &'static str, message: String) -> CoreError {
-    CoreError::Validation(vec![FieldError { field: field.into(), code, message }])
-}
-
 fn check_request(req: &UploadRequest, accepted: &[String], max_bytes: u64) -> CoreResult<()> {
     let name_ok = !req.filename.trim().is_empty()
         && req.filename.chars().count() <= 255
         && !req.filename.contains(['/', '\\'])
         && !req.filename.chars().any(char::is_control);
     if !name_ok {
-        return Err(field_error(
+        return Err(CoreError::field(
             "filename",
             "invalid_filename",
-            "Tên tệp không hợp lệ (tối đa 255 ký tự, không chứa /, \\ hoặc ký tự điều khiển).".into(),
+            "Tên tệp không hợp lệ (tối đa 255 ký tự, không chứa /, \\ hoặc ký tự điều khiển).",
         ));
     }
     if req.sha256.len() != 64 || !req.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(field_error("sha256", "invalid_sha256", "Mã băm SHA-256 phải gồm 64 ký tự thập lục phân.".into()));
+        return Err(CoreError::field("sha256", "invalid_sha256", "Mã băm SHA-256 phải gồm 64 ký tự thập lục phân."));
     }
     if !accepted.iter().any(|t| t == &req.content_type) {
-        return Err(field_error(
+        return Err(CoreError::field(
             "content_type",
             "type_not_accepted",
             format!("Loại tệp không được chấp nhận. Chấp nhận: {}.", accepted.join(", ")),
         ));
     }
     if req.size == 0 {
-        return Err(field_error("size", "empty_file", "Tệp rỗng.".into()));
+        return Err(CoreError::field("size", "empty_file", "Tệp rỗng."));
     }
     if req.size > max_bytes {
         return Err(CoreError::TooLarge(format!(

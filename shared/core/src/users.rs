@@ -157,19 +157,14 @@ pub(crate) async fn create_user_with(
         || username.len() > 64
         || !username.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-@".contains(&b))
     {
-        return Err(CoreError::Validation(vec![FieldError {
-            field: "username".into(),
-            code: "invalid_format",
-            message: "Tên đăng nhập gồm 3–64 ký tự: chữ không dấu, chữ số, dấu chấm, gạch dưới, gạch ngang hoặc @."
-                .into(),
-        }]));
+        return Err(CoreError::field(
+            "username",
+            "invalid_format",
+            "Tên đăng nhập gồm 3–64 ký tự: chữ không dấu, chữ số, dấu chấm, gạch dưới, gạch ngang hoặc @.",
+        ));
     }
     if password.chars().count() < 8 {
-        return Err(CoreError::Validation(vec![FieldError {
-            field: "password".into(),
-            code: "too_short",
-            message: "Mật khẩu phải có ít nhất 8 ký tự.".into(),
-        }]));
+        return Err(CoreError::field("password", "too_short", "Mật khẩu phải có ít nhất 8 ký tự."));
     }
     let errors = profile.check();
     if !errors.is_empty() {

@@ -37,11 +37,7 @@ fn person(caller: &Caller) -> Person {
 fn required(field: &str, value: &Option<String>) -> CoreResult<String> {
     match value.as_deref().map(str::trim) {
         Some(v) if !v.is_empty() => Ok(v.to_string()),
-        _ => Err(CoreError::Validation(vec![FieldError {
-            field: field.into(),
-            code: "required",
-            message: "Vui lòng nhập thông tin này.".into(),
-        }])),
+        _ => Err(CoreError::field(field, "required", "Vui lòng nhập thông tin này.")),
     }
 }
 
@@ -57,15 +53,21 @@ fn current_deadline(d: &Dossier) -> Option<Deadline> {
     })
 }
 
+/// Records a deadline as the dossier's appointment; returns the appointment it replaces.
+fn set_deadline(d: &mut Dossier, deadline: Deadline) -> Option<DateTime<FixedOffset>> {
+    d.appointment_explanation = Some(deadline.explanation);
+    d.calendar_version = Some(deadline.calendar_version);
+    d.appointment.replace(deadline.due_at)
+}
+
 /// Moves the appointment; returns the report deltas (the due-day counters follow it, from
 /// where they waited if the clock was stopped).
 fn move_appointment(d: &mut Dossier, deadline: Deadline, clock_was_stopped: bool) -> Vec<Delta> {
-    let old = d.appointment.replace(deadline.due_at);
-    d.appointment_explanation = Some(deadline.explanation);
-    d.calendar_version = Some(deadline.calendar_version);
+    let due = deadline.due_at;
+    let old = set_deadline(d, deadline);
     let from = if clock_was_stopped { Some(report::clock_stopped_day()) } else { old.map(|o| o.date_naive()) };
     match from {
-        Some(from) if d.accepted_at.is_some() => report::on_appointment_moved(from, deadline.due_at.date_naive()),
+        Some(from) if d.accepted_at.is_some() => report::on_appointment_moved(from, due.date_naive()),
         _ => vec![],
     }
 }
@@ -76,6 +78,16 @@ fn stop_clock(d: &Dossier) -> Vec<Delta> {
         (Some(_), Some(appt)) => report::on_appointment_moved(appt.date_naive(), report::clock_stopped_day()),
         _ => vec![],
     }
+}
+
+/// Records the official receipt at `now` (rules §3): the receipt time, the 8-working-hour
+/// confirmation deadline of online dossiers (Decree 45/2020 Art. 11) and the reception step.
+pub(crate) fn receive(d: &mut Dossier, cal: &Calendar, now: DateTime<FixedOffset>) {
+    let received = cal.receipt_time(now);
+    d.received_at = Some(received);
+    d.reception_due = (d.channel == Channel::Online).then(|| cal.add_working_minutes(received, RECEPTION_WINDOW));
+    let workflow = d.workflow();
+    enter_stage(d, &workflow, Some(StepKind::Reception), cal, now);
 }
 
 /// Enters the workflow step of `kind` at `now` (no step: nobody has to act).
@@ -161,12 +173,11 @@ pub(crate) async fn apply(
             d.register_number =
                 Some(s.table.increment(&keys::sequence(&d.agency, &format!("REG{year}")), "n", 1).await? as u64);
             let deadline = cal.deadline(received, d.statutory_time);
-            d.appointment = Some(deadline.due_at);
-            d.appointment_explanation = Some(deadline.explanation);
-            d.calendar_version = Some(deadline.calendar_version);
+            let due = deadline.due_at;
+            set_deadline(d, deadline);
             d.accepted_at = Some(now);
             d.received_by = Some(person(caller));
-            fx.deltas = report::on_received(d.channel, day, deadline.due_at.date_naive());
+            fx.deltas = report::on_received(d.channel, day, due.date_naive());
             // G4: every agency of an inter-agency procedure gets its part at once.
             for part in &workflow.parts {
                 let agency = catalogue::agency(s, &part.agency).await?;
@@ -207,12 +218,11 @@ pub(crate) async fn apply(
             if input.items.is_empty()
                 || input.items.iter().any(|i| i.component.trim().is_empty() || i.reason.trim().is_empty())
             {
-                return Err(CoreError::Validation(vec![FieldError {
-                    field: "items".into(),
-                    code: "required",
-                    message: "Nêu đầy đủ, một lần các giấy tờ cần bổ sung và lý do (mỗi mục: thành phần, lý do)."
-                        .into(),
-                }]));
+                return Err(CoreError::field(
+                    "items",
+                    "required",
+                    "Nêu đầy đủ, một lần các giấy tờ cần bổ sung và lý do (mỗi mục: thành phần, lý do).",
+                ));
             }
             let at_reception = d.status == Status::Submitted;
             if !at_reception {
@@ -250,13 +260,9 @@ pub(crate) async fn apply(
             if let Some(last) = d.supplements.last_mut() {
                 last.provided_at = Some(now);
             }
-            let received = cal.receipt_time(now);
             if to == Status::Submitted {
                 // Back to reception: a new official receipt time.
-                d.received_at = Some(received);
-                d.reception_due =
-                    (d.channel == Channel::Online).then(|| cal.add_working_minutes(received, RECEPTION_WINDOW));
-                enter_stage(d, &workflow, Some(StepKind::Reception), &cal, now);
+                receive(d, &cal, now);
             } else {
                 // Rules §3: the clock restarts from zero once the dossier is complete.
                 if let Some(original) = current_deadline(d) {
@@ -278,11 +284,7 @@ pub(crate) async fn apply(
             let agency = catalogue::agency(s, &required("agency", &input.agency)?).await?;
             let question = required("question", &input.question)?;
             let days = input.working_days.filter(|n| (1..=30).contains(n)).ok_or_else(|| {
-                CoreError::Validation(vec![FieldError {
-                    field: "working_days".into(),
-                    code: "out_of_range",
-                    message: "Thời hạn trả lời từ 1 đến 30 ngày làm việc.".into(),
-                }])
+                CoreError::field("working_days", "out_of_range", "Thời hạn trả lời từ 1 đến 30 ngày làm việc.")
             })?;
             d.consultations.push(Consultation {
                 number: d.consultations.len() as u32 + 1,
@@ -327,13 +329,10 @@ pub(crate) async fn apply(
             part.note = note.clone();
         }
         Action::RequestPayment => {
-            let amount = input.amount_vnd.filter(|a| *a > 0).ok_or_else(|| {
-                CoreError::Validation(vec![FieldError {
-                    field: "amount_vnd".into(),
-                    code: "required",
-                    message: "Số tiền phải lớn hơn 0 đồng.".into(),
-                }])
-            })?;
+            let amount = input
+                .amount_vnd
+                .filter(|a| *a > 0)
+                .ok_or_else(|| CoreError::field("amount_vnd", "required", "Số tiền phải lớn hơn 0 đồng."))?;
             d.payment = Some(Payment {
                 amount_vnd: amount,
                 description: note.clone().unwrap_or_else(|| "Phí, lệ phí giải quyết thủ tục hành chính".into()),
@@ -391,19 +390,15 @@ pub(crate) async fn apply(
                 ));
             }
             let new = input.new_appointment.ok_or_else(|| {
-                CoreError::Validation(vec![FieldError {
-                    field: "new_appointment".into(),
-                    code: "required",
-                    message: "Vui lòng nhập ngày hẹn trả kết quả mới.".into(),
-                }])
+                CoreError::field("new_appointment", "required", "Vui lòng nhập ngày hẹn trả kết quả mới.")
             })?;
             let new_local = motcua_domain::vn_time(new.to_utc());
             if new_local <= appointment || !cal.is_working_day(new_local.date_naive()) {
-                return Err(CoreError::Validation(vec![FieldError {
-                    field: "new_appointment".into(),
-                    code: "invalid_date",
-                    message: "Ngày hẹn mới phải là ngày làm việc, sau ngày hẹn cũ.".into(),
-                }]));
+                return Err(CoreError::field(
+                    "new_appointment",
+                    "invalid_date",
+                    "Ngày hẹn mới phải là ngày làm việc, sau ngày hẹn cũ.",
+                ));
             }
             let deadline = Deadline {
                 explanation: format!(
@@ -434,11 +429,7 @@ pub(crate) async fn apply(
             let address = match method {
                 ReturnMethod::Post => {
                     Some(input.address.clone().or_else(|| d.applicant.address.clone()).ok_or_else(|| {
-                        CoreError::Validation(vec![FieldError {
-                            field: "address".into(),
-                            code: "required",
-                            message: "Vui lòng nhập địa chỉ nhận kết quả qua bưu chính.".into(),
-                        }])
+                        CoreError::field("address", "required", "Vui lòng nhập địa chỉ nhận kết quả qua bưu chính.")
                     })?)
                 }
                 _ => None,
@@ -474,11 +465,11 @@ pub(crate) async fn apply(
 }
 
 fn unknown_assignee() -> CoreError {
-    CoreError::Validation(vec![FieldError {
-        field: "assignee".into(),
-        code: "unknown_assignee",
-        message: "Không tìm thấy chuyên viên đang hoạt động của cơ quan với tên đăng nhập này.".into(),
-    }])
+    CoreError::field(
+        "assignee",
+        "unknown_assignee",
+        "Không tìm thấy chuyên viên đang hoạt động của cơ quan với tên đăng nhập này.",
+    )
 }
 
 /// Pointer that puts a dossier in another agency's inbox (inter-agency part, consultation).
@@ -675,9 +666,8 @@ pub async fn receive_at_counter(s: &Services, caller: &Caller, req: CounterDossi
     .await?;
     let to = Action::ReceiveAtCounter.apply(d.status, caller.role)?;
     d.submitted_at = Some(now);
-    d.received_at = Some(cal.receipt_time(now));
+    receive(&mut d, &cal, now);
     d.receipt_secret = Some(dossiers::new_secret());
-    enter_stage(&mut d, &procedure.workflow(), Some(StepKind::Reception), &cal, now);
     let note = req.note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
     d.history.push(dossiers::step(&d, Action::ReceiveAtCounter, to, caller, now, note, None));
     d.status = to;
@@ -701,11 +691,11 @@ pub async fn set_workflow(s: &Services, caller: &Caller, code: &str, workflow: W
     workflow.validate(p.statutory_time, &p.agency).map_err(CoreError::Validation)?;
     for (i, part) in workflow.parts.iter().enumerate() {
         if catalogue::agency(s, &part.agency).await.is_err() {
-            return Err(CoreError::Validation(vec![FieldError {
-                field: format!("parts[{i}].agency"),
-                code: "unknown_agency",
-                message: "Không tìm thấy cơ quan phối hợp.".into(),
-            }]));
+            return Err(CoreError::field(
+                format!("parts[{i}].agency"),
+                "unknown_agency",
+                "Không tìm thấy cơ quan phối hợp.",
+            ));
         }
     }
     let published = catalogue::publish_procedure(s, Procedure { workflow: Some(workflow), ..p }).await?;

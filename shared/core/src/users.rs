@@ -4,7 +4,8 @@
 
 use crate::auth::{hash_secret, verify_secret, Claims};
 use crate::{keys, Caller, CoreError, CoreResult, Services};
-use motcua_domain::catalogue::{valid_phone, FieldError, Prefill, Procedure};
+use motcua_domain::catalogue::{valid_phone, Prefill, Procedure};
+use motcua_domain::error::FieldError;
 use motcua_domain::roles::Role;
 use motcua_ports::{Condition, TableError, WriteOp};
 use serde::{Deserialize, Serialize};

@@ -4,6 +4,7 @@
 //! Procedures are versioned: a dossier keeps the version it was filed under.
 
 use crate::calendar::StatutoryTime;
+use crate::error::FieldError;
 use crate::text;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -240,13 +241,6 @@ impl Procedure {
     }
 }
 
-/// One error of one form field, with a Vietnamese message for people.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FieldError {
-    pub field: String,
-    pub code: &'static str,
-    pub message: String,
-}
 
 /// Validates form data against the schema. `complete = false` (a draft) only checks the
 /// values present; `complete = true` (submission) also requires the required fields.

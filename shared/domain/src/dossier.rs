@@ -1,320 +1,14 @@
 //! Dossiers (M2, S1): what was filed, by whom, through which channel, its files, its status
 //! with the national status code (rules §1), its appointment and its step history (M7).
-//!
-//! The state machine is a table: every transition is a named [`Action`] that says which roles
-//! may take it, from which statuses, and which status results. Anything else is refused.
+
+pub use crate::state_machine::{Action, TransitionError};
+pub use crate::status::{Channel, Status};
 
 use crate::calendar::StatutoryTime;
 use crate::roles::Role;
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-
-/// Internal status; each maps to one national code (rules §1), except `Draft` (not yet filed).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    Draft,
-    Submitted,
-    Accepted,
-    Refused,
-    Processing,
-    /// Internal: the specialist's result waits for the leader's approval (national code 4).
-    AwaitingApproval,
-    SupplementRequested,
-    PaymentRequested,
-    WithdrawalRequested,
-    Stopped,
-    Finished,
-    Returned,
-}
-
-impl Status {
-    /// National status code (Circular 22/2019 Appendix I); `None` for a draft.
-    pub fn national_code(self) -> Option<u8> {
-        Some(match self {
-            Status::Draft => return None,
-            Status::Submitted => 1,
-            Status::Accepted => 2,
-            Status::Refused => 3,
-            Status::Processing | Status::AwaitingApproval => 4,
-            Status::SupplementRequested => 5,
-            Status::PaymentRequested => 6,
-            Status::WithdrawalRequested => 7,
-            Status::Stopped => 8,
-            Status::Finished => 9,
-            Status::Returned => 10,
-        })
-    }
-
-    /// The name used in the API (`snake_case`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Draft => "draft",
-            Status::Submitted => "submitted",
-            Status::Accepted => "accepted",
-            Status::Refused => "refused",
-            Status::Processing => "processing",
-            Status::AwaitingApproval => "awaiting_approval",
-            Status::SupplementRequested => "supplement_requested",
-            Status::PaymentRequested => "payment_requested",
-            Status::WithdrawalRequested => "withdrawal_requested",
-            Status::Stopped => "stopped",
-            Status::Finished => "finished",
-            Status::Returned => "returned",
-        }
-    }
-
-    /// Vietnamese name shown to citizens (the national list).
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::Draft => "Hồ sơ nháp",
-            Status::Submitted => "Mới đăng ký",
-            Status::Accepted => "Được tiếp nhận",
-            Status::Refused => "Không được tiếp nhận",
-            Status::Processing => "Đang xử lý",
-            Status::AwaitingApproval => "Đang xử lý (chờ lãnh đạo phê duyệt)",
-            Status::SupplementRequested => "Yêu cầu bổ sung giấy tờ",
-            Status::PaymentRequested => "Yêu cầu thực hiện nghĩa vụ tài chính",
-            Status::WithdrawalRequested => "Công dân yêu cầu rút hồ sơ",
-            Status::Stopped => "Dừng xử lý",
-            Status::Finished => "Đã xử lý xong",
-            Status::Returned => "Đã trả kết quả",
-        }
-    }
-
-    /// Accepted and not yet finished: counts as "in process" in the report.
-    pub fn is_open(self) -> bool {
-        matches!(
-            self,
-            Status::Accepted
-                | Status::Processing
-                | Status::AwaitingApproval
-                | Status::SupplementRequested
-                | Status::PaymentRequested
-                | Status::WithdrawalRequested
-        )
-    }
-
-    pub fn is_final(self) -> bool {
-        matches!(self, Status::Refused | Status::Stopped | Status::Returned)
-    }
-}
-
-/// Channel (`KenhThucHien`): 1 in person, 2 online, 3 post.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Channel {
-    InPerson,
-    Online,
-    Post,
-}
-
-impl Channel {
-    pub fn national_code(self) -> u8 {
-        match self {
-            Channel::InPerson => 1,
-            Channel::Online => 2,
-            Channel::Post => 3,
-        }
-    }
-}
-
-/// A named transition of the state machine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    Submit,
-    /// A paper dossier entered at the counter or received by post (channels 1 and 3).
-    ReceiveAtCounter,
-    Accept,
-    Refuse,
-    StartProcessing,
-    /// Hand the dossier to a specialist (or another one).
-    Assign,
-    RequestSupplement,
-    ProvideSupplement,
-    /// Ask another unit or agency for its opinion, with its own deadline.
-    Consult,
-    AnswerConsultation,
-    /// An agency of an inter-agency dossier (G4) finishes its part.
-    CompletePart,
-    RequestPayment,
-    ConfirmPayment,
-    SubmitForApproval,
-    Approve,
-    /// The leader sends the draft result back to the specialist.
-    Rework,
-    Finish,
-    /// The apology and new appointment (Form 04): at most once per dossier.
-    Apologise,
-    ReturnResult,
-    RequestWithdrawal,
-    ConfirmWithdrawal,
-    StopProcessing,
-}
-
-use Status as S;
-
-const OFFICERS: &[Role] = &[Role::ReceivingOfficer, Role::Specialist, Role::Leader];
-const APPLICANTS: &[Role] = &[Role::Citizen, Role::Business];
-/// Statuses in which the dossier is being handled (the clock may run or be stopped).
-const HANDLING: &[Status] =
-    &[S::Accepted, S::Processing, S::AwaitingApproval, S::SupplementRequested, S::PaymentRequested];
-
-/// Where an action leaves the dossier.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Target {
-    To(Status),
-    /// The status does not change (a logged step inside a status).
-    Same,
-    /// Back to the status the dossier had before it started waiting for the applicant.
-    Resume,
-}
-
-impl Action {
-    pub const ALL: [Action; 22] = [
-        Action::Submit,
-        Action::ReceiveAtCounter,
-        Action::Accept,
-        Action::Refuse,
-        Action::StartProcessing,
-        Action::Assign,
-        Action::RequestSupplement,
-        Action::ProvideSupplement,
-        Action::Consult,
-        Action::AnswerConsultation,
-        Action::CompletePart,
-        Action::RequestPayment,
-        Action::ConfirmPayment,
-        Action::SubmitForApproval,
-        Action::Approve,
-        Action::Rework,
-        Action::Finish,
-        Action::Apologise,
-        Action::ReturnResult,
-        Action::RequestWithdrawal,
-        Action::ConfirmWithdrawal,
-        Action::StopProcessing,
-    ];
-
-    /// `(from statuses, target, roles allowed)`.
-    fn rule(self) -> (&'static [Status], Target, &'static [Role]) {
-        use Target::*;
-        match self {
-            Action::Submit => (&[S::Draft], To(S::Submitted), APPLICANTS),
-            Action::ReceiveAtCounter => (&[S::Draft], To(S::Submitted), &[Role::ReceivingOfficer]),
-            Action::Accept => (&[S::Submitted], To(S::Accepted), &[Role::ReceivingOfficer]),
-            Action::Refuse => (&[S::Submitted], To(S::Refused), &[Role::ReceivingOfficer]),
-            Action::StartProcessing => (&[S::Accepted], To(S::Processing), OFFICERS),
-            Action::Assign => {
-                (&[S::Accepted, S::Processing], To(S::Processing), &[Role::ReceivingOfficer, Role::Leader])
-            }
-            Action::RequestSupplement => {
-                (&[S::Submitted, S::Accepted, S::Processing], To(S::SupplementRequested), OFFICERS)
-            }
-            Action::ProvideSupplement => {
-                (&[S::SupplementRequested], Resume, &[Role::Citizen, Role::Business, Role::ReceivingOfficer])
-            }
-            Action::Consult => (&[S::Processing], Same, &[Role::Specialist, Role::Leader]),
-            Action::AnswerConsultation => (HANDLING, Same, OFFICERS),
-            Action::CompletePart => (&[S::Accepted, S::Processing], Same, OFFICERS),
-            Action::RequestPayment => (&[S::Accepted, S::Processing], To(S::PaymentRequested), OFFICERS),
-            Action::ConfirmPayment => (&[S::PaymentRequested], Resume, OFFICERS),
-            Action::SubmitForApproval => (&[S::Accepted, S::Processing], To(S::AwaitingApproval), &[Role::Specialist]),
-            Action::Approve => (&[S::AwaitingApproval], To(S::Finished), &[Role::Leader]),
-            Action::Rework => (&[S::AwaitingApproval], To(S::Processing), &[Role::Leader]),
-            Action::Finish => (&[S::Accepted, S::Processing], To(S::Finished), &[Role::Specialist, Role::Leader]),
-            Action::Apologise => (&[S::Accepted, S::Processing, S::AwaitingApproval], Same, OFFICERS),
-            Action::ReturnResult => (&[S::Finished], To(S::Returned), &[Role::ReceivingOfficer]),
-            Action::RequestWithdrawal => (
-                &[
-                    S::Submitted,
-                    S::Accepted,
-                    S::Processing,
-                    S::AwaitingApproval,
-                    S::SupplementRequested,
-                    S::PaymentRequested,
-                ],
-                To(S::WithdrawalRequested),
-                APPLICANTS,
-            ),
-            Action::ConfirmWithdrawal => (&[S::WithdrawalRequested], To(S::Stopped), OFFICERS),
-            Action::StopProcessing => (HANDLING, To(S::Stopped), &[Role::Leader]),
-        }
-    }
-
-    pub fn allowed_roles(self) -> &'static [Role] {
-        self.rule().2
-    }
-
-    /// Vietnamese name of the step, for the timeline.
-    pub fn label(self) -> &'static str {
-        match self {
-            Action::Submit => "Nộp hồ sơ trực tuyến",
-            Action::ReceiveAtCounter => "Nhận hồ sơ giấy (trực tiếp hoặc qua bưu chính)",
-            Action::Accept => "Tiếp nhận hồ sơ",
-            Action::Refuse => "Từ chối tiếp nhận hồ sơ",
-            Action::StartProcessing => "Chuyển xử lý",
-            Action::Assign => "Phân công chuyên viên xử lý",
-            Action::RequestSupplement => "Yêu cầu bổ sung hồ sơ",
-            Action::ProvideSupplement => "Bổ sung hồ sơ",
-            Action::Consult => "Xin ý kiến đơn vị, cơ quan liên quan",
-            Action::AnswerConsultation => "Trả lời xin ý kiến",
-            Action::CompletePart => "Hoàn thành phần việc liên thông",
-            Action::RequestPayment => "Yêu cầu thực hiện nghĩa vụ tài chính",
-            Action::ConfirmPayment => "Xác nhận đã nộp phí, lệ phí",
-            Action::SubmitForApproval => "Trình lãnh đạo phê duyệt",
-            Action::Approve => "Lãnh đạo phê duyệt kết quả",
-            Action::Rework => "Lãnh đạo trả lại để xử lý lại",
-            Action::Finish => "Hoàn thành xử lý, có kết quả",
-            Action::Apologise => "Xin lỗi và hẹn lại ngày trả kết quả",
-            Action::ReturnResult => "Trả kết quả",
-            Action::RequestWithdrawal => "Yêu cầu rút hồ sơ",
-            Action::ConfirmWithdrawal => "Xác nhận rút hồ sơ, dừng xử lý",
-            Action::StopProcessing => "Dừng xử lý hồ sơ",
-        }
-    }
-
-    /// Whether the applicant is told of this step (G7): the rest is internal work.
-    pub fn concerns_applicant(self) -> bool {
-        !matches!(self, Action::Assign | Action::Consult | Action::AnswerConsultation | Action::Rework)
-    }
-
-    /// The status after this action from `from` by `role`, or why it is refused. `resume_to`
-    /// is where a wait for the applicant goes back to ([`Dossier::waiting`]).
-    pub fn apply(self, from: Status, role: Role) -> Result<Status, TransitionError> {
-        self.apply_resuming(from, role, None)
-    }
-
-    pub fn apply_resuming(
-        self,
-        from: Status,
-        role: Role,
-        resume_to: Option<Status>,
-    ) -> Result<Status, TransitionError> {
-        let (froms, to, roles) = self.rule();
-        if !roles.contains(&role) {
-            return Err(TransitionError::RoleNotAllowed { action: self, role });
-        }
-        if !froms.contains(&from) {
-            return Err(TransitionError::InvalidFromStatus { action: self, from });
-        }
-        Ok(match to {
-            Target::To(s) => s,
-            Target::Same => from,
-            Target::Resume => resume_to.unwrap_or(S::Processing),
-        })
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum TransitionError {
-    #[error("Vai trò “{}” không được thực hiện thao tác “{}”.", .role.label(), .action.label())]
-    RoleNotAllowed { action: Action, role: Role },
-    #[error("Không thể “{}” khi hồ sơ đang ở trạng thái “{}”.", .action.label(), .from.label())]
-    InvalidFromStatus { action: Action, from: Status },
-}
 
 /// Who the dossier is about (applicant type of rules §9: 0 citizen, 1 business).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -361,7 +55,15 @@ pub struct Step {
     pub actor_name: String,
     pub role: Role,
     pub unit: Option<String>,
+    /// When the step was taken (real time).
     pub at: DateTime<FixedOffset>,
+    /// When it counts from, where that differs from `at`: a step taken before the official
+    /// receipt time of the dossier (rules §3) counts from that time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counted_from: Option<DateTime<FixedOffset>>,
+    /// Vietnamese name of the status the step led to.
+    #[serde(default)]
+    pub status_label: String,
     #[serde(default)]
     pub note: Option<String>,
     /// The workflow stage this step closed (M7, Form 05), with its time used vs. allowed.
@@ -593,13 +295,17 @@ impl Dossier {
         self.version += 1;
         self.version - 1
     }
-    /// Required components of the procedure that have no file yet.
-    pub fn missing_components<'a>(&self, procedure: &'a crate::catalogue::Procedure) -> Vec<&'a str> {
+    /// The required components of the procedure that have no file yet, as field errors.
+    pub fn missing_components(&self, procedure: &crate::catalogue::Procedure) -> Vec<crate::error::FieldError> {
         procedure
             .components
             .iter()
             .filter(|c| c.required && !self.components.iter().any(|f| f.component == c.id))
-            .map(|c| c.name.as_str())
+            .map(|c| crate::error::FieldError {
+                field: format!("components.{}", c.id),
+                code: "component_missing",
+                message: format!("Chưa đính kèm thành phần hồ sơ bắt buộc: “{}”.", c.name),
+            })
             .collect()
     }
 
@@ -647,90 +353,6 @@ impl Timing {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn every_status_but_draft_has_its_national_code() {
-        let all = [
-            S::Submitted,
-            S::Accepted,
-            S::Refused,
-            S::Processing,
-            S::SupplementRequested,
-            S::PaymentRequested,
-            S::WithdrawalRequested,
-            S::Stopped,
-            S::Finished,
-            S::Returned,
-        ];
-        let codes: Vec<u8> = all.iter().map(|s| s.national_code().unwrap()).collect();
-        assert_eq!(codes, (1..=10).collect::<Vec<u8>>());
-        assert_eq!(S::Draft.national_code(), None);
-    }
-
-    #[test]
-    fn the_happy_path_moves_through_the_national_statuses() {
-        let to = Action::Submit.apply(S::Draft, Role::Citizen).unwrap();
-        let to = Action::Accept.apply(to, Role::ReceivingOfficer).unwrap();
-        let to = Action::Finish.apply(to, Role::Specialist).unwrap();
-        let to = Action::ReturnResult.apply(to, Role::ReceivingOfficer).unwrap();
-        assert_eq!(to, S::Returned);
-        assert_eq!(to.national_code(), Some(10));
-    }
-
-    #[test]
-    fn a_citizen_cannot_accept_and_an_officer_cannot_submit() {
-        assert!(matches!(
-            Action::Accept.apply(S::Submitted, Role::Citizen),
-            Err(TransitionError::RoleNotAllowed { .. })
-        ));
-        assert!(matches!(
-            Action::Submit.apply(S::Draft, Role::ReceivingOfficer),
-            Err(TransitionError::RoleNotAllowed { .. })
-        ));
-    }
-
-    #[test]
-    fn finished_and_returned_dossiers_cannot_be_withdrawn() {
-        for from in [S::Finished, S::Returned] {
-            let err = Action::RequestWithdrawal.apply(from, Role::Citizen).unwrap_err();
-            assert!(err.to_string().contains("Không thể"), "{err}");
-        }
-        assert_eq!(Action::RequestWithdrawal.apply(S::Processing, Role::Citizen), Ok(S::WithdrawalRequested));
-        assert_eq!(Action::ConfirmWithdrawal.apply(S::WithdrawalRequested, Role::Specialist), Ok(S::Stopped));
-    }
-
-    #[test]
-    fn only_listed_transitions_exist() {
-        let actions = [
-            Action::Submit,
-            Action::Accept,
-            Action::Refuse,
-            Action::StartProcessing,
-            Action::RequestSupplement,
-            Action::ProvideSupplement,
-            Action::RequestPayment,
-            Action::ConfirmPayment,
-            Action::Finish,
-            Action::ReturnResult,
-            Action::RequestWithdrawal,
-            Action::ConfirmWithdrawal,
-            Action::StopProcessing,
-        ];
-        let mut allowed = 0;
-        for a in actions {
-            for from in
-                [S::Draft, S::Submitted, S::Accepted, S::Refused, S::Processing, S::Stopped, S::Finished, S::Returned]
-            {
-                for role in Role::ALL {
-                    if a.apply(from, role).is_ok() {
-                        allowed += 1;
-                        assert!(!from.is_final() || a == Action::Submit, "{a:?} from final {from:?}");
-                    }
-                }
-            }
-        }
-        assert!(allowed > 10);
-    }
 
     #[test]
     fn timing_compares_the_finish_with_the_appointment() {

@@ -1,7 +1,11 @@
 //! Pure domain rules of MotCua. No I/O, no async, no clock: time is always passed in.
 //!
 //! - [`catalogue`]: procedures (M1) with their form schema and components, agencies, fields.
-//! - [`dossier`]: dossiers (M2, S1), statuses with their national codes and the state machine.
+//! - [`dossier`]: dossiers (M2, S1): what was filed, its files, history, waits and parts.
+//! - [`status`], [`state_machine`]: statuses with their national codes; the named actions.
+//! - [`lifecycle`]: one typed command per action and the pure rule that decides it.
+//! - [`views`]: what each caller sees of a dossier and may do now (allowed actions, flags).
+//! - [`caller`]: who is asking; [`error`]: field errors.
 //! - [`codes`]: dossier codes (rules §2) and other identifiers.
 //! - [`calendar`]: working days, holidays, lunar dates and deadlines (rules §5).
 //! - [`report`]: the statistics report (rules §6) computed from day-bucketed aggregates.
@@ -10,13 +14,19 @@
 //! - [`text`]: Vietnamese text folding for search without diacritics (P10).
 
 pub mod calendar;
+pub mod caller;
 pub mod catalogue;
 pub mod codes;
 pub mod dossier;
+pub mod error;
+pub mod lifecycle;
 pub mod rating;
 pub mod report;
 pub mod roles;
+pub mod state_machine;
+pub mod status;
 pub mod text;
+pub mod views;
 pub mod workflow;
 
 /// Vietnam time (UTC+7, no daylight saving).

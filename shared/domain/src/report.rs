@@ -148,34 +148,36 @@ impl ReportRow {
     }
 }
 
+/// Adds deltas to in-memory day buckets, as the stored aggregates add them (tests only).
+#[cfg(test)]
+pub(crate) fn apply(buckets: &mut Vec<DayBucket>, deltas: Vec<Delta>) {
+    for (day, m, n) in deltas {
+        let b = match buckets.iter_mut().position(|b| b.day == day) {
+            Some(i) => &mut buckets[i],
+            None => {
+                buckets.push(DayBucket { day, ..Default::default() });
+                buckets.last_mut().unwrap()
+            }
+        };
+        let slot = match m {
+            metric::RECEIVED_ONLINE => &mut b.received_online,
+            metric::RECEIVED_DIRECT => &mut b.received_direct,
+            metric::FINISHED_EARLY => &mut b.finished_early,
+            metric::FINISHED_ON_TIME => &mut b.finished_on_time,
+            metric::FINISHED_LATE => &mut b.finished_late,
+            metric::DUE => &mut b.due,
+            _ => &mut b.due_met,
+        };
+        *slot += n;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn d(day: u32, month: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, month, day).unwrap()
-    }
-
-    fn apply(buckets: &mut Vec<DayBucket>, deltas: Vec<Delta>) {
-        for (day, m, n) in deltas {
-            let b = match buckets.iter_mut().position(|b| b.day == day) {
-                Some(i) => &mut buckets[i],
-                None => {
-                    buckets.push(DayBucket { day, ..Default::default() });
-                    buckets.last_mut().unwrap()
-                }
-            };
-            let slot = match m {
-                metric::RECEIVED_ONLINE => &mut b.received_online,
-                metric::RECEIVED_DIRECT => &mut b.received_direct,
-                metric::FINISHED_EARLY => &mut b.finished_early,
-                metric::FINISHED_ON_TIME => &mut b.finished_on_time,
-                metric::FINISHED_LATE => &mut b.finished_late,
-                metric::DUE => &mut b.due,
-                _ => &mut b.due_met,
-            };
-            *slot += n;
-        }
     }
 
     #[test]

@@ -4,8 +4,8 @@
 //! time. Versioned with the procedure; procedures without one get [`Workflow::default_for`].
 
 use crate::calendar::StatutoryTime;
-use crate::catalogue::FieldError;
-use crate::dossier::Status;
+use crate::error::FieldError;
+use crate::status::Status;
 use crate::roles::Role;
 use serde::{Deserialize, Serialize};
 

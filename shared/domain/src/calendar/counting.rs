@@ -51,6 +51,17 @@ impl Calendar {
         instant(self.advance(local(from), minutes, Landing::PeriodEnd))
     }
 
+    /// Working seconds between two instants: exact, for counts that must not lose the seconds
+    /// a whole-minute count would round away (time left at a clock stop).
+    pub fn working_seconds_between(&self, a: DateTime<FixedOffset>, b: DateTime<FixedOffset>) -> i64 {
+        self.working_seconds(local(a), local(b))
+    }
+
+    /// [`Calendar::add_working_minutes`], to the second.
+    pub fn add_working_seconds(&self, from: DateTime<FixedOffset>, seconds: i64) -> DateTime<FixedOffset> {
+        instant(self.advance_seconds(local(from), seconds, Landing::PeriodEnd))
+    }
+
     pub(super) fn receipt_local(&self, t: NaiveDateTime) -> NaiveDateTime {
         let day = t.date();
         if self.is_working(day) {
@@ -112,12 +123,17 @@ impl Calendar {
 
     /// Moves `from` by `minutes` working minutes (backwards when negative).
     pub(super) fn advance(&self, from: NaiveDateTime, minutes: i64, landing: Landing) -> NaiveDateTime {
-        if minutes == 0 {
+        self.advance_seconds(from, minutes.saturating_mul(60), landing)
+    }
+
+    /// Moves `from` by `seconds` working seconds (backwards when negative).
+    pub(super) fn advance_seconds(&self, from: NaiveDateTime, seconds: i64, landing: Landing) -> NaiveDateTime {
+        if seconds == 0 {
             return from;
         }
-        let mut left = minutes.checked_abs().and_then(TimeDelta::try_minutes).unwrap_or(TimeDelta::MAX);
+        let mut left = seconds.checked_abs().and_then(TimeDelta::try_seconds).unwrap_or(TimeDelta::MAX);
         let mut day = from.date();
-        if minutes < 0 {
+        if seconds < 0 {
             loop {
                 if self.is_working(day) {
                     for (start, end) in self.periods(day).into_iter().rev().filter(|(s, _)| *s < from) {

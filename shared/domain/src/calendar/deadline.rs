@@ -213,8 +213,12 @@ impl Calendar {
             if let Some(note) = self.shift_note(resumed, start) {
                 text += &format!(" ({note})");
             }
-            let left = self.working_seconds(stopped, old_due) / 60;
-            text += &format!("; thời gian còn lại {} làm việc được tính tiếp từ {}", duration_text(left), at(start));
+            // Exact to the second: a count rounded to whole minutes would move the appointment
+            // earlier than the time the applicant is owed.
+            let left = self.working_seconds(stopped, old_due);
+            let left_minutes = (left + 59) / 60;
+            text +=
+                &format!("; thời gian còn lại {} làm việc được tính tiếp từ {}", duration_text(left_minutes), at(start));
             // A due time at the start of a period (e.g. 07:00 after an evening receipt) stays at
             // a period start rather than becoming the equivalent end of the previous period.
             let landing = if old_due.time() == hours.morning_start || old_due.time() == hours.afternoon_start {
@@ -222,7 +226,7 @@ impl Calendar {
             } else {
                 Landing::PeriodEnd
             };
-            (start, self.advance(start, left, landing), resumed.date())
+            (start, self.advance_seconds(start, left, landing), resumed.date())
         };
         text += &format!(". Hạn trước khi tạm dừng là {}.", at(old_due));
         let skipped = self.skipped_between(skipped_from, due.date());

@@ -344,6 +344,28 @@ fn resume_keeps_remaining_working_time() {
     assert_eq!(resumed.due_at, vn(2026, 3, 12, 16, 0));
 }
 
+/// A wait that starts and ends at seconds inside a minute (a payment confirmed during office
+/// hours) keeps every second of the time left: the appointment never moves earlier.
+#[test]
+fn resume_during_office_hours_is_exact_to_the_second() {
+    let c = cal();
+    let time = StatutoryTime::WorkingDays(3);
+    let original = c.deadline(vn(2026, 3, 2, 9, 0), time);
+    let secs = |t: DateTime<FixedOffset>, s: i64| t + chrono::TimeDelta::seconds(s);
+    for (stop_s, resume_s) in [(40, 10), (10, 40), (59, 0), (1, 59)] {
+        let stopped = secs(vn(2026, 3, 3, 10, 0), stop_s);
+        let resumed_at = secs(vn(2026, 3, 3, 14, 0), resume_s);
+        let resumed = c.resume(&original, time, stopped, resumed_at, false);
+        assert!(resumed.due_at >= original.due_at, "{stop_s}/{resume_s}: {} < {}", resumed.due_at, original.due_at);
+        let owed = c.working_seconds_between(stopped, original.due_at);
+        assert_eq!(c.working_seconds_between(resumed_at, resumed.due_at), owed, "{stop_s}/{resume_s}");
+    }
+    // A wait of zero working time leaves the appointment exactly where it was.
+    let stopped = secs(vn(2026, 3, 3, 10, 0), 30);
+    let same = c.resume(&original, time, stopped, stopped, false);
+    assert_eq!(same.due_at, original.due_at);
+}
+
 #[test]
 fn resume_without_pause_keeps_due_time() {
     let c = cal();

@@ -1,0 +1,326 @@
+//! [`decide`]: the rule of every command, from the dossier before to the dossier after.
+
+use super::clock::{self, current_deadline, move_appointment, set_deadline};
+use super::refusal::required;
+use super::stage::{self, close, enter, receiver_after, waits_for_applicant};
+use super::{official_time, permitted, Command, Context, Notice, Outcome, Refusal, MAX_NOTE_CHARS};
+use crate::calendar::{Deadline, StatutoryTime};
+use crate::dossier::{
+    Action, Apology, Consultation, Delivery, Dossier, Part, Payment, ReturnMethod, Status, Step, SupplementRequest,
+    Wait, WaitKind,
+};
+use crate::report;
+use crate::workflow::StepKind;
+
+/// Decides a command on a dossier: the new state, or why not. Pure: same inputs, same answer.
+pub fn decide(before: &Dossier, command: Command, ctx: &Context) -> Result<Outcome, Refusal> {
+    let action = command.action();
+    let to = permitted(before, action, ctx)?;
+    let note = command.note().map(str::trim).filter(|n| !n.is_empty()).map(String::from);
+    if note.as_ref().is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS) {
+        return Err(Refusal::Invalid {
+            code: "note_too_long",
+            message: format!("Ghi chú không được dài quá {MAX_NOTE_CHARS} ký tự."),
+        });
+    }
+    if matches!(action, Action::Refuse | Action::StopProcessing | Action::Rework | Action::Apologise) && note.is_none()
+    {
+        return Err(Refusal::field("note", "required", "Vui lòng nêu rõ lý do."));
+    }
+    let (cal, now, caller) = (ctx.calendar, ctx.now, ctx.caller);
+    let mut d = before.clone();
+    let workflow = d.workflow();
+    let mut deltas = vec![];
+    let mut joined = vec![];
+    let mut handover = None;
+    // The time the law counts from; the step itself is recorded at `now`.
+    let mut t = official_time(&d, now);
+    match command {
+        Command::Submit { procedure, receipt_secret } => {
+            let mut errors = vec![];
+            match crate::catalogue::validate_form(&procedure.form, &d.form, true) {
+                Ok(form) => d.form = form,
+                Err(mut e) => errors.append(&mut e),
+            }
+            errors.extend(d.missing_components(&procedure));
+            if !errors.is_empty() {
+                return Err(Refusal::Fields(errors));
+            }
+            d.submitted_at = Some(now);
+            stage::receive(&mut d, cal, now);
+            d.receipt_secret = Some(receipt_secret);
+            t = now;
+        }
+        Command::ReceiveAtCounter { receipt_secret, .. } => {
+            d.submitted_at = Some(now);
+            stage::receive(&mut d, cal, now);
+            d.receipt_secret = Some(receipt_secret);
+            t = now;
+        }
+        Command::Accept { code, register_number, parts, .. } => {
+            let received = d.received_at.unwrap_or(t);
+            d.code = Some(code);
+            d.register_number = Some(register_number);
+            let deadline = cal.deadline(received, d.statutory_time);
+            let due = deadline.due_at;
+            set_deadline(&mut d, deadline);
+            d.accepted_at = Some(t);
+            d.received_by = Some(caller.person());
+            deltas = report::on_received(d.channel, received.date_naive(), due.date_naive());
+            // G4: every agency of an inter-agency procedure gets its part at once.
+            for part in parts {
+                d.parts.push(Part {
+                    agency: part.agency.code.clone(),
+                    agency_name: part.agency.name,
+                    task: part.task,
+                    lead: false,
+                    due_at: cal.deadline(received, StatutoryTime::WorkingDays(part.working_days)).due_at,
+                    completed_at: None,
+                    completed_by: None,
+                    note: None,
+                });
+                joined.push(part.agency.code);
+            }
+        }
+        Command::Assign { specialist, .. } => {
+            let user = specialist
+                .filter(|u| u.role == crate::roles::Role::Specialist && u.agency.as_deref() == Some(d.agency.as_str()))
+                .filter(|u| !u.locked)
+                .ok_or_else(|| {
+                    Refusal::field(
+                        "assignee",
+                        "unknown_assignee",
+                        "Không tìm thấy chuyên viên đang hoạt động của cơ quan với tên đăng nhập này.",
+                    )
+                })?;
+            d.assignee = Some(crate::dossier::Person { id: user.id, name: user.name });
+        }
+        Command::RequestSupplement { items, .. } => {
+            if items.is_empty() || items.iter().any(|i| i.component.trim().is_empty() || i.reason.trim().is_empty()) {
+                return Err(Refusal::field(
+                    "items",
+                    "required",
+                    "Nêu đầy đủ, một lần các giấy tờ cần bổ sung và lý do (mỗi mục: thành phần, lý do).",
+                ));
+            }
+            let at_reception = d.status == Status::Submitted;
+            d.supplements.push(SupplementRequest {
+                number: d.supplements.len() as u32 + 1,
+                items,
+                note: note.clone(),
+                requested_at: t,
+                requested_by: caller.person(),
+                at_reception,
+                provided_at: None,
+            });
+            d.waiting = Some(Wait {
+                kind: WaitKind::Supplement,
+                since: t,
+                resume_to: if at_reception { Status::Submitted } else { Status::Processing },
+            });
+            deltas = clock::stop(&d);
+        }
+        Command::ProvideSupplement { .. } => {
+            if let Some(last) = d.supplements.last_mut() {
+                last.provided_at = Some(t);
+            }
+            if to == Status::Submitted {
+                // Back to reception: a new official receipt time.
+                stage::receive(&mut d, cal, t);
+            } else {
+                // Rules §3: the clock restarts from zero once the dossier is complete. A later
+                // appointment already announced (after an apology) is not brought forward.
+                if let Some(original) = current_deadline(&d) {
+                    let since = d.waiting.as_ref().map_or(t, |w| w.since);
+                    let resumed = cal.resume(&original, d.statutory_time, since, t, true);
+                    deltas = if resumed.due_at >= original.due_at {
+                        move_appointment(&mut d, resumed, true)
+                    } else {
+                        clock::unpark(&d)
+                    };
+                }
+                let receiver = receiver_after(&d, &workflow, to);
+                handover = close(&mut d, receiver, cal, t);
+                enter(&mut d, &workflow, Some(StepKind::Processing), cal, t);
+            }
+            d.waiting = None;
+        }
+        Command::Consult { agency, question, working_days, .. } => {
+            let question = required("question", question.as_deref())?;
+            let days = working_days.filter(|n| (1..=30).contains(n)).ok_or_else(|| {
+                Refusal::field("working_days", "out_of_range", "Thời hạn trả lời từ 1 đến 30 ngày làm việc.")
+            })?;
+            d.consultations.push(Consultation {
+                number: d.consultations.len() as u32 + 1,
+                agency: agency.code.clone(),
+                agency_name: agency.name,
+                question,
+                asked_at: t,
+                asked_by: caller.person(),
+                due_at: cal.deadline(t, StatutoryTime::WorkingDays(days)).due_at,
+                answer: None,
+                answered_at: None,
+                answered_by: None,
+            });
+            joined.push(agency.code);
+        }
+        Command::AnswerConsultation { consultation, answer, .. } => {
+            let answer = required("answer", answer.as_deref())?;
+            let n = consultation.unwrap_or(0);
+            let c = d
+                .consultations
+                .iter_mut()
+                .find(|c| c.number == n && caller.agency.as_deref() == Some(c.agency.as_str()))
+                .ok_or(Refusal::NotFound("yêu cầu xin ý kiến"))?;
+            if c.answered_at.is_some() {
+                return Err(Refusal::rule("already_answered", "Yêu cầu xin ý kiến này đã được trả lời."));
+            }
+            c.answer = Some(answer);
+            c.answered_at = Some(t);
+            c.answered_by = Some(caller.person());
+        }
+        Command::CompletePart { .. } => {
+            let part = d.parts.iter_mut().find(|p| caller.agency.as_deref() == Some(p.agency.as_str()));
+            let part = part.ok_or(Refusal::NotFound("phần việc liên thông"))?;
+            part.completed_at = Some(t);
+            part.completed_by = Some(caller.person());
+            part.note = note.clone();
+        }
+        Command::RequestPayment { amount_vnd, .. } => {
+            let amount = amount_vnd
+                .filter(|a| *a > 0)
+                .ok_or_else(|| Refusal::field("amount_vnd", "required", "Số tiền phải lớn hơn 0 đồng."))?;
+            d.payment = Some(Payment {
+                amount_vnd: amount,
+                description: note.clone().unwrap_or_else(|| "Phí, lệ phí giải quyết thủ tục hành chính".into()),
+                requested_at: t,
+                confirmed_at: None,
+                method: None,
+            });
+            d.waiting = Some(Wait { kind: WaitKind::Payment, since: t, resume_to: Status::Processing });
+            deltas = clock::stop(&d);
+        }
+        Command::ConfirmPayment { method, .. } => {
+            let since = d.waiting.as_ref().map_or(t, |w| w.since);
+            if let Some(p) = d.payment.as_mut() {
+                p.confirmed_at = Some(t);
+                p.method = method.or_else(|| Some("Nộp trực tiếp".into()));
+            }
+            // The clock was stopped while waiting: the time left at the stop counts again, to
+            // the second.
+            if let Some(original) = current_deadline(&d) {
+                let resumed = cal.resume(&original, d.statutory_time, since, t, false);
+                deltas = move_appointment(&mut d, resumed, true);
+            }
+            if let Some(stage) = d.stage.as_mut() {
+                let left = cal.working_seconds_between(since, stage.due_at);
+                stage.paused_minutes += cal.working_minutes_between(since, t);
+                stage.due_at = cal.add_working_seconds(cal.receipt_time(t), left);
+            }
+            d.waiting = None;
+        }
+        Command::SubmitForApproval { result, .. } | Command::Finish { result, .. } => {
+            d.result = Some(result.ok_or_else(|| Refusal::Invalid {
+                code: "result_required",
+                message: "Cần đính kèm tệp kết quả.".into(),
+            })?);
+        }
+        Command::Apologise { new_appointment, .. } => {
+            let appointment = d.appointment.expect("permitted: an appointment exists");
+            let new = new_appointment.ok_or_else(|| {
+                Refusal::field("new_appointment", "required", "Vui lòng nhập ngày hẹn trả kết quả mới.")
+            })?;
+            let new_local = crate::vn_time(new.to_utc());
+            if new_local <= appointment || !cal.is_working_day(new_local.date_naive()) {
+                return Err(Refusal::field(
+                    "new_appointment",
+                    "invalid_date",
+                    "Ngày hẹn mới phải là ngày làm việc, sau ngày hẹn cũ.",
+                ));
+            }
+            let deadline = Deadline {
+                explanation: format!(
+                    "Hẹn lại theo Phiếu xin lỗi và hẹn lại ngày trả kết quả ngày {}: {}.",
+                    t.format("%d/%m/%Y"),
+                    new_local.format("%H:%M ngày %d/%m/%Y")
+                ),
+                due_at: new_local,
+                ..current_deadline(&d).expect("an appointment exists")
+            };
+            deltas = move_appointment(&mut d, deadline, false);
+            d.apology = Some(Apology {
+                reason: note.clone().unwrap_or_default(),
+                previous_appointment: appointment,
+                new_appointment: new_local,
+                at: t,
+                by: caller.person(),
+            });
+        }
+        Command::ReturnResult { method, tracking_number, address, .. } => {
+            let method = method.unwrap_or(ReturnMethod::Counter);
+            if method == ReturnMethod::Online && d.result.is_none() {
+                return Err(Refusal::rule("no_electronic_result", "Hồ sơ không có kết quả điện tử để trả trực tuyến."));
+            }
+            let address = match method {
+                ReturnMethod::Post => Some(address.or_else(|| d.applicant.address.clone()).ok_or_else(|| {
+                    Refusal::field("address", "required", "Vui lòng nhập địa chỉ nhận kết quả qua bưu chính.")
+                })?),
+                _ => None,
+            };
+            d.delivery = Some(Delivery { method, tracking_number, address });
+            d.returned_at = Some(t);
+        }
+        Command::ConfirmWithdrawal { .. } | Command::StopProcessing { .. } if d.waiting.is_some() => {
+            deltas = clock::unpark(&d);
+        }
+        Command::Refuse { .. }
+        | Command::StartProcessing { .. }
+        | Command::Approve { .. }
+        | Command::Rework { .. }
+        | Command::RequestWithdrawal { .. }
+        | Command::ConfirmWithdrawal { .. }
+        | Command::StopProcessing { .. } => {}
+    }
+    if matches!(action, Action::Finish | Action::Approve | Action::ConfirmWithdrawal | Action::StopProcessing) {
+        d.finished_at = Some(t);
+        if let (Some(appt), Some(timing)) = (d.appointment, d.timing()) {
+            deltas.extend(report::on_finished(t.date_naive(), appt.date_naive(), timing));
+        }
+    }
+    // A change of step closes the current stage (Form 05 row) and opens the next one; waits
+    // for the applicant keep the stage, with its clock stopped. Submission opens the first.
+    let changes_step = StepKind::of(d.status) != StepKind::of(to) || action == Action::Rework;
+    let filing = matches!(action, Action::Submit | Action::ReceiveAtCounter);
+    if !filing && handover.is_none() && changes_step && !waits_for_applicant(d.status) && !waits_for_applicant(to) {
+        let receiver = receiver_after(&d, &workflow, to);
+        handover = close(&mut d, receiver, cal, t);
+        enter(&mut d, &workflow, StepKind::of(to), cal, t);
+    }
+    if matches!(to, Status::Refused | Status::Stopped | Status::Returned) {
+        if handover.is_none() {
+            handover = close(&mut d, "Người nộp hồ sơ".into(), cal, t);
+        }
+        d.stage = None;
+    }
+    d.history.push(Step {
+        action,
+        label: action.label().into(),
+        from: d.status,
+        to,
+        national_status: to.national_code(),
+        actor: caller.id.clone(),
+        actor_name: caller.name.clone(),
+        role: caller.role,
+        unit: if caller.role.is_agency_staff() { caller.agency.clone() } else { None },
+        at: now,
+        counted_from: (t != now).then_some(t),
+        status_label: to.label().into(),
+        note,
+        handover,
+    });
+    d.status = to;
+    let previous_version = d.touch(now);
+    // Counter reception: the applicant holds the paper receipt (Form 01) in hand.
+    let notice = (action.concerns_applicant() && action != Action::ReceiveAtCounter).then(|| Notice::of(&d, action));
+    Ok(Outcome { dossier: d, previous_version, deltas, joined, notice })
+}

@@ -1,0 +1,248 @@
+//! What each caller sees of a dossier, typed and computed from its state: the full view for
+//! its owner and for staff taking part (with the deadline [`Flags`] and the actions the caller
+//! may take now), the one-line summary of lists, and the public view behind a dossier code.
+//! Labels come from here too, so the web front holds no copy of any rule.
+
+use crate::calendar::Calendar;
+use crate::caller::Caller;
+use crate::dossier::{Channel, Dossier, Person, Stage, Status};
+use crate::lifecycle::{allowed_actions, working_day, AllowedAction, Context};
+use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
+
+/// A dossier is flagged "due soon" this many working days before its appointment: early
+/// enough to issue the apology at least one working day before (rules §3).
+const DUE_SOON_DAYS: i64 = 2;
+/// At reception, the 8-working-hour confirmation deadline is "due soon" 2 hours before.
+const RECEPTION_DUE_SOON_MINUTES: i64 = 2 * 60;
+
+/// Where a dossier stands against its deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DueState {
+    Overdue,
+    Soon,
+}
+
+/// Deadline flags of a dossier at a moment (M8).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Flags {
+    /// What must be done by when: the reception deadline while waiting for reception, the
+    /// appointment while in process with the clock running.
+    pub due_at: Option<DateTime<FixedOffset>>,
+    pub overdue: bool,
+    pub due_soon: bool,
+    /// `overdue`, `soon` or absent: the one state to show.
+    pub due_state: Option<DueState>,
+    /// Waiting for the applicant: the clock is stopped.
+    pub clock_stopped: bool,
+    pub stage_overdue: bool,
+    /// The last moment for the apology and new appointment (Form 04).
+    pub apology_deadline: Option<DateTime<FixedOffset>>,
+    pub apology_possible: bool,
+}
+
+impl Flags {
+    pub fn of(d: &Dossier, cal: &Calendar, now: DateTime<FixedOffset>) -> Flags {
+        let waiting = d.waiting.is_some();
+        let due_at = if d.status == Status::Submitted {
+            d.reception_due
+        } else if d.status.is_open() && !waiting {
+            d.appointment
+        } else {
+            None
+        };
+        let soon_window = if d.status == Status::Submitted {
+            RECEPTION_DUE_SOON_MINUTES
+        } else {
+            DUE_SOON_DAYS * working_day(cal)
+        };
+        let overdue = due_at.is_some_and(|due| now > due);
+        let due_soon = !overdue && due_at.is_some_and(|due| cal.working_minutes_between(now, due) <= soon_window);
+        let apology_deadline = d
+            .appointment
+            .filter(|_| d.apology.is_none() && d.status.is_open())
+            .map(|a| cal.add_working_minutes(a, -working_day(cal)));
+        Flags {
+            due_at,
+            overdue,
+            due_soon,
+            due_state: if overdue {
+                Some(DueState::Overdue)
+            } else {
+                due_soon.then_some(DueState::Soon)
+            },
+            clock_stopped: waiting,
+            stage_overdue: d.stage.as_ref().is_some_and(|st| !waiting && now > st.due_at),
+            apology_deadline,
+            apology_possible: apology_deadline.is_some_and(|by| now <= by),
+        }
+    }
+}
+
+/// A dossier as its owner or entitled staff see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DossierView {
+    #[serde(flatten)]
+    pub dossier: Dossier,
+    pub status_label: &'static str,
+    pub national_status: Option<u8>,
+    pub channel_code: u8,
+    /// Deadline flags, for staff taking part.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flags: Option<Flags>,
+    /// What the caller may do now.
+    pub allowed_actions: Vec<AllowedAction>,
+}
+
+impl DossierView {
+    /// The view of `d` for `caller`, who is its owner or staff taking part. The applicant sees
+    /// the steps that concern them (M7, S1); internal work (assignment, consultations,
+    /// rework) is for staff.
+    pub fn for_caller(mut d: Dossier, ctx: &Context) -> DossierView {
+        let staff = participates(ctx.caller, &d);
+        let allowed_actions = allowed_actions(&d, ctx);
+        let flags = staff.then(|| Flags::of(&d, ctx.calendar, ctx.now));
+        if !staff {
+            d.history.retain(|st| st.action.concerns_applicant());
+            d.consultations.clear();
+        }
+        DossierView {
+            status_label: d.status.label(),
+            national_status: d.status.national_code(),
+            channel_code: d.channel.national_code(),
+            flags,
+            allowed_actions,
+            dossier: d,
+        }
+    }
+}
+
+/// One line of a list of dossiers.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub id: String,
+    pub code: Option<String>,
+    pub procedure_code: String,
+    pub procedure_name: String,
+    pub agency_name: String,
+    pub applicant_name: String,
+    pub status: Status,
+    pub status_label: &'static str,
+    pub national_status: Option<u8>,
+    pub channel: Channel,
+    pub created_at: DateTime<FixedOffset>,
+    pub submitted_at: Option<DateTime<FixedOffset>>,
+    pub received_at: Option<DateTime<FixedOffset>>,
+    pub appointment: Option<DateTime<FixedOffset>>,
+    pub version: u64,
+    /// Deadline flags, in staff's lists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flags: Option<Flags>,
+}
+
+impl Summary {
+    pub fn of(d: &Dossier) -> Summary {
+        Summary {
+            id: d.id.clone(),
+            code: d.code.clone(),
+            procedure_code: d.procedure_code.clone(),
+            procedure_name: d.procedure_name.clone(),
+            agency_name: d.agency_name.clone(),
+            applicant_name: d.applicant.full_name.clone(),
+            status: d.status,
+            status_label: d.status.label(),
+            national_status: d.status.national_code(),
+            channel: d.channel,
+            created_at: d.created_at,
+            submitted_at: d.submitted_at,
+            received_at: d.received_at,
+            appointment: d.appointment,
+            version: d.version,
+            flags: None,
+        }
+    }
+
+    /// The summary with its deadline flags, for staff.
+    pub fn with_flags(d: &Dossier, cal: &Calendar, now: DateTime<FixedOffset>) -> Summary {
+        Summary { flags: Some(Flags::of(d, cal, now)), ..Summary::of(d) }
+    }
+}
+
+/// One line of an officer's inbox: the summary with its flags, stage and assignee.
+#[derive(Debug, Clone, Serialize)]
+pub struct InboxRow {
+    #[serde(flatten)]
+    pub summary: Summary,
+    pub stage: Option<Stage>,
+    pub assignee: Option<Person>,
+}
+
+/// One step of the public progress.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct ProgressStep {
+    pub label: String,
+    pub at: DateTime<FixedOffset>,
+    pub status: Status,
+    pub status_label: String,
+    pub national_status: Option<u8>,
+    pub unit: Option<String>,
+}
+
+/// The public view behind a dossier code (S1, P17): status and progress, no personal data.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct PublicView {
+    pub code: Option<String>,
+    pub procedure_code: String,
+    pub procedure_name: String,
+    pub agency: String,
+    pub agency_name: String,
+    pub status: Status,
+    pub status_label: String,
+    pub national_status: Option<u8>,
+    pub received_at: Option<DateTime<FixedOffset>>,
+    pub appointment: Option<DateTime<FixedOffset>>,
+    pub finished_at: Option<DateTime<FixedOffset>>,
+    pub returned_at: Option<DateTime<FixedOffset>>,
+    pub result_available: bool,
+    pub progress: Vec<ProgressStep>,
+}
+
+impl PublicView {
+    pub fn of(d: &Dossier) -> PublicView {
+        PublicView {
+            code: d.code.clone(),
+            procedure_code: d.procedure_code.clone(),
+            procedure_name: d.procedure_name.clone(),
+            agency: d.agency.clone(),
+            agency_name: d.agency_name.clone(),
+            status: d.status,
+            status_label: d.status.label().into(),
+            national_status: d.status.national_code(),
+            received_at: d.received_at,
+            appointment: d.appointment,
+            finished_at: d.finished_at,
+            returned_at: d.returned_at,
+            result_available: d.result.is_some(),
+            progress: d
+                .history
+                .iter()
+                .filter(|st| st.action.concerns_applicant())
+                .map(|st| ProgressStep {
+                    label: st.label.clone(),
+                    at: st.at,
+                    status: st.to,
+                    status_label: st.to.label().into(),
+                    national_status: st.national_status,
+                    unit: st.unit.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Staff of an agency taking part in the dossier (its own, an inter-agency part, a consulted
+/// agency).
+pub fn participates(caller: &Caller, d: &Dossier) -> bool {
+    caller.role.is_agency_staff() && caller.agency.as_deref().is_some_and(|a| d.involves(a))
+}

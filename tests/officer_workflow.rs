@@ -630,7 +630,7 @@ async fn the_reception_alert_runs_before_the_eight_working_hours_are_out() {
     let (late, inbox) = inbox_ids(&app, &w.reception, "?due=overdue").await;
     assert_eq!(late, vec![id]);
     assert_eq!(inbox["counts"]["overdue"], 1);
-    assert_eq!(app.get("/api/v1/inbox?due=later", Some(&w.reception)).await.problem(400), "invalid_filter");
+    assert_eq!(app.get("/api/v1/inbox?due=later", Some(&w.reception)).await.problem(400), "invalid_query");
     assert_eq!(app.get("/api/v1/inbox", Some(&w.citizen)).await.problem(403), "forbidden");
 }
 

@@ -2,14 +2,16 @@
 //! and postal reception, accept (code and appointment), supplement request, refusal,
 //! assignment, consultation, inter-agency parts, payment, approval, apology and new
 //! appointment, return (counter, post, online), withdrawal, stop. Thin handlers over
-//! `motcua_core::workflow` and `motcua_core::dossiers`.
+//! `motcua_core::actions`, `inbox` and `reception`.
 
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::Json;
-use motcua_core::dossiers::ActionInput;
+use motcua_core::actions::Request;
 use motcua_core::uploads::{self, UploadRequest, UploadTicket};
-use motcua_core::workflow::{self, CounterDossier, InboxQuery};
+use motcua_core::catalogue::{self, ProcedureWorkflow};
+use motcua_core::inbox::{self, Inbox, InboxQuery};
+use motcua_core::reception::{self, CounterDossier};
 use motcua_domain::dossier::Action;
 use motcua_domain::workflow::Workflow;
 use motcua_http::extract::{ApiJson, ApiPath, ApiQuery, Authenticated, IfMatch};
@@ -58,74 +60,74 @@ pub fn routes() -> Vec<Route> {
             "/api/v1/dossiers/{id}/accept",
             FUNCTION,
             "Tiếp nhận hồ sơ: cấp mã hồ sơ, tính ngày hẹn trả",
-            Action::Accept,
+            Request::Accept,
         ),
-        dossier_action("/api/v1/dossiers/{id}/refuse", FUNCTION, "Từ chối tiếp nhận hồ sơ (nêu lý do)", Action::Refuse),
+        dossier_action("/api/v1/dossiers/{id}/refuse", FUNCTION, "Từ chối tiếp nhận hồ sơ (nêu lý do)", Request::Refuse),
         dossier_action(
             "/api/v1/dossiers/{id}/start-processing",
             FUNCTION,
             "Chuyển hồ sơ sang xử lý",
-            Action::StartProcessing,
+            Request::StartProcessing,
         ),
         dossier_action(
             "/api/v1/dossiers/{id}/request-supplement",
             FUNCTION,
             "Yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02; dừng tính thời hạn)",
-            Action::RequestSupplement,
+            Request::RequestSupplement,
         ),
         dossier_action(
             "/api/v1/dossiers/{id}/assign",
             FUNCTION,
             "Phân công hoặc chuyển giao hồ sơ cho chuyên viên xử lý",
-            Action::Assign,
+            Request::Assign,
         ),
         dossier_action(
             "/api/v1/dossiers/{id}/consultations",
             FUNCTION,
             "Xin ý kiến đơn vị, cơ quan liên quan (có thời hạn trả lời riêng)",
-            Action::Consult,
+            Request::Consult,
         ),
         dossier_action(
             "/api/v1/dossiers/{id}/consultation-answers",
             FUNCTION,
             "Cơ quan được xin ý kiến trả lời",
-            Action::AnswerConsultation,
+            Request::AnswerConsultation,
         ),
         dossier_action(
             "/api/v1/dossiers/{id}/complete-part",
             FUNCTION,
             "Cơ quan phối hợp hoàn thành phần việc của hồ sơ liên thông",
-            Action::CompletePart,
+            Request::CompletePart,
         ),
         dossier_action(
             "/api/v1/dossiers/{id}/request-payment",
             FUNCTION,
             "Yêu cầu thực hiện nghĩa vụ tài chính (dừng tính thời hạn)",
-            Action::RequestPayment,
+            Request::RequestPayment,
         ),
         dossier_action(
             "/api/v1/dossiers/{id}/confirm-payment",
             FUNCTION,
             "Xác nhận người nộp đã thực hiện nghĩa vụ tài chính (tiếp tục tính thời hạn)",
-            Action::ConfirmPayment,
+            Request::ConfirmPayment,
         ),
         with_result(
             "/api/v1/dossiers/{id}/submit-for-approval",
             "Chuyên viên trình lãnh đạo phê duyệt kết quả đã tải lên",
             Action::SubmitForApproval,
         ),
-        dossier_action("/api/v1/dossiers/{id}/approve", FUNCTION, "Lãnh đạo phê duyệt kết quả", Action::Approve),
+        dossier_action("/api/v1/dossiers/{id}/approve", FUNCTION, "Lãnh đạo phê duyệt kết quả", Request::Approve),
         dossier_action(
             "/api/v1/dossiers/{id}/rework",
             FUNCTION,
             "Lãnh đạo trả lại để xử lý lại (nêu lý do)",
-            Action::Rework,
+            Request::Rework,
         ),
         dossier_action(
             "/api/v1/dossiers/{id}/apology",
             FUNCTION,
             "Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04; chỉ một lần, chậm nhất 01 ngày làm việc trước hạn)",
-            Action::Apologise,
+            Request::Apologise,
         ),
         Route::new(
             Method::POST,
@@ -136,18 +138,18 @@ pub fn routes() -> Vec<Route> {
             result_upload,
         ),
         with_result("/api/v1/dossiers/{id}/finish", "Hoàn thành xử lý với tệp kết quả đã tải lên", Action::Finish),
-        dossier_action("/api/v1/dossiers/{id}/return", FUNCTION, "Trả kết quả cho công dân", Action::ReturnResult),
+        dossier_action("/api/v1/dossiers/{id}/return", FUNCTION, "Trả kết quả cho công dân", Request::ReturnResult),
         dossier_action(
             "/api/v1/dossiers/{id}/confirm-withdrawal",
             FUNCTION,
             "Xác nhận rút hồ sơ, dừng xử lý",
-            Action::ConfirmWithdrawal,
+            Request::ConfirmWithdrawal,
         ),
         dossier_action(
             "/api/v1/dossiers/{id}/stop",
             FUNCTION,
             "Dừng xử lý hồ sơ (lãnh đạo, nêu lý do)",
-            Action::StopProcessing,
+            Request::StopProcessing,
         ),
     ]
 }
@@ -176,8 +178,7 @@ fn with_result(path: &'static str, summary: &'static str, action: Action) -> Rou
                         ApiPath(id): ApiPath<String>,
                         IfMatch(v): IfMatch,
                         ApiJson(f): ApiJson<Finish>| async move {
-        let input = ActionInput { note: f.note, ..Default::default() };
-        Ok::<_, motcua_http::ApiError>(Json(uploads::finish(&s, &c, &id, action, &f.upload_id, input, v).await?))
+        Ok::<_, motcua_http::ApiError>(Json(uploads::finish(&s, &c, &id, action, &f.upload_id, f.note, v).await?))
     };
     Route::new(Method::POST, path, FUNCTION, Access::Authenticated, summary, handler)
 }
@@ -186,8 +187,8 @@ async fn inbox(
     State(s): State<AppState>,
     Authenticated(c): Authenticated,
     ApiQuery(q): ApiQuery<InboxQuery>,
-) -> ApiResult<Json<Value>> {
-    Ok(Json(workflow::inbox(&s, &c, q).await?))
+) -> ApiResult<Json<Inbox>> {
+    Ok(Json(inbox::inbox(&s, &c, q).await?))
 }
 
 async fn receive_at_counter(
@@ -195,11 +196,11 @@ async fn receive_at_counter(
     Authenticated(c): Authenticated,
     ApiJson(req): ApiJson<CounterDossier>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    Ok((StatusCode::CREATED, Json(workflow::receive_at_counter(&s, &c, req).await?)))
+    Ok((StatusCode::CREATED, Json(reception::receive_at_counter(&s, &c, req).await?)))
 }
 
-async fn workflow_of(State(s): State<AppState>, ApiPath(code): ApiPath<String>) -> ApiResult<Json<Value>> {
-    Ok(Json(workflow::workflow_of(&s, &code).await?))
+async fn workflow_of(State(s): State<AppState>, ApiPath(code): ApiPath<String>) -> ApiResult<Json<ProcedureWorkflow>> {
+    Ok(Json(catalogue::workflow_of(&s, &code).await?))
 }
 
 async fn set_workflow(
@@ -207,6 +208,6 @@ async fn set_workflow(
     Authenticated(c): Authenticated,
     ApiPath(code): ApiPath<String>,
     ApiJson(w): ApiJson<Workflow>,
-) -> ApiResult<Json<Value>> {
-    Ok(Json(workflow::set_workflow(&s, &c, &code, w).await?))
+) -> ApiResult<Json<ProcedureWorkflow>> {
+    Ok(Json(catalogue::set_workflow(&s, &c, &code, w).await?))
 }

@@ -5,13 +5,13 @@
 use axum::extract::State;
 use axum::http::Method;
 use axum::Json;
-use motcua_core::dossiers;
+use motcua_core::queries;
 use motcua_core::forms::{self, Format};
 use motcua_domain::dossier::Status;
+use motcua_domain::views::{DossierView, PublicView, Summary};
 use motcua_http::extract::{document, ApiPath, ApiQuery, Authenticated, Origin, PageOf};
 use motcua_http::{Access, ApiResult, AppState, Route};
 use serde::Deserialize;
-use serde_json::Value;
 
 const FUNCTION: &str = "status";
 
@@ -63,16 +63,16 @@ async fn lookup(
     State(s): State<AppState>,
     ApiPath(code): ApiPath<String>,
     ApiQuery(p): ApiQuery<LookupParams>,
-) -> ApiResult<Json<Value>> {
-    Ok(Json(dossiers::lookup(&s, &code, p.secret.as_deref(), p.id_number.as_deref()).await?))
+) -> ApiResult<Json<PublicView>> {
+    Ok(Json(queries::lookup(&s, &code, p.secret.as_deref(), p.id_number.as_deref()).await?))
 }
 
 async fn get(
     State(s): State<AppState>,
     Authenticated(c): Authenticated,
     ApiPath(id): ApiPath<String>,
-) -> ApiResult<Json<Value>> {
-    Ok(Json(dossiers::get(&s, &c, &id).await?))
+) -> ApiResult<Json<DossierView>> {
+    Ok(Json(queries::get(&s, &c, &id).await?))
 }
 
 #[derive(Debug, Deserialize)]
@@ -87,9 +87,9 @@ async fn list(
     State(s): State<AppState>,
     Authenticated(c): Authenticated,
     ApiQuery(p): ApiQuery<ListParams>,
-) -> ApiResult<Json<PageOf<Value>>> {
+) -> ApiResult<Json<PageOf<Summary>>> {
     let limit = motcua_http::extract::PageParams { cursor: None, limit: p.limit }.limit()?;
-    let (items, next_cursor) = dossiers::list(&s, &c, p.status, p.cursor, limit).await?;
+    let (items, next_cursor) = queries::list(&s, &c, p.status, p.cursor, limit).await?;
     Ok(Json(PageOf { items, next_cursor }))
 }
 

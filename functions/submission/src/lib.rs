@@ -5,9 +5,9 @@
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::Json;
-use motcua_core::dossiers::{self, NewDraft};
+use motcua_core::actions::{self, Request};
+use motcua_core::drafts::{self, NewDraft};
 use motcua_core::{catalogue, users};
-use motcua_domain::dossier::Action;
 use motcua_http::extract::{idempotency_key, ApiJson, ApiPath, Authenticated, IdempotencyKeyHeader, IfMatch};
 use motcua_http::routes::dossier_action;
 use motcua_http::{Access, ApiResult, AppState, Route};
@@ -70,13 +70,13 @@ pub fn routes() -> Vec<Route> {
             "/api/v1/dossiers/{id}/supplement",
             FUNCTION,
             "Bổ sung hồ sơ theo yêu cầu (sau khi tải lên các giấy tờ còn thiếu); hồ sơ giấy: cán bộ tiếp nhận ghi nhận",
-            Action::ProvideSupplement,
+            Request::ProvideSupplement,
         ),
         dossier_action(
             "/api/v1/dossiers/{id}/withdraw",
             FUNCTION,
             "Công dân yêu cầu rút hồ sơ",
-            Action::RequestWithdrawal,
+            Request::RequestWithdrawal,
         ),
     ]
 }
@@ -101,7 +101,7 @@ async fn create(
     let req: NewDraft = serde_json::from_value(body).map_err(|e| {
         motcua_http::ApiError::bad_request("invalid_body", format!("Dữ liệu JSON không đúng cấu trúc: {e}"))
     })?;
-    Ok((StatusCode::CREATED, Json(dossiers::create_draft(&s, &c, req, key.as_ref()).await?)))
+    Ok((StatusCode::CREATED, Json(drafts::create_draft(&s, &c, req, key.as_ref()).await?)))
 }
 
 #[derive(Debug, Deserialize)]
@@ -117,7 +117,7 @@ async fn update(
     IfMatch(v): IfMatch,
     ApiJson(u): ApiJson<Update>,
 ) -> ApiResult<Json<Value>> {
-    Ok(Json(dossiers::update_draft(&s, &c, &id, u.form, v).await?))
+    Ok(Json(drafts::update_draft(&s, &c, &id, u.form, v).await?))
 }
 
 async fn submit(
@@ -128,7 +128,7 @@ async fn submit(
     idem: IdempotencyKeyHeader,
 ) -> ApiResult<Json<Value>> {
     let key = idempotency_key(idem, &c, &format!("POST /api/v1/dossiers/{id}/submit"), &())?;
-    Ok(Json(dossiers::submit(&s, &c, &id, key.as_ref(), v).await?))
+    Ok(Json(actions::submit(&s, &c, &id, key.as_ref(), v).await?))
 }
 
 async fn messages(

@@ -1,9 +1,11 @@
 //! The procedure catalogue (M1, P3, P7, P10): storing versioned procedures, agencies and
 //! fields, and searching them with or without Vietnamese diacritics.
 
-use crate::{keys, CoreError, CoreResult, Services};
+use crate::{keys, Caller, CoreError, CoreResult, Services};
 use motcua_domain::catalogue::{Agency, Audience, CatalogueSeed, Field, Procedure, ServiceLevel};
+use motcua_domain::roles::Role;
 use motcua_domain::text;
+use motcua_domain::workflow::Workflow;
 use motcua_ports::{Condition, Index, Table, WriteOp};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -166,4 +168,46 @@ pub async fn search(s: &Services, q: &SearchQuery) -> CoreResult<Vec<ProcedureSu
         .collect();
     out.sort_by_key(|p| text::fold(&p.name));
     Ok(out)
+}
+
+/// The workflow of a procedure's current version (M1).
+#[derive(Debug, Serialize)]
+pub struct ProcedureWorkflow {
+    pub procedure: String,
+    pub version: u32,
+    /// Whether the procedure configures its own (otherwise the default one applies).
+    pub configured: bool,
+    pub workflow: Workflow,
+}
+
+pub async fn workflow_of(s: &Services, code: &str) -> CoreResult<ProcedureWorkflow> {
+    let p = procedure(s, code).await?;
+    Ok(ProcedureWorkflow { workflow: p.workflow(), configured: p.workflow.is_some(), procedure: p.code, version: p.version })
+}
+
+/// Publishes a new version of the procedure with this workflow (system administrator, or the
+/// administrator of the procedure's agency). Dossiers already filed keep their workflow.
+pub async fn set_workflow(
+    s: &Services,
+    caller: &Caller,
+    code: &str,
+    workflow: Workflow,
+) -> CoreResult<ProcedureWorkflow> {
+    let p = procedure(s, code).await?;
+    let allowed = caller.role == Role::SystemAdmin || (caller.role == Role::AgencyAdmin && caller.works_for(&p.agency));
+    if !allowed {
+        return Err(CoreError::Forbidden("Chỉ quản trị hệ thống hoặc quản trị của cơ quan được sửa quy trình.".into()));
+    }
+    workflow.validate(p.statutory_time, &p.agency).map_err(CoreError::Validation)?;
+    for (i, part) in workflow.parts.iter().enumerate() {
+        if agency(s, &part.agency).await.is_err() {
+            return Err(CoreError::field(
+                format!("parts[{i}].agency"),
+                "unknown_agency",
+                "Không tìm thấy cơ quan phối hợp.",
+            ));
+        }
+    }
+    let published = publish_procedure(s, Procedure { workflow: Some(workflow), ..p }).await?;
+    workflow_of(s, &published.code).await
 }

@@ -114,3 +114,16 @@ impl From<serde_json::Error> for CoreError {
         CoreError::Internal(format!("stored data: {e}"))
     }
 }
+
+impl From<motcua_domain::lifecycle::Refusal> for CoreError {
+    fn from(r: motcua_domain::lifecycle::Refusal) -> Self {
+        use motcua_domain::lifecycle::Refusal;
+        match r {
+            Refusal::Transition(t) => CoreError::Transition(t),
+            Refusal::NotFound(what) => CoreError::not_found(what),
+            Refusal::Fields(errors) => CoreError::Validation(errors),
+            Refusal::Invalid { code, message } => CoreError::Invalid { code, message },
+            Refusal::Rule { code, message } => CoreError::Rule { code, message },
+        }
+    }
+}

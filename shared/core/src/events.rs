@@ -179,7 +179,7 @@ pub async fn outbound(
         .table
         .query(Query::partition(Index::Primary, keys::OUTBOUND).descending().limit(limit).after(cursor))
         .await
-        .map_err(crate::dossiers::cursor_error)?;
+        .map_err(crate::store::cursor_error)?;
     let items = page.items.iter().map(keys::data).collect::<Result<_, _>>()?;
     Ok((items, page.next))
 }
@@ -219,7 +219,7 @@ pub async fn notifications(
             Query::partition(Index::Primary, keys::notifications(&caller.id)).descending().limit(limit).after(cursor),
         )
         .await
-        .map_err(crate::dossiers::cursor_error)?;
+        .map_err(crate::store::cursor_error)?;
     let items = page.items.iter().map(keys::data).collect::<Result<_, _>>()?;
     Ok((items, page.next))
 }

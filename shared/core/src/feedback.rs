@@ -2,7 +2,8 @@
 //! feedback / petitions (phản ánh, kiến nghị, P18) with a tracking code, an officer's answer
 //! and publication of the answered ones.
 
-use crate::dossiers::{self, ensure_visible};
+use crate::access::ensure_visible;
+use crate::store;
 use crate::events::{self, Event};
 use crate::{catalogue, keys, Caller, CoreError, CoreResult, Services};
 use chrono::{DateTime, FixedOffset};
@@ -17,7 +18,7 @@ use sha2::{Digest, Sha256};
 
 /// Rates a finished dossier, once, by its owner.
 pub async fn rate(s: &Services, caller: &Caller, dossier_id: &str, answers: RatingAnswers) -> CoreResult<Value> {
-    let d = dossiers::load(s, dossier_id).await?;
+    let d = store::load(s, dossier_id).await?;
     ensure_visible(caller, &d)?;
     if d.owner != caller.id {
         return Err(CoreError::Forbidden("Chỉ chủ hồ sơ được đánh giá việc giải quyết hồ sơ.".into()));
@@ -45,7 +46,7 @@ pub async fn rate(s: &Services, caller: &Caller, dossier_id: &str, answers: Rati
 
 /// The rating of a dossier, if any (owner or staff).
 pub async fn rating(s: &Services, caller: &Caller, dossier_id: &str) -> CoreResult<Value> {
-    let d = dossiers::load(s, dossier_id).await?;
+    let d = store::load(s, dossier_id).await?;
     ensure_visible(caller, &d)?;
     let item = s.table.get(&keys::rating(dossier_id)).await?.ok_or_else(|| CoreError::not_found("đánh giá"))?;
     Ok(keys::data(&item)?)
@@ -277,7 +278,7 @@ pub async fn list(
         Some(agency) => (Query::partition(Index::Gsi2, keys::feedback_agency(&agency)), true),
         None => (Query::partition(Index::Gsi1, keys::FEEDBACK_PUBLIC), false),
     };
-    let page = s.table.query(query.descending().limit(limit).after(cursor)).await.map_err(dossiers::cursor_error)?;
+    let page = s.table.query(query.descending().limit(limit).after(cursor)).await.map_err(store::cursor_error)?;
     let mut items = Vec::new();
     for item in &page.items {
         let fb: Feedback = keys::data(item)?;

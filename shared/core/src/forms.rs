@@ -2,7 +2,8 @@
 //! the year (Form 06), as HTML for the browser's print dialog or as PDF, for the dossier's
 //! owner and the staff of the agencies taking part.
 
-use crate::dossiers::{ensure_visible, load};
+use crate::access::ensure_visible;
+use crate::store::load;
 use crate::{catalogue, keys, Caller, CoreError, CoreResult, Services};
 use motcua_domain::dossier::{Dossier, Status};
 use motcua_forms::{build, register as register_doc, Doc, FormContext, FormKind};

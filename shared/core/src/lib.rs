@@ -5,24 +5,29 @@
 //! The item layout of the single table lives in [`keys`]; every query is scoped by owner or
 //! agency through its key, never by filtering afterwards.
 
+pub mod access;
+pub mod actions;
 pub mod admin;
 pub mod auth;
 pub mod calendar;
 pub mod catalogue;
-pub mod dossiers;
+pub mod drafts;
 pub mod error;
 pub mod events;
 pub mod feedback;
 pub mod forms;
 pub mod idempotency;
+pub mod inbox;
 pub mod keys;
 pub mod messages;
+pub mod queries;
+pub mod reception;
 pub mod reports;
 pub mod services;
+pub mod store;
 pub mod surveys;
 pub mod uploads;
 pub mod users;
-pub mod workflow;
 
 pub use error::{CoreError, CoreResult};
 pub use motcua_ports::PresignedUrl;

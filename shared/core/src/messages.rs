@@ -2,7 +2,8 @@
 //! message is its own item beside the dossier (no write to the dossier, so messaging never
 //! conflicts with the workflow), and an officer's message is notified to the applicant.
 
-use crate::dossiers::{ensure_visible, load};
+use crate::access::ensure_visible;
+use crate::store::load;
 use crate::events::{self, Event};
 use crate::{keys, Caller, CoreError, CoreResult, Services};
 use motcua_ports::{Condition, Index, Query, SortCondition};

@@ -1,10 +1,10 @@
 //! The service context: ports, calendar, signing keys and configuration, shared by every
-//! handler of both runtimes; and [`Caller`], who is asking.
+//! handler of both runtimes; [`Caller`] (who is asking) comes from the domain.
 
 use crate::auth::JwtKeys;
 use motcua_domain::calendar::Calendar;
+pub use motcua_domain::caller::Caller;
 use motcua_domain::codes::DossierCodeFormat;
-use motcua_domain::roles::Role;
 use motcua_ports::{Clock, ObjectStore, Queue, Table};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -65,23 +65,5 @@ impl Services {
     /// Now, in Vietnam time.
     pub fn now(&self) -> chrono::DateTime<chrono::FixedOffset> {
         motcua_domain::vn_time(self.clock.now())
-    }
-}
-
-/// The authenticated caller, from a verified token.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Caller {
-    /// User id, or client id for machine clients.
-    pub id: String,
-    pub role: Role,
-    /// Agency of staff and machine clients.
-    pub agency: Option<String>,
-    pub name: String,
-}
-
-impl Caller {
-    /// Whether the caller works for `agency` (staff and integration clients).
-    pub fn works_for(&self, agency: &str) -> bool {
-        self.role.is_agency_staff() && self.agency.as_deref() == Some(agency)
     }
 }

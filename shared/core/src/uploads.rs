@@ -2,7 +2,10 @@
 //! by the server once uploaded (declared size, type by content — never by the file name —,
 //! SHA-256, limits) before they are attached; short-lived download links for entitled callers.
 
-use crate::dossiers::{self, commit, ensure_visible, ActionInput, Change};
+use crate::access::ensure_visible;
+use crate::actions;
+use crate::queries::view_value;
+use crate::store::{commit, load, Change};
 use crate::{catalogue, keys, Caller, CoreError, CoreResult, Services};
 use motcua_domain::dossier::{Action, AttachedFile, Channel, Dossier, Status};
 use motcua_domain::roles::Role;
@@ -144,7 +147,7 @@ pub async fn request_component_upload(
     component: &str,
     req: UploadRequest,
 ) -> CoreResult<UploadTicket> {
-    let d = dossiers::load(s, dossier_id).await?;
+    let d = load(s, dossier_id).await?;
     ensure_may_add_components(caller, &d)?;
     let procedure = catalogue::procedure_version(s, &d.procedure_code, d.procedure_version).await?;
     let spec = procedure.component(component).ok_or_else(|| CoreError::not_found("thành phần hồ sơ"))?;
@@ -162,7 +165,7 @@ pub async fn request_result_upload(
     dossier_id: &str,
     req: UploadRequest,
 ) -> CoreResult<UploadTicket> {
-    let d = dossiers::load(s, dossier_id).await?;
+    let d = load(s, dossier_id).await?;
     ensure_visible(caller, &d)?;
     if Action::SubmitForApproval.apply(d.status, caller.role).is_err() {
         Action::Finish.apply(d.status, caller.role)?;
@@ -237,12 +240,13 @@ pub async fn complete_component_upload(
     component: &str,
     upload_id: &str,
 ) -> CoreResult<Value> {
-    let mut d = dossiers::load(s, dossier_id).await?;
+    let mut d = load(s, dossier_id).await?;
     let digitised = ensure_may_add_components(caller, &d)?;
     let (file, clear) = verify(s, &d, upload_id, Some(component)).await?;
     d.components.push(AttachedFile { digitised, ..file });
     let previous = d.touch(s.now());
-    commit(s, Change { extra: vec![clear], ..Change::new(d, Some(previous)) }, None).await
+    let response = view_value(s, caller, d.clone())?;
+    commit(s, Change { extra: vec![clear], ..Change::new(d, Some(previous), response) }, None).await
 }
 
 /// Removes a component file from a draft.
@@ -252,7 +256,7 @@ pub async fn remove_component_file(
     dossier_id: &str,
     file_id: &str,
 ) -> CoreResult<Value> {
-    let mut d = dossiers::load(s, dossier_id).await?;
+    let mut d = load(s, dossier_id).await?;
     ensure_visible(caller, &d)?;
     if d.owner != caller.id || d.status != Status::Draft {
         return Err(CoreError::invalid("not_a_draft", "Chỉ xóa tệp của hồ sơ nháp của chính mình."));
@@ -263,7 +267,8 @@ pub async fn remove_component_file(
         return Err(CoreError::not_found("tệp"));
     }
     let previous = d.touch(s.now());
-    commit(s, Change::new(d, Some(previous)), None).await
+    let response = view_value(s, caller, d.clone())?;
+    commit(s, Change::new(d, Some(previous), response), None).await
 }
 
 /// Finishes processing with the uploaded result file (status 9), or, with
@@ -274,14 +279,14 @@ pub async fn finish(
     dossier_id: &str,
     action: Action,
     upload_id: &str,
-    input: ActionInput,
+    note: Option<String>,
     if_match: Option<u64>,
 ) -> CoreResult<Value> {
-    let d = dossiers::load(s, dossier_id).await?;
+    let d = load(s, dossier_id).await?;
     ensure_visible(caller, &d)?;
     action.apply(d.status, caller.role)?;
     let (file, clear) = verify(s, &d, upload_id, None).await?;
-    let value = dossiers::act_with(s, caller, dossier_id, action, input, if_match, Some(file)).await?;
+    let value = actions::act_with_result(s, caller, dossier_id, action, file, note, if_match).await?;
     // The pending record is only a declaration; clearing it late is harmless (it has a ttl).
     if let WriteOp::Delete { key, .. } = clear {
         s.table.delete(&key, Condition::None).await?;
@@ -291,7 +296,7 @@ pub async fn finish(
 
 /// A short-lived download link of a component or the result, for the owner or entitled staff.
 pub async fn download(s: &Services, caller: &Caller, dossier_id: &str, file_id: &str) -> CoreResult<PresignedUrl> {
-    let d = dossiers::load(s, dossier_id).await?;
+    let d = load(s, dossier_id).await?;
     ensure_visible(caller, &d)?;
     let file = d
         .components

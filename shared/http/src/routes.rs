@@ -137,23 +137,25 @@ pub fn openapi(routes: &[Route], version: &str) -> Value {
     })
 }
 
-/// A route that takes one named action of the dossier state machine (`POST`, optional JSON
-/// body with a note, `If-Match`), answering the dossier as it is afterwards.
-pub fn dossier_action(
+/// A route that takes one action on a dossier (`POST`, an optional JSON body of the action's
+/// own type, `If-Match`), answering the dossier as the caller sees it afterwards.
+pub fn dossier_action<I>(
     path: &'static str,
     function: &'static str,
     summary: &'static str,
-    action: motcua_domain::dossier::Action,
-) -> Route {
+    request: fn(I) -> motcua_core::actions::Request,
+) -> Route
+where
+    I: serde::de::DeserializeOwned + Default + Send + 'static,
+{
     use crate::extract::{ApiPath, Authenticated, IfMatch, OptionalJson};
     use axum::extract::State;
-    use motcua_core::dossiers::{self, ActionInput};
     let handler = move |State(s): State<AppState>,
                         Authenticated(c): Authenticated,
                         ApiPath(id): ApiPath<String>,
                         IfMatch(v): IfMatch,
-                        OptionalJson(input): OptionalJson<ActionInput>| async move {
-        Ok::<_, ApiError>(axum::Json(dossiers::act(&s, &c, &id, action, input, v).await?))
+                        OptionalJson(input): OptionalJson<I>| async move {
+        Ok::<_, ApiError>(axum::Json(motcua_core::actions::act(&s, &c, &id, request(input), v).await?))
     };
     Route::new(Method::POST, path, function, Access::Authenticated, summary, handler)
 }

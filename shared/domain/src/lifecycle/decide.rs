@@ -12,11 +12,10 @@ use crate::dossier::{
 use crate::report;
 use crate::workflow::StepKind;
 
-/// Decides a command on a dossier: the new state, or why not. Pure: same inputs, same answer.
-pub fn decide(before: &Dossier, command: Command, ctx: &Context) -> Result<Outcome, Refusal> {
-    let action = command.action();
-    let to = permitted(before, action, ctx)?;
-    let note = command.note().map(str::trim).filter(|n| !n.is_empty()).map(String::from);
+/// The note of a step, trimmed: bounded in length, and required where it is the reason (a
+/// refusal, a stop, a rework, an apology).
+pub fn check_note(action: Action, note: Option<&str>) -> Result<Option<String>, Refusal> {
+    let note = note.map(str::trim).filter(|n| !n.is_empty()).map(String::from);
     if note.as_ref().is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS) {
         return Err(Refusal::Invalid {
             code: "note_too_long",
@@ -27,6 +26,14 @@ pub fn decide(before: &Dossier, command: Command, ctx: &Context) -> Result<Outco
     {
         return Err(Refusal::field("note", "required", "Vui lòng nêu rõ lý do."));
     }
+    Ok(note)
+}
+
+/// Decides a command on a dossier: the new state, or why not. Pure: same inputs, same answer.
+pub fn decide(before: &Dossier, command: Command, ctx: &Context) -> Result<Outcome, Refusal> {
+    let action = command.action();
+    let to = permitted(before, action, ctx)?;
+    let note = check_note(action, command.note())?;
     let (cal, now, caller) = (ctx.calendar, ctx.now, ctx.caller);
     let mut d = before.clone();
     let workflow = d.workflow();

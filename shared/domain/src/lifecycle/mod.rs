@@ -24,7 +24,7 @@ mod tests;
 
 pub use clock::current_deadline;
 pub use command::{AgencyRef, Command, PartToOpen, StaffMember};
-pub use decide::decide;
+pub use decide::{check_note, decide};
 pub use notice::Notice;
 pub use permitted::{allowed_actions, permitted, AllowedAction};
 pub use refusal::Refusal;

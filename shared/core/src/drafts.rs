@@ -1,0 +1,137 @@
+//! Drafts (P1, P2, P4): a new dossier of a procedure pre-filled from the applicant's profile,
+//! and partial updates of its form until it is submitted.
+
+use crate::access::ensure_owner;
+use crate::idempotency::IdempotencyKey;
+use crate::queries::view_value;
+use crate::store::{check_if_match, commit, load, Change};
+use crate::{catalogue, users, Caller, CoreError, CoreResult, Services};
+use chrono::{DateTime, FixedOffset};
+use motcua_domain::catalogue::{validate_form, Procedure};
+use motcua_domain::dossier::{Applicant, Channel, Dossier, Status};
+use motcua_domain::roles::Role;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+/// Request to create a draft.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewDraft {
+    pub procedure: String,
+    #[serde(default)]
+    pub form: Map<String, Value>,
+}
+
+/// Creates a draft of a procedure for the caller, pre-filled from the profile (P1, P4).
+pub async fn create_draft(
+    s: &Services,
+    caller: &Caller,
+    req: NewDraft,
+    idem: Option<&IdempotencyKey>,
+) -> CoreResult<Value> {
+    if !caller.role.is_applicant() {
+        return Err(CoreError::Forbidden("Chỉ công dân, doanh nghiệp được tạo hồ sơ trực tuyến.".into()));
+    }
+    if let Some(idem) = idem {
+        if let Some(first) = idem.replay(s).await? {
+            return Ok(first);
+        }
+    }
+    let procedure = catalogue::procedure(s, &req.procedure).await?;
+    let profile = users::user(s, &caller.id).await?.profile;
+    let mut form = profile.prefill(&procedure);
+    form.extend(req.form);
+    let form = validate_form(&procedure.form, &form, false).map_err(CoreError::Validation)?;
+    let applicant = Applicant {
+        full_name: profile.business_name.clone().filter(|_| caller.role == Role::Business).unwrap_or(profile.full_name),
+        id_number: profile.id_number,
+        phone: profile.phone,
+        email: profile.email,
+        address: profile.address,
+        business_code: profile.business_code,
+    };
+    let dossier = new_dossier(s, &procedure, caller.id.clone(), applicant, Channel::Online, form, s.now()).await?;
+    let response = view_value(s, caller, dossier.clone())?;
+    commit(s, Change::new(dossier, None, response), idem).await
+}
+
+/// A new dossier of the current version of `procedure`, in draft, with its workflow.
+pub(crate) async fn new_dossier(
+    s: &Services,
+    procedure: &Procedure,
+    owner: String,
+    applicant: Applicant,
+    channel: Channel,
+    form: Map<String, Value>,
+    now: DateTime<FixedOffset>,
+) -> CoreResult<Dossier> {
+    let agency = catalogue::agency(s, &procedure.agency).await?;
+    Ok(Dossier {
+        id: uuid::Uuid::now_v7().to_string(),
+        code: None,
+        procedure_code: procedure.code.clone(),
+        procedure_version: procedure.version,
+        procedure_name: procedure.name.clone(),
+        agency: procedure.agency.clone(),
+        agency_name: agency.name,
+        field: procedure.field.clone(),
+        statutory_time: procedure.statutory_time,
+        workflow: Some(procedure.workflow()),
+        owner,
+        applicant,
+        channel,
+        status: Status::Draft,
+        form,
+        components: vec![],
+        result: None,
+        created_at: now,
+        updated_at: now,
+        submitted_at: None,
+        received_at: None,
+        accepted_at: None,
+        appointment: None,
+        appointment_explanation: None,
+        calendar_version: None,
+        finished_at: None,
+        returned_at: None,
+        history: vec![],
+        receipt_secret: None,
+        received_by: None,
+        reception_due: None,
+        register_number: None,
+        stage: None,
+        assignee: None,
+        waiting: None,
+        supplements: vec![],
+        consultations: vec![],
+        parts: vec![],
+        payment: None,
+        apology: None,
+        delivery: None,
+        version: 1,
+    })
+}
+
+/// Replaces form values of a draft (partial: only the given fields change).
+pub async fn update_draft(
+    s: &Services,
+    caller: &Caller,
+    id: &str,
+    form: Map<String, Value>,
+    if_match: Option<u64>,
+) -> CoreResult<Value> {
+    let mut d = load(s, id).await?;
+    ensure_owner(caller, &d)?;
+    check_if_match(&d, if_match)?;
+    if d.status != Status::Draft {
+        return Err(CoreError::invalid("not_a_draft", "Chỉ sửa được hồ sơ nháp (chưa nộp)."));
+    }
+    let procedure = catalogue::procedure_version(s, &d.procedure_code, d.procedure_version).await?;
+    let mut merged = d.form.clone();
+    merged.extend(form);
+    merged.retain(|_, v| !v.is_null());
+    d.form = validate_form(&procedure.form, &merged, false).map_err(CoreError::Validation)?;
+    let previous = d.touch(s.now());
+    let response = view_value(s, caller, d.clone())?;
+    commit(s, Change::new(d, Some(previous), response), None).await
+}

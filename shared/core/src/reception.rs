@@ -1,0 +1,66 @@
+//! Counter and postal reception (M2, G8): a paper dossier entered by the receiving officer in
+//! status 1; the officer then scans its components (uploads flagged as digitised) and
+//! accepts, asks for a supplement or refuses.
+
+use crate::access::new_secret;
+use crate::actions;
+use crate::drafts::new_dossier;
+use crate::{catalogue, Caller, CoreError, CoreResult, Services};
+use motcua_domain::catalogue::validate_form;
+use motcua_domain::dossier::{Applicant, Channel};
+use motcua_domain::error::FieldError;
+use motcua_domain::lifecycle::Command;
+use motcua_domain::roles::Role;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+/// A paper dossier entered at the counter or received by post.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CounterDossier {
+    pub procedure: String,
+    pub channel: Channel,
+    pub applicant: Applicant,
+    #[serde(default)]
+    pub form: Map<String, Value>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Records a paper dossier (channel 1 or 3) in status 1.
+pub async fn receive_at_counter(s: &Services, caller: &Caller, req: CounterDossier) -> CoreResult<Value> {
+    if caller.role != Role::ReceivingOfficer {
+        return Err(CoreError::Forbidden("Chỉ cán bộ tiếp nhận được nhận hồ sơ giấy.".into()));
+    }
+    if req.channel == Channel::Online {
+        return Err(CoreError::invalid(
+            "invalid_channel",
+            "Kênh nhận hồ sơ giấy là “in_person” (trực tiếp) hoặc “post” (bưu chính).",
+        ));
+    }
+    let procedure = catalogue::procedure(s, &req.procedure).await?;
+    if !caller.works_for(&procedure.agency) {
+        return Err(CoreError::Forbidden("Thủ tục không thuộc thẩm quyền tiếp nhận của cơ quan.".into()));
+    }
+    let mut errors = vec![];
+    if req.applicant.full_name.trim().is_empty() {
+        errors.push(FieldError {
+            field: "applicant.full_name".into(),
+            code: "required",
+            message: "Vui lòng nhập họ tên người nộp.".into(),
+        });
+    }
+    let form = match validate_form(&procedure.form, &req.form, true) {
+        Ok(f) => f,
+        Err(mut e) => {
+            errors.append(&mut e);
+            Map::new()
+        }
+    };
+    if !errors.is_empty() {
+        return Err(CoreError::Validation(errors));
+    }
+    let owner = format!("counter:{}", procedure.agency);
+    let d = new_dossier(s, &procedure, owner, req.applicant, req.channel, form, s.now()).await?;
+    actions::create(s, caller, d, Command::ReceiveAtCounter { receipt_secret: new_secret(), note: req.note }).await
+}

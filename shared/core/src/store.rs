@@ -1,0 +1,144 @@
+//! Storage of dossiers: loading one, and committing one change atomically — the dossier
+//! (conditional on its version, so concurrent writers cannot overwrite each other), its public
+//! lookup entry, the report aggregates, the inbox pointers of agencies that join, the outbox
+//! event and the idempotency record all commit together or not at all.
+
+use crate::access::{id_hash, secret_hash};
+use crate::events::{self, Event};
+use crate::idempotency::IdempotencyKey;
+use crate::{keys, CoreError, CoreResult, Services};
+use chrono::NaiveDate;
+use motcua_domain::dossier::Dossier;
+use motcua_domain::report::Delta;
+use motcua_domain::views::PublicView;
+use motcua_ports::{Condition, TableError, WriteOp};
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+
+pub(crate) fn cursor_error(e: TableError) -> CoreError {
+    match e {
+        TableError::Invalid(_) => CoreError::invalid("invalid_cursor", "Tham số cursor không hợp lệ."),
+        e => e.into(),
+    }
+}
+
+pub(crate) async fn load(s: &Services, id: &str) -> CoreResult<Dossier> {
+    let item = s.table.get(&keys::dossier(id)).await?.ok_or_else(|| CoreError::not_found("hồ sơ"))?;
+    Ok(keys::data(&item)?)
+}
+
+pub(crate) fn check_if_match(d: &Dossier, if_match: Option<u64>) -> CoreResult<()> {
+    match if_match {
+        Some(v) if v != d.version => Err(CoreError::PreconditionFailed),
+        _ => Ok(()),
+    }
+}
+
+fn aggregate_ops(d: &Dossier, deltas: Vec<Delta>) -> Vec<WriteOp> {
+    let a = &d.agency;
+    let scopes = [
+        "all".to_string(),
+        format!("agency:{a}"),
+        format!("agency:{a}|field:{}", d.field),
+        format!("agency:{a}|procedure:{}", d.procedure_code),
+        format!("field:{}", d.field),
+        format!("procedure:{}", d.procedure_code),
+    ];
+    let mut by_day: BTreeMap<NaiveDate, Vec<(String, i64)>> = BTreeMap::new();
+    for (day, metric, n) in deltas {
+        by_day.entry(day).or_default().push((metric.to_string(), n));
+    }
+    let mut ops = Vec::new();
+    for scope in &scopes {
+        for (day, add) in &by_day {
+            let mut set = Map::new();
+            set.insert("day".into(), json!(day.format("%Y-%m-%d").to_string()));
+            ops.push(WriteOp::Add { key: keys::aggregate(scope, *day), add: add.clone(), set });
+        }
+    }
+    ops
+}
+
+/// Pointer that puts a dossier in another agency's inbox (inter-agency part, consultation).
+fn participation_op(agency: &str, d: &Dossier) -> CoreResult<WriteOp> {
+    Ok(WriteOp::Put { item: keys::item(&keys::participation(agency, &d.id), &d.id, &[])?, condition: Condition::None })
+}
+
+/// One change of a dossier, committed atomically.
+pub(crate) struct Change {
+    pub dossier: Dossier,
+    /// `None` for a new dossier.
+    pub previous_version: Option<u64>,
+    pub deltas: Vec<Delta>,
+    /// Agencies that start taking part: their inboxes get a pointer.
+    pub joined: Vec<String>,
+    pub event: Option<Event>,
+    pub extra: Vec<WriteOp>,
+    /// What the caller is answered (and a retry with the same idempotency key replays).
+    pub response: Value,
+}
+
+impl Change {
+    pub(crate) fn new(dossier: Dossier, previous_version: Option<u64>, response: Value) -> Self {
+        Change { dossier, previous_version, deltas: vec![], joined: vec![], event: None, extra: vec![], response }
+    }
+}
+
+/// Commits a change; with an idempotency key, replays the first response on a retry.
+pub(crate) async fn commit(s: &Services, change: Change, idem: Option<&IdempotencyKey>) -> CoreResult<Value> {
+    let d = &change.dossier;
+    let mut extra = vec![
+        ("version", json!(d.version)),
+        ("gsi1pk", json!(format!("OWNER#{}", d.owner))),
+        ("gsi1sk", json!(format!("{}#{}", d.created_at.to_rfc3339(), d.id))),
+    ];
+    if let Some(submitted) = d.submitted_at {
+        extra.push(("gsi2pk", json!(format!("AGENCY#{}", d.agency))));
+        extra.push(("gsi2sk", json!(format!("{}#{}", submitted.to_rfc3339(), d.id))));
+    }
+    let condition = match change.previous_version {
+        Some(v) => Condition::AttrEquals("version".into(), json!(v)),
+        None => Condition::NotExists,
+    };
+    let mut ops = vec![WriteOp::Put { item: keys::item(&keys::dossier(&d.id), d, &extra)?, condition }];
+    if let Some(code) = &d.code {
+        let mut hashes = vec![];
+        if let Some(secret) = &d.receipt_secret {
+            hashes.push(("secret_hash", json!(secret_hash(secret))));
+        }
+        if let Some(id) = &d.applicant.id_number {
+            hashes.push(("id_hash", json!(id_hash(s, id))));
+        }
+        ops.push(WriteOp::Put {
+            item: keys::item(&keys::lookup(code), &PublicView::of(d), &hashes)?,
+            condition: Condition::None,
+        });
+    }
+    ops.extend(aggregate_ops(d, change.deltas));
+    for agency in &change.joined {
+        ops.push(participation_op(agency, d)?);
+    }
+    if let Some(e) = &change.event {
+        ops.push(e.outbox_op()?);
+    }
+    ops.extend(change.extra);
+    let idem_index = ops.len();
+    if let Some(idem) = idem {
+        ops.push(idem.record(&change.response)?);
+    }
+    match s.table.transact(ops).await {
+        Ok(()) => {}
+        Err(TableError::ConditionFailed { index: Some(i) }) if i == idem_index && idem.is_some() => {
+            if let Some(first) = idem.expect("checked").replay(s).await? {
+                return Ok(first);
+            }
+            return Err(CoreError::Conflict);
+        }
+        Err(TableError::ConditionFailed { .. }) | Err(TableError::Conflict) => return Err(CoreError::Conflict),
+        Err(e) => return Err(e.into()),
+    }
+    if let Some(e) = change.event {
+        events::publish(s, std::slice::from_ref(&e)).await;
+    }
+    Ok(change.response)
+}

@@ -113,9 +113,12 @@ impl Cast {
 
     /// The dossier as `token` sees it, without the deadline flags staff get (they move with
     /// the clock, not with the dossier).
+    /// The dossier's state as `token` sees it, without what depends on the caller (flags,
+    /// allowed actions).
     async fn dossier(&self, id: &str, token: &str) -> Value {
         let mut v = self.app.get(&dossier(id), Some(token)).await.ok().clone();
         v.as_object_mut().unwrap().remove("flags");
+        v.as_object_mut().unwrap().remove("allowed_actions");
         v
     }
 

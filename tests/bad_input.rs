@@ -614,11 +614,16 @@ async fn invalid_form_values_are_refused_field_by_field_with_vietnamese_messages
         pairs(&[("certificate_type", "invalid_format"), ("copies", "invalid_number"), ("purpose", "too_long")])
     );
 
-    // Submitting needs every required field, then every required file.
+    // Submitting needs every required field and every required file, all said at once.
     let r = app.post(&action(&w.incomplete, "submit"), c, json!({})).await;
     assert_eq!(
         field_errors(&r),
-        pairs(&[("certificate_type", "required"), ("copies", "required"), ("purpose", "required")])
+        pairs(&[
+            ("certificate_type", "required"),
+            ("components.to-khai-lltp", "component_missing"),
+            ("copies", "required"),
+            ("purpose", "required")
+        ])
     );
     assert!(r.body["errors"][0]["message"].as_str().unwrap().starts_with("Vui lòng nhập"), "{}", r.body);
     let r = app.post(&action(&w.draft, "submit"), c, json!({})).await;

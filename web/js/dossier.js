@@ -3,7 +3,7 @@
 // their QR code (M9), and the messages between applicant and officers (P5).
 
 import { get, post, api, API, session, objectUrl } from './api.js';
-import { h, fmtDateTime, fmtSize, nextId, showErrors, clearErrors, busy, announce, alertBox, ROLE_LABELS, STATUS_LABELS } from './ui.js';
+import { h, fmtDateTime, fmtSize, nextId, showErrors, clearErrors, busy, announce, alertBox, ROLE_LABELS } from './ui.js';
 
 function minutes(m) {
   if (m === undefined || m === null) return '—';
@@ -17,7 +17,7 @@ export function timeline(history = [], { detailed = false } = {}) {
   if (!history.length) return h('p', {}, 'Chưa có bước xử lý nào.');
   if (!detailed) {
     return h('ol', { class: 'timeline' }, history.map((s) => h('li', {},
-      h('strong', {}, s.label), h('span', { class: 'when' }, fmtDateTime(s.at), ` · ${s.status_label || STATUS_LABELS[s.to || s.status] || ''}`),
+      h('strong', {}, s.label), h('span', { class: 'when' }, fmtDateTime(s.at), ` · ${s.status_label || ''}`),
       s.note ? h('span', { class: 'small' }, `Ghi chú: ${s.note}`) : null)));
   }
   return h('div', { class: 'table-wrap' }, h('table', {},
@@ -27,7 +27,7 @@ export function timeline(history = [], { detailed = false } = {}) {
       h('td', {}, fmtDateTime(s.at)),
       h('td', {}, s.label),
       h('td', {}, s.actor_name, h('br'), h('span', { class: 'small muted' }, ROLE_LABELS[s.role] || s.role || '')),
-      h('td', {}, s.national_status ? `${s.national_status} — ${STATUS_LABELS[s.to] || ''}` : (STATUS_LABELS[s.to] || '—')),
+      h('td', {}, s.national_status ? `${s.national_status} — ${s.status_label || ''}` : (s.status_label || '—')),
       h('td', {}, s.handover
         ? [`${minutes(s.handover.allowed_minutes)} / ${minutes(s.handover.used_minutes)} `,
           h('span', { class: `badge ${s.handover.on_time ? 'ok' : 'bad'}` }, s.handover.on_time ? 'Đúng hạn' : 'Quá hạn')]

@@ -126,13 +126,6 @@ export const ROLE_LABELS = {
   system_admin: 'Quản trị hệ thống', integration_client: 'Hệ thống tích hợp',
 };
 
-export const STATUS_LABELS = {
-  draft: 'Hồ sơ nháp', submitted: 'Mới đăng ký', accepted: 'Được tiếp nhận', refused: 'Không được tiếp nhận',
-  processing: 'Đang xử lý', awaiting_approval: 'Đang xử lý (chờ lãnh đạo phê duyệt)', supplement_requested: 'Yêu cầu bổ sung giấy tờ',
-  payment_requested: 'Yêu cầu thực hiện nghĩa vụ tài chính', withdrawal_requested: 'Công dân yêu cầu rút hồ sơ',
-  stopped: 'Dừng xử lý', finished: 'Đã xử lý xong', returned: 'Đã trả kết quả',
-};
-
 export const CHANNEL_LABELS = { online: 'Trực tuyến', in_person: 'Trực tiếp', post: 'Qua bưu chính' };
 
 const STATUS_KIND = { 1: 'info', 2: 'info', 3: 'bad', 4: 'info', 5: 'warn', 6: 'warn', 7: 'warn', 8: 'bad', 9: 'ok', 10: 'ok' };

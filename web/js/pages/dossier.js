@@ -75,9 +75,11 @@ try {
   document.title = `Hồ sơ ${d.code || ''} ${d.procedure_name} — Cổng Dịch vụ công`;
   document.querySelector('h1').textContent = d.code ? `Hồ sơ ${d.code}` : 'Chi tiết hồ sơ';
   const done = d.status === 'finished' || d.status === 'returned';
-  const canWithdraw = ['submitted', 'accepted', 'processing', 'awaiting_approval', 'supplement_requested', 'payment_requested'].includes(d.status);
+  // What the applicant may do now is the server's word (allowed_actions).
+  const may = (action) => (d.allowed_actions || []).some((a) => a.action === action);
+  const canWithdraw = may('request_withdrawal');
   setContent(app,
-    d.status === 'supplement_requested' ? supplementBox(d, names, procedure) : null,
+    may('provide_supplement') ? supplementBox(d, names, procedure) : null,
     d.status === 'payment_requested' ? paymentBox(d) : null,
     d.status === 'refused' ? alertBox('error', 'Hồ sơ không được tiếp nhận', (d.history.at(-1) || {}).note || '') : null,
     d.apology ? alertBox('warn', 'Cơ quan xin lỗi vì hồ sơ bị chậm', `${d.apology.reason} Ngày hẹn mới: ${fmtDateTime(d.apology.new_appointment)}.`) : null,

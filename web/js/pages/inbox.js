@@ -35,9 +35,8 @@ function dueBadge(state) {
 
 function row(d) {
   const state = dueState(d);
-  const open = ['accepted', 'processing', 'awaiting_approval', 'supplement_requested', 'payment_requested', 'withdrawal_requested'].includes(d.status);
   // The server's flags say until when this step must be done (reception, or the appointment).
-  const dueAt = d.flags ? d.flags.due_at : (open ? d.appointment : null);
+  const dueAt = d.flags ? d.flags.due_at : null;
   const stopped = d.flags && d.flags.clock_stopped;
   return h('tr', { class: state === 'overdue' ? 'overdue' : state === 'soon' ? 'due-soon' : null },
     h('td', {}, h('a', { href: `/can-bo/ho-so.html?id=${encodeURIComponent(d.id)}` }, d.code || ['Chờ cấp mã', h('span', { class: 'visually-hidden' }, ` — ${d.applicant_name || ''}, ${d.procedure_name}`)])),

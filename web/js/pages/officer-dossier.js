@@ -282,7 +282,7 @@ async function render(_, message) {
   names.result = 'Kết quả';
   document.title = `Hồ sơ ${d.code || ''} — Hệ thống một cửa điện tử`;
   document.querySelector('h1').textContent = d.code ? `Hồ sơ ${d.code}` : 'Hồ sơ chờ tiếp nhận';
-  const actions = allowedActions(d, me);
+  const actions = allowedActions(d);
   const cards = [];
   for (const a of actions) cards.push(await actionCard(d, a));
   const state = dueState(d);

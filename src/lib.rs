@@ -8,7 +8,7 @@ pub mod telemetry;
 
 use axum::Router;
 use motcua_core::auth::JwtKeys;
-use motcua_core::{Config, Services};
+use motcua_core::{Adapters, Config, Services};
 use motcua_embedded::{EmbeddedStore, FsObjectStore};
 use motcua_ports::{Clock, SystemClock};
 use std::net::SocketAddr;
@@ -119,21 +119,14 @@ impl Application {
         let signing = secret_file(&keys_dir, "jwt-ed25519.pem", JwtKeys::generate_pem)?;
         let pepper = secret_file(&keys_dir, "lookup.pepper", random_hex)?;
         let table: Arc<dyn motcua_ports::Table> = store.table();
-        let services = Arc::new(Services {
-            table: table.clone(),
-            objects: objects.clone(),
-            queue: store.queue(),
-            clock: settings.clock.clone(),
-            calendar: std::sync::RwLock::new(Arc::new(motcua_core::calendar::load(table.as_ref()).await?)),
-            keys: JwtKeys::from_pems(&[signing])?,
-            config: Config::new(settings.issuer.clone(), pepper),
-            notifier: match &settings.smtp {
-                Some((relay, from)) => {
-                    Arc::new(motcua_embedded::SmtpNotifier::new(relay, from).map_err(StartError::Store)?)
-                }
-                None => Arc::new(motcua_core::events::RegisterOnly),
-            },
-        });
+        let notifier: Arc<dyn motcua_core::events::Notifier> = match &settings.smtp {
+            Some((relay, from)) => Arc::new(motcua_embedded::SmtpNotifier::new(relay, from).map_err(StartError::Store)?),
+            None => Arc::new(motcua_core::events::RegisterOnly),
+        };
+        let adapters =
+            Adapters { table, objects: objects.clone(), queue: store.queue(), clock: settings.clock.clone(), notifier };
+        let config = Config::new(settings.issuer.clone(), pepper);
+        let services = Arc::new(Services::assemble(adapters, &[signing], config).await?);
         Application::start(services, listener, motcua_embedded::router(objects), &settings).await
     }
 

@@ -6,7 +6,7 @@ mod common;
 
 use aws_lambda_events::event::sqs::SqsEvent;
 use common::*;
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::path::PathBuf;
 use tower::ServiceExt;
 
@@ -86,7 +86,12 @@ async fn the_events_worker_reports_only_the_failed_records_of_a_batch() {
 async fn the_schedule_fixture_is_a_valid_event_for_the_outbox_relay() {
     let app = TestApp::spawn().await;
     let event: Value = serde_json::from_str(&fixture("outbox-relay")).unwrap();
-    assert_eq!(event["detail-type"], "Scheduled Event");
-    let sent = motcua_core::events::relay_outbox(app.services(), std::time::Duration::from_secs(30)).await.unwrap();
-    assert_eq!(sent, 0, "nothing is stranded in a fresh deployment");
+    let answer = motcua_lambda::handle_schedule(app.services(), event.clone()).await.unwrap();
+    assert_eq!(answer, json!({"republished": 0}), "nothing is stranded in a fresh deployment");
+    // Another kind of event is not a tick.
+    let mut other = event;
+    other["detail-type"] = json!("Object Created");
+    other["source"] = json!("aws.s3");
+    assert!(motcua_lambda::handle_schedule(app.services(), other).await.is_err());
+    assert!(motcua_lambda::handle_schedule(app.services(), json!({})).await.is_err());
 }

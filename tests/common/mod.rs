@@ -249,16 +249,15 @@ async fn start_on_aws(endpoint: &str, settings: Settings, counter: Arc<motcua_aw
     );
     let pem = kept(&dir, "jwt.pem", motcua_core::auth::JwtKeys::generate_pem);
     let pepper = kept(&dir, "pepper", || uuid::Uuid::new_v4().to_string());
-    let services = Arc::new(motcua_core::Services {
-        table: table.clone(),
+    let adapters = motcua_core::Adapters {
+        table,
         objects: Arc::new(motcua_aws::S3ObjectStore::new(clients.s3.clone(), &name)),
         queue: Arc::new(queue),
         clock: settings.clock.clone(),
-        calendar: std::sync::RwLock::new(Arc::new(motcua_core::calendar::load(table.as_ref()).await.unwrap())),
-        keys: motcua_core::auth::JwtKeys::from_pems(&[pem]).unwrap(),
-        config: motcua_core::Config::new(settings.issuer.clone(), pepper),
         notifier: Arc::new(motcua_core::events::RegisterOnly),
-    });
+    };
+    let config = motcua_core::Config::new(settings.issuer.clone(), pepper);
+    let services = Arc::new(motcua_core::Services::assemble(adapters, &[pem], config).await.unwrap());
     // Resolve (create) the queues now, as the SAM template does before the first request.
     services.queue.depth(&services.config.events_queue).await.unwrap();
     let listener = tokio::net::TcpListener::bind(settings.addr).await.unwrap();

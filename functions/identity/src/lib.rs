@@ -194,7 +194,7 @@ async fn jwks(State(s): State<AppState>) -> Json<Value> {
 
 async fn me(State(s): State<AppState>, Authenticated(c): Authenticated) -> ApiResult<Json<Value>> {
     if c.role == Role::IntegrationClient {
-        return Err(ApiError(CoreError::not_found("tài khoản")));
+        return Err(ApiError::Core(CoreError::not_found("tài khoản")));
     }
     Ok(Json(users::public_view(&users::user(&s, &c.id).await?)))
 }

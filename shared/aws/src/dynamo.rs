@@ -54,10 +54,6 @@ impl DynamoTable {
         DynamoTable { client, table: table.into() }
     }
 
-    pub fn table_name(&self) -> &str {
-        &self.table
-    }
-
     async fn transact_once(&self, items: Vec<TransactWriteItem>) -> Result<(), Refusal> {
         self.client
             .transact_write_items()

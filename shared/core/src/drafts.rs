@@ -124,7 +124,7 @@ pub async fn update_draft(
     ensure_owner(caller, &d)?;
     check_if_match(&d, if_match)?;
     if d.status != Status::Draft {
-        return Err(CoreError::invalid("not_a_draft", "Chỉ sửa được hồ sơ nháp (chưa nộp)."));
+        return Err(CoreError::rule("not_a_draft", "Chỉ sửa được hồ sơ nháp (chưa nộp)."));
     }
     let procedure = catalogue::procedure_version(s, &d.procedure_code, d.procedure_version).await?;
     let mut merged = d.form.clone();

@@ -26,7 +26,7 @@ pub async fn rate(s: &Services, caller: &Caller, dossier_id: &str, answers: Rati
     answers.check().map_err(|e| CoreError::invalid("invalid_rating", e.to_string()))?;
     let timing = match (d.status, d.timing()) {
         (Status::Finished | Status::Returned, Some(t)) => t,
-        _ => return Err(CoreError::invalid("not_finished", "Chỉ đánh giá được hồ sơ đã giải quyết xong.")),
+        _ => return Err(CoreError::rule("not_finished", "Chỉ đánh giá được hồ sơ đã giải quyết xong.")),
     };
     let procedure = catalogue::procedure_version(s, &d.procedure_code, d.procedure_version).await?;
     let score = answers.score(timing, procedure.level == ServiceLevel::Full);
@@ -38,7 +38,7 @@ pub async fn rate(s: &Services, caller: &Caller, dossier_id: &str, answers: Rati
     match s.table.put(item, Condition::NotExists).await {
         Ok(()) => Ok(rating),
         Err(TableError::ConditionFailed { .. }) => {
-            Err(CoreError::invalid("already_rated", "Hồ sơ này đã được đánh giá; mỗi hồ sơ chỉ đánh giá một lần."))
+            Err(CoreError::rule("already_rated", "Hồ sơ này đã được đánh giá; mỗi hồ sơ chỉ đánh giá một lần."))
         }
         Err(e) => Err(e.into()),
     }

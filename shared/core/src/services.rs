@@ -56,7 +56,33 @@ pub struct Services {
     pub notifier: Arc<dyn crate::events::Notifier>,
 }
 
+/// The adapters a runtime wires: embedded (redb, files), AWS (DynamoDB, S3, SQS) or any mix.
+pub struct Adapters {
+    pub table: Arc<dyn Table>,
+    pub objects: Arc<dyn ObjectStore>,
+    pub queue: Arc<dyn Queue>,
+    pub clock: Arc<dyn Clock>,
+    pub notifier: Arc<dyn crate::events::Notifier>,
+}
+
 impl Services {
+    /// The one way every runtime (embedded, Lambda, the tests on moto) builds its services:
+    /// the adapters, the token signing keys (PEM, newest first) and the configuration; the
+    /// calendar in force is read from the table.
+    pub async fn assemble(adapters: Adapters, signing_pems: &[String], config: Config) -> crate::CoreResult<Services> {
+        let calendar = crate::calendar::load(adapters.table.as_ref()).await?;
+        Ok(Services {
+            table: adapters.table,
+            objects: adapters.objects,
+            queue: adapters.queue,
+            clock: adapters.clock,
+            calendar: RwLock::new(Arc::new(calendar)),
+            keys: JwtKeys::from_pems(signing_pems)?,
+            config,
+            notifier: adapters.notifier,
+        })
+    }
+
     /// The calendar in force now.
     pub fn calendar(&self) -> Arc<Calendar> {
         self.calendar.read().expect("calendar lock").clone()

@@ -131,7 +131,7 @@ fn ensure_may_add_components(caller: &Caller, d: &Dossier) -> CoreResult<bool> {
         return Err(CoreError::Forbidden("Chỉ chủ hồ sơ được tải lên thành phần hồ sơ.".into()));
     }
     if !matches!(d.status, Status::Draft | Status::SupplementRequested) {
-        return Err(CoreError::invalid(
+        return Err(CoreError::rule(
             "not_a_draft",
             "Chỉ tải thành phần lên hồ sơ chưa nộp hoặc đang được yêu cầu bổ sung.",
         ));
@@ -259,7 +259,7 @@ pub async fn remove_component_file(
     let mut d = load(s, dossier_id).await?;
     ensure_visible(caller, &d)?;
     if d.owner != caller.id || d.status != Status::Draft {
-        return Err(CoreError::invalid("not_a_draft", "Chỉ xóa tệp của hồ sơ nháp của chính mình."));
+        return Err(CoreError::rule("not_a_draft", "Chỉ xóa tệp của hồ sơ nháp của chính mình."));
     }
     let before = d.components.len();
     d.components.retain(|f| f.file_id != file_id);

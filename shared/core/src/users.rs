@@ -189,7 +189,7 @@ pub(crate) async fn create_user_with(
     ops.extend(extra(&user)?);
     s.table.transact(ops).await.map_err(|e| match e {
         TableError::ConditionFailed { .. } => {
-            CoreError::invalid("username_taken", "Tên đăng nhập đã được sử dụng. Vui lòng chọn tên khác.")
+            CoreError::rule("username_taken", "Tên đăng nhập đã được sử dụng. Vui lòng chọn tên khác.")
         }
         e => e.into(),
     })?;

@@ -23,8 +23,6 @@ pub mod metric {
     pub const DUE: &str = "due";
     /// Dossiers finished early or on time, by their appointment day.
     pub const DUE_MET: &str = "due_met";
-    pub const ALL: [&str; 7] =
-        [RECEIVED_ONLINE, RECEIVED_DIRECT, FINISHED_EARLY, FINISHED_ON_TIME, FINISHED_LATE, DUE, DUE_MET];
 }
 
 /// A counter change: `(day, metric, delta)`.

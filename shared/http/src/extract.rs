@@ -1,6 +1,7 @@
 //! Extractors that parse at the edge and fail as problem+json: the authenticated caller,
 //! JSON bodies, queries and paths, `If-Match`, `Idempotency-Key`, and cursor pagination.
 
+use crate::problem::EdgeError;
 use crate::{ApiError, AppState};
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -18,7 +19,7 @@ fn bearer(parts: &Parts) -> Option<Result<&str, ApiError>> {
             .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
             .map(str::trim)
             .ok_or_else(|| {
-                ApiError(CoreError::Unauthenticated(
+                ApiError::Core(CoreError::Unauthenticated(
                     "Tiêu đề Authorization phải có dạng “Bearer <mã truy cập>”.".into(),
                 ))
             }),
@@ -38,7 +39,7 @@ impl FromRequestParts<AppState> for Authenticated {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         match bearer(parts) {
             Some(token) => Ok(Authenticated(verify(state, token?)?)),
-            None => Err(ApiError(CoreError::Unauthenticated("Vui lòng đăng nhập để thực hiện thao tác này.".into()))),
+            None => Err(ApiError::Core(CoreError::Unauthenticated("Vui lòng đăng nhập để thực hiện thao tác này.".into()))),
         }
     }
 }
@@ -66,10 +67,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(ApiJson(v)),
-            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError(CoreError::invalid(
-                "unsupported_media_type",
-                "Nội dung yêu cầu phải là JSON (Content-Type: application/json).",
-            ))),
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(EdgeError::UnsupportedMediaType.into()),
             Err(JsonRejection::JsonDataError(e)) => Err(ApiError::bad_request(
                 "invalid_body",
                 format!("Dữ liệu JSON không đúng cấu trúc: {}", e.body_text()),

@@ -11,7 +11,7 @@ pub mod extract;
 pub mod problem;
 pub mod routes;
 
-pub use problem::{ApiError, ApiResult};
+pub use problem::{ApiError, ApiResult, EdgeError};
 pub use routes::{Access, Route};
 
 /// Shared state of every handler.

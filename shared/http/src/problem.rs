@@ -10,19 +10,57 @@ use serde_json::json;
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
-/// An error on its way to the client.
+/// An error on its way to the client: one of the use cases, or of the HTTP edge itself.
 #[derive(Debug)]
-pub struct ApiError(pub CoreError);
+pub enum ApiError {
+    Core(CoreError),
+    Edge(EdgeError),
+}
+
+/// Errors that only the HTTP edge can make.
+#[derive(Debug, thiserror::Error)]
+pub enum EdgeError {
+    #[error("Không có địa chỉ API này.")]
+    RouteNotFound,
+    #[error("Địa chỉ API này không hỗ trợ phương thức đã dùng.")]
+    MethodNotAllowed,
+    #[error("Nội dung yêu cầu phải là JSON (Content-Type: application/json).")]
+    UnsupportedMediaType,
+}
+
+impl EdgeError {
+    fn code(&self) -> &'static str {
+        match self {
+            EdgeError::RouteNotFound => "route_not_found",
+            EdgeError::MethodNotAllowed => "method_not_allowed",
+            EdgeError::UnsupportedMediaType => "unsupported_media_type",
+        }
+    }
+
+    fn status(&self) -> StatusCode {
+        match self {
+            EdgeError::RouteNotFound => StatusCode::NOT_FOUND,
+            EdgeError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            EdgeError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        }
+    }
+}
 
 impl<E: Into<CoreError>> From<E> for ApiError {
     fn from(e: E) -> Self {
-        ApiError(e.into())
+        ApiError::Core(e.into())
+    }
+}
+
+impl From<EdgeError> for ApiError {
+    fn from(e: EdgeError) -> Self {
+        ApiError::Edge(e)
     }
 }
 
 impl ApiError {
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
-        ApiError(CoreError::invalid(code, message))
+        ApiError::Core(CoreError::invalid(code, message))
     }
 }
 
@@ -33,13 +71,7 @@ fn status(e: &CoreError) -> StatusCode {
         CoreError::Forbidden(_) => StatusCode::FORBIDDEN,
         CoreError::NotFound(_) => StatusCode::NOT_FOUND,
         CoreError::Validation(_) | CoreError::IdempotencyMismatch => StatusCode::UNPROCESSABLE_ENTITY,
-        CoreError::Invalid { code, .. } => match *code {
-            "already_rated" | "username_taken" | "not_a_draft" | "not_finished" => StatusCode::CONFLICT,
-            "unsupported_media_type" => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "route_not_found" => StatusCode::NOT_FOUND,
-            "method_not_allowed" => StatusCode::METHOD_NOT_ALLOWED,
-            _ => StatusCode::BAD_REQUEST,
-        },
+        CoreError::Invalid { .. } => StatusCode::BAD_REQUEST,
         CoreError::Transition(TransitionError::RoleNotAllowed { .. }) => StatusCode::FORBIDDEN,
         CoreError::Transition(TransitionError::InvalidFromStatus { .. })
         | CoreError::Conflict
@@ -68,23 +100,23 @@ fn title(status: StatusCode) -> &'static str {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let e = self.0;
-        let status = status(&e);
-        let detail = match &e {
-            CoreError::Internal(cause) => {
+        let (status, code, detail) = match &self {
+            ApiError::Edge(e) => (e.status(), e.code(), e.to_string()),
+            ApiError::Core(CoreError::Internal(cause)) => {
                 tracing::error!(error = %cause, "internal error");
-                "Hệ thống đang gặp sự cố. Vui lòng thử lại sau ít phút.".to_string()
+                let e = &CoreError::Internal(String::new());
+                (status(e), e.code(), "Hệ thống đang gặp sự cố. Vui lòng thử lại sau ít phút.".to_string())
             }
-            e => e.to_string(),
+            ApiError::Core(e) => (status(e), e.code(), e.to_string()),
         };
         let mut body = json!({
-            "type": format!("https://motcua.vn/problems/{}", e.code()),
+            "type": format!("https://motcua.vn/problems/{code}"),
             "title": title(status),
             "status": status.as_u16(),
             "detail": detail,
-            "code": e.code(),
+            "code": code,
         });
-        if let CoreError::Validation(errors) = &e {
+        if let ApiError::Core(CoreError::Validation(errors)) = &self {
             body["errors"] = json!(errors);
         }
         let mut response = (status, body.to_string()).into_response();

@@ -2,13 +2,12 @@
 //! summary. The router, the OpenAPI document and the SAM template's HTTP events are all
 //! derived from it, so they cannot drift apart.
 
-use crate::problem::ApiError;
+use crate::problem::{ApiError, EdgeError};
 use crate::AppState;
 use axum::handler::Handler;
 use axum::http::Method;
 use axum::routing::{on, MethodFilter, MethodRouter};
 use axum::Router;
-use motcua_core::CoreError;
 use serde_json::{json, Map, Value};
 
 /// Who may call a route.
@@ -51,11 +50,11 @@ impl Route {
 
 /// The answer to a path no route serves (problem+json 404).
 pub async fn route_not_found() -> ApiError {
-    ApiError(CoreError::invalid("route_not_found", "Không có địa chỉ API này."))
+    EdgeError::RouteNotFound.into()
 }
 
 async fn method_not_allowed() -> ApiError {
-    ApiError(CoreError::invalid("method_not_allowed", "Địa chỉ API này không hỗ trợ phương thức đã dùng."))
+    EdgeError::MethodNotAllowed.into()
 }
 
 /// The router of a set of routes; a known path with another method answers problem+json

@@ -7,8 +7,7 @@
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
 use lambda_runtime::{service_fn, LambdaEvent};
 use motcua_aws::{AwsClients, DynamoTable, S3ObjectStore, SqsOptions, SqsQueue};
-use motcua_core::auth::JwtKeys;
-use motcua_core::{Config, Services};
+use motcua_core::{Adapters, Config, Services};
 use motcua_http::Route;
 use motcua_ports::SystemClock;
 use std::sync::Arc;
@@ -109,20 +108,13 @@ pub async fn services_with(
     let queue = Arc::new(
         SqsQueue::new(clients.sqs.clone(), SqsOptions::default()).with_queue_url("events", &env.events_queue_url),
     );
-    let calendar = motcua_core::calendar::load(table.as_ref()).await?;
-    *CALENDAR_CHECKED.lock().expect("refresh lock") = Some(std::time::Instant::now());
     let mut config = Config::new(env.issuer.clone(), pepper);
     config.audience = env.audience.clone();
-    Ok(Arc::new(Services {
-        table,
-        objects,
-        queue,
-        clock: Arc::new(SystemClock),
-        calendar: std::sync::RwLock::new(Arc::new(calendar)),
-        keys: JwtKeys::from_pems(pems)?,
-        config,
-        notifier: Arc::new(motcua_core::events::RegisterOnly),
-    }))
+    let notifier = Arc::new(motcua_core::events::RegisterOnly);
+    let adapters = Adapters { table, objects, queue, clock: Arc::new(SystemClock), notifier };
+    let services = Services::assemble(adapters, pems, config).await?;
+    *CALENDAR_CHECKED.lock().expect("refresh lock") = Some(std::time::Instant::now());
+    Ok(Arc::new(services))
 }
 
 async fn cold_start() -> Result<Arc<Services>, Error> {
@@ -212,15 +204,31 @@ pub async fn run_events_worker() -> Result<(), Error> {
     .await
 }
 
+/// The EventBridge schedule's event, as far as the relay reads it.
+#[derive(Debug, serde::Deserialize)]
+pub struct ScheduledEvent {
+    #[serde(rename = "detail-type")]
+    pub detail_type: String,
+    pub source: String,
+}
+
+/// One tick of the outbox relay: re-publishes outbox entries older than 30 s. Anything but
+/// a scheduled event is refused, so a misrouted event is never taken for a tick.
+pub async fn handle_schedule(services: &Services, event: serde_json::Value) -> Result<serde_json::Value, Error> {
+    let event: ScheduledEvent = serde_json::from_value(event)?;
+    if event.detail_type != "Scheduled Event" || event.source != "aws.events" {
+        return Err(format!("not a scheduled event: {} from {}", event.detail_type, event.source).into());
+    }
+    let sent = motcua_core::events::relay_outbox(services, Duration::from_secs(30)).await?;
+    Ok(serde_json::json!({ "republished": sent }))
+}
+
 /// Entrypoint of the scheduled outbox relay.
 pub async fn run_outbox_relay() -> Result<(), Error> {
     let services = cold_start().await?;
-    lambda_runtime::run(service_fn(move |_: LambdaEvent<serde_json::Value>| {
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<serde_json::Value>| {
         let services = services.clone();
-        async move {
-            let sent = motcua_core::events::relay_outbox(&services, Duration::from_secs(30)).await?;
-            Ok::<_, Error>(serde_json::json!({ "republished": sent }))
-        }
+        async move { handle_schedule(&services, event.payload).await }
     }))
     .await
 }
@@ -228,6 +236,7 @@ pub async fn run_outbox_relay() -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use motcua_core::auth::JwtKeys;
 
     #[test]
     fn a_missing_variable_is_named_at_start_up() {

@@ -98,7 +98,7 @@ pub async fn create_admin(s: &Services, username: &str, password: &str, full_nam
     let profile = Profile { full_name: full_name.into(), ..Default::default() };
     match users::create_user(s, username, password, Role::SystemAdmin, None, profile).await {
         Ok(_) => Ok(true),
-        Err(CoreError::Invalid { code: "username_taken", .. }) => Ok(false),
+        Err(CoreError::Rule { code: "username_taken", .. }) => Ok(false),
         Err(e) => Err(e),
     }
 }
@@ -113,7 +113,7 @@ pub async fn load(s: &Services) -> CoreResult<DemoAccounts> {
         match users::create_user(s, username, DEMO_PASSWORD, *role, agency.map(String::from), profile(username, name))
             .await
         {
-            Ok(_) | Err(CoreError::Invalid { code: "username_taken", .. }) => {}
+            Ok(_) | Err(CoreError::Rule { code: "username_taken", .. }) => {}
             Err(e) => return Err(e),
         }
     }

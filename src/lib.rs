@@ -120,7 +120,9 @@ impl Application {
         let pepper = secret_file(&keys_dir, "lookup.pepper", random_hex)?;
         let table: Arc<dyn motcua_ports::Table> = store.table();
         let notifier: Arc<dyn motcua_core::events::Notifier> = match &settings.smtp {
-            Some((relay, from)) => Arc::new(motcua_embedded::SmtpNotifier::new(relay, from).map_err(StartError::Store)?),
+            Some((relay, from)) => {
+                Arc::new(motcua_embedded::SmtpNotifier::new(relay, from).map_err(StartError::Store)?)
+            }
             None => Arc::new(motcua_core::events::RegisterOnly),
         };
         let adapters =

@@ -8,10 +8,10 @@ use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::Json;
 use motcua_core::actions::Request;
-use motcua_core::uploads::{self, UploadRequest, UploadTicket};
 use motcua_core::catalogue::{self, ProcedureWorkflow};
 use motcua_core::inbox::{self, Inbox, InboxQuery};
 use motcua_core::reception::{self, CounterDossier};
+use motcua_core::uploads::{self, UploadRequest, UploadTicket};
 use motcua_domain::dossier::Action;
 use motcua_domain::workflow::Workflow;
 use motcua_http::extract::{ApiJson, ApiPath, ApiQuery, Authenticated, IfMatch};
@@ -62,7 +62,12 @@ pub fn routes() -> Vec<Route> {
             "Tiếp nhận hồ sơ: cấp mã hồ sơ, tính ngày hẹn trả",
             Request::Accept,
         ),
-        dossier_action("/api/v1/dossiers/{id}/refuse", FUNCTION, "Từ chối tiếp nhận hồ sơ (nêu lý do)", Request::Refuse),
+        dossier_action(
+            "/api/v1/dossiers/{id}/refuse",
+            FUNCTION,
+            "Từ chối tiếp nhận hồ sơ (nêu lý do)",
+            Request::Refuse,
+        ),
         dossier_action(
             "/api/v1/dossiers/{id}/start-processing",
             FUNCTION,

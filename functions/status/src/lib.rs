@@ -5,8 +5,8 @@
 use axum::extract::State;
 use axum::http::Method;
 use axum::Json;
-use motcua_core::queries;
 use motcua_core::forms::{self, Format};
+use motcua_core::queries;
 use motcua_domain::dossier::Status;
 use motcua_domain::views::{DossierView, PublicView, Summary};
 use motcua_http::extract::{document, ApiPath, ApiQuery, Authenticated, Origin, PageOf};

@@ -224,13 +224,17 @@ async fn resolve(s: &Services, d: &Dossier, request: Request) -> CoreResult<Comm
             Command::AnswerConsultation { consultation, answer, note }
         }
         Request::CompletePart(NoteInput { note }) => Command::CompletePart { note },
-        Request::RequestPayment(PaymentRequestInput { amount_vnd, note }) => Command::RequestPayment { amount_vnd, note },
+        Request::RequestPayment(PaymentRequestInput { amount_vnd, note }) => {
+            Command::RequestPayment { amount_vnd, note }
+        }
         Request::ConfirmPayment(PaymentInput { payment_method, note }) => {
             Command::ConfirmPayment { method: payment_method, note }
         }
         Request::Approve(NoteInput { note }) => Command::Approve { note },
         Request::Rework(NoteInput { note }) => Command::Rework { reason: note },
-        Request::Apologise(ApologyInput { new_appointment, note }) => Command::Apologise { reason: note, new_appointment },
+        Request::Apologise(ApologyInput { new_appointment, note }) => {
+            Command::Apologise { reason: note, new_appointment }
+        }
         Request::ReturnResult(ReturnInput { return_method, tracking_number, address, note }) => {
             Command::ReturnResult { method: return_method, tracking_number, address, note }
         }

@@ -182,7 +182,12 @@ pub struct ProcedureWorkflow {
 
 pub async fn workflow_of(s: &Services, code: &str) -> CoreResult<ProcedureWorkflow> {
     let p = procedure(s, code).await?;
-    Ok(ProcedureWorkflow { workflow: p.workflow(), configured: p.workflow.is_some(), procedure: p.code, version: p.version })
+    Ok(ProcedureWorkflow {
+        workflow: p.workflow(),
+        configured: p.workflow.is_some(),
+        procedure: p.code,
+        version: p.version,
+    })
 }
 
 /// Publishes a new version of the procedure with this workflow (system administrator, or the

@@ -1,8 +1,8 @@
 //! The one error type of the use cases. Every variant has a stable machine code and a
 //! Vietnamese message; `motcua-http` maps each to an HTTP status in one place.
 
-use motcua_domain::error::FieldError;
 use motcua_domain::dossier::TransitionError;
+use motcua_domain::error::FieldError;
 use motcua_ports::{QueueError, StoreError, TableError};
 
 pub type CoreResult<T> = Result<T, CoreError>;

@@ -3,13 +3,13 @@
 //! and publication of the answered ones.
 
 use crate::access::ensure_visible;
-use crate::store;
 use crate::events::{self, Event};
+use crate::store;
 use crate::{catalogue, keys, Caller, CoreError, CoreResult, Services};
 use chrono::{DateTime, FixedOffset};
 use motcua_domain::catalogue::ServiceLevel;
-use motcua_domain::error::FieldError;
 use motcua_domain::dossier::Status;
+use motcua_domain::error::FieldError;
 use motcua_domain::rating::RatingAnswers;
 use motcua_ports::{Condition, Index, Query, TableError, WriteOp};
 use serde::{Deserialize, Serialize};

@@ -3,8 +3,8 @@
 //! conflicts with the workflow), and an officer's message is notified to the applicant.
 
 use crate::access::ensure_visible;
-use crate::store::load;
 use crate::events::{self, Event};
+use crate::store::load;
 use crate::{keys, Caller, CoreError, CoreResult, Services};
 use motcua_ports::{Condition, Index, Query, SortCondition};
 use serde::Deserialize;

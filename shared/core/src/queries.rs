@@ -62,12 +62,7 @@ pub async fn list(
 /// Public lookup by dossier code (S1, P17). A second factor is required (the secret printed
 /// on the receipt, or the applicant's ID number); a wrong one answers exactly like an unknown
 /// code, so codes cannot be enumerated. One read.
-pub async fn lookup(
-    s: &Services,
-    code: &str,
-    secret: Option<&str>,
-    id_number: Option<&str>,
-) -> CoreResult<PublicView> {
+pub async fn lookup(s: &Services, code: &str, secret: Option<&str>, id_number: Option<&str>) -> CoreResult<PublicView> {
     let not_found = || CoreError::NotFound("Không tìm thấy hồ sơ với mã và thông tin xác minh đã nhập.".into());
     if secret.is_none() && id_number.is_none() {
         return Err(CoreError::invalid(

@@ -241,7 +241,6 @@ impl Procedure {
     }
 }
 
-
 /// Validates form data against the schema. `complete = false` (a draft) only checks the
 /// values present; `complete = true` (submission) also requires the required fields.
 /// Returns the data normalised (trimmed strings, unknown fields refused).

@@ -266,7 +266,14 @@ mod tests {
         (Action::ReturnResult, &[S::Finished], Some(S::Returned)),
         (
             Action::RequestWithdrawal,
-            &[S::Submitted, S::Accepted, S::Processing, S::AwaitingApproval, S::SupplementRequested, S::PaymentRequested],
+            &[
+                S::Submitted,
+                S::Accepted,
+                S::Processing,
+                S::AwaitingApproval,
+                S::SupplementRequested,
+                S::PaymentRequested,
+            ],
             Some(S::WithdrawalRequested),
         ),
         (Action::ConfirmWithdrawal, &[S::WithdrawalRequested], Some(S::Stopped)),

@@ -52,11 +52,8 @@ impl Flags {
         } else {
             None
         };
-        let soon_window = if d.status == Status::Submitted {
-            RECEPTION_DUE_SOON_MINUTES
-        } else {
-            DUE_SOON_DAYS * working_day(cal)
-        };
+        let soon_window =
+            if d.status == Status::Submitted { RECEPTION_DUE_SOON_MINUTES } else { DUE_SOON_DAYS * working_day(cal) };
         let overdue = due_at.is_some_and(|due| now > due);
         let due_soon = !overdue && due_at.is_some_and(|due| cal.working_minutes_between(now, due) <= soon_window);
         let apology_deadline = d
@@ -67,11 +64,7 @@ impl Flags {
             due_at,
             overdue,
             due_soon,
-            due_state: if overdue {
-                Some(DueState::Overdue)
-            } else {
-                due_soon.then_some(DueState::Soon)
-            },
+            due_state: if overdue { Some(DueState::Overdue) } else { due_soon.then_some(DueState::Soon) },
             clock_stopped: waiting,
             stage_overdue: d.stage.as_ref().is_some_and(|st| !waiting && now > st.due_at),
             apology_deadline,

@@ -5,8 +5,8 @@
 
 use crate::calendar::StatutoryTime;
 use crate::error::FieldError;
-use crate::status::Status;
 use crate::roles::Role;
+use crate::status::Status;
 use serde::{Deserialize, Serialize};
 
 /// What a step does; the dossier's status says which step it is in.

@@ -39,7 +39,9 @@ impl FromRequestParts<AppState> for Authenticated {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         match bearer(parts) {
             Some(token) => Ok(Authenticated(verify(state, token?)?)),
-            None => Err(ApiError::Core(CoreError::Unauthenticated("Vui lòng đăng nhập để thực hiện thao tác này.".into()))),
+            None => {
+                Err(ApiError::Core(CoreError::Unauthenticated("Vui lòng đăng nhập để thực hiện thao tác này.".into())))
+            }
         }
     }
 }

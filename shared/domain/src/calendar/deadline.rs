@@ -217,8 +217,11 @@ impl Calendar {
             // earlier than the time the applicant is owed.
             let left = self.working_seconds(stopped, old_due);
             let left_minutes = (left + 59) / 60;
-            text +=
-                &format!("; thời gian còn lại {} làm việc được tính tiếp từ {}", duration_text(left_minutes), at(start));
+            text += &format!(
+                "; thời gian còn lại {} làm việc được tính tiếp từ {}",
+                duration_text(left_minutes),
+                at(start)
+            );
             // A due time at the start of a period (e.g. 07:00 after an evening receipt) stays at
             // a period start rather than becoming the equivalent end of the previous period.
             let landing = if old_due.time() == hours.morning_start || old_due.time() == hours.afternoon_start {

@@ -36,37 +36,96 @@ pub struct StaffMember {
 pub enum Command {
     /// Online submission of a draft (P2): the form is checked complete against the procedure
     /// version the draft was made from.
-    Submit { procedure: Box<Procedure>, receipt_secret: String },
+    Submit {
+        procedure: Box<Procedure>,
+        receipt_secret: String,
+    },
     /// A paper dossier entered at the counter or received by post (M2, G8).
-    ReceiveAtCounter { receipt_secret: String, note: Option<String> },
+    ReceiveAtCounter {
+        receipt_secret: String,
+        note: Option<String>,
+    },
     /// Acceptance: the dossier code and the register number, taken from the agency's counters.
-    Accept { code: String, register_number: u64, parts: Vec<PartToOpen>, note: Option<String> },
-    Refuse { reason: Option<String> },
-    StartProcessing { note: Option<String> },
+    Accept {
+        code: String,
+        register_number: u64,
+        parts: Vec<PartToOpen>,
+        note: Option<String>,
+    },
+    Refuse {
+        reason: Option<String>,
+    },
+    StartProcessing {
+        note: Option<String>,
+    },
     /// `None`: no active specialist of the agency has that login name.
-    Assign { specialist: Option<StaffMember>, note: Option<String> },
-    RequestSupplement { items: Vec<SupplementItem>, note: Option<String> },
-    ProvideSupplement { note: Option<String> },
-    Consult { agency: AgencyRef, question: Option<String>, working_days: Option<u32>, note: Option<String> },
-    AnswerConsultation { consultation: Option<u32>, answer: Option<String>, note: Option<String> },
-    CompletePart { note: Option<String> },
-    RequestPayment { amount_vnd: Option<u64>, note: Option<String> },
-    ConfirmPayment { method: Option<String>, note: Option<String> },
-    SubmitForApproval { result: Option<AttachedFile>, note: Option<String> },
-    Approve { note: Option<String> },
-    Rework { reason: Option<String> },
-    Finish { result: Option<AttachedFile>, note: Option<String> },
+    Assign {
+        specialist: Option<StaffMember>,
+        note: Option<String>,
+    },
+    RequestSupplement {
+        items: Vec<SupplementItem>,
+        note: Option<String>,
+    },
+    ProvideSupplement {
+        note: Option<String>,
+    },
+    Consult {
+        agency: AgencyRef,
+        question: Option<String>,
+        working_days: Option<u32>,
+        note: Option<String>,
+    },
+    AnswerConsultation {
+        consultation: Option<u32>,
+        answer: Option<String>,
+        note: Option<String>,
+    },
+    CompletePart {
+        note: Option<String>,
+    },
+    RequestPayment {
+        amount_vnd: Option<u64>,
+        note: Option<String>,
+    },
+    ConfirmPayment {
+        method: Option<String>,
+        note: Option<String>,
+    },
+    SubmitForApproval {
+        result: Option<AttachedFile>,
+        note: Option<String>,
+    },
+    Approve {
+        note: Option<String>,
+    },
+    Rework {
+        reason: Option<String>,
+    },
+    Finish {
+        result: Option<AttachedFile>,
+        note: Option<String>,
+    },
     /// Form 04: the reason and the new appointment.
-    Apologise { reason: Option<String>, new_appointment: Option<DateTime<FixedOffset>> },
+    Apologise {
+        reason: Option<String>,
+        new_appointment: Option<DateTime<FixedOffset>>,
+    },
     ReturnResult {
         method: Option<ReturnMethod>,
         tracking_number: Option<String>,
         address: Option<String>,
         note: Option<String>,
     },
-    RequestWithdrawal { note: Option<String> },
-    ConfirmWithdrawal { note: Option<String> },
-    StopProcessing { reason: Option<String> },
+    RequestWithdrawal {
+        note: Option<String>,
+    },
+    ConfirmWithdrawal {
+        note: Option<String>,
+    },
+    StopProcessing {
+        reason: Option<String>,
+    },
 }
 
 impl Command {

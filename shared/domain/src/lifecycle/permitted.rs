@@ -81,9 +81,13 @@ pub fn permitted(d: &Dossier, action: Action, ctx: &Context) -> Result<Status, R
         }
         Action::Apologise => {
             if d.apology.is_some() {
-                return Err(Refusal::rule("appointment_already_reset", "Ngày hẹn trả kết quả chỉ được điều chỉnh một lần."));
+                return Err(Refusal::rule(
+                    "appointment_already_reset",
+                    "Ngày hẹn trả kết quả chỉ được điều chỉnh một lần.",
+                ));
             }
-            let appointment = d.appointment.ok_or_else(|| Refusal::rule("no_appointment", "Hồ sơ chưa có ngày hẹn."))?;
+            let appointment =
+                d.appointment.ok_or_else(|| Refusal::rule("no_appointment", "Hồ sơ chưa có ngày hẹn."))?;
             if cal.working_minutes_between(t, appointment) < working_day(cal) {
                 return Err(Refusal::rule(
                     "apology_too_late",

@@ -240,29 +240,144 @@ fn refusals_are_typed_and_change_nothing() {
     let mut unfinished_without_file = finished.clone();
     unfinished_without_file.result = None;
 
-    let cases: Vec<(&str, &Dossier, Caller, DateTime<FixedOffset>, Command, &str)> = vec![
+    /// (what is tried, on which dossier, by whom, when, the command, the refusal's code)
+    type Case<'a> = (&'a str, &'a Dossier, Caller, DateTime<FixedOffset>, Command, &'a str);
+    let cases: Vec<Case> = vec![
         ("a citizen cannot accept", &submitted, citizen(), t, accept(), "action_not_allowed_for_role"),
         ("another agency does not see it", &submitted, other_agency(), t, accept(), "not_found"),
-        ("a stranger citizen does not see it", &submitted, caller("x", Role::Citizen, None), t, Command::RequestWithdrawal { note: None }, "not_found"),
+        (
+            "a stranger citizen does not see it",
+            &submitted,
+            caller("x", Role::Citizen, None),
+            t,
+            Command::RequestWithdrawal { note: None },
+            "not_found",
+        ),
         ("no acceptance twice", &acc, reception(), t, accept(), "invalid_transition"),
-        ("a refusal needs its reason", &submitted, reception(), t, Command::Refuse { reason: note("  ") }, "validation_failed"),
-        ("notes are bounded", &acc, reception(), t, Command::StartProcessing { note: Some("x".repeat(2001)) }, "note_too_long"),
-        ("only an active specialist of the agency", &acc, leader(), t, Command::Assign { specialist: None, note: None }, "validation_failed"),
-        ("a supplement names its items", &acc, specialist(), t, Command::RequestSupplement { items: vec![], note: None }, "validation_failed"),
-        ("a supplement within 3 working days", &acc, specialist(), vn(2026, 3, 6, 10, 0), Command::RequestSupplement { items: vec![SupplementItem { component: "to-khai".into(), reason: "mờ".into() }], note: None }, "supplement_too_late"),
-        ("consultations only where the workflow allows", &acc_no_consult, specialist(), t, Command::Consult { agency: AgencyRef { code: OTHER.into(), name: "Công an".into() }, question: note("?"), working_days: Some(2), note: None }, "consultation_not_allowed"),
+        (
+            "a refusal needs its reason",
+            &submitted,
+            reception(),
+            t,
+            Command::Refuse { reason: note("  ") },
+            "validation_failed",
+        ),
+        (
+            "notes are bounded",
+            &acc,
+            reception(),
+            t,
+            Command::StartProcessing { note: Some("x".repeat(2001)) },
+            "note_too_long",
+        ),
+        (
+            "only an active specialist of the agency",
+            &acc,
+            leader(),
+            t,
+            Command::Assign { specialist: None, note: None },
+            "validation_failed",
+        ),
+        (
+            "a supplement names its items",
+            &acc,
+            specialist(),
+            t,
+            Command::RequestSupplement { items: vec![], note: None },
+            "validation_failed",
+        ),
+        (
+            "a supplement within 3 working days",
+            &acc,
+            specialist(),
+            vn(2026, 3, 6, 10, 0),
+            Command::RequestSupplement {
+                items: vec![SupplementItem { component: "to-khai".into(), reason: "mờ".into() }],
+                note: None,
+            },
+            "supplement_too_late",
+        ),
+        (
+            "consultations only where the workflow allows",
+            &acc_no_consult,
+            specialist(),
+            t,
+            Command::Consult {
+                agency: AgencyRef { code: OTHER.into(), name: "Công an".into() },
+                question: note("?"),
+                working_days: Some(2),
+                note: None,
+            },
+            "consultation_not_allowed",
+        ),
         ("a consultation is answered once", &answered, other_agency(), t, answer(), "already_answered"),
         ("an unconsulted agency cannot answer", &processing, other_agency(), t, answer(), "not_found"),
-        ("a payment has an amount", &acc, specialist(), t, Command::RequestPayment { amount_vnd: Some(0), note: None }, "validation_failed"),
+        (
+            "a payment has an amount",
+            &acc,
+            specialist(),
+            t,
+            Command::RequestPayment { amount_vnd: Some(0), note: None },
+            "validation_failed",
+        ),
         ("approval required by the workflow", &acc_approval, specialist(), t, finish(t), "approval_required"),
-        ("no approval step, no submission for approval", &acc, specialist(), t, Command::SubmitForApproval { result: Some(file("result", t)), note: None }, "approval_not_in_workflow"),
-        ("a finish carries the result", &acc, specialist(), t, Command::Finish { result: None, note: None }, "result_required"),
-        ("one apology only", &apologised, specialist(), t, Command::Apologise { reason: note("lại"), new_appointment: Some(vn(2026, 3, 20, 9, 0)) }, "appointment_already_reset"),
-        ("an apology one working day ahead", &acc, specialist(), vn(2026, 3, 6, 10, 0), Command::Apologise { reason: note("muộn"), new_appointment: Some(vn(2026, 3, 20, 9, 0)) }, "apology_too_late"),
-        ("the new appointment is later", &acc, specialist(), t, Command::Apologise { reason: note("lý do"), new_appointment: Some(vn(2026, 3, 5, 9, 0)) }, "validation_failed"),
-        ("online return needs an electronic result", &unfinished_without_file, reception(), t, ret(ReturnMethod::Online), "no_electronic_result"),
+        (
+            "no approval step, no submission for approval",
+            &acc,
+            specialist(),
+            t,
+            Command::SubmitForApproval { result: Some(file("result", t)), note: None },
+            "approval_not_in_workflow",
+        ),
+        (
+            "a finish carries the result",
+            &acc,
+            specialist(),
+            t,
+            Command::Finish { result: None, note: None },
+            "result_required",
+        ),
+        (
+            "one apology only",
+            &apologised,
+            specialist(),
+            t,
+            Command::Apologise { reason: note("lại"), new_appointment: Some(vn(2026, 3, 20, 9, 0)) },
+            "appointment_already_reset",
+        ),
+        (
+            "an apology one working day ahead",
+            &acc,
+            specialist(),
+            vn(2026, 3, 6, 10, 0),
+            Command::Apologise { reason: note("muộn"), new_appointment: Some(vn(2026, 3, 20, 9, 0)) },
+            "apology_too_late",
+        ),
+        (
+            "the new appointment is later",
+            &acc,
+            specialist(),
+            t,
+            Command::Apologise { reason: note("lý do"), new_appointment: Some(vn(2026, 3, 5, 9, 0)) },
+            "validation_failed",
+        ),
+        (
+            "online return needs an electronic result",
+            &unfinished_without_file,
+            reception(),
+            t,
+            ret(ReturnMethod::Online),
+            "no_electronic_result",
+        ),
         ("postal return needs an address", &finished, reception(), t, ret(ReturnMethod::Post), "validation_failed"),
-        ("only a leader stops processing", &acc, specialist(), t, Command::StopProcessing { reason: note("dừng") }, "action_not_allowed_for_role"),
+        (
+            "only a leader stops processing",
+            &acc,
+            specialist(),
+            t,
+            Command::StopProcessing { reason: note("dừng") },
+            "action_not_allowed_for_role",
+        ),
     ];
     for (name, d, who, now, command, code) in cases {
         let before = d.clone();
@@ -396,7 +511,11 @@ mod property {
     fn moves() -> impl Strategy<Value = Vec<Move>> {
         let gap = prop_oneof![3 => 0u32..90, 1 => 0u32..6000];
         proptest::collection::vec(
-            (any::<u8>(), gap, 0u8..60).prop_map(|(pick, minutes_later, seconds)| Move { pick, minutes_later, seconds }),
+            (any::<u8>(), gap, 0u8..60).prop_map(|(pick, minutes_later, seconds)| Move {
+                pick,
+                minutes_later,
+                seconds,
+            }),
             1..30,
         )
     }

@@ -43,7 +43,7 @@ pub fn api_routes() -> Vec<Route> {
 /// The OpenAPI document of [`api_routes`].
 pub fn openapi_document() -> &'static Value {
     static DOC: OnceLock<Value> = OnceLock::new();
-    DOC.get_or_init(|| motcua_http::routes::openapi(&api_routes(), env!("CARGO_PKG_VERSION")))
+    DOC.get_or_init(|| motcua_http::openapi::document(&api_routes(), env!("CARGO_PKG_VERSION")))
 }
 
 async fn openapi() -> Json<Value> {

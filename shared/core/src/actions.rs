@@ -18,7 +18,7 @@ use serde_json::Value;
 
 /// Body of the actions that carry only a note for the timeline — or the reason, for a
 /// refusal, a stop or a rework.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NoteInput {
     #[serde(default)]
@@ -26,7 +26,7 @@ pub struct NoteInput {
 }
 
 /// Assignment: login name (or id) of the specialist.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssignInput {
     #[serde(default)]
@@ -36,7 +36,7 @@ pub struct AssignInput {
 }
 
 /// Supplement request: the components to add or complete, each with its reason (Form 02).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SupplementInput {
     #[serde(default)]
@@ -46,7 +46,7 @@ pub struct SupplementInput {
 }
 
 /// Consultation: the agency asked, the question and its time in working days.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConsultInput {
     #[serde(default)]
@@ -60,7 +60,7 @@ pub struct ConsultInput {
 }
 
 /// Answer to a consultation: its number and the answer.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AnswerInput {
     #[serde(default)]
@@ -72,7 +72,7 @@ pub struct AnswerInput {
 }
 
 /// Payment request: the amount in đồng; the note describes it.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PaymentRequestInput {
     #[serde(default)]
@@ -82,7 +82,7 @@ pub struct PaymentRequestInput {
 }
 
 /// Payment confirmation: how it was paid.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PaymentInput {
     #[serde(default)]
@@ -92,7 +92,7 @@ pub struct PaymentInput {
 }
 
 /// Apology (Form 04): the new appointment; the note is the reason.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApologyInput {
     #[serde(default)]
@@ -103,7 +103,7 @@ pub struct ApologyInput {
 
 /// Return: at the counter (default), by post or online, with the postal tracking number and
 /// the delivery address.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReturnInput {
     #[serde(default)]

@@ -66,50 +66,8 @@ pub(crate) async fn new_dossier(
     now: DateTime<FixedOffset>,
 ) -> CoreResult<Dossier> {
     let agency = catalogue::agency(s, &procedure.agency).await?;
-    Ok(Dossier {
-        id: uuid::Uuid::now_v7().to_string(),
-        code: None,
-        procedure_code: procedure.code.clone(),
-        procedure_version: procedure.version,
-        procedure_name: procedure.name.clone(),
-        agency: procedure.agency.clone(),
-        agency_name: agency.name,
-        field: procedure.field.clone(),
-        statutory_time: procedure.statutory_time,
-        workflow: Some(procedure.workflow()),
-        owner,
-        applicant,
-        channel,
-        status: Status::Draft,
-        form,
-        components: vec![],
-        result: None,
-        created_at: now,
-        updated_at: now,
-        submitted_at: None,
-        received_at: None,
-        accepted_at: None,
-        appointment: None,
-        appointment_explanation: None,
-        calendar_version: None,
-        finished_at: None,
-        returned_at: None,
-        history: vec![],
-        receipt_secret: None,
-        received_by: None,
-        reception_due: None,
-        register_number: None,
-        stage: None,
-        assignee: None,
-        waiting: None,
-        supplements: vec![],
-        consultations: vec![],
-        parts: vec![],
-        payment: None,
-        apology: None,
-        delivery: None,
-        version: 1,
-    })
+    let id = uuid::Uuid::now_v7().to_string();
+    Ok(Dossier::draft(id, procedure, agency.name, owner, applicant, channel, form, now))
 }
 
 /// Replaces form values of a draft (partial: only the given fields change).

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// Who the dossier is about (applicant type of rules §9: 0 citizen, 1 business).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 pub struct Applicant {
     pub full_name: String,
     #[serde(default)]
@@ -27,7 +27,7 @@ pub struct Applicant {
 }
 
 /// A file attached to a dossier (a component or the result).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AttachedFile {
     pub file_id: String,
     /// Component id of the procedure, or `result`.
@@ -44,7 +44,7 @@ pub struct AttachedFile {
 }
 
 /// One logged step (M7): who did what, when, moving the dossier between which statuses.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Step {
     pub action: Action,
     pub label: String,
@@ -72,14 +72,14 @@ pub struct Step {
 }
 
 /// A person acting on a dossier.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Person {
     pub id: String,
     pub name: String,
 }
 
 /// The workflow step a dossier is in (M1, M7): who should act, since when, until when.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Stage {
     pub step_id: String,
     pub name: String,
@@ -96,7 +96,7 @@ pub struct Stage {
 }
 
 /// One hand-over row of the process control slip (Form 05).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Handover {
     /// The step handed over (its name in the workflow).
     pub step: String,
@@ -108,14 +108,14 @@ pub struct Handover {
 }
 
 /// Why the clock is stopped: the dossier waits for the applicant (rules §3, §5).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum WaitKind {
     Supplement,
     Payment,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Wait {
     pub kind: WaitKind,
     pub since: DateTime<FixedOffset>,
@@ -124,7 +124,7 @@ pub struct Wait {
 }
 
 /// One component to add or complete, with the reason (Form 02).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SupplementItem {
     /// Component id of the procedure, or a free name for a document outside the list.
@@ -133,7 +133,7 @@ pub struct SupplementItem {
 }
 
 /// A supplement request (Form 02).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SupplementRequest {
     pub number: u32,
     pub items: Vec<SupplementItem>,
@@ -146,7 +146,7 @@ pub struct SupplementRequest {
 }
 
 /// A consultation of another unit or agency, with its own deadline.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Consultation {
     pub number: u32,
     pub agency: String,
@@ -161,7 +161,7 @@ pub struct Consultation {
 }
 
 /// One agency's part of an inter-agency dossier (G4), with its own deadline and status.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Part {
     pub agency: String,
     pub agency_name: String,
@@ -174,7 +174,7 @@ pub struct Part {
 }
 
 /// A payment request (status 6) and its confirmation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Payment {
     pub amount_vnd: u64,
     pub description: String,
@@ -184,7 +184,7 @@ pub struct Payment {
 }
 
 /// The apology with its new appointment (Form 04); the appointment is reset only once.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Apology {
     pub reason: String,
     pub previous_appointment: DateTime<FixedOffset>,
@@ -194,7 +194,7 @@ pub struct Apology {
 }
 
 /// How the result is returned (P15, P16).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReturnMethod {
     Counter,
@@ -212,7 +212,7 @@ impl ReturnMethod {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Delivery {
     pub method: ReturnMethod,
     /// Postal tracking number (P15).
@@ -220,7 +220,7 @@ pub struct Delivery {
     pub address: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Dossier {
     pub id: String,
     pub code: Option<String>,
@@ -238,6 +238,7 @@ pub struct Dossier {
     pub applicant: Applicant,
     pub channel: Channel,
     pub status: Status,
+    #[schema(value_type = Object)]
     pub form: Map<String, Value>,
     pub components: Vec<AttachedFile>,
     pub result: Option<AttachedFile>,
@@ -288,6 +289,64 @@ pub struct Dossier {
 }
 
 impl Dossier {
+    /// A new dossier of `procedure` (its current version and workflow), in draft.
+    #[allow(clippy::too_many_arguments)]
+    pub fn draft(
+        id: String,
+        procedure: &crate::catalogue::Procedure,
+        agency_name: String,
+        owner: String,
+        applicant: Applicant,
+        channel: Channel,
+        form: Map<String, Value>,
+        now: DateTime<FixedOffset>,
+    ) -> Dossier {
+        Dossier {
+            id,
+            code: None,
+            procedure_code: procedure.code.clone(),
+            procedure_version: procedure.version,
+            procedure_name: procedure.name.clone(),
+            agency: procedure.agency.clone(),
+            agency_name,
+            field: procedure.field.clone(),
+            statutory_time: procedure.statutory_time,
+            workflow: Some(procedure.workflow()),
+            owner,
+            applicant,
+            channel,
+            status: Status::Draft,
+            form,
+            components: vec![],
+            result: None,
+            created_at: now,
+            updated_at: now,
+            submitted_at: None,
+            received_at: None,
+            accepted_at: None,
+            appointment: None,
+            appointment_explanation: None,
+            calendar_version: None,
+            finished_at: None,
+            returned_at: None,
+            history: vec![],
+            receipt_secret: None,
+            received_by: None,
+            reception_due: None,
+            register_number: None,
+            stage: None,
+            assignee: None,
+            waiting: None,
+            supplements: vec![],
+            consultations: vec![],
+            parts: vec![],
+            payment: None,
+            apology: None,
+            delivery: None,
+            version: 1,
+        }
+    }
+
     /// Records a write at `now`: the next version. Returns the version the write replaces, for
     /// the optimistic-concurrency condition.
     pub fn touch(&mut self, now: DateTime<FixedOffset>) -> u64 {
@@ -330,7 +389,7 @@ impl Dossier {
 
 /// Early / on time / late (rules §6): early = finished on a day before the appointment day;
 /// on time = by the appointment on its day; late = after the appointment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Timing {
     Early,

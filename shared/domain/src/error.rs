@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 /// One error of one form field, with a Vietnamese message for people.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FieldError {
     pub field: String,
     pub code: &'static str,

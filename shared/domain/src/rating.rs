@@ -6,7 +6,7 @@ use crate::dossier::Timing;
 use serde::{Deserialize, Serialize};
 
 /// Which agencies the applicant had to contact (indicator 4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AgenciesContacted {
     None,
@@ -15,7 +15,7 @@ pub enum AgenciesContacted {
 }
 
 /// What the applicant answers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RatingAnswers {
     /// Extra contacts needed to complete the dossier (indicator 3).
@@ -31,7 +31,7 @@ pub struct RatingAnswers {
 }
 
 /// The indicators scored for one dossier, each 0, 1 or 2, and their average (one decimal).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DossierScore {
     pub time: u8,
     pub agency_time: u8,

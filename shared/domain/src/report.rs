@@ -72,7 +72,7 @@ pub struct DayBucket {
 }
 
 /// One row of the national template (Circular 02/2017/TT-VPCP).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ReportRow {
     pub carried_over: i64,
     pub new_online: i64,

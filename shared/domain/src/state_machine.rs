@@ -6,7 +6,7 @@ use crate::status::Status;
 use serde::{Deserialize, Serialize};
 
 /// A named transition of the state machine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     Submit,

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Internal status; each maps to one national code (rules §1), except `Draft` (not yet filed).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Draft,
@@ -109,7 +109,7 @@ impl Status {
 }
 
 /// Channel (`KenhThucHien`): 1 in person, 2 online, 3 post.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     InPerson,

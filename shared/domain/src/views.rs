@@ -17,7 +17,7 @@ const DUE_SOON_DAYS: i64 = 2;
 const RECEPTION_DUE_SOON_MINUTES: i64 = 2 * 60;
 
 /// Where a dossier stands against its deadline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DueState {
     Overdue,
@@ -25,7 +25,7 @@ pub enum DueState {
 }
 
 /// Deadline flags of a dossier at a moment (M8).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Flags {
     /// What must be done by when: the reception deadline while waiting for reception, the
     /// appointment while in process with the clock running.
@@ -74,7 +74,7 @@ impl Flags {
 }
 
 /// A dossier as its owner or entitled staff see it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DossierView {
     #[serde(flatten)]
     pub dossier: Dossier,
@@ -112,7 +112,7 @@ impl DossierView {
 }
 
 /// One line of a list of dossiers.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Summary {
     pub id: String,
     pub code: Option<String>,
@@ -163,7 +163,7 @@ impl Summary {
 }
 
 /// One line of an officer's inbox: the summary with its flags, stage and assignee.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct InboxRow {
     #[serde(flatten)]
     pub summary: Summary,
@@ -172,7 +172,7 @@ pub struct InboxRow {
 }
 
 /// One step of the public progress.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct ProgressStep {
     pub label: String,
     pub at: DateTime<FixedOffset>,
@@ -183,7 +183,7 @@ pub struct ProgressStep {
 }
 
 /// The public view behind a dossier code (S1, P17): status and progress, no personal data.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct PublicView {
     pub code: Option<String>,
     pub procedure_code: String,

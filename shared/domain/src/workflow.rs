@@ -10,7 +10,7 @@ use crate::status::Status;
 use serde::{Deserialize, Serialize};
 
 /// What a step does; the dossier's status says which step it is in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum StepKind {
     /// Check and accept / ask for a supplement / refuse (one-stop office).
@@ -40,7 +40,7 @@ impl StepKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WorkflowStep {
     pub id: String,
@@ -59,7 +59,7 @@ pub struct WorkflowStep {
 }
 
 /// Another agency's part of an inter-agency procedure (G4); the procedure's agency leads.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InterAgencyPart {
     pub agency: String,
@@ -67,7 +67,7 @@ pub struct InterAgencyPart {
     pub working_days: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Workflow {
     pub steps: Vec<WorkflowStep>,

@@ -1,6 +1,7 @@
-//! The route table: every API route with the function that owns it, who may call it and a
-//! summary. The router, the OpenAPI document and the SAM template's HTTP events are all
-//! derived from it, so they cannot drift apart.
+//! The route table: every API route with the function that owns it, who may call it, a
+//! summary and the types of its body, query and answer. The router, the OpenAPI document
+//! ([`crate::openapi`]) and the SAM template's HTTP events are all derived from it, so they
+//! cannot drift apart.
 
 use crate::problem::{ApiError, EdgeError};
 use crate::AppState;
@@ -28,6 +29,51 @@ pub struct Route {
     pub summary: &'static str,
     pub access: Access,
     pub handler: MethodRouter<AppState>,
+    /// What the OpenAPI document says of the operation's input and answer.
+    pub doc: OperationDoc,
+}
+
+/// Registers a type's schema (and the schemas it refers to) among the components and
+/// answers a reference to it.
+pub type SchemaFn = fn(&mut Map<String, Value>) -> Value;
+
+/// The schema of `T` as a component, with every schema it refers to.
+pub fn schema_ref<T: utoipa::ToSchema>(components: &mut Map<String, Value>) -> Value {
+    let mut nested = Vec::new();
+    T::schemas(&mut nested);
+    for (name, schema) in nested {
+        components.entry(name).or_insert_with(|| serde_json::to_value(schema).unwrap_or_default());
+    }
+    let name = T::name().to_string();
+    components.insert(name.clone(), serde_json::to_value(T::schema()).unwrap_or_default());
+    json!({"$ref": format!("#/components/schemas/{name}")})
+}
+
+fn list_ref<T: utoipa::ToSchema>(components: &mut Map<String, Value>) -> Value {
+    json!({"type": "array", "items": schema_ref::<T>(components)})
+}
+
+/// The answer of an operation when it succeeds.
+#[derive(Default)]
+pub enum Answer {
+    /// JSON of a documented type.
+    Json(SchemaFn),
+    /// A document in one of these media types (forms, CSV).
+    Content(&'static [&'static str]),
+    /// Not documented yet.
+    #[default]
+    Undocumented,
+}
+
+#[derive(Default)]
+pub struct OperationDoc {
+    /// The JSON body's schema, and whether a body is required.
+    pub body: Option<(SchemaFn, bool)>,
+    /// The query parameters, as the properties of one type.
+    pub query: Option<SchemaFn>,
+    /// 200, or 201 for what creates a resource.
+    pub status: u16,
+    pub answer: Answer,
 }
 
 impl Route {
@@ -44,7 +90,50 @@ impl Route {
         T: 'static,
     {
         let filter = MethodFilter::try_from(method.clone()).expect("standard method");
-        Route { method, path, function, summary, access, handler: on(filter, handler) }
+        let doc = OperationDoc { status: 200, ..OperationDoc::default() };
+        Route { method, path, function, summary, access, handler: on(filter, handler), doc }
+    }
+
+    /// Takes a JSON body of type `T`.
+    pub fn body<T: utoipa::ToSchema>(mut self) -> Route {
+        self.doc.body = Some((schema_ref::<T>, true));
+        self
+    }
+
+    /// Takes an optional JSON body of type `T`.
+    pub fn optional_body<T: utoipa::ToSchema>(mut self) -> Route {
+        self.doc.body = Some((schema_ref::<T>, false));
+        self
+    }
+
+    /// Takes the fields of `T` as query parameters.
+    pub fn query<T: utoipa::ToSchema>(mut self) -> Route {
+        self.doc.query = Some(schema_ref::<T>);
+        self
+    }
+
+    /// Answers 200 with a `T`.
+    pub fn returns<T: utoipa::ToSchema>(mut self) -> Route {
+        self.doc.answer = Answer::Json(schema_ref::<T>);
+        self
+    }
+
+    /// Answers 200 with a list of `T`.
+    pub fn returns_list<T: utoipa::ToSchema>(mut self) -> Route {
+        self.doc.answer = Answer::Json(list_ref::<T>);
+        self
+    }
+
+    /// Answers 201 with the `T` it created.
+    pub fn creates<T: utoipa::ToSchema>(mut self) -> Route {
+        self.doc.status = 201;
+        self.returns::<T>()
+    }
+
+    /// Answers 200 with a document in one of these media types.
+    pub fn returns_content(mut self, types: &'static [&'static str]) -> Route {
+        self.doc.answer = Answer::Content(types);
+        self
     }
 }
 
@@ -72,70 +161,6 @@ pub fn router(routes: Vec<Route>) -> Router<AppState> {
         .fold(Router::new(), |router, (path, methods)| router.route(path, methods.fallback(method_not_allowed)))
 }
 
-fn path_parameters(path: &str) -> Vec<Value> {
-    path.split('/')
-        .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-        .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
-        .collect()
-}
-
-/// The OpenAPI 3.1 document of the routes.
-pub fn openapi(routes: &[Route], version: &str) -> Value {
-    let mut paths = Map::new();
-    for r in routes {
-        let op_id = format!(
-            "{}_{}",
-            r.method.as_str().to_lowercase(),
-            r.path.trim_start_matches("/api/v1/").replace(['/', '{', '}', '.', '-'], "_")
-        );
-        let mut op = json!({
-            "operationId": op_id,
-            "summary": r.summary,
-            "tags": [r.function],
-            "parameters": path_parameters(r.path),
-            "responses": {
-                "200": {"description": "Thành công", "content": {"application/json": {"schema": {}}}},
-                "4XX": {"description": "Lỗi của yêu cầu", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
-                "5XX": {"description": "Lỗi hệ thống", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
-            },
-        });
-        match r.access {
-            Access::Authenticated => op["security"] = json!([{"bearer": []}]),
-            Access::OptionalAuth => op["security"] = json!([{}, {"bearer": []}]),
-            Access::Public => op["security"] = json!([]),
-        }
-        if matches!(r.method, Method::POST | Method::PUT | Method::PATCH) {
-            op["requestBody"] =
-                json!({"required": false, "content": {"application/json": {"schema": {"type": "object"}}}});
-        }
-        let entry = paths.entry(r.path.to_string()).or_insert_with(|| json!({}));
-        entry[r.method.as_str().to_lowercase()] = op;
-    }
-    json!({
-        "openapi": "3.1.0",
-        "info": {
-            "title": "MotCua API — Cổng Dịch vụ công và Hệ thống thông tin một cửa điện tử",
-            "version": version,
-            "description": "API cho cổng dịch vụ công, cán bộ một cửa và hệ thống của các cơ quan (Thông tư 22/2019/TT-BTTTT). Lỗi trả về dạng application/problem+json (RFC 9457) với mã `code` ổn định.",
-        },
-        "servers": [{"url": "/"}],
-        "paths": paths,
-        "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
-            "schemas": {"Problem": {
-                "type": "object",
-                "required": ["type", "title", "status", "code"],
-                "properties": {
-                    "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
-                    "detail": {"type": "string"}, "code": {"type": "string"},
-                    "errors": {"type": "array", "items": {"type": "object", "properties": {
-                        "field": {"type": "string"}, "code": {"type": "string"}, "message": {"type": "string"}}}},
-                },
-            }},
-        },
-    })
-}
-
 /// A route that takes one action on a dossier (`POST`, an optional JSON body of the action's
 /// own type, `If-Match`), answering the dossier as the caller sees it afterwards.
 pub fn dossier_action<I>(
@@ -145,7 +170,7 @@ pub fn dossier_action<I>(
     request: fn(I) -> motcua_core::actions::Request,
 ) -> Route
 where
-    I: serde::de::DeserializeOwned + Default + Send + 'static,
+    I: serde::de::DeserializeOwned + Default + Send + utoipa::ToSchema + 'static,
 {
     use crate::extract::{ApiPath, Authenticated, IfMatch, OptionalJson};
     use axum::extract::State;
@@ -157,4 +182,6 @@ where
         Ok::<_, ApiError>(axum::Json(motcua_core::actions::act(&s, &c, &id, request(input), v).await?))
     };
     Route::new(Method::POST, path, function, Access::Authenticated, summary, handler)
+        .optional_body::<I>()
+        .returns::<motcua_domain::views::DossierView>()
 }

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::{CalendarError, DayOff};
 
 /// Administrator overrides for one year (effective-dated master data).
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct YearOverride {
     /// Days off added to the computed defaults (kind usually `Adjusted`); an entry replaces a
@@ -26,7 +26,7 @@ pub struct YearOverride {
 
 /// Office hours of a working day: a morning and an afternoon period, plus the cut-off time
 /// after which a same-day procedure is handled the next working day.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct WorkingHours {
     pub morning_start: NaiveTime,
     pub morning_end: NaiveTime,
@@ -77,7 +77,7 @@ impl WorkingHours {
 }
 
 /// Everything a [`super::Calendar`] needs besides the statutory rules.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct CalendarConfig {
     /// Version of this master data, recorded on each deadline computed with it.
     pub version: u32,

@@ -14,7 +14,7 @@ use super::{vn_offset, Calendar};
 ///
 /// JSON: `{"unit":"same_day"}`, `{"unit":"working_days","value":10}`,
 /// `{"unit":"working_hours","value":8}`, `{"unit":"calendar_days","value":15}`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "unit", content = "value", rename_all = "snake_case")]
 pub enum StatutoryTime {
     /// Result by the end of the receipt day; the next working day when received after the
@@ -43,14 +43,14 @@ impl fmt::Display for StatutoryTime {
 }
 
 /// A day not counted, with its Vietnamese reason ("Thứ Bảy", "Tết Nguyên đán", …).
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct SkippedDay {
     pub date: NaiveDate,
     pub reason: String,
 }
 
 /// A computed deadline (instants in Vietnam time).
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Deadline {
     pub received_at: DateTime<FixedOffset>,
     /// When counting started (official receipt, resumption, or for calendar days the start of

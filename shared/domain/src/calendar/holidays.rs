@@ -13,7 +13,7 @@ use super::lunar::{self, LunarDate};
 use super::YearOverride;
 
 /// Why a day is off.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DayOffKind {
     /// Public holiday (Labour Code Art. 112).
@@ -25,7 +25,7 @@ pub enum DayOffKind {
 }
 
 /// One non-weekend reason not to work on a date.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct DayOff {
     pub date: NaiveDate,
     /// Vietnamese name shown to users, e.g. "Tết Nguyên đán", "Nghỉ bù Giỗ Tổ Hùng Vương".
@@ -34,7 +34,7 @@ pub struct DayOff {
 }
 
 /// The effective calendar of one year (defaults with overrides applied).
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct YearCalendar {
     pub year: i32,
     /// Days off other than ordinary weekends, sorted by date.

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 /// A date of the Vietnamese lunar calendar. `leap` marks the intercalary (nhuận) month, which
 /// carries the number of the month before it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LunarDate {
     pub year: i32,
     pub month: u32,

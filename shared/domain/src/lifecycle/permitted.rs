@@ -109,7 +109,7 @@ pub fn permitted(d: &Dossier, action: Action, ctx: &Context) -> Result<Status, R
 }
 
 /// An action the caller may take now, with its Vietnamese name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct AllowedAction {
     pub action: Action,
     pub label: &'static str,

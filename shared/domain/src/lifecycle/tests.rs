@@ -77,50 +77,10 @@ fn file(component: &str, at: DateTime<FixedOffset>) -> AttachedFile {
 fn draft(p: &Procedure, at: DateTime<FixedOffset>) -> Dossier {
     let mut form = Map::new();
     form.insert("full_name".into(), json!("Nguyễn Văn A"));
-    Dossier {
-        id: "d1".into(),
-        code: None,
-        procedure_code: p.code.clone(),
-        procedure_version: p.version,
-        procedure_name: p.name.clone(),
-        agency: AGENCY.into(),
-        agency_name: "UBND phường".into(),
-        field: p.field.clone(),
-        statutory_time: p.statutory_time,
-        workflow: Some(p.workflow()),
-        owner: "cd".into(),
-        applicant: Applicant { full_name: "Nguyễn Văn A".into(), ..Default::default() },
-        channel: Channel::Online,
-        status: Status::Draft,
-        form,
-        components: vec![file("to-khai", at)],
-        result: None,
-        created_at: at,
-        updated_at: at,
-        submitted_at: None,
-        received_at: None,
-        accepted_at: None,
-        appointment: None,
-        appointment_explanation: None,
-        calendar_version: None,
-        finished_at: None,
-        returned_at: None,
-        history: vec![],
-        receipt_secret: None,
-        received_by: None,
-        reception_due: None,
-        register_number: None,
-        stage: None,
-        assignee: None,
-        waiting: None,
-        supplements: vec![],
-        consultations: vec![],
-        parts: vec![],
-        payment: None,
-        apology: None,
-        delivery: None,
-        version: 1,
-    }
+    let applicant = Applicant { full_name: "Nguyễn Văn A".into(), ..Default::default() };
+    let mut d = Dossier::draft("d1".into(), p, "UBND phường".into(), "cd".into(), applicant, Channel::Online, form, at);
+    d.components.push(file("to-khai", at));
+    d
 }
 
 /// Runs a command; panics on a refusal.

@@ -28,6 +28,31 @@ async fn every_documented_operation_is_served_and_every_route_is_documented() {
     for r in &routes {
         assert!(paths[r.path].get(r.method.as_str().to_lowercase()).is_some(), "{} {} undocumented", r.method, r.path);
     }
+    // Every operation says what it answers, and every body has its schema, from the types.
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    for (path, ops) in paths {
+        for (method, op) in ops.as_object().unwrap() {
+            let (status, ok) =
+                op["responses"].as_object().unwrap().iter().find(|(k, _)| k.starts_with('2')).expect("a 2xx answer");
+            for (media, content) in ok["content"].as_object().unwrap() {
+                assert_ne!(content["schema"], serde_json::json!({}), "{method} {path}: {status} {media} has no schema");
+            }
+            for error in ["400", "404", "422", "5XX"] {
+                let problem = &op["responses"][error]["content"]["application/problem+json"]["schema"]["$ref"];
+                assert_eq!(problem, "#/components/schemas/Problem", "{method} {path}: {error}");
+            }
+            if let Some(body) = op.get("requestBody") {
+                let reference = body["content"]["application/json"]["schema"]["$ref"].as_str().unwrap();
+                let name = reference.trim_start_matches("#/components/schemas/");
+                assert!(schemas.contains_key(name), "{method} {path}: body schema {name} is missing");
+            }
+        }
+    }
+    let accept = &paths["/api/v1/dossiers/{id}/accept"]["post"];
+    assert_eq!(accept["requestBody"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/NoteInput");
+    let view = &schemas["DossierView"];
+    assert!(view.to_string().contains("allowed_actions"), "{view}");
+
     // And an undocumented path is not served.
     assert_eq!(app.get("/api/v1/khong-ton-tai", None).await.problem(404), "route_not_found");
 }

@@ -5,20 +5,24 @@
 use axum::extract::State;
 use axum::http::Method;
 use axum::Json;
-use chrono::DateTime;
-use motcua_domain::calendar::{StatutoryTime, YearCalendar, YearOverride};
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use motcua_domain::calendar::{DayOff, SkippedDay, StatutoryTime, YearCalendar, YearOverride};
 use motcua_http::extract::{ApiJson, ApiPath, ApiQuery, Authenticated};
 use motcua_http::{Access, ApiError, ApiResult, AppState, Route};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
 
 const FUNCTION: &str = "calendar";
 
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::new(Method::GET, "/api/v1/calendar/deadline", FUNCTION, Access::Public, "Tính hạn giải quyết từ thời điểm tiếp nhận và thời hạn, kèm giải thích các ngày được trừ", deadline),
-        Route::new(Method::GET, "/api/v1/calendar/{year}", FUNCTION, Access::Public, "Lịch làm việc của một năm: ngày nghỉ, ngày làm bù, Tết Nguyên đán, Giỗ Tổ Hùng Vương", year),
-        Route::new(Method::PUT, "/api/v1/calendar/{year}/overrides", FUNCTION, Access::Authenticated, "Quản trị hệ thống điều chỉnh lịch năm: ngày nghỉ thêm, ngày làm bù, bỏ ngày nghỉ mặc định (tạo phiên bản lịch mới)", set_overrides),
+        Route::new(Method::GET, "/api/v1/calendar/deadline", FUNCTION, Access::Public, "Tính hạn giải quyết từ thời điểm tiếp nhận và thời hạn, kèm giải thích các ngày được trừ", deadline)
+            .query::<DeadlineParams>()
+            .returns::<DeadlineView>(),
+        Route::new(Method::GET, "/api/v1/calendar/{year}", FUNCTION, Access::Public, "Lịch làm việc của một năm: ngày nghỉ, ngày làm bù, Tết Nguyên đán, Giỗ Tổ Hùng Vương", year)
+            .returns::<YearView>(),
+        Route::new(Method::PUT, "/api/v1/calendar/{year}/overrides", FUNCTION, Access::Authenticated, "Quản trị hệ thống điều chỉnh lịch năm: ngày nghỉ thêm, ngày làm bù, bỏ ngày nghỉ mặc định (tạo phiên bản lịch mới)", set_overrides)
+            .body::<YearOverride>()
+            .returns::<YearView>(),
     ]
 }
 
@@ -29,20 +33,38 @@ fn parse_year(year: &str) -> Result<i32, ApiError> {
         .ok_or_else(|| ApiError::bad_request("invalid_year", "Năm phải là số từ 1901 đến 2199."))
 }
 
-fn year_view(y: YearCalendar, version: u32) -> Json<Value> {
-    let working: Vec<Value> =
-        y.working_weekend_days.iter().map(|(date, name)| json!({"date": date, "name": name})).collect();
-    Json(json!({
-        "year": y.year,
-        "days_off": y.days_off,
-        "working_saturdays": working,
-        "lunar_new_year": y.lunar_new_year,
-        "hung_kings_day": y.hung_kings_day,
-        "calendar_version": version,
-    }))
+/// A date with its name.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+struct NamedDay {
+    date: NaiveDate,
+    name: String,
 }
 
-async fn year(State(s): State<AppState>, ApiPath(year): ApiPath<String>) -> ApiResult<Json<Value>> {
+/// The working calendar of a year.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+struct YearView {
+    year: i32,
+    days_off: Vec<DayOff>,
+    /// Weekend days worked by decision (compensatory working days).
+    working_saturdays: Vec<NamedDay>,
+    lunar_new_year: NaiveDate,
+    hung_kings_day: NaiveDate,
+    calendar_version: u32,
+}
+
+fn year_view(y: YearCalendar, version: u32) -> Json<YearView> {
+    let working = y.working_weekend_days.into_iter().map(|(date, name)| NamedDay { date, name }).collect();
+    Json(YearView {
+        year: y.year,
+        days_off: y.days_off,
+        working_saturdays: working,
+        lunar_new_year: y.lunar_new_year,
+        hung_kings_day: y.hung_kings_day,
+        calendar_version: version,
+    })
+}
+
+async fn year(State(s): State<AppState>, ApiPath(year): ApiPath<String>) -> ApiResult<Json<YearView>> {
     let calendar = s.calendar();
     Ok(year_view(calendar.year(parse_year(&year)?), calendar.config().version))
 }
@@ -52,14 +74,17 @@ async fn set_overrides(
     Authenticated(c): Authenticated,
     ApiPath(year): ApiPath<String>,
     ApiJson(o): ApiJson<YearOverride>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<YearView>> {
     let y = motcua_core::calendar::set_year_override(&s, &c, parse_year(&year)?, o).await?;
     Ok(year_view(y, s.calendar().config().version))
 }
 
-#[derive(Debug, Deserialize)]
+/// The receipt time and exactly one statutory time.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct DeadlineParams {
+    /// RFC 3339, e.g. `2026-02-13T10:00:00+07:00`.
+    #[schema(format = DateTime)]
     received_at: String,
     working_days: Option<u32>,
     working_hours: Option<u32>,
@@ -67,7 +92,20 @@ struct DeadlineParams {
     same_day: Option<bool>,
 }
 
-async fn deadline(State(s): State<AppState>, ApiQuery(p): ApiQuery<DeadlineParams>) -> ApiResult<Json<Value>> {
+/// A deadline with the days it skipped and its explanation.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+struct DeadlineView {
+    received_at: DateTime<FixedOffset>,
+    counting_from: DateTime<FixedOffset>,
+    due_at: DateTime<FixedOffset>,
+    statutory_time: StatutoryTime,
+    statutory_time_label: String,
+    skipped: Vec<SkippedDay>,
+    explanation: String,
+    calendar_version: u32,
+}
+
+async fn deadline(State(s): State<AppState>, ApiQuery(p): ApiQuery<DeadlineParams>) -> ApiResult<Json<DeadlineView>> {
     let received = DateTime::parse_from_rfc3339(&p.received_at).map_err(|_| {
         ApiError::bad_request(
             "invalid_received_at",
@@ -95,14 +133,14 @@ async fn deadline(State(s): State<AppState>, ApiQuery(p): ApiQuery<DeadlineParam
         return Err(ApiError::bad_request("statutory_time_too_long", "Thời hạn quá dài (tối đa khoảng 10 năm)."));
     }
     let d = s.calendar().deadline(received, time);
-    Ok(Json(json!({
-        "received_at": d.received_at,
-        "counting_from": d.counting_from,
-        "due_at": d.due_at,
-        "statutory_time": time,
-        "statutory_time_label": time.to_string(),
-        "skipped": d.skipped,
-        "explanation": d.explanation,
-        "calendar_version": d.calendar_version,
-    })))
+    Ok(Json(DeadlineView {
+        received_at: d.received_at,
+        counting_from: d.counting_from,
+        due_at: d.due_at,
+        statutory_time: time,
+        statutory_time_label: time.to_string(),
+        skipped: d.skipped,
+        explanation: d.explanation,
+        calendar_version: d.calendar_version,
+    }))
 }

@@ -5,10 +5,10 @@ use axum::extract::State;
 use axum::http::Method;
 use axum::Json;
 use motcua_core::catalogue::{self, SearchQuery};
+use motcua_domain::catalogue::{Agency, Field, Procedure};
 use motcua_http::extract::{ApiPath, ApiQuery, PageOf};
 use motcua_http::{Access, ApiError, ApiResult, AppState, Route};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
 
 const FUNCTION: &str = "catalogue";
 
@@ -21,7 +21,9 @@ pub fn routes() -> Vec<Route> {
             Access::Public,
             "Tìm kiếm thủ tục hành chính (có dấu hoặc không dấu, theo cơ quan, lĩnh vực, mức độ)",
             search,
-        ),
+        )
+        .query::<SearchParams>()
+        .returns::<PageOf<catalogue::ProcedureSummary>>(),
         Route::new(
             Method::GET,
             "/api/v1/procedures/{code}",
@@ -29,21 +31,30 @@ pub fn routes() -> Vec<Route> {
             Access::Public,
             "Hướng dẫn thực hiện một thủ tục: các bước, thành phần hồ sơ, phí, thời hạn, biểu mẫu",
             procedure,
-        ),
-        Route::new(Method::GET, "/api/v1/agencies", FUNCTION, Access::Public, "Danh sách cơ quan", agencies),
-        Route::new(Method::GET, "/api/v1/fields", FUNCTION, Access::Public, "Danh sách lĩnh vực", fields),
+        )
+        .returns::<ProcedureGuide>(),
+        Route::new(Method::GET, "/api/v1/agencies", FUNCTION, Access::Public, "Danh sách cơ quan", agencies)
+            .returns::<PageOf<Agency>>(),
+        Route::new(Method::GET, "/api/v1/fields", FUNCTION, Access::Public, "Danh sách lĩnh vực", fields)
+            .returns::<PageOf<Field>>(),
     ]
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct SearchParams {
+    /// Words of the name or code, with or without diacritics.
     q: Option<String>,
+    /// Agency code.
     agency: Option<String>,
+    /// Field code.
     field: Option<String>,
     level: Option<motcua_domain::catalogue::ServiceLevel>,
     audience: Option<motcua_domain::catalogue::Audience>,
+    /// `next_cursor` of the previous page.
+    #[schema(pattern = "^[0-9]{1,9}$")]
     cursor: Option<String>,
+    #[schema(minimum = 1, maximum = 100)]
     limit: Option<usize>,
 }
 
@@ -67,21 +78,27 @@ async fn search(
     Ok(Json(PageOf { items, next_cursor: (next < total).then(|| next.to_string()) }))
 }
 
-async fn procedure(State(s): State<AppState>, ApiPath(code): ApiPath<String>) -> ApiResult<Json<Value>> {
+/// A procedure as its guidance page shows it: with its agency, field and level named.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+struct ProcedureGuide {
+    #[serde(flatten)]
+    procedure: Procedure,
+    agency_detail: Agency,
+    field_name: Option<String>,
+    level_label: &'static str,
+}
+
+async fn procedure(State(s): State<AppState>, ApiPath(code): ApiPath<String>) -> ApiResult<Json<ProcedureGuide>> {
     let p = catalogue::procedure(&s, &code).await?;
-    let agency = catalogue::agency(&s, &p.agency).await?;
-    let field = catalogue::fields(&s).await?.into_iter().find(|f| f.code == p.field);
-    let mut v = serde_json::to_value(&p).map_err(motcua_core::CoreError::from)?;
-    v["agency_detail"] = json!(agency);
-    v["field_name"] = json!(field.map(|f| f.name));
-    v["level_label"] = json!(p.level.label());
-    Ok(Json(v))
+    let agency_detail = catalogue::agency(&s, &p.agency).await?;
+    let field_name = catalogue::fields(&s).await?.into_iter().find(|f| f.code == p.field).map(|f| f.name);
+    Ok(Json(ProcedureGuide { level_label: p.level.label(), procedure: p, agency_detail, field_name }))
 }
 
-async fn agencies(State(s): State<AppState>) -> ApiResult<Json<Value>> {
-    Ok(Json(json!({ "items": catalogue::agencies(&s).await?, "next_cursor": null })))
+async fn agencies(State(s): State<AppState>) -> ApiResult<Json<PageOf<Agency>>> {
+    Ok(Json(PageOf { items: catalogue::agencies(&s).await?, next_cursor: None }))
 }
 
-async fn fields(State(s): State<AppState>) -> ApiResult<Json<Value>> {
-    Ok(Json(json!({ "items": catalogue::fields(&s).await?, "next_cursor": null })))
+async fn fields(State(s): State<AppState>) -> ApiResult<Json<PageOf<Field>>> {
+    Ok(Json(PageOf { items: catalogue::fields(&s).await?, next_cursor: None }))
 }

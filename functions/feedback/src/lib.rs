@@ -4,12 +4,12 @@
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::Json;
-use motcua_core::feedback::{self, AnswerInput, NewFeedback};
+use motcua_core::feedback::{self, AnswerInput, FeedbackReceipt, FeedbackView, NewFeedback, Rating};
+use motcua_core::surveys::{Answers, NewSurvey, SurveyView};
 use motcua_domain::rating::RatingAnswers;
 use motcua_http::extract::{ApiJson, ApiPath, ApiQuery, Authenticated, MaybeAuthenticated, PageOf, PageParams};
 use motcua_http::{Access, ApiResult, AppState, Route};
 use serde::Deserialize;
-use serde_json::Value;
 
 const FUNCTION: &str = "feedback";
 
@@ -22,7 +22,8 @@ pub fn routes() -> Vec<Route> {
             Access::Public,
             "Các cuộc khảo sát, lấy ý kiến và kết quả",
             surveys,
-        ),
+        )
+        .returns::<PageOf<SurveyView>>(),
         Route::new(
             Method::POST,
             "/api/v1/surveys",
@@ -30,7 +31,9 @@ pub fn routes() -> Vec<Route> {
             Access::Authenticated,
             "Quản trị tạo cuộc khảo sát, lấy ý kiến (câu hỏi nhiều lựa chọn, ngày kết thúc)",
             create_survey,
-        ),
+        )
+        .body::<NewSurvey>()
+        .creates::<SurveyView>(),
         Route::new(
             Method::GET,
             "/api/v1/surveys/{id}",
@@ -38,7 +41,8 @@ pub fn routes() -> Vec<Route> {
             Access::Public,
             "Một cuộc khảo sát và kết quả tổng hợp",
             survey,
-        ),
+        )
+        .returns::<SurveyView>(),
         Route::new(
             Method::POST,
             "/api/v1/surveys/{id}/answers",
@@ -46,7 +50,9 @@ pub fn routes() -> Vec<Route> {
             Access::Authenticated,
             "Công dân, doanh nghiệp trả lời khảo sát (một lần)",
             answer_survey,
-        ),
+        )
+        .body::<Answers>()
+        .creates::<SurveyView>(),
         Route::new(
             Method::POST,
             "/api/v1/dossiers/{id}/rating",
@@ -54,7 +60,9 @@ pub fn routes() -> Vec<Route> {
             Access::Authenticated,
             "Đánh giá mức độ hài lòng về việc giải quyết hồ sơ (một lần mỗi hồ sơ)",
             rate,
-        ),
+        )
+        .body::<RatingAnswers>()
+        .creates::<Rating>(),
         Route::new(
             Method::GET,
             "/api/v1/dossiers/{id}/rating",
@@ -62,7 +70,8 @@ pub fn routes() -> Vec<Route> {
             Access::Authenticated,
             "Kết quả đánh giá của hồ sơ",
             rating,
-        ),
+        )
+        .returns::<Rating>(),
         Route::new(
             Method::POST,
             "/api/v1/feedback",
@@ -70,7 +79,9 @@ pub fn routes() -> Vec<Route> {
             Access::OptionalAuth,
             "Gửi phản ánh, kiến nghị; nhận mã theo dõi",
             submit,
-        ),
+        )
+        .body::<NewFeedback>()
+        .creates::<FeedbackReceipt>(),
         Route::new(
             Method::GET,
             "/api/v1/feedback",
@@ -78,7 +89,9 @@ pub fn routes() -> Vec<Route> {
             Access::OptionalAuth,
             "Phản ánh, kiến nghị đã trả lời và công khai; với cán bộ: phản ánh gửi cơ quan",
             list,
-        ),
+        )
+        .query::<PageParams>()
+        .returns::<PageOf<FeedbackView>>(),
         Route::new(
             Method::GET,
             "/api/v1/feedback/{code}",
@@ -86,7 +99,9 @@ pub fn routes() -> Vec<Route> {
             Access::OptionalAuth,
             "Theo dõi phản ánh, kiến nghị (mã theo dõi và mã bí mật)",
             get,
-        ),
+        )
+        .query::<SecretParam>()
+        .returns::<FeedbackView>(),
         Route::new(
             Method::POST,
             "/api/v1/feedback/{code}/answer",
@@ -94,7 +109,9 @@ pub fn routes() -> Vec<Route> {
             Access::Authenticated,
             "Cán bộ trả lời phản ánh, kiến nghị và công khai câu trả lời",
             answer,
-        ),
+        )
+        .body::<AnswerInput>()
+        .returns::<FeedbackView>(),
     ]
 }
 
@@ -103,7 +120,7 @@ async fn rate(
     Authenticated(c): Authenticated,
     ApiPath(id): ApiPath<String>,
     ApiJson(a): ApiJson<RatingAnswers>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<(StatusCode, Json<Rating>)> {
     Ok((StatusCode::CREATED, Json(feedback::rate(&s, &c, &id, a).await?)))
 }
 
@@ -111,7 +128,7 @@ async fn rating(
     State(s): State<AppState>,
     Authenticated(c): Authenticated,
     ApiPath(id): ApiPath<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Rating>> {
     Ok(Json(feedback::rating(&s, &c, &id).await?))
 }
 
@@ -119,7 +136,7 @@ async fn submit(
     State(s): State<AppState>,
     MaybeAuthenticated(c): MaybeAuthenticated,
     ApiJson(f): ApiJson<NewFeedback>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<(StatusCode, Json<FeedbackReceipt>)> {
     Ok((StatusCode::CREATED, Json(feedback::submit(&s, c.as_ref(), f).await?)))
 }
 
@@ -127,12 +144,13 @@ async fn list(
     State(s): State<AppState>,
     MaybeAuthenticated(c): MaybeAuthenticated,
     ApiQuery(p): ApiQuery<PageParams>,
-) -> ApiResult<Json<PageOf<Value>>> {
+) -> ApiResult<Json<PageOf<FeedbackView>>> {
     let (items, next_cursor) = feedback::list(&s, c.as_ref(), p.cursor.clone(), p.limit()?).await?;
     Ok(Json(PageOf { items, next_cursor }))
 }
 
-#[derive(Debug, Deserialize)]
+/// The secret given with the tracking code, to follow one's own feedback.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct SecretParam {
     secret: Option<String>,
@@ -143,7 +161,7 @@ async fn get(
     MaybeAuthenticated(c): MaybeAuthenticated,
     ApiPath(code): ApiPath<String>,
     ApiQuery(p): ApiQuery<SecretParam>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<FeedbackView>> {
     Ok(Json(feedback::get(&s, c.as_ref(), &code, p.secret.as_deref()).await?))
 }
 
@@ -152,23 +170,23 @@ async fn answer(
     Authenticated(c): Authenticated,
     ApiPath(code): ApiPath<String>,
     ApiJson(a): ApiJson<AnswerInput>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<FeedbackView>> {
     Ok(Json(feedback::answer(&s, &c, &code, a).await?))
 }
 
-async fn surveys(State(s): State<AppState>) -> ApiResult<Json<Value>> {
-    Ok(Json(serde_json::json!({ "items": motcua_core::surveys::list(&s).await? })))
+async fn surveys(State(s): State<AppState>) -> ApiResult<Json<PageOf<SurveyView>>> {
+    Ok(Json(PageOf { items: motcua_core::surveys::list(&s).await?, next_cursor: None }))
 }
 
 async fn create_survey(
     State(s): State<AppState>,
     Authenticated(c): Authenticated,
-    ApiJson(req): ApiJson<motcua_core::surveys::NewSurvey>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+    ApiJson(req): ApiJson<NewSurvey>,
+) -> ApiResult<(StatusCode, Json<SurveyView>)> {
     Ok((StatusCode::CREATED, Json(motcua_core::surveys::create(&s, &c, req).await?)))
 }
 
-async fn survey(State(s): State<AppState>, ApiPath(id): ApiPath<String>) -> ApiResult<Json<Value>> {
+async fn survey(State(s): State<AppState>, ApiPath(id): ApiPath<String>) -> ApiResult<Json<SurveyView>> {
     Ok(Json(motcua_core::surveys::get(&s, &id).await?))
 }
 
@@ -176,7 +194,7 @@ async fn answer_survey(
     State(s): State<AppState>,
     Authenticated(c): Authenticated,
     ApiPath(id): ApiPath<String>,
-    ApiJson(a): ApiJson<motcua_core::surveys::Answers>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+    ApiJson(a): ApiJson<Answers>,
+) -> ApiResult<(StatusCode, Json<SurveyView>)> {
     Ok((StatusCode::CREATED, Json(motcua_core::surveys::answer(&s, &c, &id, a).await?)))
 }

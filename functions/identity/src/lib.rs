@@ -5,13 +5,15 @@
 use axum::extract::{FromRequest, Request, State};
 use axum::http::{header, Method, StatusCode};
 use axum::{Form, Json};
-use motcua_core::users::{self, Profile};
-use motcua_core::{admin, events, CoreError};
+use motcua_core::admin::{self, AuditRecord};
+use motcua_core::auth::Jwks;
+use motcua_core::events::{self, Notification, OutboundMessage};
+use motcua_core::users::{self, Profile, UserView};
+use motcua_core::CoreError;
 use motcua_domain::roles::Role;
 use motcua_http::extract::{ApiJson, ApiPath, ApiQuery, Authenticated, PageOf, PageParams};
 use motcua_http::{Access, ApiError, ApiResult, AppState, Route};
 use serde::Deserialize;
-use serde_json::{json, Value};
 
 const FUNCTION: &str = "identity";
 
@@ -24,7 +26,9 @@ pub fn routes() -> Vec<Route> {
             Access::Public,
             "Đăng ký tài khoản công dân hoặc doanh nghiệp",
             register,
-        ),
+        )
+        .body::<Registration>()
+        .creates::<UserView>(),
         Route::new(
             Method::POST,
             "/api/v1/auth/login",
@@ -32,7 +36,9 @@ pub fn routes() -> Vec<Route> {
             Access::Public,
             "Đăng nhập bằng tài khoản cục bộ, nhận mã truy cập (JWT)",
             login,
-        ),
+        )
+        .body::<Login>()
+        .returns::<users::TokenResponse>(),
         Route::new(
             Method::POST,
             "/api/v1/auth/token",
@@ -40,7 +46,9 @@ pub fn routes() -> Vec<Route> {
             Access::Public,
             "Cấp mã truy cập cho hệ thống của cơ quan (client credentials)",
             token,
-        ),
+        )
+        .body::<ClientCredentials>()
+        .returns::<users::TokenResponse>(),
         Route::new(
             Method::GET,
             "/api/v1/auth/jwks",
@@ -48,7 +56,8 @@ pub fn routes() -> Vec<Route> {
             Access::Public,
             "Khóa công khai để kiểm tra mã truy cập (JWKS)",
             jwks,
-        ),
+        )
+        .returns::<Jwks>(),
         Route::new(
             Method::GET,
             "/api/v1/me",
@@ -56,7 +65,8 @@ pub fn routes() -> Vec<Route> {
             Access::Authenticated,
             "Thông tin tài khoản đang đăng nhập",
             me,
-        ),
+        )
+        .returns::<UserView>(),
         Route::new(
             Method::PUT,
             "/api/v1/me",
@@ -64,7 +74,9 @@ pub fn routes() -> Vec<Route> {
             Access::Authenticated,
             "Cập nhật hồ sơ cá nhân (dùng để điền sẵn biểu mẫu)",
             update_me,
-        ),
+        )
+        .body::<Profile>()
+        .returns::<UserView>(),
         Route::new(
             Method::GET,
             "/api/v1/me/notifications",
@@ -72,7 +84,9 @@ pub fn routes() -> Vec<Route> {
             Access::Authenticated,
             "Thông báo gửi đến tài khoản",
             notifications,
-        ),
+        )
+        .query::<PageParams>()
+        .returns::<PageOf<Notification>>(),
         Route::new(
             Method::GET,
             "/api/v1/agencies/{code}/staff",
@@ -80,7 +94,8 @@ pub fn routes() -> Vec<Route> {
             Access::Authenticated,
             "Danh sách cán bộ của cơ quan (phân công; quản trị người dùng)",
             staff,
-        ),
+        )
+        .returns::<PageOf<UserView>>(),
         Route::new(
             Method::POST,
             "/api/v1/users",
@@ -88,7 +103,9 @@ pub fn routes() -> Vec<Route> {
             Access::Authenticated,
             "Quản trị tạo tài khoản cán bộ (ghi nhật ký quản trị)",
             create_staff,
-        ),
+        )
+        .body::<admin::NewStaff>()
+        .creates::<UserView>(),
         Route::new(
             Method::POST,
             "/api/v1/users/{id}/lock",
@@ -96,7 +113,8 @@ pub fn routes() -> Vec<Route> {
             Access::Authenticated,
             "Khóa tài khoản (ghi nhật ký quản trị)",
             lock,
-        ),
+        )
+        .returns::<UserView>(),
         Route::new(
             Method::POST,
             "/api/v1/users/{id}/unlock",
@@ -104,7 +122,8 @@ pub fn routes() -> Vec<Route> {
             Access::Authenticated,
             "Mở khóa tài khoản (ghi nhật ký quản trị)",
             unlock,
-        ),
+        )
+        .returns::<UserView>(),
         Route::new(
             Method::GET,
             "/api/v1/audit",
@@ -112,7 +131,9 @@ pub fn routes() -> Vec<Route> {
             Access::Authenticated,
             "Nhật ký thao tác quản trị theo tháng (?month=yyyy-mm; quản trị hệ thống)",
             audit,
-        ),
+        )
+        .query::<AuditParams>()
+        .returns::<PageOf<AuditRecord>>(),
         Route::new(
             Method::GET,
             "/api/v1/outbound-messages",
@@ -120,11 +141,13 @@ pub fn routes() -> Vec<Route> {
             Access::Authenticated,
             "Sổ thư điện tử và tin nhắn SMS đã gửi đến người nộp hồ sơ (quản trị hệ thống)",
             outbound,
-        ),
+        )
+        .query::<PageParams>()
+        .returns::<PageOf<OutboundMessage>>(),
     ]
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct Registration {
     username: String,
@@ -141,15 +164,15 @@ fn citizen() -> Role {
 async fn register(
     State(s): State<AppState>,
     ApiJson(r): ApiJson<Registration>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<(StatusCode, Json<UserView>)> {
     if !r.role.is_applicant() {
         return Err(ApiError::bad_request("invalid_role", "Chỉ đăng ký được tài khoản công dân hoặc doanh nghiệp."));
     }
     let user = users::create_user(&s, &r.username, &r.password, r.role, None, r.profile).await?;
-    Ok((StatusCode::CREATED, Json(users::public_view(&user))))
+    Ok((StatusCode::CREATED, Json(UserView::of(&user))))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct Login {
     username: String,
@@ -160,8 +183,10 @@ async fn login(State(s): State<AppState>, ApiJson(l): ApiJson<Login>) -> ApiResu
     Ok(Json(users::login(&s, &l.username, &l.password).await?))
 }
 
-#[derive(Debug, Deserialize)]
+/// Client credentials (RFC 6749 §4.4), as JSON or `application/x-www-form-urlencoded`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 struct ClientCredentials {
+    /// `client_credentials`.
     grant_type: String,
     client_id: String,
     client_secret: String,
@@ -188,30 +213,30 @@ async fn token(State(s): State<AppState>, req: Request) -> ApiResult<Json<users:
     Ok(Json(users::client_token(&s, &c.client_id, &c.client_secret).await?))
 }
 
-async fn jwks(State(s): State<AppState>) -> Json<Value> {
+async fn jwks(State(s): State<AppState>) -> Json<Jwks> {
     Json(s.keys.jwks())
 }
 
-async fn me(State(s): State<AppState>, Authenticated(c): Authenticated) -> ApiResult<Json<Value>> {
+async fn me(State(s): State<AppState>, Authenticated(c): Authenticated) -> ApiResult<Json<UserView>> {
     if c.role == Role::IntegrationClient {
         return Err(ApiError::Core(CoreError::not_found("tài khoản")));
     }
-    Ok(Json(users::public_view(&users::user(&s, &c.id).await?)))
+    Ok(Json(UserView::of(&users::user(&s, &c.id).await?)))
 }
 
 async fn update_me(
     State(s): State<AppState>,
     Authenticated(c): Authenticated,
     ApiJson(p): ApiJson<Profile>,
-) -> ApiResult<Json<Value>> {
-    Ok(Json(users::public_view(&users::update_profile(&s, &c, p).await?)))
+) -> ApiResult<Json<UserView>> {
+    Ok(Json(UserView::of(&users::update_profile(&s, &c, p).await?)))
 }
 
 async fn notifications(
     State(s): State<AppState>,
     Authenticated(c): Authenticated,
     ApiQuery(p): ApiQuery<PageParams>,
-) -> ApiResult<Json<PageOf<Value>>> {
+) -> ApiResult<Json<PageOf<Notification>>> {
     let (items, next_cursor) = events::notifications(&s, &c, p.cursor.clone(), p.limit()?).await?;
     Ok(Json(PageOf { items, next_cursor }))
 }
@@ -220,7 +245,7 @@ async fn outbound(
     State(s): State<AppState>,
     Authenticated(c): Authenticated,
     ApiQuery(p): ApiQuery<PageParams>,
-) -> ApiResult<Json<PageOf<Value>>> {
+) -> ApiResult<Json<PageOf<OutboundMessage>>> {
     let (items, next_cursor) = events::outbound(&s, &c, p.cursor.clone(), p.limit()?).await?;
     Ok(Json(PageOf { items, next_cursor }))
 }
@@ -229,15 +254,15 @@ async fn staff(
     State(s): State<AppState>,
     Authenticated(c): Authenticated,
     ApiPath(code): ApiPath<String>,
-) -> ApiResult<Json<Value>> {
-    Ok(Json(json!({ "items": admin::staff(&s, &c, &code).await? })))
+) -> ApiResult<Json<PageOf<UserView>>> {
+    Ok(Json(PageOf { items: admin::staff(&s, &c, &code).await?, next_cursor: None }))
 }
 
 async fn create_staff(
     State(s): State<AppState>,
     Authenticated(c): Authenticated,
     ApiJson(req): ApiJson<admin::NewStaff>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<(StatusCode, Json<UserView>)> {
     Ok((StatusCode::CREATED, Json(admin::create_staff(&s, &c, req).await?)))
 }
 
@@ -245,7 +270,7 @@ async fn lock(
     State(s): State<AppState>,
     Authenticated(c): Authenticated,
     ApiPath(id): ApiPath<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<UserView>> {
     Ok(Json(admin::set_locked(&s, &c, &id, true).await?))
 }
 
@@ -253,13 +278,15 @@ async fn unlock(
     State(s): State<AppState>,
     Authenticated(c): Authenticated,
     ApiPath(id): ApiPath<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<UserView>> {
     Ok(Json(admin::set_locked(&s, &c, &id, false).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct AuditParams {
+    /// `yyyy-mm`.
+    #[schema(pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$")]
     month: String,
 }
 
@@ -267,6 +294,6 @@ async fn audit(
     State(s): State<AppState>,
     Authenticated(c): Authenticated,
     ApiQuery(p): ApiQuery<AuditParams>,
-) -> ApiResult<Json<Value>> {
-    Ok(Json(json!({ "items": admin::audit(&s, &c, &p.month).await? })))
+) -> ApiResult<Json<PageOf<AuditRecord>>> {
+    Ok(Json(PageOf { items: admin::audit(&s, &c, &p.month).await?, next_cursor: None }))
 }

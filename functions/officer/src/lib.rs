@@ -13,6 +13,7 @@ use motcua_core::inbox::{self, Inbox, InboxQuery};
 use motcua_core::reception::{self, CounterDossier};
 use motcua_core::uploads::{self, UploadRequest, UploadTicket};
 use motcua_domain::dossier::Action;
+use motcua_domain::views::DossierView;
 use motcua_domain::workflow::Workflow;
 use motcua_http::extract::{ApiJson, ApiPath, ApiQuery, Authenticated, IfMatch};
 use motcua_http::routes::dossier_action;
@@ -31,7 +32,9 @@ pub fn routes() -> Vec<Route> {
             Access::Authenticated,
             "Hồ sơ cần xử lý theo vai trò và đơn vị: lọc theo trạng thái, thủ tục, sắp đến hạn, quá hạn; kèm số lượng",
             inbox,
-        ),
+        )
+        .query::<InboxQuery>()
+        .returns::<Inbox>(),
         Route::new(
             Method::GET,
             "/api/v1/procedures/{code}/workflow",
@@ -39,7 +42,8 @@ pub fn routes() -> Vec<Route> {
             Access::Public,
             "Quy trình nội bộ của thủ tục: các bước, vai trò, đơn vị, thời gian từng bước, cơ quan phối hợp",
             workflow_of,
-        ),
+        )
+        .returns::<ProcedureWorkflow>(),
         Route::new(
             Method::PUT,
             "/api/v1/procedures/{code}/workflow",
@@ -47,7 +51,9 @@ pub fn routes() -> Vec<Route> {
             Access::Authenticated,
             "Quản trị cấu hình quy trình nội bộ (tạo phiên bản mới của thủ tục; hồ sơ đã nộp giữ quy trình cũ)",
             set_workflow,
-        ),
+        )
+        .body::<Workflow>()
+        .returns::<ProcedureWorkflow>(),
         Route::new(
             Method::POST,
             "/api/v1/counter/dossiers",
@@ -55,7 +61,9 @@ pub fn routes() -> Vec<Route> {
             Access::Authenticated,
             "Nhận hồ sơ giấy trực tiếp tại Bộ phận Một cửa hoặc qua bưu chính (sau đó số hóa thành phần hồ sơ)",
             receive_at_counter,
-        ),
+        )
+        .body::<CounterDossier>()
+        .creates::<DossierView>(),
         dossier_action(
             "/api/v1/dossiers/{id}/accept",
             FUNCTION,
@@ -141,7 +149,9 @@ pub fn routes() -> Vec<Route> {
             Access::Authenticated,
             "Khai báo tệp kết quả, nhận địa chỉ tải lên có chữ ký",
             result_upload,
-        ),
+        )
+        .body::<UploadRequest>()
+        .creates::<UploadTicket>(),
         with_result("/api/v1/dossiers/{id}/finish", "Hoàn thành xử lý với tệp kết quả đã tải lên", Action::Finish),
         dossier_action("/api/v1/dossiers/{id}/return", FUNCTION, "Trả kết quả cho công dân", Request::ReturnResult),
         dossier_action(
@@ -168,9 +178,11 @@ async fn result_upload(
     Ok((StatusCode::CREATED, Json(uploads::request_result_upload(&s, &c, &id, req).await?)))
 }
 
-#[derive(Debug, Deserialize)]
+/// The result file uploaded and declared, with a note for the timeline.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct Finish {
+    /// `upload_id` of the result upload.
     upload_id: String,
     #[serde(default)]
     note: Option<String>,
@@ -186,6 +198,8 @@ fn with_result(path: &'static str, summary: &'static str, action: Action) -> Rou
         Ok::<_, motcua_http::ApiError>(Json(uploads::finish(&s, &c, &id, action, &f.upload_id, f.note, v).await?))
     };
     Route::new(Method::POST, path, FUNCTION, Access::Authenticated, summary, handler)
+        .body::<Finish>()
+        .returns::<DossierView>()
 }
 
 async fn inbox(

@@ -23,7 +23,9 @@ pub fn routes() -> Vec<Route> {
             Access::Public,
             "Báo cáo thống kê tình hình giải quyết hồ sơ theo kỳ, cơ quan, lĩnh vực, thủ tục (JSON hoặc CSV)",
             statistics,
-        ),
+        )
+        .query::<Params>()
+        .returns_or::<reports::Report>(&["text/csv"]),
         Route::new(
             Method::GET,
             "/api/v1/register",
@@ -31,13 +33,16 @@ pub fn routes() -> Vec<Route> {
             Access::Authenticated,
             "Sổ theo dõi hồ sơ của cơ quan theo năm (Mẫu 06; ?year=yyyy&format=html|pdf)",
             register,
-        ),
+        )
+        .query::<RegisterParams>()
+        .returns_content(&["text/html", "application/pdf"]),
     ]
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct RegisterParams {
+    #[schema(minimum = 1901, maximum = 2199)]
     year: i32,
     #[serde(default)]
     format: motcua_core::forms::Format,
@@ -52,14 +57,29 @@ async fn register(
     Ok(document(motcua_core::forms::register(&s, &c, p.year, p.format, &origin).await?))
 }
 
-#[derive(Debug, Deserialize)]
+/// The period (at most a year, `from` ≤ `to`), the scope and the format of the report.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct Params {
+    /// First day, `yyyy-mm-dd` (or `dd/mm/yyyy`).
+    #[schema(format = Date)]
     from: String,
+    /// Last day, `yyyy-mm-dd` (or `dd/mm/yyyy`).
+    #[schema(format = Date)]
     to: String,
+    /// Agency code.
     agency: Option<String>,
     group_by: Option<GroupBy>,
-    format: Option<String>,
+    #[serde(default)]
+    format: ReportFormat,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+enum ReportFormat {
+    #[default]
+    Json,
+    Csv,
 }
 
 /// `yyyy-mm-dd` or `dd/mm/yyyy`.
@@ -72,9 +92,9 @@ fn date(field: &str, s: &str) -> Result<NaiveDate, ApiError> {
 async fn statistics(State(s): State<AppState>, ApiQuery(p): ApiQuery<Params>) -> ApiResult<Response> {
     let (from, to) = (date("from", &p.from)?, date("to", &p.to)?);
     let report = reports::statistics(&s, from, to, p.agency.as_deref(), p.group_by).await?;
-    match p.format.as_deref() {
-        None | Some("json") => Ok(Json(report).into_response()),
-        Some("csv") => {
+    match p.format {
+        ReportFormat::Json => Ok(Json(report).into_response()),
+        ReportFormat::Csv => {
             let filename = format!("bao-cao-thong-ke-{}-{}.csv", from.format("%Y%m%d"), to.format("%Y%m%d"));
             Ok((
                 [
@@ -85,6 +105,5 @@ async fn statistics(State(s): State<AppState>, ApiQuery(p): ApiQuery<Params>) ->
             )
                 .into_response())
         }
-        Some(_) => Err(ApiError::bad_request("invalid_format", "Tham số format phải là json hoặc csv.")),
     }
 }

@@ -24,7 +24,9 @@ pub fn routes() -> Vec<Route> {
             Access::Public,
             "Tra cứu tình trạng hồ sơ theo mã (kèm mã bí mật trên giấy tiếp nhận hoặc số định danh)",
             lookup,
-        ),
+        )
+        .query::<LookupParams>()
+        .returns::<PublicView>(),
         Route::new(
             Method::GET,
             "/api/v1/dossiers/{id}",
@@ -32,7 +34,8 @@ pub fn routes() -> Vec<Route> {
             Access::Authenticated,
             "Chi tiết hồ sơ và quá trình xử lý (chủ hồ sơ, cán bộ có thẩm quyền)",
             get,
-        ),
+        )
+        .returns::<DossierView>(),
         Route::new(
             Method::GET,
             "/api/v1/dossiers/{id}/forms/{form}",
@@ -40,7 +43,9 @@ pub fn routes() -> Vec<Route> {
             Access::Authenticated,
             "In phiếu mẫu 01–05 của hồ sơ (HTML để in hoặc PDF; ?format=html|pdf), có mã QR tra cứu",
             form,
-        ),
+        )
+        .query::<FormParams>()
+        .returns_content(&["text/html", "application/pdf"]),
         Route::new(
             Method::GET,
             "/api/v1/dossiers",
@@ -48,11 +53,15 @@ pub fn routes() -> Vec<Route> {
             Access::Authenticated,
             "Hồ sơ của tôi; với cán bộ: hồ sơ của cơ quan",
             list,
-        ),
+        )
+        .query::<ListParams>()
+        .returns::<PageOf<Summary>>(),
     ]
 }
 
-#[derive(Debug, Deserialize)]
+/// The second factor of the lookup: the secret printed on the receipt, or the applicant's
+/// personal identification number (one of the two is required).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct LookupParams {
     secret: Option<String>,
@@ -75,11 +84,13 @@ async fn get(
     Ok(Json(queries::get(&s, &c, &id).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct ListParams {
     status: Option<Status>,
+    /// `next_cursor` of the previous page.
     cursor: Option<String>,
+    #[schema(minimum = 1, maximum = 100)]
     limit: Option<usize>,
 }
 
@@ -93,7 +104,7 @@ async fn list(
     Ok(Json(PageOf { items, next_cursor }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct FormParams {
     #[serde(default)]

@@ -7,12 +7,14 @@ use axum::http::{Method, StatusCode};
 use axum::Json;
 use motcua_core::actions::{self, Request};
 use motcua_core::drafts::{self, NewDraft};
+use motcua_core::messages::{Message, NewMessage};
 use motcua_core::{catalogue, users};
-use motcua_http::extract::{idempotency_key, ApiJson, ApiPath, Authenticated, IdempotencyKeyHeader, IfMatch};
+use motcua_domain::views::DossierView;
+use motcua_http::extract::{idempotency_key, ApiJson, ApiPath, Authenticated, IdempotencyKeyHeader, IfMatch, PageOf};
 use motcua_http::routes::dossier_action;
 use motcua_http::{Access, ApiResult, AppState, Route};
-use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 const FUNCTION: &str = "submission";
 
@@ -25,7 +27,8 @@ pub fn routes() -> Vec<Route> {
             Access::Authenticated,
             "Dữ liệu điền sẵn biểu mẫu từ hồ sơ cá nhân (P1)",
             prefill,
-        ),
+        )
+        .returns::<Prefilled>(),
         Route::new(
             Method::POST,
             "/api/v1/dossiers",
@@ -33,7 +36,9 @@ pub fn routes() -> Vec<Route> {
             Access::Authenticated,
             "Tạo hồ sơ nháp (hỗ trợ Idempotency-Key)",
             create,
-        ),
+        )
+        .body::<NewDraft>()
+        .creates::<DossierView>(),
         Route::new(
             Method::PATCH,
             "/api/v1/dossiers/{id}",
@@ -41,7 +46,9 @@ pub fn routes() -> Vec<Route> {
             Access::Authenticated,
             "Cập nhật dữ liệu biểu mẫu của hồ sơ nháp (If-Match)",
             update,
-        ),
+        )
+        .body::<Update>()
+        .returns::<DossierView>(),
         Route::new(
             Method::POST,
             "/api/v1/dossiers/{id}/submit",
@@ -49,7 +56,8 @@ pub fn routes() -> Vec<Route> {
             Access::Authenticated,
             "Nộp hồ sơ trực tuyến (hỗ trợ Idempotency-Key, If-Match)",
             submit,
-        ),
+        )
+        .returns::<DossierView>(),
         Route::new(
             Method::GET,
             "/api/v1/dossiers/{id}/messages",
@@ -57,7 +65,8 @@ pub fn routes() -> Vec<Route> {
             Access::Authenticated,
             "Trao đổi giữa người nộp và cán bộ về hồ sơ (P5)",
             messages,
-        ),
+        )
+        .returns::<PageOf<Message>>(),
         Route::new(
             Method::POST,
             "/api/v1/dossiers/{id}/messages",
@@ -65,7 +74,9 @@ pub fn routes() -> Vec<Route> {
             Access::Authenticated,
             "Gửi tin nhắn về hồ sơ (người nộp hoặc cán bộ xử lý; người nộp được thông báo)",
             post_message,
-        ),
+        )
+        .body::<NewMessage>()
+        .creates::<Message>(),
         dossier_action(
             "/api/v1/dossiers/{id}/supplement",
             FUNCTION,
@@ -81,14 +92,23 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
+/// The form of a procedure pre-filled from the caller's profile.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+struct Prefilled {
+    procedure: String,
+    /// Field name → value, for the fields the profile can fill.
+    #[schema(value_type = Object)]
+    form: Map<String, Value>,
+}
+
 async fn prefill(
     State(s): State<AppState>,
     Authenticated(c): Authenticated,
     ApiPath(code): ApiPath<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Prefilled>> {
     let procedure = catalogue::procedure(&s, &code).await?;
     let profile = users::user(&s, &c.id).await?.profile;
-    Ok(Json(json!({ "procedure": code, "form": profile.prefill(&procedure) })))
+    Ok(Json(Prefilled { form: profile.prefill(&procedure), procedure: procedure.code }))
 }
 
 async fn create(
@@ -104,9 +124,11 @@ async fn create(
     Ok((StatusCode::CREATED, Json(drafts::create_draft(&s, &c, req, key.as_ref()).await?)))
 }
 
-#[derive(Debug, Deserialize)]
+/// New values of some form fields (the others keep theirs; `null` clears one).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct Update {
+    #[schema(value_type = Object)]
     form: Map<String, Value>,
 }
 
@@ -135,15 +157,15 @@ async fn messages(
     State(s): State<AppState>,
     Authenticated(c): Authenticated,
     ApiPath(id): ApiPath<String>,
-) -> ApiResult<Json<Value>> {
-    Ok(Json(json!({ "items": motcua_core::messages::list(&s, &c, &id).await? })))
+) -> ApiResult<Json<PageOf<Message>>> {
+    Ok(Json(PageOf { items: motcua_core::messages::list(&s, &c, &id).await?, next_cursor: None }))
 }
 
 async fn post_message(
     State(s): State<AppState>,
     Authenticated(c): Authenticated,
     ApiPath(id): ApiPath<String>,
-    ApiJson(m): ApiJson<motcua_core::messages::NewMessage>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+    ApiJson(m): ApiJson<NewMessage>,
+) -> ApiResult<(StatusCode, Json<Message>)> {
     Ok((StatusCode::CREATED, Json(motcua_core::messages::post(&s, &c, &id, m).await?)))
 }

@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::Json;
 use motcua_core::uploads::{self, UploadRequest, UploadTicket};
+use motcua_domain::views::DossierView;
 use motcua_http::extract::{ApiJson, ApiPath, Authenticated};
 use motcua_http::{Access, ApiResult, AppState, Route};
 use serde_json::Value;
@@ -20,7 +21,9 @@ pub fn routes() -> Vec<Route> {
             Access::Authenticated,
             "Khai báo tệp thành phần hồ sơ, nhận địa chỉ tải lên có chữ ký",
             request,
-        ),
+        )
+        .body::<UploadRequest>()
+        .creates::<UploadTicket>(),
         Route::new(
             Method::POST,
             "/api/v1/dossiers/{id}/components/{component}/uploads/{upload}/complete",
@@ -28,7 +31,8 @@ pub fn routes() -> Vec<Route> {
             Access::Authenticated,
             "Xác nhận đã tải lên: máy chủ kiểm tra dung lượng, loại tệp theo nội dung, SHA-256 rồi đính kèm",
             complete,
-        ),
+        )
+        .returns::<DossierView>(),
         Route::new(
             Method::GET,
             "/api/v1/dossiers/{id}/files/{file}",
@@ -36,7 +40,8 @@ pub fn routes() -> Vec<Route> {
             Access::Authenticated,
             "Liên kết tải tệp (thời hạn ngắn) cho chủ hồ sơ hoặc cán bộ có thẩm quyền",
             download,
-        ),
+        )
+        .returns::<motcua_core::PresignedUrl>(),
         Route::new(
             Method::DELETE,
             "/api/v1/dossiers/{id}/files/{file}",
@@ -44,7 +49,8 @@ pub fn routes() -> Vec<Route> {
             Access::Authenticated,
             "Gỡ tệp khỏi hồ sơ nháp",
             remove,
-        ),
+        )
+        .returns::<DossierView>(),
     ]
 }
 

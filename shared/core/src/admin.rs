@@ -1,15 +1,14 @@
 //! User administration (M6): staff accounts of an agency, lock and unlock, with an audit
 //! record of every administrative action written in the same transaction (N2).
 
-use crate::users::{self, Profile, User};
+use crate::users::{self, Profile, User, UserView};
 use crate::{keys, Caller, CoreError, CoreResult, Services};
 use motcua_domain::roles::Role;
 use motcua_ports::{Condition, Index, Key, Query, WriteOp};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
 
 /// A new staff account.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewStaff {
     pub username: String,
@@ -23,6 +22,21 @@ pub struct NewStaff {
     pub phone: Option<String>,
 }
 
+/// One administrative action in the audit log (M6, N2).
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct AuditRecord {
+    pub id: String,
+    pub at: chrono::DateTime<chrono::FixedOffset>,
+    pub actor: String,
+    pub actor_name: String,
+    pub actor_role: Role,
+    /// `create_staff`, `lock` or `unlock`.
+    pub action: String,
+    pub target: String,
+    pub target_username: String,
+    pub agency: Option<String>,
+}
+
 /// Whether the caller administers accounts of `agency`.
 fn administers(caller: &Caller, agency: &str) -> bool {
     caller.role == Role::SystemAdmin || (caller.role == Role::AgencyAdmin && caller.works_for(agency))
@@ -32,14 +46,23 @@ fn audit_op(s: &Services, caller: &Caller, action: &str, target: &User) -> CoreR
     let now = s.now();
     let id = uuid::Uuid::now_v7().to_string();
     let key = Key::new(keys::audit_partition(&now.format("%Y-%m").to_string()), format!("{}#{id}", now.to_rfc3339()));
-    let record = json!({"id": id, "at": now, "actor": caller.id, "actor_name": caller.name, "actor_role": caller.role,
-        "action": action, "target": target.id, "target_username": target.username, "agency": target.agency});
+    let record = AuditRecord {
+        id,
+        at: now,
+        actor: caller.id.clone(),
+        actor_name: caller.name.clone(),
+        actor_role: caller.role,
+        action: action.into(),
+        target: target.id.clone(),
+        target_username: target.username.clone(),
+        agency: target.agency.clone(),
+    };
     Ok(WriteOp::Put { item: keys::item(&key, &record, &[])?, condition: Condition::NotExists })
 }
 
 /// Creates a staff account (system administrator: any agency; agency administrator: officers
 /// of their own agency).
-pub async fn create_staff(s: &Services, caller: &Caller, req: NewStaff) -> CoreResult<Value> {
+pub async fn create_staff(s: &Services, caller: &Caller, req: NewStaff) -> CoreResult<UserView> {
     let officer = matches!(req.role, Role::ReceivingOfficer | Role::Specialist | Role::Leader);
     if !administers(caller, &req.agency)
         || !(officer || caller.role == Role::SystemAdmin && req.role == Role::AgencyAdmin)
@@ -54,21 +77,21 @@ pub async fn create_staff(s: &Services, caller: &Caller, req: NewStaff) -> CoreR
         Ok(vec![audit_op(s, caller, "create_staff", u)?])
     })
     .await?;
-    Ok(users::public_view(&user))
+    Ok(UserView::of(&user))
 }
 
 /// The staff of an agency (its own staff, for assignment; its administrators).
-pub async fn staff(s: &Services, caller: &Caller, agency: &str) -> CoreResult<Vec<Value>> {
+pub async fn staff(s: &Services, caller: &Caller, agency: &str) -> CoreResult<Vec<UserView>> {
     if !(administers(caller, agency) || caller.works_for(agency)) {
         return Err(CoreError::Forbidden("Chỉ cán bộ, quản trị của cơ quan xem danh sách cán bộ.".into()));
     }
     let page = s.table.query(Query::partition(Index::Gsi1, keys::staff(agency)).limit(1000)).await?;
     let users: Vec<User> = page.items.iter().map(keys::data).collect::<Result<_, _>>()?;
-    Ok(users.iter().map(users::public_view).collect())
+    Ok(users.iter().map(UserView::of).collect())
 }
 
 /// Locks or unlocks an account (not one's own); recorded in the audit log.
-pub async fn set_locked(s: &Services, caller: &Caller, user_id: &str, locked: bool) -> CoreResult<Value> {
+pub async fn set_locked(s: &Services, caller: &Caller, user_id: &str, locked: bool) -> CoreResult<UserView> {
     let mut user = users::user(s, user_id).await?;
     let allowed = match &user.agency {
         Some(a) => administers(caller, a),
@@ -88,11 +111,11 @@ pub async fn set_locked(s: &Services, caller: &Caller, user_id: &str, locked: bo
             audit_op(s, caller, action, &user)?,
         ])
         .await?;
-    Ok(users::public_view(&user))
+    Ok(UserView::of(&user))
 }
 
 /// The audit records of a month (`yyyy-mm`), newest first (system administrator).
-pub async fn audit(s: &Services, caller: &Caller, month: &str) -> CoreResult<Vec<Value>> {
+pub async fn audit(s: &Services, caller: &Caller, month: &str) -> CoreResult<Vec<AuditRecord>> {
     if caller.role != Role::SystemAdmin {
         return Err(CoreError::Forbidden("Chỉ quản trị hệ thống xem nhật ký quản trị.".into()));
     }

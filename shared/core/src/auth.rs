@@ -97,14 +97,39 @@ impl JwtKeys {
     }
 
     /// The public keys as a JSON Web Key Set.
-    pub fn jwks(&self) -> serde_json::Value {
-        let keys: Vec<_> = self
+    pub fn jwks(&self) -> Jwks {
+        let keys = self
             .verifying
             .iter()
-            .map(|k| serde_json::json!({"kty": "OKP", "crv": "Ed25519", "alg": "EdDSA", "use": "sig", "kid": k.kid, "x": k.x}))
+            .map(|k| Jwk {
+                kty: "OKP",
+                crv: "Ed25519",
+                alg: "EdDSA",
+                usage: "sig",
+                kid: k.kid.clone(),
+                x: k.x.clone(),
+            })
             .collect();
-        serde_json::json!({ "keys": keys })
+        Jwks { keys }
     }
+}
+
+/// The public keys that verify the tokens (RFC 7517).
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Jwks {
+    pub keys: Vec<Jwk>,
+}
+
+/// One Ed25519 public key (RFC 8037).
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Jwk {
+    pub kty: &'static str,
+    pub crv: &'static str,
+    pub alg: &'static str,
+    #[serde(rename = "use")]
+    pub usage: &'static str,
+    pub kid: String,
+    pub x: String,
 }
 
 /// Argon2id hash of a password or client secret (PHC string).

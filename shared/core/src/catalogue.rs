@@ -21,7 +21,7 @@ pub struct SearchQuery {
 }
 
 /// A catalogue entry in search results.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ProcedureSummary {
     pub code: String,
     pub version: u32,
@@ -171,7 +171,7 @@ pub async fn search(s: &Services, q: &SearchQuery) -> CoreResult<Vec<ProcedureSu
 }
 
 /// The workflow of a procedure's current version (M1).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ProcedureWorkflow {
     pub procedure: String,
     pub version: u32,

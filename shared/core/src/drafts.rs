@@ -14,11 +14,14 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 /// Request to create a draft.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewDraft {
+    /// Code of the procedure.
     pub procedure: String,
+    /// Form values to start with (the rest is pre-filled from the profile).
     #[serde(default)]
+    #[schema(value_type = Object)]
     pub form: Map<String, Value>,
 }
 

@@ -7,7 +7,6 @@ use crate::{keys, Caller, CoreError, CoreResult, Services};
 use chrono::{DateTime, FixedOffset};
 use motcua_ports::{Condition, Index, Key, Query, WriteOp};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use std::time::Duration;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -111,6 +110,20 @@ pub async fn relay_outbox(s: &Services, grace: Duration) -> CoreResult<usize> {
 
 pub use motcua_ports::{Channel, Notifier, OutboundMessage};
 
+/// An in-app notification of the applicant (G7).
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Notification {
+    pub id: String,
+    /// `dossier.<action>`, `dossier.message` or `feedback.answered`.
+    pub kind: String,
+    /// The dossier or feedback it is about.
+    pub subject: String,
+    pub title: String,
+    pub message: String,
+    pub at: DateTime<FixedOffset>,
+    pub channel: String,
+}
+
 /// The adapter of the embedded runtime and of deployments without a provider yet: the
 /// outbound register itself is the outbox, readable through the API
 /// (`GET /api/v1/outbound-messages`) for an operator or a gateway to pick up.
@@ -130,8 +143,15 @@ pub async fn handle(s: &Services, body: &str) -> CoreResult<()> {
     let key = Key::new(keys::notifications(&event.recipient), format!("{}#{}", event.at.timestamp_millis(), event.id));
     let item = keys::item(
         &key,
-        &json!({"id": event.id, "kind": event.kind, "subject": event.subject,
-        "title": event.title, "message": event.message, "at": event.at, "channel": "in_app"}),
+        &Notification {
+            id: event.id.clone(),
+            kind: event.kind.clone(),
+            subject: event.subject.clone(),
+            title: event.title.clone(),
+            message: event.message.clone(),
+            at: event.at,
+            channel: "in_app".into(),
+        },
         &[],
     )?;
     match s.table.put(item, Condition::NotExists).await {
@@ -171,7 +191,7 @@ pub async fn outbound(
     caller: &Caller,
     cursor: Option<String>,
     limit: usize,
-) -> CoreResult<(Vec<serde_json::Value>, Option<String>)> {
+) -> CoreResult<(Vec<OutboundMessage>, Option<String>)> {
     if caller.role != motcua_domain::roles::Role::SystemAdmin {
         return Err(CoreError::Forbidden("Chỉ quản trị hệ thống xem sổ thư điện tử, tin nhắn đã gửi.".into()));
     }
@@ -212,7 +232,7 @@ pub async fn notifications(
     caller: &Caller,
     cursor: Option<String>,
     limit: usize,
-) -> CoreResult<(Vec<serde_json::Value>, Option<String>)> {
+) -> CoreResult<(Vec<Notification>, Option<String>)> {
     let page = s
         .table
         .query(

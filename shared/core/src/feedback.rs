@@ -8,16 +8,28 @@ use crate::store;
 use crate::{catalogue, keys, Caller, CoreError, CoreResult, Services};
 use chrono::{DateTime, FixedOffset};
 use motcua_domain::catalogue::ServiceLevel;
-use motcua_domain::dossier::Status;
+use motcua_domain::dossier::{Status, Timing};
 use motcua_domain::error::FieldError;
-use motcua_domain::rating::RatingAnswers;
+use motcua_domain::rating::{DossierScore, RatingAnswers};
 use motcua_ports::{Condition, Index, Query, TableError, WriteOp};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::json;
 use sha2::{Digest, Sha256};
 
+/// The rating of a dossier (rules §7).
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Rating {
+    pub dossier_id: String,
+    pub dossier_code: Option<String>,
+    pub agency: String,
+    pub answers: RatingAnswers,
+    pub score: DossierScore,
+    pub timing: Timing,
+    pub at: DateTime<FixedOffset>,
+}
+
 /// Rates a finished dossier, once, by its owner.
-pub async fn rate(s: &Services, caller: &Caller, dossier_id: &str, answers: RatingAnswers) -> CoreResult<Value> {
+pub async fn rate(s: &Services, caller: &Caller, dossier_id: &str, answers: RatingAnswers) -> CoreResult<Rating> {
     let d = store::load(s, dossier_id).await?;
     ensure_visible(caller, &d)?;
     if d.owner != caller.id {
@@ -31,8 +43,15 @@ pub async fn rate(s: &Services, caller: &Caller, dossier_id: &str, answers: Rati
     let procedure = catalogue::procedure_version(s, &d.procedure_code, d.procedure_version).await?;
     let score = answers.score(timing, procedure.level == ServiceLevel::Full);
     let now = s.now();
-    let rating = json!({"dossier_id": d.id, "dossier_code": d.code, "agency": d.agency, "answers": answers,
-        "score": score, "timing": timing, "at": now});
+    let rating = Rating {
+        dossier_id: d.id.clone(),
+        dossier_code: d.code.clone(),
+        agency: d.agency.clone(),
+        answers,
+        score,
+        timing,
+        at: now,
+    };
     let index = [("gsi1pk", json!(format!("RATINGS#{}", d.agency))), ("gsi1sk", json!(now.to_rfc3339()))];
     let item = keys::item(&keys::rating(&d.id), &rating, &index)?;
     match s.table.put(item, Condition::NotExists).await {
@@ -45,14 +64,14 @@ pub async fn rate(s: &Services, caller: &Caller, dossier_id: &str, answers: Rati
 }
 
 /// The rating of a dossier, if any (owner or staff).
-pub async fn rating(s: &Services, caller: &Caller, dossier_id: &str) -> CoreResult<Value> {
+pub async fn rating(s: &Services, caller: &Caller, dossier_id: &str) -> CoreResult<Rating> {
     let d = store::load(s, dossier_id).await?;
     ensure_visible(caller, &d)?;
     let item = s.table.get(&keys::rating(dossier_id)).await?.ok_or_else(|| CoreError::not_found("đánh giá"))?;
     Ok(keys::data(&item)?)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FeedbackKind {
     /// Phản ánh.
@@ -61,7 +80,7 @@ pub enum FeedbackKind {
     Petition,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewFeedback {
     pub kind: FeedbackKind,
@@ -77,8 +96,9 @@ pub struct NewFeedback {
     pub dossier_code: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct Answer {
+/// The agency's answer to a feedback.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Answer {
     text: String,
     by_name: String,
     at: DateTime<FixedOffset>,
@@ -102,6 +122,40 @@ struct Feedback {
     published: bool,
 }
 
+/// A feedback as shown: to everyone once published (no name, no contact), and in full to
+/// its submitter and the agency addressed.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct FeedbackView {
+    pub code: String,
+    pub kind: FeedbackKind,
+    pub agency: String,
+    pub title: String,
+    pub content: String,
+    pub created_at: DateTime<FixedOffset>,
+    pub answer: Option<Answer>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub submitter_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dossier_code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_label: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<bool>,
+}
+
+/// What the submitter keeps to follow a feedback: its code and secret.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct FeedbackReceipt {
+    pub code: String,
+    pub secret: String,
+    pub status_label: &'static str,
+    pub created_at: DateTime<FixedOffset>,
+}
+
 impl Feedback {
     fn status_label(&self) -> &'static str {
         if self.answer.is_some() {
@@ -112,17 +166,35 @@ impl Feedback {
     }
 
     /// What the submitter and the agency see.
-    fn private_view(&self) -> Value {
-        json!({"code": self.code, "kind": self.kind, "agency": self.agency, "title": self.title, "content": self.content,
-            "submitter_name": self.submitter_name, "phone": self.phone, "email": self.email,
-            "dossier_code": self.dossier_code, "created_at": self.created_at, "status_label": self.status_label(),
-            "answer": self.answer, "published": self.published})
+    fn private_view(&self) -> FeedbackView {
+        FeedbackView {
+            submitter_name: Some(self.submitter_name.clone()),
+            phone: self.phone.clone(),
+            email: self.email.clone(),
+            dossier_code: self.dossier_code.clone(),
+            status_label: Some(self.status_label()),
+            published: Some(self.published),
+            ..self.public_view()
+        }
     }
 
     /// What everyone sees once published: no name, no contact.
-    fn public_view(&self) -> Value {
-        json!({"code": self.code, "kind": self.kind, "agency": self.agency, "title": self.title, "content": self.content,
-            "created_at": self.created_at, "answer": self.answer})
+    fn public_view(&self) -> FeedbackView {
+        FeedbackView {
+            code: self.code.clone(),
+            kind: self.kind,
+            agency: self.agency.clone(),
+            title: self.title.clone(),
+            content: self.content.clone(),
+            created_at: self.created_at,
+            answer: self.answer.clone(),
+            submitter_name: None,
+            phone: None,
+            email: None,
+            dossier_code: None,
+            status_label: None,
+            published: None,
+        }
     }
 
     fn item(&self) -> CoreResult<motcua_ports::Item> {
@@ -153,7 +225,7 @@ fn text_error(field: &str, label: &str, value: &str, max: usize) -> Option<Field
 
 /// Receives feedback or a petition (anyone; signed-in users are notified of the answer).
 /// Returns the tracking code and the secret to follow it.
-pub async fn submit(s: &Services, caller: Option<&Caller>, f: NewFeedback) -> CoreResult<Value> {
+pub async fn submit(s: &Services, caller: Option<&Caller>, f: NewFeedback) -> CoreResult<FeedbackReceipt> {
     let errors: Vec<FieldError> = [
         text_error("title", "tiêu đề", &f.title, 200),
         text_error("content", "nội dung", &f.content, 5000),
@@ -203,7 +275,7 @@ pub async fn submit(s: &Services, caller: Option<&Caller>, f: NewFeedback) -> Co
         published: false,
     };
     s.table.put(fb.item()?, Condition::NotExists).await?;
-    Ok(json!({"code": code, "secret": secret, "status_label": fb.status_label(), "created_at": now}))
+    Ok(FeedbackReceipt { code, secret, status_label: fb.status_label(), created_at: now })
 }
 
 async fn load(s: &Services, code: &str) -> CoreResult<Feedback> {
@@ -212,7 +284,7 @@ async fn load(s: &Services, code: &str) -> CoreResult<Feedback> {
 }
 
 /// The submitter follows their feedback with the code and secret; agency staff see theirs.
-pub async fn get(s: &Services, caller: Option<&Caller>, code: &str, secret: Option<&str>) -> CoreResult<Value> {
+pub async fn get(s: &Services, caller: Option<&Caller>, code: &str, secret: Option<&str>) -> CoreResult<FeedbackView> {
     let fb = load(s, code).await?;
     let staff = caller.is_some_and(|c| c.works_for(&fb.agency));
     let own = caller.is_some_and(|c| fb.submitter.as_deref() == Some(c.id.as_str()));
@@ -226,7 +298,7 @@ pub async fn get(s: &Services, caller: Option<&Caller>, code: &str, secret: Opti
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AnswerInput {
     pub answer: String,
@@ -235,7 +307,7 @@ pub struct AnswerInput {
 }
 
 /// An officer of the addressed agency answers, and may publish the answer.
-pub async fn answer(s: &Services, caller: &Caller, code: &str, input: AnswerInput) -> CoreResult<Value> {
+pub async fn answer(s: &Services, caller: &Caller, code: &str, input: AnswerInput) -> CoreResult<FeedbackView> {
     let mut fb = load(s, code).await?;
     if !caller.works_for(&fb.agency) || caller.role == motcua_domain::roles::Role::IntegrationClient {
         return Err(CoreError::not_found("phản ánh, kiến nghị"));
@@ -273,7 +345,7 @@ pub async fn list(
     agency_of: Option<&Caller>,
     cursor: Option<String>,
     limit: usize,
-) -> CoreResult<(Vec<Value>, Option<String>)> {
+) -> CoreResult<(Vec<FeedbackView>, Option<String>)> {
     let (query, private) = match agency_of.and_then(|c| c.agency.clone().filter(|_| c.role.is_agency_staff())) {
         Some(agency) => (Query::partition(Index::Gsi2, keys::feedback_agency(&agency)), true),
         None => (Query::partition(Index::Gsi1, keys::FEEDBACK_PUBLIC), false),

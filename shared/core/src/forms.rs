@@ -10,7 +10,7 @@ use motcua_forms::{build, register as register_doc, Doc, FormContext, FormKind};
 use motcua_ports::Index;
 
 /// How a form is served.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     #[default]

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Filters of an inbox.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InboxQuery {
     pub status: Option<Status>,
@@ -21,11 +21,13 @@ pub struct InboxQuery {
     /// Only the dossiers assigned to the caller.
     #[serde(default)]
     pub mine: bool,
+    /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
+    #[schema(minimum = 1, maximum = 200)]
     pub limit: Option<usize>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DueFilter {
     Soon,
@@ -33,7 +35,7 @@ pub enum DueFilter {
 }
 
 /// Counts of the whole inbox, before the filters.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct InboxCounts {
     pub total: usize,
     pub due_soon: usize,
@@ -41,7 +43,7 @@ pub struct InboxCounts {
     pub by_status: BTreeMap<&'static str, usize>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Inbox {
     pub items: Vec<InboxRow>,
     pub next_cursor: Option<String>,

@@ -7,17 +7,33 @@ use crate::events::{self, Event};
 use crate::store::load;
 use crate::{keys, Caller, CoreError, CoreResult, Services};
 use motcua_ports::{Condition, Index, Query, SortCondition};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use chrono::{DateTime, FixedOffset};
+use motcua_domain::roles::Role;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewMessage {
+    /// 1 to 2000 characters, not only spaces.
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub text: String,
 }
 
+/// A message about a dossier.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Message {
+    pub id: String,
+    pub dossier: String,
+    pub author: String,
+    pub author_role: Role,
+    /// Written by the applicant (otherwise by an officer).
+    pub from_applicant: bool,
+    pub text: String,
+    pub at: DateTime<FixedOffset>,
+}
+
 /// Posts a message on a dossier (its owner, or staff of an agency taking part).
-pub async fn post(s: &Services, caller: &Caller, dossier_id: &str, m: NewMessage) -> CoreResult<Value> {
+pub async fn post(s: &Services, caller: &Caller, dossier_id: &str, m: NewMessage) -> CoreResult<Message> {
     let d = load(s, dossier_id).await?;
     ensure_visible(caller, &d)?;
     let text = m.text.trim();
@@ -26,8 +42,15 @@ pub async fn post(s: &Services, caller: &Caller, dossier_id: &str, m: NewMessage
     }
     let now = s.now();
     let id = uuid::Uuid::now_v7().to_string();
-    let message = json!({"id": id, "dossier": d.id, "author": caller.name, "author_role": caller.role,
-        "from_applicant": caller.id == d.owner, "text": text, "at": now});
+    let message = Message {
+        id: id.clone(),
+        dossier: d.id.clone(),
+        author: caller.name.clone(),
+        author_role: caller.role,
+        from_applicant: caller.id == d.owner,
+        text: text.to_string(),
+        at: now,
+    };
     let key = keys::message(&d.id, &format!("{:013}#{id}", now.timestamp_millis()));
     let mut ops =
         vec![motcua_ports::WriteOp::Put { item: keys::item(&key, &message, &[])?, condition: Condition::NotExists }];
@@ -54,7 +77,7 @@ pub async fn post(s: &Services, caller: &Caller, dossier_id: &str, m: NewMessage
 }
 
 /// The messages of a dossier, oldest first.
-pub async fn list(s: &Services, caller: &Caller, dossier_id: &str) -> CoreResult<Vec<Value>> {
+pub async fn list(s: &Services, caller: &Caller, dossier_id: &str) -> CoreResult<Vec<Message>> {
     let d = load(s, dossier_id).await?;
     ensure_visible(caller, &d)?;
     let page = s

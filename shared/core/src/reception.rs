@@ -15,13 +15,17 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 /// A paper dossier entered at the counter or received by post.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CounterDossier {
+    /// Code of the procedure.
     pub procedure: String,
+    /// `in_person` or `post`.
     pub channel: Channel,
     pub applicant: Applicant,
+    /// The form's values, complete.
     #[serde(default)]
+    #[schema(value_type = Object)]
     pub form: Map<String, Value>,
     #[serde(default)]
     pub note: Option<String>,

@@ -8,14 +8,14 @@ use motcua_domain::report::{metric, DayBucket, ReportRow};
 use motcua_ports::{attr_i64, attr_str, Index, Query, SortCondition};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum GroupBy {
     Field,
     Procedure,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct NamedRow {
     pub key: String,
     pub name: String,
@@ -23,7 +23,7 @@ pub struct NamedRow {
     pub row: ReportRow,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Report {
     pub from: NaiveDate,
     pub to: NaiveDate,

@@ -7,17 +7,40 @@ use chrono::NaiveDate;
 use motcua_domain::roles::Role;
 use motcua_ports::{Condition, Index, Item, Key, TableError, WriteOp};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Map};
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Question {
     pub text: String,
     pub options: Vec<String>,
 }
 
+/// A survey with its tally.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SurveyView {
+    pub id: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub closes_on: NaiveDate,
+    /// Still taking answers today.
+    pub open: bool,
+    pub agency: Option<String>,
+    pub created_at: chrono::DateTime<chrono::FixedOffset>,
+    pub questions: Vec<QuestionTally>,
+    pub responses: i64,
+}
+
+/// A question with the number of answers per option.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct QuestionTally {
+    pub text: String,
+    pub options: Vec<String>,
+    pub counts: Vec<i64>,
+}
+
 /// A new survey.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewSurvey {
     pub title: String,
@@ -56,7 +79,7 @@ fn invalid(field: &str, message: &str) -> CoreError {
 }
 
 /// Publishes a survey (system administrator, or an agency administrator for their agency).
-pub async fn create(s: &Services, caller: &Caller, req: NewSurvey) -> CoreResult<Value> {
+pub async fn create(s: &Services, caller: &Caller, req: NewSurvey) -> CoreResult<SurveyView> {
     if !matches!(caller.role, Role::SystemAdmin | Role::AgencyAdmin) {
         return Err(CoreError::Forbidden("Chỉ quản trị viên được tạo khảo sát, lấy ý kiến.".into()));
     }
@@ -97,21 +120,29 @@ pub async fn create(s: &Services, caller: &Caller, req: NewSurvey) -> CoreResult
     Ok(view(s, &survey, None))
 }
 
-fn view(s: &Services, survey: &Survey, tally: Option<&Item>) -> Value {
-    let open = s.now().date_naive() <= survey.closes_on;
+fn view(s: &Services, survey: &Survey, tally: Option<&Item>) -> SurveyView {
     let count = |name: String| tally.and_then(|t| motcua_ports::attr_i64(t, &name)).unwrap_or(0);
-    let questions: Vec<Value> = survey
+    let questions = survey
         .questions
         .iter()
         .enumerate()
-        .map(|(i, q)| {
-            let counts: Vec<i64> = (0..q.options.len()).map(|j| count(format!("q{i}_o{j}"))).collect();
-            json!({"text": q.text, "options": q.options, "counts": counts})
+        .map(|(i, q)| QuestionTally {
+            text: q.text.clone(),
+            options: q.options.clone(),
+            counts: (0..q.options.len()).map(|j| count(format!("q{i}_o{j}"))).collect(),
         })
         .collect();
-    json!({"id": survey.id, "title": survey.title, "description": survey.description, "closes_on": survey.closes_on,
-        "open": open, "agency": survey.agency, "created_at": survey.created_at, "questions": questions,
-        "responses": count("responses".into())})
+    SurveyView {
+        id: survey.id.clone(),
+        title: survey.title.clone(),
+        description: survey.description.clone(),
+        closes_on: survey.closes_on,
+        open: s.now().date_naive() <= survey.closes_on,
+        agency: survey.agency.clone(),
+        created_at: survey.created_at,
+        questions,
+        responses: count("responses".into()),
+    }
 }
 
 async fn load(s: &Services, id: &str) -> CoreResult<Survey> {
@@ -120,7 +151,7 @@ async fn load(s: &Services, id: &str) -> CoreResult<Survey> {
 }
 
 /// The surveys, newest first, with their tallies.
-pub async fn list(s: &Services) -> CoreResult<Vec<Value>> {
+pub async fn list(s: &Services) -> CoreResult<Vec<SurveyView>> {
     let mut surveys: Vec<Survey> = keys::read_partition(s.table.as_ref(), Index::Gsi1, SURVEYS).await?;
     surveys.reverse();
     let mut out = Vec::with_capacity(surveys.len());
@@ -132,13 +163,13 @@ pub async fn list(s: &Services) -> CoreResult<Vec<Value>> {
 }
 
 /// One survey with its tally.
-pub async fn get(s: &Services, id: &str) -> CoreResult<Value> {
+pub async fn get(s: &Services, id: &str) -> CoreResult<SurveyView> {
     let survey = load(s, id).await?;
     let tally = s.table.get(&tally_key(id)).await?;
     Ok(view(s, &survey, tally.as_ref()))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Answers {
     /// The index of the chosen option, one per question.
@@ -146,7 +177,7 @@ pub struct Answers {
 }
 
 /// Answers a survey once (citizens and businesses), while it is open.
-pub async fn answer(s: &Services, caller: &Caller, id: &str, a: Answers) -> CoreResult<Value> {
+pub async fn answer(s: &Services, caller: &Caller, id: &str, a: Answers) -> CoreResult<SurveyView> {
     if !caller.role.is_applicant() {
         return Err(CoreError::Forbidden("Khảo sát dành cho công dân, doanh nghiệp.".into()));
     }

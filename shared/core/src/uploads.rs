@@ -20,12 +20,26 @@ const RESULT_TYPES: [&str; 3] = ["application/pdf", "image/jpeg", "image/png"];
 const RESULT_MAX_BYTES: u64 = 20 * 1024 * 1024;
 const RESULT: &str = "result";
 
-#[derive(Debug, Deserialize)]
+/// A file the client is about to upload: its name, size, type and SHA-256, checked again
+/// once the bytes are there.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UploadRequest {
+    /// Up to 255 characters, without `/`, `\` or control characters.
+    #[schema(
+        min_length = 1,
+        max_length = 255,
+        pattern = r"^[^/\\\x00-\x1f\x7f-\x9f]*[^/\\\x00-\x1f\x7f-\x9f\s][^/\\\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub filename: String,
+    /// Bytes, at most the component's limit.
+    #[schema(minimum = 1)]
     pub size: u64,
+    /// One of the component's accepted types.
+    #[schema(example = "application/pdf")]
     pub content_type: String,
+    /// Hexadecimal SHA-256 of the bytes.
+    #[schema(pattern = "^[0-9a-fA-F]{64}$")]
     pub sha256: String,
 }
 
@@ -42,7 +56,7 @@ struct Pending {
     by: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct UploadTicket {
     pub upload_id: String,
     pub upload: PresignedUrl,

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 /// What the state already holds about a person or business (pre-fill source, P1).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
     pub full_name: String,
@@ -118,9 +118,29 @@ pub struct User {
 }
 
 /// A user as shown through the API (no hash).
-pub fn public_view(u: &User) -> Value {
-    json!({"id": u.id, "username": u.username, "role": u.role, "role_label": u.role.label(),
-           "agency": u.agency, "profile": u.profile, "locked": u.locked})
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct UserView {
+    pub id: String,
+    pub username: String,
+    pub role: Role,
+    pub role_label: &'static str,
+    pub agency: Option<String>,
+    pub profile: Profile,
+    pub locked: bool,
+}
+
+impl UserView {
+    pub fn of(u: &User) -> UserView {
+        UserView {
+            id: u.id.clone(),
+            username: u.username.clone(),
+            role: u.role,
+            role_label: u.role.label(),
+            agency: u.agency.clone(),
+            profile: u.profile.clone(),
+            locked: u.locked,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -238,7 +258,7 @@ fn wrong_credentials() -> CoreError {
 }
 
 /// Token response of login and client credentials.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct TokenResponse {
     pub access_token: String,
     pub token_type: &'static str,

@@ -149,9 +149,11 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKeyHeader {
 }
 
 /// `?cursor=&limit=` of every list.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct PageParams {
+    /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
+    #[schema(minimum = 1, maximum = 100)]
     pub limit: Option<usize>,
 }
 
@@ -166,9 +168,9 @@ impl PageParams {
     }
 }
 
-/// A page of a list.
-#[derive(Debug, Serialize)]
-pub struct PageOf<T: Serialize> {
+/// A page of a list; `next_cursor` fetches the next one.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PageOf<T: Serialize + utoipa::ToSchema> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,
 }

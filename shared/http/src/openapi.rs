@@ -3,13 +3,12 @@
 //! `application/problem+json` with its stable `code`.
 
 use crate::routes::{Access, Answer, Route};
-use axum::http::Method;
 use serde_json::{json, Map, Value};
 
 /// The schema of a path parameter, by its name (one convention for the whole API).
 fn path_parameter(name: &str) -> Value {
     let schema = match name {
-        "year" => json!({"type": "integer", "minimum": 1900, "maximum": 2199}),
+        "year" => json!({"type": "integer", "minimum": 1901, "maximum": 2199}),
         "form" => json!({"type": "string", "enum": ["01", "02", "03", "04", "05"]}),
         _ => json!({"type": "string", "minLength": 1}),
     };
@@ -101,8 +100,14 @@ pub fn document(routes: &[Route], version: &str) -> Value {
             parameters.extend(query_parameters(&schema, &components));
         }
         let success = match &r.doc.answer {
-            Answer::Json(schema) => json!({"description": "Thành công",
-                "content": {"application/json": {"schema": schema(&mut components)}}}),
+            Answer::Json(schema, other) => {
+                let mut content = Map::new();
+                content.insert("application/json".into(), json!({"schema": schema(&mut components)}));
+                for t in *other {
+                    content.insert(t.to_string(), json!({"schema": {"type": "string"}}));
+                }
+                json!({"description": "Thành công", "content": content})
+            }
             Answer::Content(types) => json!({"description": "Thành công",
                 "content": types.iter().map(|t| (t.to_string(), json!({"schema": {"type": "string"}}))).collect::<Map<_, _>>()}),
             Answer::Undocumented => json!({"description": "Thành công",
@@ -125,9 +130,6 @@ pub fn document(routes: &[Route], version: &str) -> Value {
         if let Some((schema, required)) = r.doc.body {
             op["requestBody"] = json!({"required": required,
                 "content": {"application/json": {"schema": schema(&mut components)}}});
-        } else if matches!(r.method, Method::POST | Method::PUT | Method::PATCH) {
-            op["requestBody"] = json!({"required": false,
-                "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false}}}});
         }
         let entry = paths.entry(r.path.to_string()).or_insert_with(|| json!({}));
         entry[r.method.as_str().to_lowercase()] = op;

@@ -56,8 +56,8 @@ fn list_ref<T: utoipa::ToSchema>(components: &mut Map<String, Value>) -> Value {
 /// The answer of an operation when it succeeds.
 #[derive(Default)]
 pub enum Answer {
-    /// JSON of a documented type.
-    Json(SchemaFn),
+    /// JSON of a documented type, or the same in other media types (`?format=csv`).
+    Json(SchemaFn, &'static [&'static str]),
     /// A document in one of these media types (forms, CSV).
     Content(&'static [&'static str]),
     /// Not documented yet.
@@ -114,13 +114,19 @@ impl Route {
 
     /// Answers 200 with a `T`.
     pub fn returns<T: utoipa::ToSchema>(mut self) -> Route {
-        self.doc.answer = Answer::Json(schema_ref::<T>);
+        self.doc.answer = Answer::Json(schema_ref::<T>, &[]);
+        self
+    }
+
+    /// Answers 200 with a `T` as JSON, or as one of these media types.
+    pub fn returns_or<T: utoipa::ToSchema>(mut self, other: &'static [&'static str]) -> Route {
+        self.doc.answer = Answer::Json(schema_ref::<T>, other);
         self
     }
 
     /// Answers 200 with a list of `T`.
     pub fn returns_list<T: utoipa::ToSchema>(mut self) -> Route {
-        self.doc.answer = Answer::Json(list_ref::<T>);
+        self.doc.answer = Answer::Json(list_ref::<T>, &[]);
         self
     }
 

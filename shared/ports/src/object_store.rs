@@ -27,10 +27,12 @@ pub struct UploadConstraints {
 }
 
 /// A URL the client calls directly, with the method and headers it must send.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct PresignedUrl {
     pub url: String,
     pub method: String,
+    /// `[name, value]` pairs the client must send.
+    #[schema(value_type = Vec<Vec<String>>)]
     pub headers: Vec<(String, String)>,
     pub expires_at: DateTime<Utc>,
 }

@@ -150,15 +150,29 @@ pub fn routes() -> Vec<Route> {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct Registration {
+    /// 3–64 characters: letters without diacritics, digits, `.`, `_`, `-`, `@`.
+    #[schema(pattern = "^[A-Za-z0-9._@-]{3,64}$")]
     username: String,
+    #[schema(min_length = 8)]
     password: String,
+    /// `citizen` (default) or `business`; other roles are refused (`invalid_role`).
     #[serde(default = "citizen")]
+    #[schema(value_type = ApplicantRole)]
     role: Role,
     profile: Profile,
 }
 
 fn citizen() -> Role {
     Role::Citizen
+}
+
+/// Who registers: a citizen or a business.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum ApplicantRole {
+    Citizen,
+    Business,
 }
 
 async fn register(
@@ -186,7 +200,8 @@ async fn login(State(s): State<AppState>, ApiJson(l): ApiJson<Login>) -> ApiResu
 /// Client credentials (RFC 6749 §4.4), as JSON or `application/x-www-form-urlencoded`.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 struct ClientCredentials {
-    /// `client_credentials`.
+    /// `client_credentials`; other grants are refused (`unsupported_grant_type`, RFC 6749).
+    #[schema(pattern = "^client_credentials$")]
     grant_type: String,
     client_id: String,
     client_secret: String,

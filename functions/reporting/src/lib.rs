@@ -42,7 +42,7 @@ pub fn routes() -> Vec<Route> {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct RegisterParams {
-    #[schema(minimum = 1901, maximum = 2199)]
+    #[schema(minimum = 2000, maximum = 2199)]
     year: i32,
     #[serde(default)]
     format: motcua_core::forms::Format,

@@ -84,20 +84,28 @@ pub enum FeedbackKind {
 #[serde(deny_unknown_fields)]
 pub struct NewFeedback {
     pub kind: FeedbackKind,
+    /// Code of the agency addressed.
     pub agency: String,
+    #[schema(max_length = 200, pattern = r"\S")]
     pub title: String,
+    #[schema(max_length = 5000, pattern = r"\S")]
     pub content: String,
+    #[schema(max_length = 100, pattern = r"\S")]
     pub submitter_name: String,
     #[serde(default)]
+    #[schema(pattern = r"^[ .-]*(\+[ .-]*8[ .-]*4|0)([ .-]*[0-9]){9}[ .-]*$")]
     pub phone: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 200, pattern = "@")]
     pub email: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 50)]
     pub dossier_code: Option<String>,
 }
 
 /// The agency's answer to a feedback.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = FeedbackAnswer)]
 pub struct Answer {
     text: String,
     by_name: String,
@@ -238,7 +246,7 @@ pub async fn submit(s: &Services, caller: Option<&Caller>, f: NewFeedback) -> Co
         code: "invalid_format",
         message: "Số điện thoại không hợp lệ (10 chữ số, bắt đầu bằng 0).".into(),
     }))
-    .chain(f.email.as_deref().filter(|e| !e.contains('@') || e.len() > 200).map(|_| FieldError {
+    .chain(f.email.as_deref().filter(|e| !e.contains('@') || e.chars().count() > 200).map(|_| FieldError {
         field: "email".into(),
         code: "invalid_format",
         message: "Địa chỉ thư điện tử không hợp lệ.".into(),
@@ -300,6 +308,7 @@ pub async fn get(s: &Services, caller: Option<&Caller>, code: &str, secret: Opti
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = FeedbackAnswerInput)]
 pub struct AnswerInput {
     pub answer: String,
     #[serde(default)]

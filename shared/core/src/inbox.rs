@@ -74,7 +74,11 @@ pub async fn inbox(s: &Services, caller: &Caller, q: InboxQuery) -> CoreResult<I
         Some(c) => c.parse().map_err(|_| CoreError::invalid("invalid_cursor", "Tham số cursor không hợp lệ."))?,
         None => 0,
     };
-    let limit = q.limit.unwrap_or(50).clamp(1, 200);
+    let limit = match q.limit {
+        None => 50,
+        Some(n @ 1..=200) => n,
+        Some(_) => return Err(CoreError::invalid("invalid_limit", "Tham số limit phải từ 1 đến 200.")),
+    };
     let mut all = keys::read_partition::<Dossier>(s.table.as_ref(), Index::Gsi2, format!("AGENCY#{agency}")).await?;
     for id in
         keys::read_partition::<String>(s.table.as_ref(), Index::Primary, keys::participation_partition(&agency)).await?

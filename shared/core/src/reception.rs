@@ -20,7 +20,7 @@ use serde_json::{Map, Value};
 pub struct CounterDossier {
     /// Code of the procedure.
     pub procedure: String,
-    /// `in_person` or `post`.
+    #[schema(value_type = PaperChannel)]
     pub channel: Channel,
     pub applicant: Applicant,
     /// The form's values, complete.
@@ -29,6 +29,15 @@ pub struct CounterDossier {
     pub form: Map<String, Value>,
     #[serde(default)]
     pub note: Option<String>,
+}
+
+/// How a paper dossier came in: at the counter (channel 1) or by post (channel 3).
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum PaperChannel {
+    InPerson,
+    Post,
 }
 
 /// Records a paper dossier (channel 1 or 3) in status 1.

@@ -73,6 +73,9 @@ fn answer_key(id: &str, user: &str) -> Key {
     Key::new(format!("SURVEY#{id}"), format!("ANSWER#{user}"))
 }
 const SURVEYS: &str = "SURVEYS";
+/// At most this many questions per survey, and options per question.
+const MAX_QUESTIONS: usize = 30;
+const MAX_OPTIONS: usize = 10;
 
 fn invalid(field: &str, message: &str) -> CoreError {
     CoreError::field(field, "invalid", message)
@@ -86,13 +89,13 @@ pub async fn create(s: &Services, caller: &Caller, req: NewSurvey) -> CoreResult
     if req.title.trim().is_empty() || req.title.chars().count() > 300 {
         return Err(invalid("title", "Tiêu đề từ 1 đến 300 ký tự."));
     }
-    if req.questions.is_empty() || req.questions.len() > 30 {
+    if req.questions.is_empty() || req.questions.len() > MAX_QUESTIONS {
         return Err(invalid("questions", "Khảo sát có từ 1 đến 30 câu hỏi."));
     }
     for (i, q) in req.questions.iter().enumerate() {
         if q.text.trim().is_empty()
             || q.options.len() < 2
-            || q.options.len() > 10
+            || q.options.len() > MAX_OPTIONS
             || q.options.iter().any(|o| o.trim().is_empty())
         {
             return Err(invalid(
@@ -172,8 +175,15 @@ pub async fn get(s: &Services, id: &str) -> CoreResult<SurveyView> {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Answers {
-    /// The index of the chosen option, one per question.
+    /// The index of the chosen option (0 to 9), one per question.
+    #[schema(schema_with = choice_indexes)]
     pub choices: Vec<usize>,
+}
+
+fn choice_indexes() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    let index = ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(0)).maximum(Some(MAX_OPTIONS - 1));
+    ArrayBuilder::new().items(index).max_items(Some(MAX_QUESTIONS)).build()
 }
 
 /// Answers a survey once (citizens and businesses), while it is open.

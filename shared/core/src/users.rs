@@ -15,22 +15,33 @@ use serde_json::{json, Map, Value};
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
+    #[schema(max_length = 100, pattern = r"\S")]
     pub full_name: String,
+    /// Personal identification number: 12 digits.
     #[serde(default)]
+    #[schema(pattern = "^[0-9]{12}$")]
     pub id_number: Option<String>,
     #[serde(default)]
+    #[schema(format = Date)]
     pub date_of_birth: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub gender: Option<String>,
+    /// 10 digits starting with 0 (or +84), spaces, dots and dashes allowed.
     #[serde(default)]
+    #[schema(pattern = r"^[ .-]*(\+[ .-]*8[ .-]*4|0)([ .-]*[0-9]){9}[ .-]*$")]
     pub phone: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 200, pattern = "@")]
     pub email: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub address: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub business_code: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub business_name: Option<String>,
 }
 
@@ -61,7 +72,7 @@ impl Profile {
             }
         }
         if let Some(e) = &self.email {
-            if !e.contains('@') || e.len() > 200 {
+            if !e.contains('@') || e.chars().count() > 200 {
                 err("email", "invalid_format", "Địa chỉ thư điện tử không hợp lệ.");
             }
         }

@@ -25,8 +25,10 @@ pub struct RatingAnswers {
     /// Whether the applicant has a complaint about the officers' attitude (indicator 7).
     pub complaint: bool,
     /// Overall satisfaction 1 (very unsatisfied) – 5 (very satisfied).
+    #[schema(minimum = 1, maximum = 5)]
     pub satisfaction: u8,
     #[serde(default)]
+    #[schema(max_length = 2000)]
     pub comment: Option<String>,
 }
 

@@ -60,6 +60,22 @@ impl FromRequestParts<AppState> for MaybeAuthenticated {
     }
 }
 
+/// JSON has one number type: `5.0` is the integer 5 (as JSON Schema says), so a count sent as
+/// `5.0` is read as 5 rather than refused.
+fn integral_numbers_as_integers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) => {
+            if let Some(f) = n.as_f64().filter(|f| n.is_f64() && f.fract() == 0.0 && f.abs() <= 9_007_199_254_740_992.0) {
+                *value = if f < 0.0 { Value::from(f as i64) } else { Value::from(f as u64) };
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_numbers_as_integers),
+        Value::Object(map) => map.values_mut().for_each(integral_numbers_as_integers),
+        _ => {}
+    }
+}
+
 /// A JSON body; malformed JSON, a wrong content type or unknown fields give problem+json.
 pub struct ApiJson<T>(pub T);
 
@@ -67,15 +83,17 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(ApiJson(v)),
-            Err(JsonRejection::MissingJsonContentType(_)) => Err(EdgeError::UnsupportedMediaType.into()),
-            Err(JsonRejection::JsonDataError(e)) => Err(ApiError::bad_request(
-                "invalid_body",
-                format!("Dữ liệu JSON không đúng cấu trúc: {}", e.body_text()),
-            )),
-            Err(e) => Err(ApiError::bad_request("invalid_json", format!("Không đọc được JSON: {}", e.body_text()))),
-        }
+        let mut value = match axum::Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(axum::Json(v)) => v,
+            Err(JsonRejection::MissingJsonContentType(_)) => return Err(EdgeError::UnsupportedMediaType.into()),
+            Err(e) => {
+                return Err(ApiError::bad_request("invalid_json", format!("Không đọc được JSON: {}", e.body_text())))
+            }
+        };
+        integral_numbers_as_integers(&mut value);
+        serde_path_to_error::deserialize(value).map(ApiJson).map_err(|e| {
+            ApiError::bad_request("invalid_body", format!("Dữ liệu JSON không đúng cấu trúc: {}: {}", e.path(), e.inner()))
+        })
     }
 }
 
@@ -169,10 +187,40 @@ impl PageParams {
 }
 
 /// A page of a list; `next_cursor` fetches the next one.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct PageOf<T: Serialize + utoipa::ToSchema> {
+#[derive(Debug, Serialize)]
+pub struct PageOf<T: Serialize> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,
+}
+
+/// Each page type has its own schema name (`PageOfSummary`, `PageOfAgency`…).
+impl<T: Serialize + utoipa::ToSchema> utoipa::PartialSchema for PageOf<T> {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+        use utoipa::openapi::Ref;
+        let items = ArrayBuilder::new().items(Ref::from_schema_name(T::name()));
+        let cursor = ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::SchemaType::from_iter([Type::String, Type::Null]))
+            .description(Some("`cursor` of the next page; absent on the last one."));
+        ObjectBuilder::new()
+            .property("items", items)
+            .required("items")
+            .property("next_cursor", cursor)
+            .description(Some("A page of a list."))
+            .build()
+            .into()
+    }
+}
+
+impl<T: Serialize + utoipa::ToSchema> utoipa::ToSchema for PageOf<T> {
+    fn name() -> std::borrow::Cow<'static, str> {
+        format!("PageOf{}", T::name()).into()
+    }
+
+    fn schemas(schemas: &mut Vec<(String, utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>)>) {
+        T::schemas(schemas);
+        schemas.push((T::name().to_string(), T::schema()));
+    }
 }
 
 /// The idempotency key of a request, bound to the caller, the route and the body.

@@ -77,6 +77,23 @@ fn problem_schema() -> Value {
     })
 }
 
+/// A type flattened into another (`allOf`) cannot forbid other properties: the properties of
+/// the type it is flattened into would all be "additional" to it.
+fn allow_flattened_extension(components: &mut Map<String, Value>) {
+    let flattened: Vec<String> = components
+        .values()
+        .filter_map(|s| s["allOf"].as_array())
+        .flatten()
+        .filter_map(|part| part["$ref"].as_str())
+        .map(|r| r.trim_start_matches("#/components/schemas/").to_string())
+        .collect();
+    for name in flattened {
+        if let Some(schema) = components.get_mut(&name).and_then(Value::as_object_mut) {
+            schema.remove("additionalProperties");
+        }
+    }
+}
+
 /// The OpenAPI 3.1 document of the routes.
 pub fn document(routes: &[Route], version: &str) -> Value {
     let mut components = Map::new();
@@ -134,6 +151,7 @@ pub fn document(routes: &[Route], version: &str) -> Value {
         let entry = paths.entry(r.path.to_string()).or_insert_with(|| json!({}));
         entry[r.method.as_str().to_lowercase()] = op;
     }
+    allow_flattened_extension(&mut components);
     json!({
         "openapi": "3.1.0",
         "info": {

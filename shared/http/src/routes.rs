@@ -37,16 +37,23 @@ pub struct Route {
 /// answers a reference to it.
 pub type SchemaFn = fn(&mut Map<String, Value>) -> Value;
 
-/// The schema of `T` as a component, with every schema it refers to.
+/// The schema of `T` as a component, with every schema it refers to. Two different types
+/// with the same schema name are a bug (one would silently replace the other): it panics.
 pub fn schema_ref<T: utoipa::ToSchema>(components: &mut Map<String, Value>) -> Value {
-    let mut nested = Vec::new();
-    T::schemas(&mut nested);
-    for (name, schema) in nested {
-        components.entry(name).or_insert_with(|| serde_json::to_value(schema).unwrap_or_default());
+    let mut all = Vec::new();
+    T::schemas(&mut all);
+    all.push((T::name().to_string(), T::schema()));
+    for (name, schema) in all {
+        let schema = serde_json::to_value(schema).unwrap_or_default();
+        match components.get(&name) {
+            Some(existing) if *existing != schema => panic!("two API types are named {name}: rename one"),
+            Some(_) => {}
+            None => {
+                components.insert(name, schema);
+            }
+        }
     }
-    let name = T::name().to_string();
-    components.insert(name.clone(), serde_json::to_value(T::schema()).unwrap_or_default());
-    json!({"$ref": format!("#/components/schemas/{name}")})
+    json!({"$ref": format!("#/components/schemas/{}", T::name())})
 }
 
 fn list_ref<T: utoipa::ToSchema>(components: &mut Map<String, Value>) -> Value {

@@ -18,10 +18,22 @@ pub struct YearOverride {
     /// computed day off of the same date.
     pub extra_days_off: Vec<DayOff>,
     /// Swapped working days: dates worked despite being a weekend (or computed) day off, with
-    /// the reason shown to users.
+    /// the reason shown to users: `[["2026-05-09", "Làm bù ngày 01/05"], …]`.
+    #[schema(schema_with = dated_reasons)]
     pub working_days: Vec<(NaiveDate, String)>,
     /// Computed default days off that the administrator removes.
     pub cancelled_days_off: Vec<NaiveDate>,
+}
+
+/// The schema of `[date, reason]` pairs.
+fn dated_reasons() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, KnownFormat, ObjectBuilder, SchemaFormat, Type};
+    let date = ObjectBuilder::new().schema_type(Type::String).format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)));
+    let pair = ArrayBuilder::new()
+        .prefix_items([date.build(), ObjectBuilder::new().schema_type(Type::String).build()])
+        .min_items(Some(2))
+        .max_items(Some(2));
+    ArrayBuilder::new().items(pair).build()
 }
 
 /// Office hours of a working day: a morning and an afternoon period, plus the cut-off time

@@ -7,7 +7,9 @@
 #      against a local AWS emulator (moto), plus the request-budget test,
 #   4. cfn-lint and `sam validate --lint` of template.yaml,
 #   5. the release build of every Lambda function with cargo-lambda;
-#   and, after 2, the browser tests of the portal and the officer console (tests/browser/run.sh).
+#   and, after 2, the browser tests of the portal and the officer console (tests/browser/run.sh)
+#   and the API contract checked by schemathesis against the served OpenAPI document
+#   (tests/schemathesis.sh, tests/schemathesis.toml).
 # On the 2-core CI machine a cold run takes about 40–45 minutes, most of it compiling; the
 # Lambda release build alone takes about 13 minutes, the browser tests about 2.
 set -euo pipefail
@@ -34,6 +36,9 @@ cargo test --workspace --locked
 
 step "browser tests: portal and officer console in Chromium (Playwright + axe-core)"
 bash tests/browser/run.sh
+
+step "API contract: schemathesis, every check, as a citizen and as an officer"
+bash tests/schemathesis.sh
 
 step "tests on the AWS adapters (moto): conformance suites, system tests, request budgets"
 bash tests/moto.sh bash -c '

@@ -49,7 +49,10 @@ async fn every_documented_operation_is_served_and_every_route_is_documented() {
         }
     }
     let accept = &paths["/api/v1/dossiers/{id}/accept"]["post"];
-    assert_eq!(accept["requestBody"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/NoteInput");
+    assert_eq!(
+        accept["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/NoteInput"
+    );
     let view = &schemas["DossierView"];
     assert!(view.to_string().contains("allowed_actions"), "{view}");
 

@@ -19,7 +19,6 @@ use motcua_http::extract::{ApiJson, ApiPath, ApiQuery, Authenticated, IfMatch};
 use motcua_http::routes::dossier_action;
 use motcua_http::{Access, ApiResult, AppState, Route};
 use serde::Deserialize;
-use serde_json::Value;
 
 const FUNCTION: &str = "officer";
 
@@ -214,7 +213,7 @@ async fn receive_at_counter(
     State(s): State<AppState>,
     Authenticated(c): Authenticated,
     ApiJson(req): ApiJson<CounterDossier>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<(StatusCode, Json<DossierView>)> {
     Ok((StatusCode::CREATED, Json(reception::receive_at_counter(&s, &c, req).await?)))
 }
 

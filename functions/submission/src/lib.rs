@@ -116,7 +116,7 @@ async fn create(
     Authenticated(c): Authenticated,
     idem: IdempotencyKeyHeader,
     ApiJson(body): ApiJson<Value>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<(StatusCode, Json<DossierView>)> {
     let key = idempotency_key(idem, &c, "POST /api/v1/dossiers", &body)?;
     let req: NewDraft = serde_json::from_value(body).map_err(|e| {
         motcua_http::ApiError::bad_request("invalid_body", format!("Dữ liệu JSON không đúng cấu trúc: {e}"))
@@ -138,7 +138,7 @@ async fn update(
     ApiPath(id): ApiPath<String>,
     IfMatch(v): IfMatch,
     ApiJson(u): ApiJson<Update>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<DossierView>> {
     Ok(Json(drafts::update_draft(&s, &c, &id, u.form, v).await?))
 }
 
@@ -148,7 +148,7 @@ async fn submit(
     ApiPath(id): ApiPath<String>,
     IfMatch(v): IfMatch,
     idem: IdempotencyKeyHeader,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<DossierView>> {
     let key = idempotency_key(idem, &c, &format!("POST /api/v1/dossiers/{id}/submit"), &())?;
     Ok(Json(actions::submit(&s, &c, &id, key.as_ref(), v).await?))
 }

@@ -8,7 +8,6 @@ use motcua_core::uploads::{self, UploadRequest, UploadTicket};
 use motcua_domain::views::DossierView;
 use motcua_http::extract::{ApiJson, ApiPath, Authenticated};
 use motcua_http::{Access, ApiResult, AppState, Route};
-use serde_json::Value;
 
 const FUNCTION: &str = "upload";
 
@@ -67,7 +66,7 @@ async fn complete(
     State(s): State<AppState>,
     Authenticated(c): Authenticated,
     ApiPath((id, component, upload)): ApiPath<(String, String, String)>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<DossierView>> {
     Ok(Json(uploads::complete_component_upload(&s, &c, &id, &component, &upload).await?))
 }
 
@@ -83,6 +82,6 @@ async fn remove(
     State(s): State<AppState>,
     Authenticated(c): Authenticated,
     ApiPath((id, file)): ApiPath<(String, String)>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<DossierView>> {
     Ok(Json(uploads::remove_component_file(&s, &c, &id, &file).await?))
 }

@@ -7,14 +7,14 @@
 use crate::access::{ensure_owner, ensure_visible, new_secret};
 use crate::events::Event;
 use crate::idempotency::IdempotencyKey;
-use crate::queries::view_value;
+use crate::queries::view;
 use crate::store::{check_if_match, commit, load, Change};
 use crate::{catalogue, keys, users, Caller, CoreError, CoreResult, Services};
 use chrono::{DateTime, FixedOffset};
 use motcua_domain::dossier::{Action, AttachedFile, Dossier, ReturnMethod, SupplementItem};
 use motcua_domain::lifecycle::{self, AgencyRef, Command, Context, PartToOpen, StaffMember};
+use motcua_domain::views::DossierView;
 use serde::Deserialize;
-use serde_json::Value;
 
 /// Body of the actions that carry only a note for the timeline — or the reason, for a
 /// refusal, a stop or a rework.
@@ -252,17 +252,17 @@ async fn run(
     command: Command,
     previous: Option<u64>,
     idem: Option<&IdempotencyKey>,
-) -> CoreResult<Value> {
+) -> CoreResult<DossierView> {
     let outcome = lifecycle::decide(d, command, ctx)?;
     let d = outcome.dossier;
     let event = outcome.notice.map(|n| {
         Event::new(n.kind, &d.id, &d.owner, n.subject, n.message, ctx.now)
             .to_contact(d.applicant.email.clone(), d.applicant.phone.clone())
     });
-    let response = view_value(s, ctx.caller, d.clone())?;
+    let response = view(s, ctx.caller, d.clone());
     let previous = previous.map(|_| outcome.previous_version);
-    let change = Change { deltas: outcome.deltas, joined: outcome.joined, event, ..Change::new(d, previous, response) };
-    commit(s, change, idem).await
+    let change = Change { deltas: outcome.deltas, joined: outcome.joined, event, ..Change::new(d, previous) };
+    commit(s, change, response, idem).await
 }
 
 /// Takes an action on a dossier for the caller (its owner for the applicant's actions, staff
@@ -273,7 +273,7 @@ pub async fn act(
     id: &str,
     request: Request,
     if_match: Option<u64>,
-) -> CoreResult<Value> {
+) -> CoreResult<DossierView> {
     let d = load(s, id).await?;
     ensure_visible(caller, &d)?;
     check_if_match(&d, if_match)?;
@@ -294,7 +294,7 @@ pub(crate) async fn act_with_result(
     result: AttachedFile,
     note: Option<String>,
     if_match: Option<u64>,
-) -> CoreResult<Value> {
+) -> CoreResult<DossierView> {
     let d = load(s, id).await?;
     ensure_visible(caller, &d)?;
     check_if_match(&d, if_match)?;
@@ -316,7 +316,7 @@ pub async fn submit(
     id: &str,
     idem: Option<&IdempotencyKey>,
     if_match: Option<u64>,
-) -> CoreResult<Value> {
+) -> CoreResult<DossierView> {
     if let Some(idem) = idem {
         if let Some(first) = idem.replay(s).await? {
             return Ok(first);
@@ -334,7 +334,7 @@ pub async fn submit(
 }
 
 /// Records a new dossier (counter reception) decided by the lifecycle.
-pub(crate) async fn create(s: &Services, caller: &Caller, d: Dossier, command: Command) -> CoreResult<Value> {
+pub(crate) async fn create(s: &Services, caller: &Caller, d: Dossier, command: Command) -> CoreResult<DossierView> {
     let (cal, now) = (s.calendar(), s.now());
     let ctx = Context { caller, calendar: &cal, now };
     run(s, &ctx, &d, command, None, None).await

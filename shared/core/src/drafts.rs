@@ -3,13 +3,14 @@
 
 use crate::access::ensure_owner;
 use crate::idempotency::IdempotencyKey;
-use crate::queries::view_value;
+use crate::queries::view;
 use crate::store::{check_if_match, commit, load, Change};
 use crate::{catalogue, users, Caller, CoreError, CoreResult, Services};
 use chrono::{DateTime, FixedOffset};
 use motcua_domain::catalogue::{validate_form, Procedure};
 use motcua_domain::dossier::{Applicant, Channel, Dossier, Status};
 use motcua_domain::roles::Role;
+use motcua_domain::views::DossierView;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -31,7 +32,7 @@ pub async fn create_draft(
     caller: &Caller,
     req: NewDraft,
     idem: Option<&IdempotencyKey>,
-) -> CoreResult<Value> {
+) -> CoreResult<DossierView> {
     if !caller.role.is_applicant() {
         return Err(CoreError::Forbidden("Chỉ công dân, doanh nghiệp được tạo hồ sơ trực tuyến.".into()));
     }
@@ -54,8 +55,8 @@ pub async fn create_draft(
         business_code: profile.business_code,
     };
     let dossier = new_dossier(s, &procedure, caller.id.clone(), applicant, Channel::Online, form, s.now()).await?;
-    let response = view_value(s, caller, dossier.clone())?;
-    commit(s, Change::new(dossier, None, response), idem).await
+    let response = view(s, caller, dossier.clone());
+    commit(s, Change::new(dossier, None), response, idem).await
 }
 
 /// A new dossier of the current version of `procedure`, in draft, with its workflow.
@@ -80,7 +81,7 @@ pub async fn update_draft(
     id: &str,
     form: Map<String, Value>,
     if_match: Option<u64>,
-) -> CoreResult<Value> {
+) -> CoreResult<DossierView> {
     let mut d = load(s, id).await?;
     ensure_owner(caller, &d)?;
     check_if_match(&d, if_match)?;
@@ -93,6 +94,6 @@ pub async fn update_draft(
     merged.retain(|_, v| !v.is_null());
     d.form = validate_form(&procedure.form, &merged, false).map_err(CoreError::Validation)?;
     let previous = d.touch(s.now());
-    let response = view_value(s, caller, d.clone())?;
-    commit(s, Change::new(d, Some(previous), response), None).await
+    let response = view(s, caller, d.clone());
+    commit(s, Change::new(d, Some(previous)), response, None).await
 }

@@ -35,7 +35,7 @@ impl IdempotencyKey {
     }
 
     /// The response first given for this key, if any.
-    pub async fn replay(&self, s: &Services) -> CoreResult<Option<Value>> {
+    pub async fn replay<R: serde::de::DeserializeOwned>(&self, s: &Services) -> CoreResult<Option<R>> {
         let Some(item) = s.table.get(&keys::idempotency(&self.caller, &self.key)).await? else {
             return Ok(None);
         };
@@ -43,11 +43,11 @@ impl IdempotencyKey {
         if stored["request_hash"] != self.request_hash.as_str() {
             return Err(CoreError::IdempotencyMismatch);
         }
-        Ok(Some(stored["response"].clone()))
+        Ok(Some(serde_json::from_value(stored["response"].clone())?))
     }
 
     /// The write recording `response`; add it to the transaction of the change.
-    pub fn record(&self, response: &Value) -> CoreResult<WriteOp> {
+    pub fn record(&self, response: &impl serde::Serialize) -> CoreResult<WriteOp> {
         let ttl = chrono::Utc::now().timestamp() + KEEP_SECONDS;
         let data = json!({"request_hash": self.request_hash, "response": response});
         let item = keys::item(&keys::idempotency(&self.caller, &self.key), &data, &[("ttl", json!(ttl))])?;

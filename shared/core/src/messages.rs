@@ -6,9 +6,9 @@ use crate::access::ensure_visible;
 use crate::events::{self, Event};
 use crate::store::load;
 use crate::{keys, Caller, CoreError, CoreResult, Services};
-use motcua_ports::{Condition, Index, Query, SortCondition};
 use chrono::{DateTime, FixedOffset};
 use motcua_domain::roles::Role;
+use motcua_ports::{Condition, Index, Query, SortCondition};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

@@ -16,11 +16,6 @@ pub(crate) fn view(s: &Services, caller: &Caller, d: Dossier) -> DossierView {
     DossierView::for_caller(d, &Context { caller, calendar: &cal, now: s.now() })
 }
 
-/// [`view`] as the JSON answer of a change (kept by the idempotency record).
-pub(crate) fn view_value(s: &Services, caller: &Caller, d: Dossier) -> CoreResult<Value> {
-    Ok(serde_json::to_value(view(s, caller, d))?)
-}
-
 /// The full view of a dossier with its timeline, for its owner or entitled staff.
 pub async fn get(s: &Services, caller: &Caller, id: &str) -> CoreResult<DossierView> {
     let d = load(s, id).await?;

@@ -11,6 +11,7 @@ use motcua_domain::dossier::{Applicant, Channel};
 use motcua_domain::error::FieldError;
 use motcua_domain::lifecycle::Command;
 use motcua_domain::roles::Role;
+use motcua_domain::views::DossierView;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -41,7 +42,7 @@ enum PaperChannel {
 }
 
 /// Records a paper dossier (channel 1 or 3) in status 1.
-pub async fn receive_at_counter(s: &Services, caller: &Caller, req: CounterDossier) -> CoreResult<Value> {
+pub async fn receive_at_counter(s: &Services, caller: &Caller, req: CounterDossier) -> CoreResult<DossierView> {
     if caller.role != Role::ReceivingOfficer {
         return Err(CoreError::Forbidden("Chỉ cán bộ tiếp nhận được nhận hồ sơ giấy.".into()));
     }

@@ -12,7 +12,9 @@ use motcua_domain::dossier::Dossier;
 use motcua_domain::report::Delta;
 use motcua_domain::views::PublicView;
 use motcua_ports::{Condition, TableError, WriteOp};
-use serde_json::{json, Map, Value};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{json, Map};
 use std::collections::BTreeMap;
 
 pub(crate) fn cursor_error(e: TableError) -> CoreError {
@@ -74,18 +76,22 @@ pub(crate) struct Change {
     pub joined: Vec<String>,
     pub event: Option<Event>,
     pub extra: Vec<WriteOp>,
-    /// What the caller is answered (and a retry with the same idempotency key replays).
-    pub response: Value,
 }
 
 impl Change {
-    pub(crate) fn new(dossier: Dossier, previous_version: Option<u64>, response: Value) -> Self {
-        Change { dossier, previous_version, deltas: vec![], joined: vec![], event: None, extra: vec![], response }
+    pub(crate) fn new(dossier: Dossier, previous_version: Option<u64>) -> Self {
+        Change { dossier, previous_version, deltas: vec![], joined: vec![], event: None, extra: vec![] }
     }
 }
 
-/// Commits a change; with an idempotency key, replays the first response on a retry.
-pub(crate) async fn commit(s: &Services, change: Change, idem: Option<&IdempotencyKey>) -> CoreResult<Value> {
+/// Commits a change and answers `response`; with an idempotency key, the response is kept
+/// with the change and a retry replays the first one.
+pub(crate) async fn commit<R: Serialize + DeserializeOwned>(
+    s: &Services,
+    change: Change,
+    response: R,
+    idem: Option<&IdempotencyKey>,
+) -> CoreResult<R> {
     let d = &change.dossier;
     let mut extra = vec![
         ("version", json!(d.version)),
@@ -124,7 +130,7 @@ pub(crate) async fn commit(s: &Services, change: Change, idem: Option<&Idempoten
     ops.extend(change.extra);
     let idem_index = ops.len();
     if let Some(idem) = idem {
-        ops.push(idem.record(&change.response)?);
+        ops.push(idem.record(&response)?);
     }
     match s.table.transact(ops).await {
         Ok(()) => {}
@@ -140,5 +146,5 @@ pub(crate) async fn commit(s: &Services, change: Change, idem: Option<&Idempoten
     if let Some(e) = change.event {
         events::publish(s, std::slice::from_ref(&e)).await;
     }
-    Ok(change.response)
+    Ok(response)
 }

@@ -4,14 +4,15 @@
 
 use crate::access::ensure_visible;
 use crate::actions;
-use crate::queries::view_value;
+use crate::queries::view;
 use crate::store::{commit, load, Change};
 use crate::{catalogue, keys, Caller, CoreError, CoreResult, Services};
 use motcua_domain::dossier::{Action, AttachedFile, Channel, Dossier, Status};
 use motcua_domain::roles::Role;
+use motcua_domain::views::DossierView;
 use motcua_ports::{Condition, PresignedUrl, UploadConstraints, WriteOp};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::json;
 
 /// Most files one component may hold.
 const MAX_FILES_PER_COMPONENT: usize = 10;
@@ -253,14 +254,14 @@ pub async fn complete_component_upload(
     dossier_id: &str,
     component: &str,
     upload_id: &str,
-) -> CoreResult<Value> {
+) -> CoreResult<DossierView> {
     let mut d = load(s, dossier_id).await?;
     let digitised = ensure_may_add_components(caller, &d)?;
     let (file, clear) = verify(s, &d, upload_id, Some(component)).await?;
     d.components.push(AttachedFile { digitised, ..file });
     let previous = d.touch(s.now());
-    let response = view_value(s, caller, d.clone())?;
-    commit(s, Change { extra: vec![clear], ..Change::new(d, Some(previous), response) }, None).await
+    let response = view(s, caller, d.clone());
+    commit(s, Change { extra: vec![clear], ..Change::new(d, Some(previous)) }, response, None).await
 }
 
 /// Removes a component file from a draft.
@@ -269,7 +270,7 @@ pub async fn remove_component_file(
     caller: &Caller,
     dossier_id: &str,
     file_id: &str,
-) -> CoreResult<Value> {
+) -> CoreResult<DossierView> {
     let mut d = load(s, dossier_id).await?;
     ensure_visible(caller, &d)?;
     if d.owner != caller.id || d.status != Status::Draft {
@@ -281,8 +282,8 @@ pub async fn remove_component_file(
         return Err(CoreError::not_found("tệp"));
     }
     let previous = d.touch(s.now());
-    let response = view_value(s, caller, d.clone())?;
-    commit(s, Change::new(d, Some(previous), response), None).await
+    let response = view(s, caller, d.clone());
+    commit(s, Change::new(d, Some(previous)), response, None).await
 }
 
 /// Finishes processing with the uploaded result file (status 9), or, with
@@ -295,7 +296,7 @@ pub async fn finish(
     upload_id: &str,
     note: Option<String>,
     if_match: Option<u64>,
-) -> CoreResult<Value> {
+) -> CoreResult<DossierView> {
     let d = load(s, dossier_id).await?;
     ensure_visible(caller, &d)?;
     action.apply(d.status, caller.role)?;

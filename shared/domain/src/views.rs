@@ -8,7 +8,7 @@ use crate::caller::Caller;
 use crate::dossier::{Channel, Dossier, Person, Stage, Status};
 use crate::lifecycle::{allowed_actions, working_day, AllowedAction, Context};
 use chrono::{DateTime, FixedOffset};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A dossier is flagged "due soon" this many working days before its appointment: early
 /// enough to issue the apology at least one working day before (rules §3).
@@ -17,7 +17,7 @@ const DUE_SOON_DAYS: i64 = 2;
 const RECEPTION_DUE_SOON_MINUTES: i64 = 2 * 60;
 
 /// Where a dossier stands against its deadline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DueState {
     Overdue,
@@ -25,7 +25,7 @@ pub enum DueState {
 }
 
 /// Deadline flags of a dossier at a moment (M8).
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Flags {
     /// What must be done by when: the reception deadline while waiting for reception, the
     /// appointment while in process with the clock running.
@@ -73,12 +73,12 @@ impl Flags {
     }
 }
 
-/// A dossier as its owner or entitled staff see it.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+/// A dossier as its owner or entitled staff see it (also what an idempotent retry replays).
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DossierView {
     #[serde(flatten)]
     pub dossier: Dossier,
-    pub status_label: &'static str,
+    pub status_label: String,
     pub national_status: Option<u8>,
     pub channel_code: u8,
     /// Deadline flags, for staff taking part.
@@ -101,7 +101,7 @@ impl DossierView {
             d.consultations.clear();
         }
         DossierView {
-            status_label: d.status.label(),
+            status_label: d.status.label().into(),
             national_status: d.status.national_code(),
             channel_code: d.channel.national_code(),
             flags,
@@ -172,7 +172,7 @@ pub struct InboxRow {
 }
 
 /// One step of the public progress.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ProgressStep {
     pub label: String,
     pub at: DateTime<FixedOffset>,
@@ -183,7 +183,7 @@ pub struct ProgressStep {
 }
 
 /// The public view behind a dossier code (S1, P17): status and progress, no personal data.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PublicView {
     pub code: Option<String>,
     pub procedure_code: String,

@@ -1,9 +1,9 @@
 //! Extractors that parse at the edge and fail as problem+json: the authenticated caller,
 //! JSON bodies, queries and paths, `If-Match`, `Idempotency-Key`, and cursor pagination.
 
-use crate::problem::EdgeError;
+use crate::json_body;
 use crate::{ApiError, AppState};
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::{header, request::Parts};
 use motcua_core::{Caller, CoreError};
@@ -60,22 +60,6 @@ impl FromRequestParts<AppState> for MaybeAuthenticated {
     }
 }
 
-/// JSON has one number type: `5.0` is the integer 5 (as JSON Schema says), so a count sent as
-/// `5.0` is read as 5 rather than refused.
-fn integral_numbers_as_integers(value: &mut serde_json::Value) {
-    use serde_json::Value;
-    match value {
-        Value::Number(n) => {
-            if let Some(f) = n.as_f64().filter(|f| n.is_f64() && f.fract() == 0.0 && f.abs() <= 9_007_199_254_740_992.0) {
-                *value = if f < 0.0 { Value::from(f as i64) } else { Value::from(f as u64) };
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(integral_numbers_as_integers),
-        Value::Object(map) => map.values_mut().for_each(integral_numbers_as_integers),
-        _ => {}
-    }
-}
-
 /// A JSON body; malformed JSON, a wrong content type or unknown fields give problem+json.
 pub struct ApiJson<T>(pub T);
 
@@ -83,17 +67,13 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let mut value = match axum::Json::<serde_json::Value>::from_request(req, state).await {
-            Ok(axum::Json(v)) => v,
-            Err(JsonRejection::MissingJsonContentType(_)) => return Err(EdgeError::UnsupportedMediaType.into()),
-            Err(e) => {
-                return Err(ApiError::bad_request("invalid_json", format!("Không đọc được JSON: {}", e.body_text())))
-            }
-        };
-        integral_numbers_as_integers(&mut value);
-        serde_path_to_error::deserialize(value).map(ApiJson).map_err(|e| {
-            ApiError::bad_request("invalid_body", format!("Dữ liệu JSON không đúng cấu trúc: {}: {}", e.path(), e.inner()))
-        })
+        if !json_body::is_json(req.headers()) {
+            return Err(json_body::not_json());
+        }
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|e| ApiError::bad_request("invalid_json", format!("Không đọc được JSON: {}", e.body_text())))?;
+        json_body::parse(&bytes).map(ApiJson)
     }
 }
 

@@ -8,6 +8,7 @@
 //!   document and, later, the SAM template).
 
 pub mod extract;
+pub mod json_body;
 pub mod openapi;
 pub mod problem;
 pub mod routes;

@@ -28,7 +28,8 @@ pub struct YearOverride {
 /// The schema of `[date, reason]` pairs.
 fn dated_reasons() -> utoipa::openapi::schema::Array {
     use utoipa::openapi::schema::{ArrayBuilder, KnownFormat, ObjectBuilder, SchemaFormat, Type};
-    let date = ObjectBuilder::new().schema_type(Type::String).format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)));
+    let date =
+        ObjectBuilder::new().schema_type(Type::String).format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)));
     let pair = ArrayBuilder::new()
         .prefix_items([date.build(), ObjectBuilder::new().schema_type(Type::String).build()])
         .min_items(Some(2))

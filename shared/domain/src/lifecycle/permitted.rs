@@ -9,7 +9,7 @@ use super::{official_time, working_day, Context, Refusal, SUPPLEMENT_WINDOW_DAYS
 use crate::dossier::{Action, Channel, Dossier, Status};
 use crate::roles::Role;
 use crate::workflow::StepKind;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The status the action leads to, or why the caller may not take it now.
 pub fn permitted(d: &Dossier, action: Action, ctx: &Context) -> Result<Status, Refusal> {
@@ -109,10 +109,10 @@ pub fn permitted(d: &Dossier, action: Action, ctx: &Context) -> Result<Status, R
 }
 
 /// An action the caller may take now, with its Vietnamese name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AllowedAction {
     pub action: Action,
-    pub label: &'static str,
+    pub label: String,
 }
 
 /// What the caller may do on the dossier now (a consulted agency: answer while its question is
@@ -127,6 +127,6 @@ pub fn allowed_actions(d: &Dossier, ctx: &Context) -> Vec<AllowedAction> {
                 || d.consultations.iter().any(|c| c.agency == agency && c.answered_at.is_none())
         })
         .filter(|a| permitted(d, *a, ctx).is_ok())
-        .map(|action| AllowedAction { action, label: action.label() })
+        .map(|action| AllowedAction { action, label: action.label().into() })
         .collect()
 }

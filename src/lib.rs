@@ -18,7 +18,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-pub use motcua_fn_meta::{api_routes, openapi_document};
+pub use motcua_routes::{api_routes, openapi_document};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {

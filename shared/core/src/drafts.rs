@@ -8,7 +8,8 @@ use crate::store::{check_if_match, commit, load, Change};
 use crate::{catalogue, users, Caller, CoreError, CoreResult, Services};
 use chrono::{DateTime, FixedOffset};
 use motcua_domain::catalogue::{validate_form, Procedure};
-use motcua_domain::dossier::{Applicant, Channel, Dossier, Status};
+use motcua_domain::dossier::{Channel, Dossier, Status};
+use motcua_domain::profile::Profile;
 use motcua_domain::roles::Role;
 use motcua_domain::views::DossierView;
 use serde::Deserialize;
@@ -46,14 +47,9 @@ pub async fn create_draft(
     let mut form = profile.prefill(&procedure);
     form.extend(req.form);
     let form = validate_form(&procedure.form, &form, false).map_err(CoreError::Validation)?;
-    let applicant = Applicant {
-        full_name: profile.business_name.clone().filter(|_| caller.role == Role::Business).unwrap_or(profile.full_name),
-        id_number: profile.id_number,
-        phone: profile.phone,
-        email: profile.email,
-        address: profile.address,
-        business_code: profile.business_code,
-    };
+    // A business files in its own name.
+    let full_name = profile.business_name.clone().filter(|_| caller.role == Role::Business);
+    let applicant = Profile { full_name: full_name.unwrap_or_else(|| profile.full_name.clone()), ..profile };
     let dossier = new_dossier(s, &procedure, caller.id.clone(), applicant, Channel::Online, form, s.now()).await?;
     let response = view(s, caller, dossier.clone());
     commit(s, Change::new(dossier, None), response, idem).await
@@ -64,7 +60,7 @@ pub(crate) async fn new_dossier(
     s: &Services,
     procedure: &Procedure,
     owner: String,
-    applicant: Applicant,
+    applicant: Profile,
     channel: Channel,
     form: Map<String, Value>,
     now: DateTime<FixedOffset>,

@@ -7,7 +7,8 @@ use crate::actions;
 use crate::drafts::new_dossier;
 use crate::{catalogue, Caller, CoreError, CoreResult, Services};
 use motcua_domain::catalogue::validate_form;
-use motcua_domain::dossier::{Applicant, Channel};
+use motcua_domain::dossier::Channel;
+use motcua_domain::profile::Profile;
 use motcua_domain::error::FieldError;
 use motcua_domain::lifecycle::Command;
 use motcua_domain::roles::Role;
@@ -23,7 +24,7 @@ pub struct CounterDossier {
     pub procedure: String,
     #[schema(value_type = PaperChannel)]
     pub channel: Channel,
-    pub applicant: Applicant,
+    pub applicant: Profile,
     /// The form's values, complete.
     #[serde(default)]
     #[schema(value_type = Object)]
@@ -56,14 +57,12 @@ pub async fn receive_at_counter(s: &Services, caller: &Caller, req: CounterDossi
     if !caller.works_for(&procedure.agency) {
         return Err(CoreError::Forbidden("Thủ tục không thuộc thẩm quyền tiếp nhận của cơ quan.".into()));
     }
-    let mut errors = vec![];
-    if req.applicant.full_name.trim().is_empty() {
-        errors.push(FieldError {
-            field: "applicant.full_name".into(),
-            code: "required",
-            message: "Vui lòng nhập họ tên người nộp.".into(),
-        });
-    }
+    let mut errors: Vec<FieldError> = req
+        .applicant
+        .check()
+        .into_iter()
+        .map(|e| FieldError { field: format!("applicant.{}", e.field), ..e })
+        .collect();
     let form = match validate_form(&procedure.form, &req.form, true) {
         Ok(f) => f,
         Err(mut e) => {

@@ -5,26 +5,11 @@ pub use crate::state_machine::{Action, TransitionError};
 pub use crate::status::{Channel, Status};
 
 use crate::calendar::StatutoryTime;
+use crate::profile::Profile;
 use crate::roles::Role;
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-
-/// Who the dossier is about (applicant type of rules §9: 0 citizen, 1 business).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, utoipa::ToSchema)]
-pub struct Applicant {
-    pub full_name: String,
-    #[serde(default)]
-    pub id_number: Option<String>,
-    #[serde(default)]
-    pub phone: Option<String>,
-    #[serde(default)]
-    pub email: Option<String>,
-    #[serde(default)]
-    pub address: Option<String>,
-    #[serde(default)]
-    pub business_code: Option<String>,
-}
 
 /// A file attached to a dossier (a component or the result).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -235,7 +220,8 @@ pub struct Dossier {
     #[serde(default)]
     pub workflow: Option<crate::workflow::Workflow>,
     pub owner: String,
-    pub applicant: Applicant,
+    /// Who the dossier is about (applicant type of rules §9: 0 citizen, 1 business).
+    pub applicant: Profile,
     pub channel: Channel,
     pub status: Status,
     #[schema(value_type = Object)]
@@ -296,7 +282,7 @@ impl Dossier {
         procedure: &crate::catalogue::Procedure,
         agency_name: String,
         owner: String,
-        applicant: Applicant,
+        applicant: Profile,
         channel: Channel,
         form: Map<String, Value>,
         now: DateTime<FixedOffset>,

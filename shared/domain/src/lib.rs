@@ -5,7 +5,8 @@
 //! - [`status`], [`state_machine`]: statuses with their national codes; the named actions.
 //! - [`lifecycle`]: one typed command per action and the pure rule that decides it.
 //! - [`views`]: what each caller sees of a dossier and may do now (allowed actions, flags).
-//! - [`caller`]: who is asking; [`error`]: field errors.
+//! - [`caller`]: who is asking; [`profile`]: a person or business (account, applicant);
+//!   [`error`]: field errors.
 //! - [`codes`]: dossier codes (rules §2) and other identifiers.
 //! - [`calendar`]: working days, holidays, lunar dates and deadlines (rules §5).
 //! - [`report`]: the statistics report (rules §6) computed from day-bucketed aggregates.
@@ -20,6 +21,7 @@ pub mod codes;
 pub mod dossier;
 pub mod error;
 pub mod lifecycle;
+pub mod profile;
 pub mod rating;
 pub mod report;
 pub mod roles;

@@ -6,7 +6,8 @@
 use super::*;
 use crate::calendar::{vn_offset, CalendarConfig, StatutoryTime};
 use crate::catalogue::Procedure;
-use crate::dossier::{Action, Applicant, AttachedFile, Channel, ReturnMethod, Status, SupplementItem};
+use crate::dossier::{Action, AttachedFile, Channel, ReturnMethod, Status, SupplementItem};
+use crate::profile::Profile;
 use crate::report::{self, DayBucket, ReportRow};
 use crate::roles::Role;
 use crate::workflow::{InterAgencyPart, Workflow};
@@ -77,7 +78,7 @@ fn file(component: &str, at: DateTime<FixedOffset>) -> AttachedFile {
 fn draft(p: &Procedure, at: DateTime<FixedOffset>) -> Dossier {
     let mut form = Map::new();
     form.insert("full_name".into(), json!("Nguyễn Văn A"));
-    let applicant = Applicant { full_name: "Nguyễn Văn A".into(), ..Default::default() };
+    let applicant = Profile { full_name: "Nguyễn Văn A".into(), ..Default::default() };
     let mut d = Dossier::draft("d1".into(), p, "UBND phường".into(), "cd".into(), applicant, Channel::Online, form, at);
     d.components.push(file("to-khai", at));
     d

@@ -9,6 +9,7 @@ use motcua_core::actions::{self, Request};
 use motcua_core::drafts::{self, NewDraft};
 use motcua_core::messages::{Message, NewMessage};
 use motcua_core::{catalogue, users};
+use motcua_domain::ids::ProcedureCode;
 use motcua_domain::views::DossierView;
 use motcua_http::extract::{idempotency_key, ApiJson, ApiPath, Authenticated, IdempotencyKeyHeader, IfMatch, PageOf};
 use motcua_http::routes::dossier_action;
@@ -95,7 +96,7 @@ pub fn routes() -> Vec<Route> {
 /// The form of a procedure pre-filled from the caller's profile.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 struct Prefilled {
-    procedure: String,
+    procedure: ProcedureCode,
     /// Field name → value, for the fields the profile can fill.
     #[schema(value_type = Object)]
     form: Map<String, Value>,

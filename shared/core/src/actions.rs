@@ -193,7 +193,7 @@ async fn resolve(s: &Services, d: &Dossier, request: Request) -> CoreResult<Comm
                     working_days: part.working_days,
                 });
             }
-            Command::Accept { code, register_number: register as u64, parts, note }
+            Command::Accept { code: code.into(), register_number: register as u64, parts, note }
         }
         Request::Assign(AssignInput { assignee, note }) => {
             let wanted = required("assignee", assignee)?;

@@ -3,6 +3,7 @@
 
 use crate::users::{self, Profile, User, UserView};
 use crate::{keys, Caller, CoreError, CoreResult, Services};
+use motcua_domain::ids::{AgencyCode, UserId};
 use motcua_domain::roles::Role;
 use motcua_ports::{Condition, Index, Key, Query, WriteOp};
 use serde::{Deserialize, Serialize};
@@ -27,14 +28,14 @@ pub struct NewStaff {
 pub struct AuditRecord {
     pub id: String,
     pub at: chrono::DateTime<chrono::FixedOffset>,
-    pub actor: String,
+    pub actor: UserId,
     pub actor_name: String,
     pub actor_role: Role,
     /// `create_staff`, `lock` or `unlock`.
     pub action: String,
-    pub target: String,
+    pub target: UserId,
     pub target_username: String,
-    pub agency: Option<String>,
+    pub agency: Option<AgencyCode>,
 }
 
 /// Whether the caller administers accounts of `agency`.
@@ -73,9 +74,15 @@ pub async fn create_staff(s: &Services, caller: &Caller, req: NewStaff) -> CoreR
         .await
         .map_err(|_| CoreError::field("agency", "unknown_agency", "Không tìm thấy cơ quan."))?;
     let profile = Profile { full_name: req.full_name, email: req.email, phone: req.phone, ..Default::default() };
-    let user = users::create_user_with(s, &req.username, &req.password, req.role, Some(req.agency), profile, |u| {
-        Ok(vec![audit_op(s, caller, "create_staff", u)?])
-    })
+    let user = users::create_user_with(
+        s,
+        &req.username,
+        &req.password,
+        req.role,
+        Some(req.agency.clone().into()),
+        profile,
+        |u| Ok(vec![audit_op(s, caller, "create_staff", u)?]),
+    )
     .await?;
     Ok(UserView::of(&user))
 }

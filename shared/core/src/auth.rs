@@ -93,7 +93,7 @@ impl JwtKeys {
         validation.leeway = 30;
         let data = jsonwebtoken::decode::<Claims>(token, &key.key, &validation).map_err(|_| bad())?;
         let c = data.claims;
-        Ok(Caller { id: c.sub, role: c.role, agency: c.agency, name: c.name })
+        Ok(Caller { id: c.sub.into(), role: c.role, agency: c.agency.map(Into::into), name: c.name })
     }
 
     /// The public keys as a JSON Web Key Set.

@@ -3,6 +3,7 @@
 
 use crate::{keys, Caller, CoreError, CoreResult, Services};
 use motcua_domain::catalogue::{Agency, Audience, CatalogueSeed, Field, Procedure, ServiceLevel};
+use motcua_domain::ids::{AgencyCode, ProcedureCode};
 use motcua_domain::roles::Role;
 use motcua_domain::text;
 use motcua_domain::workflow::Workflow;
@@ -23,12 +24,12 @@ pub struct SearchQuery {
 /// A catalogue entry in search results.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ProcedureSummary {
-    pub code: String,
+    pub code: ProcedureCode,
     pub version: u32,
     pub name: String,
     pub field: String,
     pub field_name: String,
-    pub agency: String,
+    pub agency: AgencyCode,
     pub agency_name: String,
     pub level: ServiceLevel,
     pub level_label: &'static str,
@@ -139,7 +140,7 @@ pub async fn search(s: &Services, q: &SearchQuery) -> CoreResult<Vec<ProcedureSu
     let name_of = |list: &[(String, String)], code: &str| {
         list.iter().find(|(c, _)| c == code).map(|(_, n)| n.clone()).unwrap_or_default()
     };
-    let agency_names: Vec<_> = agencies.into_iter().map(|a| (a.code, a.name)).collect();
+    let agency_names: Vec<_> = agencies.into_iter().map(|a| (a.code.to_string(), a.name)).collect();
     let field_names: Vec<_> = fields.into_iter().map(|f| (f.code, f.name)).collect();
     let mut out: Vec<ProcedureSummary> = procedures
         .into_iter()
@@ -173,7 +174,7 @@ pub async fn search(s: &Services, q: &SearchQuery) -> CoreResult<Vec<ProcedureSu
 /// The workflow of a procedure's current version (M1).
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ProcedureWorkflow {
-    pub procedure: String,
+    pub procedure: ProcedureCode,
     pub version: u32,
     /// Whether the procedure configures its own (otherwise the default one applies).
     pub configured: bool,

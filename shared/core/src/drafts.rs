@@ -9,6 +9,7 @@ use crate::{catalogue, users, Caller, CoreError, CoreResult, Services};
 use chrono::{DateTime, FixedOffset};
 use motcua_domain::catalogue::{validate_form, Procedure};
 use motcua_domain::dossier::{Channel, Dossier, Status};
+use motcua_domain::ids::UserId;
 use motcua_domain::profile::Profile;
 use motcua_domain::roles::Role;
 use motcua_domain::views::DossierView;
@@ -59,7 +60,7 @@ pub async fn create_draft(
 pub(crate) async fn new_dossier(
     s: &Services,
     procedure: &Procedure,
-    owner: String,
+    owner: UserId,
     applicant: Profile,
     channel: Channel,
     form: Map<String, Value>,

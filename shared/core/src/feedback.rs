@@ -10,6 +10,7 @@ use chrono::{DateTime, FixedOffset};
 use motcua_domain::catalogue::ServiceLevel;
 use motcua_domain::dossier::{Status, Timing};
 use motcua_domain::error::FieldError;
+use motcua_domain::ids::{AgencyCode, DossierCode, UserId};
 use motcua_domain::rating::{DossierScore, RatingAnswers};
 use motcua_ports::{Condition, Index, Query, TableError, WriteOp};
 use serde::{Deserialize, Serialize};
@@ -20,8 +21,8 @@ use sha2::{Digest, Sha256};
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Rating {
     pub dossier_id: String,
-    pub dossier_code: Option<String>,
-    pub agency: String,
+    pub dossier_code: Option<DossierCode>,
+    pub agency: AgencyCode,
     pub answers: RatingAnswers,
     pub score: DossierScore,
     pub timing: Timing,
@@ -123,7 +124,7 @@ struct Feedback {
     phone: Option<String>,
     email: Option<String>,
     dossier_code: Option<String>,
-    submitter: Option<String>,
+    submitter: Option<UserId>,
     secret_hash: String,
     created_at: DateTime<FixedOffset>,
     answer: Option<Answer>,

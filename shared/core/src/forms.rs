@@ -85,7 +85,7 @@ pub async fn form(
     }
     let procedure = catalogue::procedure_version(s, &d.procedure_code, d.procedure_version).await.ok();
     let ctx = context(s, &d.agency, procedure.as_ref(), origin).await?;
-    let name = format!("mau-{}-{}", kind.number(), d.code.clone().unwrap_or_else(|| d.id.clone()));
+    let name = format!("mau-{}-{}", kind.number(), d.code.as_deref().unwrap_or(&d.id));
     render(&build(kind, &d, &ctx), format, &name)
 }
 

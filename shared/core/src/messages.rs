@@ -55,7 +55,7 @@ pub async fn post(s: &Services, caller: &Caller, dossier_id: &str, m: NewMessage
     let mut ops =
         vec![motcua_ports::WriteOp::Put { item: keys::item(&key, &message, &[])?, condition: Condition::NotExists }];
     let event = (caller.id != d.owner).then(|| {
-        let reference = d.code.clone().unwrap_or_else(|| d.procedure_name.clone());
+        let reference = d.reference();
         Event::new(
             "dossier.message".into(),
             &d.id,

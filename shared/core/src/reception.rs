@@ -8,9 +8,9 @@ use crate::drafts::new_dossier;
 use crate::{catalogue, Caller, CoreError, CoreResult, Services};
 use motcua_domain::catalogue::validate_form;
 use motcua_domain::dossier::Channel;
-use motcua_domain::profile::Profile;
 use motcua_domain::error::FieldError;
 use motcua_domain::lifecycle::Command;
+use motcua_domain::profile::Profile;
 use motcua_domain::roles::Role;
 use motcua_domain::views::DossierView;
 use serde::Deserialize;
@@ -73,7 +73,7 @@ pub async fn receive_at_counter(s: &Services, caller: &Caller, req: CounterDossi
     if !errors.is_empty() {
         return Err(CoreError::Validation(errors));
     }
-    let owner = format!("counter:{}", procedure.agency);
+    let owner = format!("counter:{}", procedure.agency).into();
     let d = new_dossier(s, &procedure, owner, req.applicant, req.channel, form, s.now()).await?;
     actions::create(s, caller, d, Command::ReceiveAtCounter { receipt_secret: new_secret(), note: req.note }).await
 }

@@ -107,7 +107,7 @@ pub async fn statistics(
             for p in procedures {
                 rows.push(NamedRow {
                     row: row(scoped(format!("procedure:{}", p.code))).await?,
-                    key: p.code,
+                    key: p.code.to_string(),
                     name: p.name,
                 });
             }

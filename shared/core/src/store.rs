@@ -73,7 +73,7 @@ pub(crate) struct Change {
     pub previous_version: Option<u64>,
     pub deltas: Vec<Delta>,
     /// Agencies that start taking part: their inboxes get a pointer.
-    pub joined: Vec<String>,
+    pub joined: Vec<motcua_domain::ids::AgencyCode>,
     pub event: Option<Event>,
     pub extra: Vec<WriteOp>,
 }

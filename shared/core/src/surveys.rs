@@ -4,6 +4,7 @@
 
 use crate::{keys, Caller, CoreError, CoreResult, Services};
 use chrono::NaiveDate;
+use motcua_domain::ids::AgencyCode;
 use motcua_domain::roles::Role;
 use motcua_ports::{Condition, Index, Item, Key, TableError, WriteOp};
 use serde::{Deserialize, Serialize};
@@ -25,7 +26,7 @@ pub struct SurveyView {
     pub closes_on: NaiveDate,
     /// Still taking answers today.
     pub open: bool,
-    pub agency: Option<String>,
+    pub agency: Option<AgencyCode>,
     pub created_at: chrono::DateTime<chrono::FixedOffset>,
     pub questions: Vec<QuestionTally>,
     pub responses: i64,
@@ -58,7 +59,7 @@ struct Survey {
     description: Option<String>,
     questions: Vec<Question>,
     closes_on: NaiveDate,
-    agency: Option<String>,
+    agency: Option<AgencyCode>,
     created_by: String,
     created_at: chrono::DateTime<chrono::FixedOffset>,
 }

@@ -8,6 +8,7 @@ use crate::queries::view;
 use crate::store::{commit, load, Change};
 use crate::{catalogue, keys, Caller, CoreError, CoreResult, Services};
 use motcua_domain::dossier::{Action, AttachedFile, Channel, Dossier, Status};
+use motcua_domain::ids::UserId;
 use motcua_domain::roles::Role;
 use motcua_domain::views::DossierView;
 use motcua_ports::{Condition, PresignedUrl, UploadConstraints, WriteOp};
@@ -54,7 +55,7 @@ struct Pending {
     content_type: String,
     sha256: String,
     object_key: String,
-    by: String,
+    by: UserId,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]

@@ -9,15 +9,16 @@ use motcua_ports::{Condition, TableError, WriteOp};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use motcua_domain::ids::{AgencyCode, UserId};
 pub use motcua_domain::profile::Profile;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct User {
-    pub id: String,
+    pub id: UserId,
     pub username: String,
     pub role: Role,
     #[serde(default)]
-    pub agency: Option<String>,
+    pub agency: Option<AgencyCode>,
     pub password_hash: String,
     pub profile: Profile,
     #[serde(default)]
@@ -28,11 +29,11 @@ pub struct User {
 /// A user as shown through the API (no hash).
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct UserView {
-    pub id: String,
+    pub id: UserId,
     pub username: String,
     pub role: Role,
     pub role_label: &'static str,
-    pub agency: Option<String>,
+    pub agency: Option<AgencyCode>,
     pub profile: Profile,
     pub locked: bool,
 }
@@ -65,7 +66,7 @@ pub async fn create_user(
     username: &str,
     password: &str,
     role: Role,
-    agency: Option<String>,
+    agency: Option<AgencyCode>,
     profile: Profile,
 ) -> CoreResult<User> {
     create_user_with(s, username, password, role, agency, profile, |_| Ok(vec![])).await
@@ -77,7 +78,7 @@ pub(crate) async fn create_user_with(
     username: &str,
     password: &str,
     role: Role,
-    agency: Option<String>,
+    agency: Option<AgencyCode>,
     profile: Profile,
     extra: impl FnOnce(&User) -> CoreResult<Vec<WriteOp>>,
 ) -> CoreResult<User> {
@@ -100,7 +101,7 @@ pub(crate) async fn create_user_with(
         return Err(CoreError::Validation(errors));
     }
     let user = User {
-        id: uuid::Uuid::now_v7().to_string(),
+        id: uuid::Uuid::now_v7().to_string().into(),
         username: username.clone(),
         role,
         agency,
@@ -174,13 +175,13 @@ pub struct TokenResponse {
     pub role: Role,
 }
 
-fn issue(s: &Services, sub: &str, role: Role, agency: Option<String>, name: &str) -> CoreResult<TokenResponse> {
+fn issue(s: &Services, sub: &str, role: Role, agency: Option<AgencyCode>, name: &str) -> CoreResult<TokenResponse> {
     let now = chrono::Utc::now().timestamp();
     let ttl = s.config.token_ttl.as_secs();
     let claims = Claims {
         sub: sub.into(),
         role,
-        agency,
+        agency: agency.map(String::from),
         name: name.into(),
         iss: s.config.issuer.clone(),
         aud: s.config.audience.clone(),
@@ -226,5 +227,5 @@ pub async fn client_token(s: &Services, client_id: &str, secret: &str) -> CoreRe
     if !verify_secret(secret, &c.secret_hash) {
         return Err(bad());
     }
-    issue(s, &c.id, Role::IntegrationClient, Some(c.agency), &c.name)
+    issue(s, &c.id, Role::IntegrationClient, Some(c.agency.into()), &c.name)
 }

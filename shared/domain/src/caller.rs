@@ -1,15 +1,16 @@
 //! Who is asking: the authenticated caller of a use case, from a verified token.
 
 use crate::dossier::Person;
+use crate::ids::{AgencyCode, UserId};
 use crate::roles::Role;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Caller {
     /// User id, or client id for machine clients.
-    pub id: String,
+    pub id: UserId,
     pub role: Role,
     /// Agency of staff and machine clients.
-    pub agency: Option<String>,
+    pub agency: Option<AgencyCode>,
     pub name: String,
 }
 

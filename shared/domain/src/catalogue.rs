@@ -5,6 +5,7 @@
 
 use crate::calendar::StatutoryTime;
 use crate::error::FieldError;
+use crate::ids::{AgencyCode, ProcedureCode};
 use crate::text;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -13,9 +14,9 @@ use serde_json::{Map, Value};
 #[serde(deny_unknown_fields)]
 pub struct Agency {
     /// Identifier code (QCVN 102:2016 or Decision 20/2020 style).
-    pub code: String,
+    pub code: AgencyCode,
     pub name: String,
-    pub parent: Option<String>,
+    pub parent: Option<AgencyCode>,
     #[serde(default)]
     pub address: Option<String>,
     #[serde(default)]
@@ -177,12 +178,12 @@ pub struct Faq {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Procedure {
-    pub code: String,
+    pub code: ProcedureCode,
     #[serde(default = "first_version")]
     pub version: u32,
     pub name: String,
     pub field: String,
-    pub agency: String,
+    pub agency: AgencyCode,
     pub level: ServiceLevel,
     pub audience: Vec<Audience>,
     pub statutory_time: StatutoryTime,

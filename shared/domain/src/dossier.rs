@@ -5,6 +5,7 @@ pub use crate::state_machine::{Action, TransitionError};
 pub use crate::status::{Channel, Status};
 
 use crate::calendar::StatutoryTime;
+use crate::ids::{AgencyCode, DossierCode, ProcedureCode, UserId};
 use crate::profile::Profile;
 use crate::roles::Role;
 use chrono::{DateTime, FixedOffset};
@@ -36,10 +37,10 @@ pub struct Step {
     pub from: Status,
     pub to: Status,
     pub national_status: Option<u8>,
-    pub actor: String,
+    pub actor: UserId,
     pub actor_name: String,
     pub role: Role,
-    pub unit: Option<String>,
+    pub unit: Option<AgencyCode>,
     /// When the step was taken (real time).
     pub at: DateTime<FixedOffset>,
     /// When it counts from, where that differs from `at`: a step taken before the official
@@ -59,7 +60,7 @@ pub struct Step {
 /// A person acting on a dossier.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Person {
-    pub id: String,
+    pub id: UserId,
     pub name: String,
 }
 
@@ -70,7 +71,7 @@ pub struct Stage {
     pub name: String,
     pub role: Role,
     /// Unit that handles the step (the dossier's agency unless the workflow names another).
-    pub unit: String,
+    pub unit: AgencyCode,
     pub entered_at: DateTime<FixedOffset>,
     pub allowed_minutes: i64,
     /// Due time of the step; moved forward while the clock is stopped.
@@ -134,7 +135,7 @@ pub struct SupplementRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Consultation {
     pub number: u32,
-    pub agency: String,
+    pub agency: AgencyCode,
     pub agency_name: String,
     pub question: String,
     pub asked_at: DateTime<FixedOffset>,
@@ -148,7 +149,7 @@ pub struct Consultation {
 /// One agency's part of an inter-agency dossier (G4), with its own deadline and status.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Part {
-    pub agency: String,
+    pub agency: AgencyCode,
     pub agency_name: String,
     pub task: String,
     pub lead: bool,
@@ -208,18 +209,18 @@ pub struct Delivery {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Dossier {
     pub id: String,
-    pub code: Option<String>,
-    pub procedure_code: String,
+    pub code: Option<DossierCode>,
+    pub procedure_code: ProcedureCode,
     pub procedure_version: u32,
     pub procedure_name: String,
-    pub agency: String,
+    pub agency: AgencyCode,
     pub agency_name: String,
     pub field: String,
     pub statutory_time: StatutoryTime,
     /// The procedure's workflow when the dossier was filed (M1: versioned with the procedure).
     #[serde(default)]
     pub workflow: Option<crate::workflow::Workflow>,
-    pub owner: String,
+    pub owner: UserId,
     /// Who the dossier is about (applicant type of rules §9: 0 citizen, 1 business).
     pub applicant: Profile,
     pub channel: Channel,
@@ -281,7 +282,7 @@ impl Dossier {
         id: String,
         procedure: &crate::catalogue::Procedure,
         agency_name: String,
-        owner: String,
+        owner: UserId,
         applicant: Profile,
         channel: Channel,
         form: Map<String, Value>,
@@ -352,6 +353,11 @@ impl Dossier {
                 message: format!("Chưa đính kèm thành phần hồ sơ bắt buộc: “{}”.", c.name),
             })
             .collect()
+    }
+
+    /// How people name the dossier: its code, or its procedure before it has one.
+    pub fn reference(&self) -> String {
+        self.code.as_ref().map_or_else(|| self.procedure_name.clone(), ToString::to_string)
     }
 
     /// The workflow the dossier follows (the default one for dossiers filed without).

@@ -20,6 +20,7 @@ pub mod catalogue;
 pub mod codes;
 pub mod dossier;
 pub mod error;
+pub mod ids;
 pub mod lifecycle;
 pub mod profile;
 pub mod rating;

@@ -6,6 +6,7 @@
 use crate::calendar::Calendar;
 use crate::caller::Caller;
 use crate::dossier::{Channel, Dossier, Person, Stage, Status};
+use crate::ids::{AgencyCode, DossierCode, ProcedureCode};
 use crate::lifecycle::{allowed_actions, working_day, AllowedAction, Context};
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
@@ -115,8 +116,8 @@ impl DossierView {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Summary {
     pub id: String,
-    pub code: Option<String>,
-    pub procedure_code: String,
+    pub code: Option<DossierCode>,
+    pub procedure_code: ProcedureCode,
     pub procedure_name: String,
     pub agency_name: String,
     pub applicant_name: String,
@@ -179,16 +180,16 @@ pub struct ProgressStep {
     pub status: Status,
     pub status_label: String,
     pub national_status: Option<u8>,
-    pub unit: Option<String>,
+    pub unit: Option<AgencyCode>,
 }
 
 /// The public view behind a dossier code (S1, P17): status and progress, no personal data.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PublicView {
-    pub code: Option<String>,
-    pub procedure_code: String,
+    pub code: Option<DossierCode>,
+    pub procedure_code: ProcedureCode,
     pub procedure_name: String,
-    pub agency: String,
+    pub agency: AgencyCode,
     pub agency_name: String,
     pub status: Status,
     pub status_label: String,

@@ -5,6 +5,7 @@
 
 use crate::calendar::StatutoryTime;
 use crate::error::FieldError;
+use crate::ids::AgencyCode;
 use crate::roles::Role;
 use crate::status::Status;
 use serde::{Deserialize, Serialize};
@@ -49,7 +50,7 @@ pub struct WorkflowStep {
     pub role: Role,
     /// Agency code of the unit that handles the step; the procedure's agency when absent.
     #[serde(default)]
-    pub unit: Option<String>,
+    pub unit: Option<AgencyCode>,
     /// Working time allowed for the step.
     pub working_hours: u32,
     #[serde(default)]
@@ -62,7 +63,7 @@ pub struct WorkflowStep {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InterAgencyPart {
-    pub agency: String,
+    pub agency: AgencyCode,
     pub task: String,
     pub working_days: u32,
 }

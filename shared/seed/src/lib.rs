@@ -110,7 +110,7 @@ pub async fn load(s: &Services) -> CoreResult<DemoAccounts> {
         if s.table.get(&keys::login(username)).await?.is_some() {
             continue;
         }
-        match users::create_user(s, username, DEMO_PASSWORD, *role, agency.map(String::from), profile(username, name))
+        match users::create_user(s, username, DEMO_PASSWORD, *role, agency.map(Into::into), profile(username, name))
             .await
         {
             Ok(_) | Err(CoreError::Rule { code: "username_taken", .. }) => {}

@@ -4,13 +4,14 @@
 
 use crate::catalogue::Procedure;
 use crate::dossier::{Action, AttachedFile, ReturnMethod, SupplementItem};
+use crate::ids::{AgencyCode, DossierCode, UserId};
 use crate::roles::Role;
 use chrono::{DateTime, FixedOffset};
 
 /// An agency as a command names it: its code and its name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AgencyRef {
-    pub code: String,
+    pub code: AgencyCode,
     pub name: String,
 }
 
@@ -25,10 +26,10 @@ pub struct PartToOpen {
 /// A staff account as the assignment rule needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StaffMember {
-    pub id: String,
+    pub id: UserId,
     pub name: String,
     pub role: Role,
-    pub agency: Option<String>,
+    pub agency: Option<AgencyCode>,
     pub locked: bool,
 }
 
@@ -47,7 +48,7 @@ pub enum Command {
     },
     /// Acceptance: the dossier code and the register number, taken from the agency's counters.
     Accept {
-        code: String,
+        code: DossierCode,
         register_number: u64,
         parts: Vec<PartToOpen>,
         note: Option<String>,

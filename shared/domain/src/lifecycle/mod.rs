@@ -63,7 +63,7 @@ pub struct Outcome {
     pub deltas: Vec<Delta>,
     /// Agencies that start taking part (consulted, or given an inter-agency part): their
     /// inboxes get the dossier.
-    pub joined: Vec<String>,
+    pub joined: Vec<crate::ids::AgencyCode>,
     /// What the applicant is told (G7), when the step concerns them.
     pub notice: Option<Notice>,
 }

@@ -14,7 +14,7 @@ pub struct Notice {
 
 impl Notice {
     pub fn of(d: &Dossier, action: Action) -> Notice {
-        let reference = d.code.clone().unwrap_or_else(|| d.procedure_name.clone());
+        let reference = d.reference();
         let mut message = format!("Hồ sơ {reference}: {}. Trạng thái: {}.", action.label(), d.status.label());
         let at_hm = |t: DateTime<FixedOffset>| t.format("%H:%M ngày %d/%m/%Y").to_string();
         match action {

@@ -26,7 +26,7 @@ fn cal() -> Calendar {
 }
 
 fn caller(id: &str, role: Role, agency: Option<&str>) -> Caller {
-    Caller { id: id.into(), role, agency: agency.map(String::from), name: format!("Người {id}") }
+    Caller { id: id.into(), role, agency: agency.map(Into::into), name: format!("Người {id}") }
 }
 
 fn citizen() -> Caller {

@@ -191,7 +191,7 @@ pub fn build(kind: FormKind, d: &Dossier, ctx: &FormContext) -> Doc {
                 "Ngày {}, {} tiếp nhận giải quyết hồ sơ mã số {}, thủ tục: {}. Thời gian hẹn trả kết quả: {}.",
                 d.received_at.map(day).unwrap_or_default(),
                 ctx.agency_name,
-                d.code.clone().unwrap_or_default().to_string(),
+                d.code.as_deref().unwrap_or_default(),
                 procedure_line,
                 a.map(|a| hm(a.previous_appointment)).unwrap_or_default(),
             )));
@@ -214,7 +214,7 @@ pub fn build(kind: FormKind, d: &Dossier, ctx: &FormContext) -> Doc {
             units.extend(d.parts.iter().map(|p| format!("Cơ quan phối hợp: {} — {}", p.agency_name, p.task)));
             blocks.push(Block::Fields(vec![
                 ("Chủ hồ sơ".into(), d.applicant.full_name.clone()),
-                ("Mã hồ sơ".into(), d.code.clone().unwrap_or_default().to_string()),
+                ("Mã hồ sơ".into(), d.code.as_deref().unwrap_or_default().to_string()),
                 ("Thủ tục".into(), procedure_line),
                 ("Thời gian nhận hồ sơ".into(), opt(d.received_at)),
                 ("Thời gian trả kết quả".into(), opt(d.appointment)),
@@ -293,7 +293,7 @@ pub fn register(year: i32, dossiers: &[Dossier], ctx: &FormContext) -> Doc {
             }
             vec![
                 format!("{:02}", d.register_number.unwrap_or_default()),
-                d.code.clone().unwrap_or_default().to_string(),
+                d.code.as_deref().unwrap_or_default().to_string(),
                 d.procedure_name.clone(),
                 format!("{} — {}", d.applicant.full_name, contact.join(", ")),
                 opt(d.received_at),

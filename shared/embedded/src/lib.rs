@@ -17,11 +17,13 @@ mod queue;
 mod smtp;
 mod store;
 mod table;
+mod writer;
 
 pub use error::EmbeddedError;
 pub use http::router;
 pub use objects::FsObjectStore;
 pub use queue::RedbQueue;
 pub use smtp::SmtpNotifier;
-pub use store::{EmbeddedStore, StoreOptions};
+pub use store::EmbeddedStore;
 pub use table::RedbTable;
+pub use writer::StoreOptions;

@@ -13,7 +13,7 @@ use motcua_ports::{Message, Queue, QueueError};
 use redb::ReadableTable;
 use serde::{Deserialize, Serialize};
 
-use crate::store::{Shared, WriteTables, MESSAGES};
+use crate::writer::{Shared, WriteTables, MESSAGES};
 
 use motcua_ports::queue::validate::{check_name, MAX_BATCH};
 const DLQ_SUFFIX: &str = "-dlq";

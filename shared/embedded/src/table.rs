@@ -15,7 +15,7 @@ use redb::{ReadTransaction, ReadableTable};
 use serde_json::Value;
 
 use crate::error::EmbeddedError;
-use crate::store::{Shared, WriteTables, GSI1, GSI2, ITEMS};
+use crate::writer::{Shared, WriteTables, GSI1, GSI2, ITEMS};
 
 const MAX_ITEM_BYTES: usize = 400 * 1024;
 const MAX_TRANSACT_OPS: usize = 100;

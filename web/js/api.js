@@ -103,6 +103,10 @@ export const patch = (p, body, o = {}) => api(API + p, { ...o, method: 'PATCH', 
 export const put = (p, body, o = {}) => api(API + p, { ...o, method: 'PUT', body });
 export const del = (p, o = {}) => api(API + p, { ...o, method: 'DELETE' });
 
+let statusList = null;
+/** The statuses with their names, as the server says them (fetched once per page). */
+export const statuses = () => (statusList ||= get('/statuses', { auth: false }));
+
 /** A random key for Idempotency-Key headers (retries of the same click reuse it). */
 export function newKey() {
   if (crypto.randomUUID) return crypto.randomUUID();

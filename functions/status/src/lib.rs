@@ -8,7 +8,7 @@ use axum::Json;
 use motcua_core::forms::{self, Format};
 use motcua_core::queries;
 use motcua_domain::dossier::Status;
-use motcua_domain::views::{DossierView, PublicView, Summary};
+use motcua_domain::views::{DossierView, PublicView, StatusInfo, Summary};
 use motcua_http::extract::{document, ApiPath, ApiQuery, Authenticated, Origin, PageOf};
 use motcua_http::{Access, ApiResult, AppState, Route};
 use serde::Deserialize;
@@ -48,6 +48,15 @@ pub fn routes() -> Vec<Route> {
         .returns_content(&["text/html", "application/pdf"]),
         Route::new(
             Method::GET,
+            "/api/v1/statuses",
+            FUNCTION,
+            Access::Public,
+            "Các trạng thái hồ sơ với tên gọi cho công dân và cho danh sách của cán bộ, mã trạng thái quốc gia",
+            statuses,
+        )
+        .returns_list::<StatusInfo>(),
+        Route::new(
+            Method::GET,
             "/api/v1/dossiers",
             FUNCTION,
             Access::Authenticated,
@@ -82,6 +91,10 @@ async fn get(
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<DossierView>> {
     Ok(Json(queries::get(&s, &c, &id).await?))
+}
+
+async fn statuses() -> Json<Vec<StatusInfo>> {
+    Json(StatusInfo::all())
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

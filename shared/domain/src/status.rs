@@ -90,6 +90,24 @@ impl Status {
         }
     }
 
+    /// What a dossier in this status waits for, as officers' lists say it.
+    pub fn queue_label(self) -> &'static str {
+        match self {
+            Status::Draft => "Hồ sơ nháp",
+            Status::Submitted => "Chờ tiếp nhận",
+            Status::Accepted => "Đã tiếp nhận, chờ chuyển xử lý",
+            Status::Refused => "Đã từ chối tiếp nhận",
+            Status::Processing => "Đang xử lý",
+            Status::AwaitingApproval => "Chờ lãnh đạo phê duyệt",
+            Status::SupplementRequested => "Chờ bổ sung",
+            Status::PaymentRequested => "Chờ nộp phí",
+            Status::WithdrawalRequested => "Công dân xin rút",
+            Status::Stopped => "Đã dừng xử lý",
+            Status::Finished => "Đã có kết quả, chờ trả",
+            Status::Returned => "Đã trả kết quả",
+        }
+    }
+
     /// Accepted and not yet finished: counts as "in process" in the report.
     pub fn is_open(self) -> bool {
         matches!(

@@ -235,6 +235,31 @@ impl PublicView {
     }
 }
 
+/// A status with its names: for applicants and the public (the national list), and for
+/// officers' lists (what the dossier waits for).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct StatusInfo {
+    pub status: Status,
+    pub label: &'static str,
+    pub queue_label: &'static str,
+    pub national_status: Option<u8>,
+}
+
+impl StatusInfo {
+    /// Every status, in lifecycle order.
+    pub fn all() -> Vec<StatusInfo> {
+        Status::ALL
+            .into_iter()
+            .map(|status| StatusInfo {
+                status,
+                label: status.label(),
+                queue_label: status.queue_label(),
+                national_status: status.national_code(),
+            })
+            .collect()
+    }
+}
+
 /// Staff of an agency taking part in the dossier (its own, an inter-agency part, a consulted
 /// agency).
 pub fn participates(caller: &Caller, d: &Dossier) -> bool {

@@ -1,7 +1,7 @@
 // The inbox per role (M8): the agency's dossiers with filters by status, procedure and due
 // state; overdue and due-soon dossiers are highlighted (colour and words).
 import { layout, requireLogin } from '../layout.js';
-import { get, STAFF_ROLES } from '../api.js';
+import { get, statuses, STAFF_ROLES } from '../api.js';
 import { h, $, setContent, showFailure, fmtDateTime, statusBadge, CHANNEL_LABELS, ROLE_LABELS, alertBox, fmtNumber, param } from '../ui.js';
 import { dueState } from '../workflow.js';
 
@@ -12,6 +12,14 @@ const list = $('#list');
 const more = $('#more');
 $('#who').textContent = `${me.name} — ${ROLE_LABELS[me.role] || me.role}`;
 
+// Officers' names of the statuses (what each dossier waits for), from the server.
+let STATUS_NAMES = {};
+try {
+  STATUS_NAMES = Object.fromEntries((await statuses()).map((s) => [s.status, s.queue_label]));
+} catch { /* counts then show the status codes */ }
+const INBOX_STATUSES = ['submitted', 'accepted', 'processing', 'awaiting_approval', 'supplement_requested',
+  'payment_requested', 'withdrawal_requested', 'finished', 'returned'];
+for (const s of INBOX_STATUSES) if (STATUS_NAMES[s]) form.elements.status.append(h('option', { value: s }, STATUS_NAMES[s]));
 const DEFAULT_STATUS = { receiving_officer: '', specialist: '', leader: '' };
 for (const k of ['status', 'due', 'procedure']) if (param(k)) form.elements[k].value = param(k);
 form.elements.mine.checked = param('mine') === 'true';
@@ -50,10 +58,6 @@ function row(d) {
       : dueAt ? [fmtDateTime(dueAt), h('br'), dueBadge(state)] : '—'));
 }
 
-const STATUS_NAMES = {
-  submitted: 'Chờ tiếp nhận', accepted: 'Chờ chuyển xử lý', processing: 'Đang xử lý', awaiting_approval: 'Chờ phê duyệt',
-  supplement_requested: 'Chờ bổ sung', payment_requested: 'Chờ nộp phí', withdrawal_requested: 'Xin rút hồ sơ', finished: 'Chờ trả kết quả',
-};
 
 function showCounts(counts) {
   const box = $('#counts');

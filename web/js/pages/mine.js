@@ -1,16 +1,17 @@
 // "My dossiers" (P12): drafts to continue, filed dossiers with status and appointment.
 import { layout, requireLogin } from '../layout.js';
-import { get } from '../api.js';
+import { get, statuses } from '../api.js';
 import { h, setContent, showFailure, fmtDate, statusBadge, CHANNEL_LABELS } from '../ui.js';
 
 layout({ current: 'ho-so-cua-toi' });
 await requireLogin('portal', ['citizen', 'business']);
 
-const FILTERS = [
-  ['', 'Tất cả'], ['draft', 'Hồ sơ nháp'], ['submitted', 'Mới đăng ký'], ['accepted', 'Được tiếp nhận'],
-  ['processing', 'Đang xử lý'], ['supplement_requested', 'Cần bổ sung'], ['payment_requested', 'Cần nộp phí'],
-  ['finished', 'Đã có kết quả'], ['returned', 'Đã trả kết quả'],
-];
+// The statuses an applicant follows their dossiers by, named as the server names them.
+const SHOWN = ['draft', 'submitted', 'accepted', 'processing', 'supplement_requested', 'payment_requested', 'finished', 'returned'];
+let FILTERS = [['', 'Tất cả']];
+try {
+  FILTERS = FILTERS.concat((await statuses()).filter((s) => SHOWN.includes(s.status)).map((s) => [s.status, s.label]));
+} catch { /* the filter offers "all" only */ }
 const chips = document.getElementById('chips');
 const list = document.getElementById('list');
 const more = document.getElementById('more');

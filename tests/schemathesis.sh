@@ -14,28 +14,7 @@ if [ ! -x .venv-schemathesis/bin/schemathesis ]; then
   .venv-schemathesis/bin/pip install -q 'schemathesis==4.*'
 fi
 
-MOTCUA_BIN=${MOTCUA_BIN:-target/debug/motcua}
-if [ ! -x "$MOTCUA_BIN" ]; then
-  log "building $MOTCUA_BIN"
-  cargo build -p motcua --locked
-fi
-
-data=$(mktemp -d)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-base="http://127.0.0.1:$port"
-"$MOTCUA_BIN" --addr "127.0.0.1:$port" --data-dir "$data/data" >"$data/server.log" 2>&1 &
-server=$!
-cleanup() {
-  kill "$server" 2>/dev/null || true
-  wait "$server" 2>/dev/null || true
-  rm -rf "$data"
-}
-trap cleanup EXIT
-
-for _ in $(seq 150); do
-  curl -fsS "$base/api/v1/health" >/dev/null 2>&1 && break
-  sleep 0.2
-done
+source tests/serve.sh
 
 token() {
   curl -fsS -X POST "$base/api/v1/auth/login" -H 'Content-Type: application/json' \
@@ -51,7 +30,7 @@ for who in congdan tiepnhan.phuong; do
     --max-examples "${SCHEMATHESIS_EXAMPLES:-30}" --seed 1 --no-color || status=$?
 done
 if [ "$status" -ne 0 ]; then
-  echo '--- server log (last 40 lines) ---'; tail -n 40 "$data/server.log"
+  echo '--- server log (last 40 lines) ---'; tail -n 40 "$server_log"
 fi
 log "done (exit $status)"
 exit "$status"

@@ -11,6 +11,7 @@ use motcua_domain::catalogue::ServiceLevel;
 use motcua_domain::dossier::{Status, Timing};
 use motcua_domain::error::FieldError;
 use motcua_domain::ids::{AgencyCode, DossierCode, UserId};
+use motcua_domain::profile::contact_errors;
 use motcua_domain::rating::{DossierScore, RatingAnswers};
 use motcua_ports::{Condition, Index, Query, TableError, WriteOp};
 use serde::{Deserialize, Serialize};
@@ -242,16 +243,7 @@ pub async fn submit(s: &Services, caller: Option<&Caller>, f: NewFeedback) -> Co
     ]
     .into_iter()
     .flatten()
-    .chain(f.phone.as_deref().filter(|p| !motcua_domain::catalogue::valid_phone(p)).map(|_| FieldError {
-        field: "phone".into(),
-        code: "invalid_format",
-        message: "Số điện thoại không hợp lệ (10 chữ số, bắt đầu bằng 0).".into(),
-    }))
-    .chain(f.email.as_deref().filter(|e| !e.contains('@') || e.chars().count() > 200).map(|_| FieldError {
-        field: "email".into(),
-        code: "invalid_format",
-        message: "Địa chỉ thư điện tử không hợp lệ.".into(),
-    }))
+    .chain(contact_errors(f.phone.as_deref(), f.email.as_deref()))
     .chain(f.dossier_code.as_deref().filter(|c| c.chars().count() > 50).map(|_| FieldError {
         field: "dossier_code".into(),
         code: "too_long",

@@ -41,6 +41,27 @@ pub struct Profile {
     pub business_name: Option<String>,
 }
 
+/// Field errors of a phone number (10 digits starting with 0, or +84; spaces, dots and dashes
+/// allowed) and an email address (with `@`, at most 200 characters), where given.
+pub fn contact_errors(phone: Option<&str>, email: Option<&str>) -> Vec<FieldError> {
+    let mut errors = vec![];
+    if phone.is_some_and(|p| !valid_phone(p)) {
+        errors.push(FieldError {
+            field: "phone".into(),
+            code: "invalid_format",
+            message: "Số điện thoại không hợp lệ (10 chữ số, bắt đầu bằng 0).".into(),
+        });
+    }
+    if email.is_some_and(|e| !e.contains('@') || e.chars().count() > 200) {
+        errors.push(FieldError {
+            field: "email".into(),
+            code: "invalid_format",
+            message: "Địa chỉ thư điện tử không hợp lệ.".into(),
+        });
+    }
+    errors
+}
+
 impl Profile {
     /// Field errors of a profile (Vietnamese messages).
     pub fn check(&self) -> Vec<FieldError> {
@@ -62,15 +83,8 @@ impl Profile {
                 err("date_of_birth", "invalid_format", "Ngày sinh phải là ngày hợp lệ (năm-tháng-ngày).");
             }
         }
-        if let Some(p) = &self.phone {
-            if !valid_phone(p) {
-                err("phone", "invalid_format", "Số điện thoại không hợp lệ (10 chữ số, bắt đầu bằng 0).");
-            }
-        }
-        if let Some(e) = &self.email {
-            if !e.contains('@') || e.chars().count() > 200 {
-                err("email", "invalid_format", "Địa chỉ thư điện tử không hợp lệ.");
-            }
+        for e in contact_errors(self.phone.as_deref(), self.email.as_deref()) {
+            err(&e.field, e.code, &e.message);
         }
         let texts = [
             ("gender", &self.gender),

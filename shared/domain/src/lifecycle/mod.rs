@@ -18,7 +18,7 @@ mod decide;
 mod notice;
 mod permitted;
 mod refusal;
-pub mod stage;
+mod stage;
 #[cfg(test)]
 mod tests;
 

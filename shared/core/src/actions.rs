@@ -244,13 +244,21 @@ async fn resolve(s: &Services, d: &Dossier, request: Request) -> CoreResult<Comm
     })
 }
 
+/// Whether the dossier a command changes is already stored (the write is conditional on its
+/// version) or is created by it (counter reception).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stored {
+    Already,
+    New,
+}
+
 /// Decides a command on a loaded dossier and commits what it changes.
 async fn run(
     s: &Services,
     ctx: &Context<'_>,
     d: &Dossier,
     command: Command,
-    previous: Option<u64>,
+    stored: Stored,
     idem: Option<&IdempotencyKey>,
 ) -> CoreResult<DossierView> {
     let outcome = lifecycle::decide(d, command, ctx)?;
@@ -260,9 +268,17 @@ async fn run(
             .to_contact(d.applicant.email.clone(), d.applicant.phone.clone())
     });
     let response = view(s, ctx.caller, d.clone());
-    let previous = previous.map(|_| outcome.previous_version);
+    let previous = (stored == Stored::Already).then_some(outcome.previous_version);
     let change = Change { deltas: outcome.deltas, joined: outcome.joined, event, ..Change::new(d, previous) };
     commit(s, change, response, idem).await
+}
+
+/// The dossier `id` if the caller may see it and `if_match` (when given) is its version.
+async fn load_visible(s: &Services, caller: &Caller, id: &str, if_match: Option<u64>) -> CoreResult<Dossier> {
+    let d = load(s, id).await?;
+    ensure_visible(caller, &d)?;
+    check_if_match(&d, if_match)?;
+    Ok(d)
 }
 
 /// Takes an action on a dossier for the caller (its owner for the applicant's actions, staff
@@ -274,14 +290,12 @@ pub async fn act(
     request: Request,
     if_match: Option<u64>,
 ) -> CoreResult<DossierView> {
-    let d = load(s, id).await?;
-    ensure_visible(caller, &d)?;
-    check_if_match(&d, if_match)?;
+    let d = load_visible(s, caller, id, if_match).await?;
     let (cal, now) = (s.calendar(), s.now());
     let ctx = Context { caller, calendar: &cal, now };
     lifecycle::permitted(&d, request.action(), &ctx)?;
     let command = resolve(s, &d, request).await?;
-    run(s, &ctx, &d, command, Some(d.version), None).await
+    run(s, &ctx, &d, command, Stored::Already, None).await
 }
 
 /// Finishes processing with the uploaded and checked result file (status 9), or submits it to
@@ -295,9 +309,7 @@ pub(crate) async fn act_with_result(
     note: Option<String>,
     if_match: Option<u64>,
 ) -> CoreResult<DossierView> {
-    let d = load(s, id).await?;
-    ensure_visible(caller, &d)?;
-    check_if_match(&d, if_match)?;
+    let d = load_visible(s, caller, id, if_match).await?;
     let (cal, now) = (s.calendar(), s.now());
     let ctx = Context { caller, calendar: &cal, now };
     let result = Some(result);
@@ -305,7 +317,7 @@ pub(crate) async fn act_with_result(
         Action::SubmitForApproval => Command::SubmitForApproval { result, note },
         _ => Command::Finish { result, note },
     };
-    run(s, &ctx, &d, command, Some(d.version), None).await
+    run(s, &ctx, &d, command, Stored::Already, None).await
 }
 
 /// Submits a draft online (P2, P4): complete form and required components are checked; the
@@ -330,12 +342,12 @@ pub async fn submit(
     lifecycle::permitted(&d, Action::Submit, &ctx)?;
     let procedure = catalogue::procedure_version(s, &d.procedure_code, d.procedure_version).await?;
     let command = Command::Submit { procedure: Box::new(procedure), receipt_secret: new_secret() };
-    run(s, &ctx, &d, command, Some(d.version), idem).await
+    run(s, &ctx, &d, command, Stored::Already, idem).await
 }
 
 /// Records a new dossier (counter reception) decided by the lifecycle.
 pub(crate) async fn create(s: &Services, caller: &Caller, d: Dossier, command: Command) -> CoreResult<DossierView> {
     let (cal, now) = (s.calendar(), s.now());
     let ctx = Context { caller, calendar: &cal, now };
-    run(s, &ctx, &d, command, None, None).await
+    run(s, &ctx, &d, command, Stored::New, None).await
 }

@@ -1,14 +1,13 @@
 //! Reading a JSON body into a typed input: a JSON content type, well-formed JSON, no
 //! duplicate keys (the second `username` must not silently win), integral numbers such as
-//! `5.0` read as the integers they are (JSON Schema's reading), then the type's own rules,
-//! with the path of the first field that does not fit.
+//! `5.0` read as the integers they are (JSON Schema's reading) — all in one pass — then the
+//! type's own rules, with the path of the first field that does not fit.
 
 use crate::problem::EdgeError;
 use crate::ApiError;
 use axum::http::{header, HeaderMap};
 use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
-use std::collections::HashSet;
 
 /// `application/json`, or a `+json` media type.
 pub fn is_json(headers: &HeaderMap) -> bool {
@@ -19,13 +18,10 @@ pub fn is_json(headers: &HeaderMap) -> bool {
 
 /// Parses `bytes` (already known to be declared as JSON) into `T`.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    if let Err(e) = serde_json::from_slice::<NoDuplicateKeys>(bytes) {
+    let StrictValue(value) = serde_json::from_slice(bytes).map_err(|e| {
         let code = if e.is_data() { "invalid_body" } else { "invalid_json" };
-        return Err(ApiError::bad_request(code, format!("Không đọc được JSON: {e}")));
-    }
-    let mut value: Value = serde_json::from_slice(bytes)
-        .map_err(|e| ApiError::bad_request("invalid_json", format!("Không đọc được JSON: {e}")))?;
-    integral_numbers_as_integers(&mut value);
+        ApiError::bad_request(code, format!("Không đọc được JSON: {e}"))
+    })?;
     serde_path_to_error::deserialize(value).map_err(|e| {
         ApiError::bad_request("invalid_body", format!("Dữ liệu JSON không đúng cấu trúc: {}: {}", e.path(), e.inner()))
     })
@@ -36,71 +32,71 @@ pub fn not_json() -> ApiError {
     EdgeError::UnsupportedMediaType.into()
 }
 
-/// JSON has one number type: `5.0` is the integer 5 (as JSON Schema says), so a count sent as
-/// `5.0` is read as 5 rather than refused.
-fn integral_numbers_as_integers(value: &mut Value) {
-    match value {
-        Value::Number(n) => {
-            let integral = n.as_f64().filter(|f| n.is_f64() && f.fract() == 0.0 && f.abs() <= 9_007_199_254_740_992.0);
-            if let Some(f) = integral {
-                *value = if f < 0.0 { Value::from(f as i64) } else { Value::from(f as u64) };
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(integral_numbers_as_integers),
-        Value::Object(map) => map.values_mut().for_each(integral_numbers_as_integers),
-        _ => {}
-    }
-}
+/// A JSON document read in one pass: an object that repeats a key is refused, and an integral
+/// number such as `5.0` becomes the integer it is (JSON has one number type, and JSON Schema
+/// reads `5.0` as the integer 5), so a count sent as `5.0` fits an integer field.
+struct StrictValue(Value);
 
-/// Walks a JSON document and fails at the first object that repeats a key.
-struct NoDuplicateKeys;
-
-impl<'de> de::Deserialize<'de> for NoDuplicateKeys {
+impl<'de> de::Deserialize<'de> for StrictValue {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(NoDuplicateKeys)
+        d.deserialize_any(StrictVisitor)
     }
 }
 
-impl<'de> Visitor<'de> for NoDuplicateKeys {
-    type Value = NoDuplicateKeys;
+struct StrictVisitor;
+
+impl<'de> Visitor<'de> for StrictVisitor {
+    type Value = StrictValue;
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("a JSON value")
     }
 
-    fn visit_bool<E>(self, _: bool) -> Result<Self, E> {
-        Ok(self)
+    fn visit_bool<E>(self, v: bool) -> Result<StrictValue, E> {
+        Ok(StrictValue(Value::Bool(v)))
     }
-    fn visit_i64<E>(self, _: i64) -> Result<Self, E> {
-        Ok(self)
+    fn visit_i64<E>(self, v: i64) -> Result<StrictValue, E> {
+        Ok(StrictValue(Value::from(v)))
     }
-    fn visit_u64<E>(self, _: u64) -> Result<Self, E> {
-        Ok(self)
+    fn visit_u64<E>(self, v: u64) -> Result<StrictValue, E> {
+        Ok(StrictValue(Value::from(v)))
     }
-    fn visit_f64<E>(self, _: f64) -> Result<Self, E> {
-        Ok(self)
+    fn visit_f64<E>(self, v: f64) -> Result<StrictValue, E> {
+        const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53: every integer up to it is exact
+        Ok(StrictValue(match v {
+            v if v.fract() == 0.0 && (0.0..=EXACT).contains(&v) => Value::from(v as u64),
+            v if v.fract() == 0.0 && (-EXACT..0.0).contains(&v) => Value::from(v as i64),
+            v => Value::from(v),
+        }))
     }
-    fn visit_str<E>(self, _: &str) -> Result<Self, E> {
-        Ok(self)
+    fn visit_str<E>(self, v: &str) -> Result<StrictValue, E> {
+        Ok(StrictValue(Value::String(v.to_string())))
     }
-    fn visit_unit<E>(self) -> Result<Self, E> {
-        Ok(self)
+    fn visit_string<E>(self, v: String) -> Result<StrictValue, E> {
+        Ok(StrictValue(Value::String(v)))
+    }
+    fn visit_unit<E>(self) -> Result<StrictValue, E> {
+        Ok(StrictValue(Value::Null))
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self, A::Error> {
-        while seq.next_element::<NoDuplicateKeys>()?.is_some() {}
-        Ok(self)
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<StrictValue, A::Error> {
+        let mut items = Vec::new();
+        while let Some(StrictValue(v)) = seq.next_element()? {
+            items.push(v);
+        }
+        Ok(StrictValue(Value::Array(items)))
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self, A::Error> {
-        let mut seen = HashSet::new();
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<StrictValue, A::Error> {
+        let mut object = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            if !seen.insert(key.clone()) {
+            if object.contains_key(&key) {
                 return Err(de::Error::custom(format!("duplicate field `{key}`")));
             }
-            map.next_value::<NoDuplicateKeys>()?;
+            let StrictValue(v) = map.next_value()?;
+            object.insert(key, v);
         }
-        Ok(self)
+        Ok(StrictValue(Value::Object(object)))
     }
 }
 

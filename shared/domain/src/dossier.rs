@@ -210,6 +210,10 @@ pub struct Delivery {
 pub struct Dossier {
     pub id: String,
     pub code: Option<DossierCode>,
+    /// The national portal's code of a dossier filed there (channel 2 through DVCQG): the key
+    /// under which it is synced back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portal_code: Option<String>,
     pub procedure_code: ProcedureCode,
     pub procedure_version: u32,
     pub procedure_name: String,
@@ -291,6 +295,7 @@ impl Dossier {
         Dossier {
             id,
             code: None,
+            portal_code: None,
             procedure_code: procedure.code.clone(),
             procedure_version: procedure.version,
             procedure_name: procedure.name.clone(),

@@ -12,16 +12,20 @@
 //! - [`report`]: the statistics report (rules §6) computed from day-bucketed aggregates.
 //! - [`rating`]: the satisfaction rating of a dossier (rules §7).
 //! - [`workflow`]: per-procedure workflow steps and inter-agency parts (M1, G4).
+//! - [`national`]: the national portal's records and the mapping of a dossier onto them (M10).
+//! - [`delivery`]: retry with back-off and dead letters of outgoing deliveries (G2).
 //! - [`text`]: Vietnamese text folding for search without diacritics (P10).
 
 pub mod calendar;
 pub mod caller;
 pub mod catalogue;
 pub mod codes;
+pub mod delivery;
 pub mod dossier;
 pub mod error;
 pub mod ids;
 pub mod lifecycle;
+pub mod national;
 pub mod profile;
 pub mod rating;
 pub mod report;

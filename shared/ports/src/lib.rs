@@ -1,5 +1,5 @@
-//! The ports: the only way handlers and services reach storage, files, queues, time and the
-//! outgoing channels (email, SMS).
+//! The ports: the only way handlers and services reach storage, files, queues, time, the
+//! outgoing channels (email, SMS) and the counterparts of the integration platform.
 //!
 //! Each port is a trait with DynamoDB / S3 / SQS semantics, so that the item layout, the
 //! conditions and the message flow are written once in `motcua-core` and run unchanged on the
@@ -9,6 +9,7 @@
 //! This crate must not depend on any adapter, on HTTP, or on the domain.
 
 pub mod clock;
+pub mod integration;
 pub mod notifier;
 pub mod object_store;
 pub mod queue;
@@ -18,6 +19,7 @@ pub mod table;
 pub mod conformance;
 
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use integration::{CatalogueSource, ConnectionError, NationalPortal, Record, SharedCatalogue, WebhookTransport};
 pub use notifier::{Channel, Notifier, OutboundMessage};
 pub use object_store::{ObjectMeta, ObjectStore, PresignedUrl, StoreError, UploadConstraints};
 pub use queue::{Message, Queue, QueueError};

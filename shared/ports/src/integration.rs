@@ -1,0 +1,77 @@
+//! The integration ports (G2): one trait per kind of counterpart reached through the
+//! province's integration platform — the national public service portal (dossier sync and
+//! look-ups), the source of the national procedure catalogue and shared e-catalogues, and the
+//! agencies' systems that subscribe to events (webhooks). The core never calls a counterpart
+//! directly; adapters are the only code that knows a wire format.
+//!
+//! Records cross these ports as JSON objects already in the counterpart's vocabulary (the
+//! mapping from our dossier lives in the domain, `motcua_domain::national`).
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use serde_json::{Map, Value};
+
+/// One record in the counterpart's vocabulary.
+pub type Record = Map<String, Value>;
+
+/// Why a call to a counterpart did not succeed. Every kind is retried by the caller; the kind
+/// tells the operator where to look.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConnectionError {
+    /// Not reachable, timed out, or answered 5xx.
+    #[error("không kết nối được: {0}")]
+    Unavailable(String),
+    /// Credentials refused (the token could not be obtained or was refused twice).
+    #[error("bị từ chối xác thực: {0}")]
+    Unauthorized(String),
+    /// Reachable, but the counterpart refused the request (`error_code` other than 0).
+    #[error("đối tác trả lỗi {code}: {message}")]
+    Rejected { code: String, message: String },
+    /// The answer could not be read.
+    #[error("phản hồi không đọc được: {0}")]
+    Malformed(String),
+}
+
+/// The national public service portal (DVCQG): dossier sync out (M10), look-ups for
+/// reconciliation, and the dossiers filed there for this province (pull).
+#[async_trait]
+pub trait NationalPortal: Send + Sync {
+    /// `DongBoHoSoMC`: creates (`is_updating = false`) or updates dossier records.
+    async fn push_dossiers(&self, records: Vec<Record>, is_updating: bool) -> Result<(), ConnectionError>;
+    /// `CapNhatTienDoHoSoMC`: progress steps, in order.
+    async fn push_progress(&self, records: Vec<Record>) -> Result<(), ConnectionError>;
+    /// `TraCuuHoSo`: the record the portal holds under a dossier code, if any.
+    async fn lookup(&self, code: &str) -> Result<Option<Record>, ConnectionError>;
+    /// Dossiers filed on the portal for this unit and not yet taken (portals without push).
+    async fn pull_new(&self) -> Result<Vec<Record>, ConnectionError>;
+    /// A file the portal links to from a dossier record (`DuongDanTaiTepTin`).
+    async fn download(&self, url: &str) -> Result<Bytes, ConnectionError>;
+}
+
+/// Which shared e-catalogue to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SharedCatalogue {
+    /// Agencies (`LayDanhMucCoQuan`: `MADONVI`, `TENDONVI`, `CAPDONVI`).
+    Agencies,
+    /// Fields (`LayDanhMucLinhVuc`: `MALINHVUC`, `TENLINHVUC`).
+    Fields,
+    /// Administrative units (`LayDanhMucDonViHanhChinh`: `MADONVI`, `TENDONVI`, `CAPDONVI`).
+    AdministrativeUnits,
+}
+
+/// The national procedure database and the shared e-catalogues (M1, M5, G6).
+#[async_trait]
+pub trait CatalogueSource: Send + Sync {
+    /// `LayDanhSachTTHC`: every procedure of the unit, in summary.
+    async fn procedures(&self) -> Result<Vec<Record>, ConnectionError>;
+    /// `LayThuTuc`: one procedure in full.
+    async fn procedure(&self, code: &str) -> Result<Option<Record>, ConnectionError>;
+    async fn shared(&self, catalogue: SharedCatalogue) -> Result<Vec<Record>, ConnectionError>;
+}
+
+/// Delivery of one signed event to a subscriber's URL.
+#[async_trait]
+pub trait WebhookTransport: Send + Sync {
+    /// POSTs `body` with `headers`; `Ok` only for a 2xx answer.
+    async fn post(&self, url: &str, headers: Vec<(String, String)>, body: Vec<u8>) -> Result<(), ConnectionError>;
+}

@@ -1,7 +1,7 @@
 //! The embedded runtime: wires the embedded adapters (redb table and queue, filesystem object
 //! store) into the services, mounts every function's routes, the presigned-object endpoint and
 //! the static portal on one HTTP server, and runs the background worker (outbox relay, event
-//! consumer). [`Application::build`] is used by `main` and by the system tests alike.
+//! consumer, integration deliveries). [`Application::build`] is used by `main` and by the system tests alike.
 
 pub use motcua_seed as seed;
 pub mod telemetry;
@@ -48,6 +48,17 @@ pub struct Settings {
     /// SMTP relay (`host:port`) and sender for the applicants' emails; without one, emails and
     /// SMS stay in the outbound register (`GET /api/v1/outbound-messages`).
     pub smtp: Option<(String, String)>,
+    /// The national portal connection (`MOTCUA_DVCQG_*`); off when `None`…
+    pub dvcqg: Option<motcua_connectors::DvcqgSettings>,
+    /// …unless this is set: the demo then starts the fake national portal in-process and
+    /// connects to it, so that a newcomer sees dossiers flow out.
+    pub demo_portal: bool,
+    /// Secret of the national portal's signed pushes (`MOTCUA_DVCQG_INBOUND_SECRET`).
+    pub dvcqg_inbound_secret: Option<String>,
+    /// Public base URL (links in synced records); the listening address when unset.
+    pub public_url: Option<String>,
+    /// Plain `http://` webhook URLs allowed (demo and tests on 127.0.0.1).
+    pub allow_http_webhooks: bool,
 }
 
 impl Default for Settings {
@@ -62,6 +73,11 @@ impl Default for Settings {
             run_worker: true,
             issuer: "motcua".into(),
             smtp: None,
+            dvcqg: None,
+            demo_portal: false,
+            dvcqg_inbound_secret: None,
+            public_url: None,
+            allow_http_webhooks: false,
         }
     }
 }
@@ -74,6 +90,38 @@ pub struct Application {
     server: JoinHandle<()>,
     worker: JoinHandle<()>,
     demo: Option<seed::DemoAccounts>,
+    /// The in-process fake national portal of the demo.
+    demo_portal: Option<motcua_fakes::FakeNationalPortal>,
+}
+
+/// The integration platform's connections of `settings` (the fake portal started when the
+/// demo asks for it; keep it alive as long as the services).
+pub async fn connections(
+    settings: &Settings,
+    base_url: &str,
+) -> (motcua_core::integration::Connections, Option<motcua_fakes::FakeNationalPortal>) {
+    let mut dvcqg = settings.dvcqg.clone();
+    let mut fake = None;
+    if dvcqg.is_none() && settings.demo_portal {
+        let portal = motcua_fakes::FakeNationalPortal::start().await;
+        let env = portal.env();
+        dvcqg = motcua_connectors::DvcqgSettings::from_lookup(|k| {
+            env.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone())
+        })
+        .expect("the fake's settings are complete");
+        fake = Some(portal);
+    }
+    let client = dvcqg.map(|d| Arc::new(motcua_connectors::DvcqgClient::new(d)));
+    let connections = motcua_core::integration::Connections {
+        portal: client.clone().map(|c| c as Arc<dyn motcua_ports::NationalPortal>),
+        catalogue: client.map(|c| c as Arc<dyn motcua_ports::CatalogueSource>),
+        webhooks: Some(Arc::new(motcua_connectors::HttpWebhooks::default())),
+        inbound_secret: settings.dvcqg_inbound_secret.clone(),
+        public_base_url: settings.public_url.clone().unwrap_or_else(|| base_url.to_string()),
+        allow_http_webhooks: settings.allow_http_webhooks,
+        ..Default::default()
+    };
+    (connections, fake)
 }
 
 /// Reads a secret file of the data directory, creating it on first start.
@@ -125,11 +173,20 @@ impl Application {
             }
             None => Arc::new(motcua_core::events::RegisterOnly),
         };
-        let adapters =
-            Adapters { table, objects: objects.clone(), queue: store.queue(), clock: settings.clock.clone(), notifier };
+        let (connections, demo_portal) = connections(&settings, &base_url).await;
+        let adapters = Adapters {
+            table,
+            objects: objects.clone(),
+            queue: store.queue(),
+            clock: settings.clock.clone(),
+            notifier,
+            connections,
+        };
         let config = Config::new(settings.issuer.clone(), pepper);
         let services = Arc::new(Services::assemble(adapters, &[signing], config).await?);
-        Application::start(services, listener, motcua_embedded::router(objects), &settings).await
+        let mut app = Application::start(services, listener, motcua_embedded::router(objects), &settings).await?;
+        app.demo_portal = demo_portal;
+        Ok(app)
     }
 
     /// Serves already-built services (embedded or any other adapters) on a bound listener,
@@ -172,7 +229,7 @@ impl Application {
         } else {
             tokio::spawn(async {})
         };
-        Ok(Application { addr, services, shutdown, server, worker, demo })
+        Ok(Application { addr, services, shutdown, server, worker, demo, demo_portal: None })
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -193,6 +250,12 @@ impl Application {
             "MotCua — Cổng Dịch vụ công và Hệ thống thông tin một cửa điện tử\n  Cổng: {url}/\n  API:  {url}/api/v1 (OpenAPI: {url}/api/v1/openapi.json)\n",
             url = self.url()
         );
+        if let Some(portal) = &self.demo_portal {
+            s.push_str(&format!(
+                "  Cổng DVCQG giả lập (kết nối thử): {}/_fake/state — hồ sơ và tiến độ đã đồng bộ\n",
+                portal.url
+            ));
+        }
         if let Some(demo) = &self.demo {
             s.push_str(&demo.describe());
         }
@@ -213,12 +276,18 @@ impl Application {
     }
 }
 
-/// The background worker: re-publishes stranded outbox events and consumes the events queue.
+/// The background worker: re-publishes stranded outbox events, consumes the events queue and
+/// runs the integration platform's deliveries every 2 seconds.
 async fn run_worker(services: Arc<Services>, mut shutdown: watch::Receiver<bool>, poll: Duration) {
     let mut last_relay = std::time::Instant::now() - Duration::from_secs(60);
+    let mut last_tick = last_relay;
     loop {
         if *shutdown.borrow() {
             return;
+        }
+        if last_tick.elapsed() > Duration::from_secs(2) {
+            motcua_core::integration::tick(&services).await;
+            last_tick = std::time::Instant::now();
         }
         if last_relay.elapsed() > Duration::from_secs(10) {
             if let Err(e) = motcua_core::events::relay_outbox(&services, Duration::from_secs(30)).await {

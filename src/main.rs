@@ -25,13 +25,33 @@ struct Args {
     /// Sender of those emails.
     #[arg(long, env = "MOTCUA_SMTP_FROM", default_value = "Cổng Dịch vụ công <khongtraloi@localhost>")]
     smtp_from: String,
+    /// Public base URL of the portal (links to files in records synced to the national portal).
+    #[arg(long, env = "MOTCUA_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// Secret with which the national portal signs the dossiers it pushes here.
+    #[arg(long, env = "MOTCUA_DVCQG_INBOUND_SECRET", hide_env_values = true)]
+    dvcqg_inbound_secret: Option<String>,
 }
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     motcua::telemetry::init();
     let args = Args::parse();
+    // The national portal connection: MOTCUA_DVCQG_* (docs/integrations.md); unset, the demo
+    // connects to the fake portal it starts.
+    let dvcqg = match motcua_connectors::DvcqgSettings::from_env() {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("Cấu hình kết nối Cổng DVCQG chưa đủ: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
     let settings = Settings {
+        demo_portal: dvcqg.is_none() && !args.no_demo,
+        allow_http_webhooks: !args.no_demo,
+        dvcqg,
+        dvcqg_inbound_secret: args.dvcqg_inbound_secret,
+        public_url: args.public_url,
         addr: args.addr,
         data_dir: args.data_dir,
         web_dir: Some(args.web_dir),

@@ -73,13 +73,43 @@ impl TestApp {
         app
     }
 
+    /// Without the background worker, connected to `portal` (national-connections tests): the
+    /// test runs the integration worker's ticks itself, moving the clock between them.
+    pub async fn spawn_connected(portal: &motcua_fakes::FakeNationalPortal, inbound_secret: &str) -> TestApp {
+        let tmp = tempfile::tempdir().unwrap();
+        let env = portal.env();
+        let dvcqg = motcua_connectors::DvcqgSettings::from_lookup(|k| {
+            env.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone())
+        })
+        .unwrap();
+        let configure = |s: &mut Settings| {
+            s.dvcqg = dvcqg;
+            s.dvcqg_inbound_secret = Some(inbound_secret.to_string());
+            s.allow_http_webhooks = true;
+            s.public_url = Some("https://dichvucong.thanhhoa.example".into());
+        };
+        let clock = Arc::new(ManualClock::new(monday_morning()));
+        let mut app = TestApp::start_configured(tmp.path().to_path_buf(), clock, false, configure).await;
+        app._tmp = Some(tmp);
+        app
+    }
+
     /// Starts on an existing data directory (for restarts).
     pub async fn start(dir: PathBuf, clock: Arc<ManualClock>) -> TestApp {
         TestApp::start_with(dir, clock, true).await
     }
 
     async fn start_with(dir: PathBuf, clock: Arc<ManualClock>, run_worker: bool) -> TestApp {
-        let settings = Settings {
+        TestApp::start_configured(dir, clock, run_worker, |_| {}).await
+    }
+
+    async fn start_configured(
+        dir: PathBuf,
+        clock: Arc<ManualClock>,
+        run_worker: bool,
+        configure: impl FnOnce(&mut Settings),
+    ) -> TestApp {
+        let mut settings = Settings {
             run_worker,
             addr: "127.0.0.1:0".parse().unwrap(),
             data_dir: dir.clone(),
@@ -88,6 +118,7 @@ impl TestApp {
             clock: clock.clone(),
             ..Settings::default()
         };
+        configure(&mut settings);
         let (app, counter) = match aws_endpoint() {
             None => (Application::build(settings).await.expect("application starts"), None),
             Some(endpoint) => {
@@ -255,6 +286,7 @@ async fn start_on_aws(endpoint: &str, settings: Settings, counter: Arc<motcua_aw
         queue: Arc::new(queue),
         clock: settings.clock.clone(),
         notifier: Arc::new(motcua_core::events::RegisterOnly),
+        connections: motcua::connections(&settings, "http://127.0.0.1").await.0,
     };
     let config = motcua_core::Config::new(settings.issuer.clone(), pepper);
     let services = Arc::new(motcua_core::Services::assemble(adapters, &[pem], config).await.unwrap());

@@ -260,6 +260,7 @@ async fn run(
     command: Command,
     stored: Stored,
     idem: Option<&IdempotencyKey>,
+    extra: Vec<motcua_ports::WriteOp>,
 ) -> CoreResult<DossierView> {
     let outcome = lifecycle::decide(d, command, ctx)?;
     let d = outcome.dossier;
@@ -269,7 +270,7 @@ async fn run(
     });
     let response = view(s, ctx.caller, d.clone());
     let previous = (stored == Stored::Already).then_some(outcome.previous_version);
-    let change = Change { deltas: outcome.deltas, joined: outcome.joined, event, ..Change::new(d, previous) };
+    let change = Change { deltas: outcome.deltas, joined: outcome.joined, event, extra, ..Change::new(d, previous) };
     commit(s, change, response, idem).await
 }
 
@@ -295,7 +296,7 @@ pub async fn act(
     let ctx = Context { caller, calendar: &cal, now };
     lifecycle::permitted(&d, request.action(), &ctx)?;
     let command = resolve(s, &d, request).await?;
-    run(s, &ctx, &d, command, Stored::Already, None).await
+    run(s, &ctx, &d, command, Stored::Already, None, vec![]).await
 }
 
 /// Finishes processing with the uploaded and checked result file (status 9), or submits it to
@@ -317,7 +318,7 @@ pub(crate) async fn act_with_result(
         Action::SubmitForApproval => Command::SubmitForApproval { result, note },
         _ => Command::Finish { result, note },
     };
-    run(s, &ctx, &d, command, Stored::Already, None).await
+    run(s, &ctx, &d, command, Stored::Already, None, vec![]).await
 }
 
 /// Submits a draft online (P2, P4): complete form and required components are checked; the
@@ -342,12 +343,24 @@ pub async fn submit(
     lifecycle::permitted(&d, Action::Submit, &ctx)?;
     let procedure = catalogue::procedure_version(s, &d.procedure_code, d.procedure_version).await?;
     let command = Command::Submit { procedure: Box::new(procedure), receipt_secret: new_secret() };
-    run(s, &ctx, &d, command, Stored::Already, idem).await
+    run(s, &ctx, &d, command, Stored::Already, idem, vec![]).await
 }
 
 /// Records a new dossier (counter reception) decided by the lifecycle.
 pub(crate) async fn create(s: &Services, caller: &Caller, d: Dossier, command: Command) -> CoreResult<DossierView> {
+    create_with(s, caller, d, command, vec![]).await
+}
+
+/// Records a new dossier with `extra` writes in the same transaction (the marker that makes
+/// a dossier from the national portal received once).
+pub(crate) async fn create_with(
+    s: &Services,
+    caller: &Caller,
+    d: Dossier,
+    command: Command,
+    extra: Vec<motcua_ports::WriteOp>,
+) -> CoreResult<DossierView> {
     let (cal, now) = (s.calendar(), s.now());
     let ctx = Context { caller, calendar: &cal, now };
-    run(s, &ctx, &d, command, Stored::New, None).await
+    run(s, &ctx, &d, command, Stored::New, None, extra).await
 }

@@ -31,7 +31,8 @@ pub struct AuditRecord {
     pub actor: UserId,
     pub actor_name: String,
     pub actor_role: Role,
-    /// `create_staff`, `lock` or `unlock`.
+    /// `create_staff`, `lock`, `unlock`, or an action on a connection (`integration.replay`,
+    /// `webhook.create`, `webhook.delete`, `integration.reconcile`, `integration.catalogue_sync`).
     pub action: String,
     pub target: UserId,
     pub target_username: String,
@@ -44,6 +45,30 @@ fn administers(caller: &Caller, agency: &str) -> bool {
 }
 
 fn audit_op(s: &Services, caller: &Caller, action: &str, target: &User) -> CoreResult<WriteOp> {
+    audit_op_on(s, caller, action, target.id.clone(), target.username.clone(), target.agency.clone())
+}
+
+/// Records an administrative action on something other than an account (a connection's
+/// replay, a webhook subscription…): `target` names it.
+pub(crate) async fn audit_record(
+    s: &Services,
+    caller: &Caller,
+    action: &str,
+    target: &str,
+    detail: &str,
+) -> CoreResult<()> {
+    let op = audit_op_on(s, caller, action, target.into(), detail.into(), caller.agency.clone())?;
+    Ok(s.table.transact(vec![op]).await?)
+}
+
+fn audit_op_on(
+    s: &Services,
+    caller: &Caller,
+    action: &str,
+    target: UserId,
+    target_username: String,
+    agency: Option<AgencyCode>,
+) -> CoreResult<WriteOp> {
     let now = s.now();
     let id = uuid::Uuid::now_v7().to_string();
     let key = Key::new(keys::audit_partition(&now.format("%Y-%m").to_string()), format!("{}#{id}", now.to_rfc3339()));
@@ -54,9 +79,9 @@ fn audit_op(s: &Services, caller: &Caller, action: &str, target: &User) -> CoreR
         actor_name: caller.name.clone(),
         actor_role: caller.role,
         action: action.into(),
-        target: target.id.clone(),
-        target_username: target.username.clone(),
-        agency: target.agency.clone(),
+        target,
+        target_username,
+        agency,
     };
     Ok(WriteOp::Put { item: keys::item(&key, &record, &[])?, condition: Condition::NotExists })
 }

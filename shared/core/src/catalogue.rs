@@ -105,6 +105,12 @@ pub async fn publish_procedure(s: &Services, mut procedure: Procedure) -> CoreRe
     Ok(procedure)
 }
 
+/// Adds or renames a field.
+pub async fn put_field(s: &Services, f: &Field) -> CoreResult<()> {
+    let item = keys::item(&keys::field(&f.code), f, &[("gsi1pk", json!(keys::FIELDS)), ("gsi1sk", json!(f.code))])?;
+    Ok(s.table.put(item, Condition::None).await?)
+}
+
 /// Loads a whole catalogue (agencies, fields, procedures). Existing procedures get a new
 /// version only when their content changed.
 pub async fn import(s: &Services, seed: &CatalogueSeed) -> CoreResult<usize> {
@@ -115,8 +121,7 @@ pub async fn import(s: &Services, seed: &CatalogueSeed) -> CoreResult<usize> {
         s.table.put(item, Condition::None).await?;
     }
     for f in &seed.fields {
-        let item = keys::item(&keys::field(&f.code), f, &[("gsi1pk", json!(keys::FIELDS)), ("gsi1sk", json!(f.code))])?;
-        s.table.put(item, Condition::None).await?;
+        put_field(s, f).await?;
     }
     let mut published = 0;
     for p in &seed.procedures {

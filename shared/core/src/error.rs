@@ -43,6 +43,9 @@ pub enum CoreError {
     /// A declared file is larger than allowed.
     #[error("{0}")]
     TooLarge(String),
+    /// A counterpart (national portal, subscriber) did not answer as it should.
+    #[error("Hệ thống đối tác chưa phản hồi đúng: {0}")]
+    Upstream(String),
     /// Storage or queue failure: logged with its cause, shown as an opaque error.
     #[error("internal: {0}")]
     Internal(String),
@@ -80,6 +83,7 @@ impl CoreError {
             CoreError::PreconditionFailed => "precondition_failed",
             CoreError::IdempotencyMismatch => "idempotency_key_reused",
             CoreError::TooLarge(_) => "too_large",
+            CoreError::Upstream(_) => "counterpart_unavailable",
             CoreError::Internal(_) => "internal_error",
         }
     }

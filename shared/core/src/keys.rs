@@ -24,6 +24,15 @@
 //! | agency taking part in another agency's dossier | `PARTICIPANT#<agency>` | `<dossier id>` | | |
 //! | outgoing email / SMS (embedded outbox) | `OUTBOUND` | `<time>#<event id>#<channel>` | | |
 //! | dossier message (P5) | `DOSSIER#<id>` | `MSG#<time>#<id>` | | |
+//! | connection health, daily run (G2) | `CONN#<connection>` | `HEALTH`, `DAILY`, `RECONCILE` | | |
+//! | dossier waiting to be synced (G2) | `SYNC#<connection>` | `<dossier id>` | | |
+//! | what the portal already holds of a dossier | `SYNCSTATE#<connection>#<dossier id>` | `STATE` | | |
+//! | dead letter of a connection | `DEAD#<connection>` | `<dossier id or feed position>` | | |
+//! | dossier received from the portal (idempotency) | `INBOUND#<connection>#<portal code>` | `INBOUND` | | |
+//! | agency event feed entry (ttl 90 days) | `FEED#<agency>` | `<µs>#<dossier id>#<version>` | | |
+//! | webhook subscription | `WEBHOOK#<agency>` | `<id>` | `WEBHOOKS` / id | |
+//! | webhook delivery position | `WHSTATE#<id>` | `STATE` | | |
+//! | catalogue sync change | `CATSYNC` | `<time>#<code>` | | |
 //! | feedback / petition | `FEEDBACK#<code>` | `FEEDBACK` | `FEEDBACK#PUBLIC` / answered (when published) | `FEEDBACK#AGENCY#<code>` / created |
 
 use motcua_ports::{Item, Key};
@@ -82,6 +91,32 @@ pub fn aggregate(scope: &str, day: chrono::NaiveDate) -> Key {
     Key::new(aggregate_partition(scope), format!("D#{}", day.format("%Y-%m-%d")))
 }
 pub const OUTBOX: &str = "OUTBOX";
+pub fn connection(name: &str) -> String {
+    format!("CONN#{name}")
+}
+pub fn sync_pending(connection: &str) -> String {
+    format!("SYNC#{connection}")
+}
+pub fn sync_state(connection: &str, dossier_id: &str) -> Key {
+    Key::new(format!("SYNCSTATE#{connection}#{dossier_id}"), "STATE")
+}
+pub fn dead_letters(connection: &str) -> String {
+    format!("DEAD#{connection}")
+}
+pub fn inbound(connection: &str, code: &str) -> Key {
+    Key::new(format!("INBOUND#{connection}#{code}"), "INBOUND")
+}
+pub fn feed(agency: &str) -> String {
+    format!("FEED#{agency}")
+}
+pub fn webhook(agency: &str, id: &str) -> Key {
+    Key::new(format!("WEBHOOK#{agency}"), id)
+}
+pub const WEBHOOKS: &str = "WEBHOOKS";
+pub fn webhook_state(id: &str) -> Key {
+    Key::new(format!("WHSTATE#{id}"), "STATE")
+}
+pub const CATALOGUE_CHANGES: &str = "CATSYNC";
 pub const OUTBOUND: &str = "OUTBOUND";
 pub fn participation_partition(agency: &str) -> String {
     format!("PARTICIPANT#{agency}")

@@ -18,6 +18,7 @@ pub mod feedback;
 pub mod forms;
 pub mod idempotency;
 pub mod inbox;
+pub mod integration;
 pub mod keys;
 pub mod messages;
 pub mod queries;

@@ -54,6 +54,8 @@ pub struct Services {
     pub config: Config,
     /// Outgoing email and SMS (G7).
     pub notifier: Arc<dyn crate::events::Notifier>,
+    /// The counterparts of the integration platform (G2), each off unless configured.
+    pub connections: crate::integration::Connections,
 }
 
 /// The adapters a runtime wires: embedded (redb, files), AWS (DynamoDB, S3, SQS) or any mix.
@@ -63,6 +65,7 @@ pub struct Adapters {
     pub queue: Arc<dyn Queue>,
     pub clock: Arc<dyn Clock>,
     pub notifier: Arc<dyn crate::events::Notifier>,
+    pub connections: crate::integration::Connections,
 }
 
 impl Services {
@@ -80,6 +83,7 @@ impl Services {
             keys: JwtKeys::from_pems(signing_pems)?,
             config,
             notifier: adapters.notifier,
+            connections: adapters.connections,
         })
     }
 

@@ -1,7 +1,8 @@
 //! Storage of dossiers: loading one, and committing one change atomically — the dossier
 //! (conditional on its version, so concurrent writers cannot overwrite each other), its public
 //! lookup entry, the report aggregates, the inbox pointers of agencies that join, the outbox
-//! event and the idempotency record all commit together or not at all.
+//! event, the national portal's sync marker and the agencies' feed entries, and the idempotency
+//! record all commit together or not at all.
 
 use crate::access::{id_hash, secret_hash};
 use crate::events::{self, Event};
@@ -127,6 +128,7 @@ pub(crate) async fn commit<R: Serialize + DeserializeOwned>(
     if let Some(e) = &change.event {
         ops.push(e.outbox_op()?);
     }
+    ops.extend(crate::integration::change_ops(s, d)?);
     ops.extend(change.extra);
     let idem_index = ops.len();
     if let Some(idem) = idem {

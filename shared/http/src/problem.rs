@@ -78,6 +78,7 @@ fn status(e: &CoreError) -> StatusCode {
         | CoreError::Rule { .. } => StatusCode::CONFLICT,
         CoreError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
         CoreError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+        CoreError::Upstream(_) => StatusCode::BAD_GATEWAY,
         CoreError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }

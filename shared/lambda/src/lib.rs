@@ -7,6 +7,7 @@
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
 use lambda_runtime::{service_fn, LambdaEvent};
 use motcua_aws::{AwsClients, DynamoTable, S3ObjectStore, SqsOptions, SqsQueue};
+use motcua_core::integration::Connections;
 use motcua_core::{Adapters, Config, Services};
 use motcua_http::Route;
 use motcua_ports::SystemClock;
@@ -111,10 +112,26 @@ pub async fn services_with(
     let mut config = Config::new(env.issuer.clone(), pepper);
     config.audience = env.audience.clone();
     let notifier = Arc::new(motcua_core::events::RegisterOnly);
-    let adapters = Adapters { table, objects, queue, clock: Arc::new(SystemClock), notifier };
+    let connections = connections_from_env(|k| std::env::var(k).ok())?;
+    let adapters = Adapters { table, objects, queue, clock: Arc::new(SystemClock), notifier, connections };
     let services = Services::assemble(adapters, pems, config).await?;
     *CALENDAR_CHECKED.lock().expect("refresh lock") = Some(std::time::Instant::now());
     Ok(Arc::new(services))
+}
+
+/// The integration platform's connections from the environment (`MOTCUA_DVCQG_*`,
+/// `MOTCUA_PUBLIC_URL`): each one off when unset; webhooks always on.
+pub fn connections_from_env(get: impl Fn(&str) -> Option<String>) -> Result<Connections, ConfigError> {
+    let dvcqg = motcua_connectors::DvcqgSettings::from_lookup(&get).map_err(ConfigError::Invalid)?;
+    let client = dvcqg.map(|d| Arc::new(motcua_connectors::DvcqgClient::new(d)));
+    Ok(Connections {
+        portal: client.clone().map(|c| c as Arc<dyn motcua_ports::NationalPortal>),
+        catalogue: client.map(|c| c as Arc<dyn motcua_ports::CatalogueSource>),
+        webhooks: Some(Arc::new(motcua_connectors::HttpWebhooks::default())),
+        inbound_secret: get("MOTCUA_DVCQG_INBOUND_SECRET").filter(|v| !v.is_empty()),
+        public_base_url: get("MOTCUA_PUBLIC_URL").unwrap_or_default(),
+        ..Connections::default()
+    })
 }
 
 async fn cold_start() -> Result<Arc<Services>, Error> {
@@ -229,6 +246,24 @@ pub async fn run_outbox_relay() -> Result<(), Error> {
     lambda_runtime::run(service_fn(move |event: LambdaEvent<serde_json::Value>| {
         let services = services.clone();
         async move { handle_schedule(&services, event.payload).await }
+    }))
+    .await
+}
+
+/// Entrypoint of the scheduled integration worker: one [`motcua_core::integration::tick`] per
+/// scheduled event.
+pub async fn run_integration_worker() -> Result<(), Error> {
+    let services = cold_start().await?;
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<serde_json::Value>| {
+        let services = services.clone();
+        async move {
+            let event: ScheduledEvent = serde_json::from_value(event.payload)?;
+            if event.detail_type != "Scheduled Event" || event.source != "aws.events" {
+                return Err::<serde_json::Value, Error>(format!("not a scheduled event: {}", event.detail_type).into());
+            }
+            let delivered = motcua_core::integration::tick(&services).await;
+            Ok(serde_json::json!({ "delivered": delivered }))
+        }
     }))
     .await
 }

@@ -39,6 +39,7 @@ pub fn api_routes() -> Vec<Route> {
     routes.extend(motcua_fn_reporting::routes());
     routes.extend(motcua_fn_officer::routes());
     routes.extend(motcua_fn_calendar::routes());
+    routes.extend(motcua_fn_integration::routes());
     routes
 }
 

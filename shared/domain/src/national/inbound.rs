@@ -49,7 +49,11 @@ impl IncomingDossier {
         let mut errors = vec![];
         let portal_code = required(r, "MaHoSo", &mut errors);
         if portal_code.len() > 100 || portal_code.chars().any(char::is_control) {
-            errors.push(FieldError { field: "MaHoSo".into(), code: "invalid", message: "Mã hồ sơ không hợp lệ.".into() });
+            errors.push(FieldError {
+                field: "MaHoSo".into(),
+                code: "invalid",
+                message: "Mã hồ sơ không hợp lệ.".into(),
+            });
         }
         let procedure_code = required(r, "MaTTHC", &mut errors);
         let full_name = required(r, "ChuHoSo", &mut errors);
@@ -64,7 +68,8 @@ impl IncomingDossier {
             address: text(r, "DiaChi"),
             ..Profile::default()
         };
-        errors.extend(applicant.check().into_iter().map(|e| FieldError { field: format!("applicant.{}", e.field), ..e }));
+        errors
+            .extend(applicant.check().into_iter().map(|e| FieldError { field: format!("applicant.{}", e.field), ..e }));
         let form = match r.get("DuLieuBieuMau") {
             None | Some(Value::Null) => Map::new(),
             Some(Value::Object(m)) => m.clone(),
@@ -82,13 +87,21 @@ impl IncomingDossier {
             None | Some(Value::Null) => &vec![],
             Some(Value::Array(a)) => a,
             Some(_) => {
-                errors.push(FieldError { field: "TaiLieuNop".into(), code: "invalid", message: "TaiLieuNop phải là một danh sách.".into() });
+                errors.push(FieldError {
+                    field: "TaiLieuNop".into(),
+                    code: "invalid",
+                    message: "TaiLieuNop phải là một danh sách.".into(),
+                });
                 &vec![]
             }
         };
         for (i, doc) in docs.iter().enumerate() {
             let Some(doc) = doc.as_object() else {
-                errors.push(FieldError { field: format!("TaiLieuNop[{i}]"), code: "invalid", message: "Tài liệu không hợp lệ.".into() });
+                errors.push(FieldError {
+                    field: format!("TaiLieuNop[{i}]"),
+                    code: "invalid",
+                    message: "Tài liệu không hợp lệ.".into(),
+                });
                 continue;
             };
             if matches!(text(doc, "IsDeleted").as_deref(), Some("1")) {
@@ -137,7 +150,14 @@ mod tests {
         assert_eq!(d.portal_code, "G22-260601-0000001");
         assert_eq!(d.applicant.id_number.as_deref(), Some("001090000002"));
         assert_eq!(d.form["child_name"], "Lê Minh An");
-        assert_eq!(d.files, vec![IncomingFile { component: "to-khai".into(), url: "https://dvc.example/files/a.pdf".into(), filename: "a.pdf".into() }]);
+        assert_eq!(
+            d.files,
+            vec![IncomingFile {
+                component: "to-khai".into(),
+                url: "https://dvc.example/files/a.pdf".into(),
+                filename: "a.pdf".into()
+            }]
+        );
     }
 
     #[test]

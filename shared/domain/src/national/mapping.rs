@@ -230,7 +230,9 @@ mod tests {
     }
 
     fn ctx() -> MappingContext {
-        MappingContext { field_name: "Hộ tịch".into(), public_base_url: "https://dichvucong.example.gov.vn/".into() }
+        MappingContext {
+            field_name: "Hộ tịch".into(), public_base_url: "https://dichvucong.example.gov.vn/".into()
+        }
     }
 
     fn file(id: &str, component: &str, digitised: bool) -> AttachedFile {
@@ -297,7 +299,8 @@ mod tests {
         d.accepted_at = Some(at(1, 9));
         d.appointment = Some(at(4, 17));
         d.components = vec![file("f1", "to-khai", false), file("f2", "giay-chung-sinh", true)];
-        d.history = vec![step(Action::Submit, Status::Submitted, at(1, 8)), step(Action::Accept, Status::Accepted, at(1, 9))];
+        d.history =
+            vec![step(Action::Submit, Status::Submitted, at(1, 8)), step(Action::Accept, Status::Accepted, at(1, 9))];
         d
     }
 
@@ -369,7 +372,10 @@ mod tests {
         // Stored in another offset, still written in Vietnam time.
         d.finished_at = Some(at(3, 10).with_timezone(&chrono::FixedOffset::east_opt(0).unwrap()));
         d.returned_at = Some(at(3, 11));
-        assert_eq!((record(&d).ngay_ket_thuc_xu_ly.as_str(), record(&d).ngay_tra.as_str()), ("20260603100509", "20260603110509"));
+        assert_eq!(
+            (record(&d).ngay_ket_thuc_xu_ly.as_str(), record(&d).ngay_tra.as_str()),
+            ("20260603100509", "20260603110509")
+        );
     }
 
     #[test]
@@ -384,7 +390,10 @@ mod tests {
         let r = record(&accepted());
         assert_eq!(r.tai_lieu_nop.len(), 2);
         assert_eq!(r.tai_lieu_nop[0].ma_thanh_phan_ho_so, "to-khai");
-        assert_eq!(r.tai_lieu_nop[0].duong_dan_tai_tep_tin, "https://dichvucong.example.gov.vn/api/v1/dossiers/d1/files/f1");
+        assert_eq!(
+            r.tai_lieu_nop[0].duong_dan_tai_tep_tin,
+            "https://dichvucong.example.gov.vn/api/v1/dossiers/d1/files/f1"
+        );
         assert_eq!((r.tai_lieu_nop[0].duoc_so_hoa, r.tai_lieu_nop[1].duoc_so_hoa), (0, 1));
         assert_eq!(r.ho_so_co_thanh_phan_so_hoa, 1);
         assert!(r.tai_lieu_nop.iter().all(|t| t.is_deleted == 0 && t.duoc_tai_su_dung == 0));
@@ -396,11 +405,8 @@ mod tests {
         assert!(record(&d).danh_sach_giay_to_ket_qua.is_empty());
         assert_eq!((record(&d).hinh_thuc, record(&d).thong_tin_tra.as_str()), (0, ""));
         d.result = Some(file("kq", "ket-qua", false));
-        d.delivery = Some(Delivery {
-            method: ReturnMethod::Post,
-            tracking_number: Some("EB123456789VN".into()),
-            address: None,
-        });
+        d.delivery =
+            Some(Delivery { method: ReturnMethod::Post, tracking_number: Some("EB123456789VN".into()), address: None });
         let r = record(&d);
         assert_eq!(r.danh_sach_giay_to_ket_qua[0].ma_giay_to_ket_qua, "kq");
         assert!(r.danh_sach_giay_to_ket_qua[0].duong_dan_tep_tin_ket_qua.ends_with("/files/kq"));
@@ -431,7 +437,10 @@ mod tests {
         let r = record(&d).danh_sach_ho_so_bo_sung;
         assert_eq!(r.len(), 2);
         assert!(r[0].noi_dung.contains("Thiếu chữ ký"));
-        assert_eq!((r[1].ngay_hen_tra_truoc.as_str(), r[1].ngay_hen_tra_moi.as_str()), ("20260604170509", "20260608170509"));
+        assert_eq!(
+            (r[1].ngay_hen_tra_truoc.as_str(), r[1].ngay_hen_tra_moi.as_str()),
+            ("20260604170509", "20260608170509")
+        );
     }
 
     #[test]
@@ -456,21 +465,65 @@ mod tests {
     fn wire_names_are_the_specs() {
         let v = serde_json::to_value(record(&accepted())).unwrap();
         for name in [
-            "MaHoSo", "MaTTHC", "TenTTHC", "MaLinhVuc", "TenLinhVuc", "KenhThucHien", "ChuHoSo",
-            "SoGiayToChuHoSo", "LoaiDoiTuong", "MaDoiTuong", "Email", "SoDienThoai", "TrichYeuHoSo",
-            "NgayNopHoSo", "NgayTiepNhan", "NgayHenTra", "NgayTuChoi", "TrangThaiHoSo", "NgayKetThucXuLy",
-            "NgayTra", "ThongTinTra", "HinhThuc", "DonViXuLy", "NoiNopHoSo", "HoSoCoThanhPhanSoHoa",
-            "TaiKhoanDuocXacThucVoiVNeID", "DuocThanhToanTrucTuyen", "DinhDanhCHS", "DSKetNoiCSDL",
-            "TaiLieuNop", "DanhSachGiayToKetQua", "DanhSachHoSoBoSung", "DanhSachLePhi",
+            "MaHoSo",
+            "MaTTHC",
+            "TenTTHC",
+            "MaLinhVuc",
+            "TenLinhVuc",
+            "KenhThucHien",
+            "ChuHoSo",
+            "SoGiayToChuHoSo",
+            "LoaiDoiTuong",
+            "MaDoiTuong",
+            "Email",
+            "SoDienThoai",
+            "TrichYeuHoSo",
+            "NgayNopHoSo",
+            "NgayTiepNhan",
+            "NgayHenTra",
+            "NgayTuChoi",
+            "TrangThaiHoSo",
+            "NgayKetThucXuLy",
+            "NgayTra",
+            "ThongTinTra",
+            "HinhThuc",
+            "DonViXuLy",
+            "NoiNopHoSo",
+            "HoSoCoThanhPhanSoHoa",
+            "TaiKhoanDuocXacThucVoiVNeID",
+            "DuocThanhToanTrucTuyen",
+            "DinhDanhCHS",
+            "DSKetNoiCSDL",
+            "TaiLieuNop",
+            "DanhSachGiayToKetQua",
+            "DanhSachHoSoBoSung",
+            "DanhSachLePhi",
         ] {
             assert!(v.get(name).is_some(), "{name} missing");
         }
         let doc = &v["TaiLieuNop"][0];
-        for name in ["MaThanhPhanHoSo", "DuongDanTaiTepTin", "DuocSoHoa", "DuocTaiSuDung", "DuocLayTuKhoDMQG", "MaKetQuaThayThe", "IsDeleted"] {
+        for name in [
+            "MaThanhPhanHoSo",
+            "DuongDanTaiTepTin",
+            "DuocSoHoa",
+            "DuocTaiSuDung",
+            "DuocLayTuKhoDMQG",
+            "MaKetQuaThayThe",
+            "IsDeleted",
+        ] {
             assert!(doc.get(name).is_some(), "TaiLieuNop.{name} missing");
         }
         let p = serde_json::to_value(&progress_records(&accepted(), 0)[0]).unwrap();
-        for name in ["NguoiXuLy", "ChucDanh", "PhongBanXuLy", "ThoiDiemXuLy", "NoiDungXuLy", "TrangThai", "NgayBatDau", "NgayKetThucTheoQuyDinh"] {
+        for name in [
+            "NguoiXuLy",
+            "ChucDanh",
+            "PhongBanXuLy",
+            "ThoiDiemXuLy",
+            "NoiDungXuLy",
+            "TrangThai",
+            "NgayBatDau",
+            "NgayKetThucTheoQuyDinh",
+        ] {
             assert!(p.get(name).is_some(), "progress {name} missing");
         }
     }

@@ -1,0 +1,256 @@
+//! Function `integration` (G2, M10, G6): the endpoint where the national portal pushes the
+//! dossiers filed there, the agencies' event feed and webhook subscriptions, and the operators'
+//! view of every connection (health, dead letters and their replay, reconciliation, catalogue
+//! sync). The logic lives in `motcua_core::integration`.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, Method};
+use axum::Json;
+use motcua_core::integration::catalogue_sync::{self, CatalogueChange, CatalogueSyncReport};
+use motcua_core::integration::health::{self, ConnectionHealth, DeadLetter};
+use motcua_core::integration::inbound::{self, Received};
+use motcua_core::integration::reconcile::{self, ReconcileReport};
+use motcua_core::integration::webhooks::{self, FeedEvent, NewWebhook, WebhookView};
+use motcua_core::CoreError;
+use motcua_http::extract::{ApiJson, ApiPath, ApiQuery, Authenticated, PageOf};
+use motcua_http::{Access, ApiResult, AppState, Route};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+const FUNCTION: &str = "integration";
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::new(
+            Method::POST,
+            "/api/v1/national-portal/dossiers",
+            FUNCTION,
+            Access::Public,
+            "Cổng Dịch vụ công quốc gia chuyển hồ sơ nộp trên Cổng về (ký HMAC, tiếp nhận một lần theo mã hồ sơ)",
+            push,
+        )
+        .body::<PortalPush>()
+        .returns::<PortalPushAnswer>(),
+        Route::new(
+            Method::GET,
+            "/api/v1/events",
+            FUNCTION,
+            Access::Authenticated,
+            "Luồng sự kiện hồ sơ của cơ quan, theo thứ tự, đọc tiếp từ một vị trí (after)",
+            feed,
+        )
+        .query::<FeedParams>()
+        .returns::<PageOf<FeedEvent>>(),
+        Route::new(
+            Method::GET,
+            "/api/v1/webhooks",
+            FUNCTION,
+            Access::Authenticated,
+            "Các đăng ký webhook của cơ quan",
+            list_webhooks,
+        )
+        .returns_list::<WebhookView>(),
+        Route::new(
+            Method::POST,
+            "/api/v1/webhooks",
+            FUNCTION,
+            Access::Authenticated,
+            "Đăng ký nhận sự kiện qua webhook (trả về khóa ký một lần)",
+            subscribe,
+        )
+        .body::<NewWebhook>()
+        .creates::<WebhookView>(),
+        Route::new(
+            Method::DELETE,
+            "/api/v1/webhooks/{id}",
+            FUNCTION,
+            Access::Authenticated,
+            "Hủy một đăng ký webhook",
+            unsubscribe,
+        )
+        .returns::<Deleted>(),
+        Route::new(
+            Method::GET,
+            "/api/v1/integrations",
+            FUNCTION,
+            Access::Authenticated,
+            "Tình trạng các kết nối: lần thành công cuối, tồn đọng, thư lỗi",
+            connections,
+        )
+        .returns_list::<ConnectionHealth>(),
+        Route::new(
+            Method::GET,
+            "/api/v1/integrations/{name}/dead-letters",
+            FUNCTION,
+            Access::Authenticated,
+            "Thư lỗi (gửi thất bại quá số lần) của một kết nối",
+            dead_letters,
+        )
+        .returns_list::<DeadLetter>(),
+        Route::new(
+            Method::POST,
+            "/api/v1/integrations/{name}/dead-letters/replay",
+            FUNCTION,
+            Access::Authenticated,
+            "Gửi lại mọi thư lỗi của một kết nối",
+            replay,
+        )
+        .returns::<Replayed>(),
+        Route::new(
+            Method::POST,
+            "/api/v1/integrations/dvcqg/reconcile",
+            FUNCTION,
+            Access::Authenticated,
+            "Đối soát với Cổng Dịch vụ công quốc gia và gửi lại các hồ sơ chênh lệch",
+            reconcile_now,
+        )
+        .returns::<ReconcileReport>(),
+        Route::new(
+            Method::POST,
+            "/api/v1/integrations/dvcqg/catalogue-sync",
+            FUNCTION,
+            Access::Authenticated,
+            "Đồng bộ danh mục thủ tục hành chính quốc gia và danh mục dùng chung",
+            catalogue_sync_now,
+        )
+        .returns::<CatalogueSyncReport>(),
+        Route::new(
+            Method::GET,
+            "/api/v1/integrations/catalogue-changes",
+            FUNCTION,
+            Access::Authenticated,
+            "Những thay đổi danh mục do đồng bộ, mới nhất trước",
+            catalogue_changes,
+        )
+        .returns_list::<CatalogueChange>(),
+    ]
+}
+
+/// What the national portal pushes: the records of `DongBoHoSoMC`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+struct PortalPush {
+    #[schema(value_type = Vec<Object>, max_items = 100)]
+    data: Vec<Map<String, Value>>,
+}
+
+/// The answer in the portal's vocabulary, one result per record.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+struct PortalPushAnswer {
+    error_code: u8,
+    message: String,
+    result: Vec<Received>,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct FeedParams {
+    /// `cursor` of the last event read (from the start without).
+    after: Option<String>,
+    #[schema(minimum = 1, maximum = 100)]
+    limit: Option<usize>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+struct Deleted {
+    id: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+struct Replayed {
+    replayed: usize,
+}
+
+/// Verifies the signature on the raw body, then receives each record; all of them are stored
+/// before the answer.
+async fn push(State(s): State<AppState>, headers: HeaderMap, body: bytes::Bytes) -> ApiResult<Json<PortalPushAnswer>> {
+    let signature = headers.get("x-dvcqg-signature").and_then(|v| v.to_str().ok());
+    inbound::verify_push(&s, signature, &body)?;
+    let push: PortalPush = serde_json::from_slice(&body)
+        .map_err(|e| CoreError::invalid("invalid_json", format!("Nội dung không đúng định dạng: {e}")))?;
+    if push.data.len() > 100 {
+        return Err(CoreError::invalid("too_many_records", "Tối đa 100 hồ sơ mỗi lần gửi.").into());
+    }
+    let mut result = vec![];
+    for record in &push.data {
+        result.push(inbound::receive(&s, record).await?);
+    }
+    Ok(Json(PortalPushAnswer { error_code: 0, message: "Thành công".into(), result }))
+}
+
+async fn feed(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiQuery(p): ApiQuery<FeedParams>,
+) -> ApiResult<Json<PageOf<FeedEvent>>> {
+    let limit = p.limit.unwrap_or(50);
+    if !(1..=100).contains(&limit) {
+        return Err(CoreError::invalid("invalid_limit", "limit phải từ 1 đến 100.").into());
+    }
+    let (items, next_cursor) = webhooks::feed(&s, &c, p.after, limit).await?;
+    Ok(Json(PageOf { items, next_cursor }))
+}
+
+async fn list_webhooks(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+) -> ApiResult<Json<Vec<WebhookView>>> {
+    Ok(Json(webhooks::list(&s, &c).await?))
+}
+
+async fn subscribe(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiJson(req): ApiJson<NewWebhook>,
+) -> ApiResult<(axum::http::StatusCode, Json<WebhookView>)> {
+    Ok((axum::http::StatusCode::CREATED, Json(webhooks::subscribe(&s, &c, req).await?)))
+}
+
+async fn unsubscribe(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<Deleted>> {
+    webhooks::unsubscribe(&s, &c, &id).await?;
+    Ok(Json(Deleted { id }))
+}
+
+async fn connections(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+) -> ApiResult<Json<Vec<ConnectionHealth>>> {
+    Ok(Json(health::connections(&s, &c).await?))
+}
+
+async fn dead_letters(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiPath(name): ApiPath<String>,
+) -> ApiResult<Json<Vec<DeadLetter>>> {
+    Ok(Json(health::dead_letters(&s, &c, &name).await?))
+}
+
+async fn replay(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiPath(name): ApiPath<String>,
+) -> ApiResult<Json<Replayed>> {
+    Ok(Json(Replayed { replayed: health::replay(&s, &c, &name).await? }))
+}
+
+async fn reconcile_now(State(s): State<AppState>, Authenticated(c): Authenticated) -> ApiResult<Json<ReconcileReport>> {
+    Ok(Json(reconcile::run_now(&s, &c).await?))
+}
+
+async fn catalogue_sync_now(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+) -> ApiResult<Json<CatalogueSyncReport>> {
+    Ok(Json(catalogue_sync::run_now(&s, &c).await?))
+}
+
+async fn catalogue_changes(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+) -> ApiResult<Json<Vec<CatalogueChange>>> {
+    Ok(Json(catalogue_sync::changes(&s, &c, 100).await?))
+}

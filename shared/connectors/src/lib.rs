@@ -1,0 +1,23 @@
+//! Adapters of the integration ports (G2) over HTTPS: [`dvcqg`] speaks the national portal's
+//! JSON services (token, `DongBoHoSoMC`, `CapNhatTienDoHoSoMC`, `TraCuuHoSo`, `LayThuTuc`, the
+//! shared catalogues), [`webhook`] POSTs signed events to subscribers. Only these modules know
+//! a wire format; the core sees the traits of `motcua_ports::integration`.
+
+pub mod dvcqg;
+pub mod webhook;
+
+pub use dvcqg::{DvcqgClient, DvcqgSettings};
+pub use webhook::HttpWebhooks;
+
+use std::time::Duration;
+
+/// The HTTP client every connector uses: bounded connect and request times, no redirects
+/// followed (a counterpart that redirects is misconfigured, not to be trusted blindly).
+pub(crate) fn http_client(timeout: Duration) -> reqwest::Client {
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .timeout(timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("HTTP client")
+}

@@ -23,7 +23,7 @@ case "${LAMBDA_ARCH:-x86_64}" in
   *) echo "LAMBDA_ARCH must be arm64 or x86_64" >&2; exit 2 ;;
 esac
 
-functions=(catalogue submission upload status feedback reporting officer identity calendar meta events)
+functions=(catalogue submission upload status feedback reporting officer identity calendar meta events integration)
 features=$(printf 'motcua-fn-%s/lambda,' "${functions[@]}")
 packages=()
 for f in "${functions[@]}"; do packages+=(-p "motcua-fn-$f"); done
@@ -33,7 +33,8 @@ echo "lambda build: $(( $(date +%s) - start )) s"
 
 missing=0
 for bin in motcua-catalogue motcua-submission motcua-upload motcua-status motcua-feedback motcua-reporting \
-           motcua-officer motcua-identity motcua-calendar motcua-meta motcua-events motcua-outbox-relay; do
+           motcua-officer motcua-identity motcua-calendar motcua-meta motcua-events motcua-outbox-relay \
+           motcua-integration motcua-integration-worker; do
   if [[ -f "target/lambda/$bin/bootstrap" ]]; then
     printf '%-22s %s\n' "$bin" "$(du -h "target/lambda/$bin/bootstrap" | cut -f1)"
   else

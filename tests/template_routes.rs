@@ -12,8 +12,12 @@ use serde_yaml::{Mapping, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-/// The workers of crate `functions/events`: (function name, binary).
-const WORKERS: [(&str, &str); 2] = [("events", "motcua-events"), ("outbox-relay", "motcua-outbox-relay")];
+/// The workers: (function name, binary, crate directory).
+const WORKERS: [(&str, &str, &str); 3] = [
+    ("events", "motcua-events", "functions/events"),
+    ("outbox-relay", "motcua-outbox-relay", "functions/events"),
+    ("integration-worker", "motcua-integration-worker", "functions/integration"),
+];
 
 /// Functions that only read the table (the calendar's one write is an inline statement
 /// narrowed to its own partition, checked below).
@@ -106,7 +110,7 @@ fn http_functions() -> BTreeSet<String> {
 fn all_functions() -> Vec<(String, String, String)> {
     let mut all: Vec<_> =
         http_functions().into_iter().map(|f| (f.clone(), format!("motcua-{f}"), format!("functions/{f}"))).collect();
-    all.extend(WORKERS.iter().map(|(f, bin)| (f.to_string(), bin.to_string(), "functions/events".to_string())));
+    all.extend(WORKERS.iter().map(|(f, bin, dir)| (f.to_string(), bin.to_string(), dir.to_string())));
     all
 }
 

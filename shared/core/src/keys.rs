@@ -32,7 +32,7 @@
 //! | agency event feed entry (ttl 90 days) | `FEED#<agency>` | `<µs>#<dossier id>#<version>` | | |
 //! | webhook subscription | `WEBHOOK#<agency>` | `<id>` | `WEBHOOKS` / id | |
 //! | webhook delivery position | `WHSTATE#<id>` | `STATE` | | |
-//! | catalogue sync change | `CATSYNC` | `<time>#<code>` | | |
+//! | catalogue sync change | `CATSYNC` | `<time>#<kind>#<code>` | | |
 //! | feedback / petition | `FEEDBACK#<code>` | `FEEDBACK` | `FEEDBACK#PUBLIC` / answered (when published) | `FEEDBACK#AGENCY#<code>` / created |
 
 use motcua_ports::{Item, Key};

@@ -97,10 +97,15 @@ async fn daily(s: &Services) -> CoreResult<()> {
         return Ok(());
     }
     s.table.put(keys::item(&key, &today, &[])?, motcua_ports::Condition::None).await?;
-    let report = reconcile::run(s).await?;
-    tracing::info!(missing = report.missing.len(), different = report.different.len(), "daily reconciliation");
+    // Each job on its own: one failing does not keep the other from running.
+    match reconcile::run(s).await {
+        Ok(r) => tracing::info!(missing = r.missing.len(), different = r.different.len(), "daily reconciliation"),
+        Err(e) => tracing::error!(error = %e, "daily reconciliation failed; run it from the console"),
+    }
     if s.connections.catalogue.is_some() {
-        catalogue_sync::run(s).await?;
+        if let Err(e) = catalogue_sync::run(s).await {
+            tracing::error!(error = %e, "daily catalogue sync failed; run it from the console");
+        }
     }
     Ok(())
 }

@@ -9,7 +9,10 @@ import { add, h, $, setContent, showFailure, showErrors, clearErrors, busy, aler
 layout({ area: 'console', current: 'quan-tri' });
 const me = await requireLogin('console', STAFF_ROLES);
 const KIND = { holiday: 'Ngày lễ', compensatory: 'Nghỉ bù', adjusted: 'Nghỉ hoán đổi, điều chỉnh' };
-const AUDIT = { create_staff: 'Tạo tài khoản cán bộ', lock: 'Khóa tài khoản', unlock: 'Mở khóa tài khoản', calendar_override: 'Điều chỉnh lịch làm việc', set_workflow: 'Sửa quy trình nội bộ' };
+const AUDIT = { create_staff: 'Tạo tài khoản cán bộ', lock: 'Khóa tài khoản', unlock: 'Mở khóa tài khoản', calendar_override: 'Điều chỉnh lịch làm việc', set_workflow: 'Sửa quy trình nội bộ',
+  'integration.replay': 'Gửi lại thư lỗi của kết nối', 'integration.reconcile': 'Đối soát với Cổng DVCQG', 'integration.catalogue_sync': 'Đồng bộ danh mục thủ tục quốc gia',
+  'webhook.create': 'Đăng ký webhook', 'webhook.delete': 'Hủy đăng ký webhook' };
+const CONNECTION_STATE = { off: 'Chưa cấu hình', ok: 'Hoạt động bình thường', failing: 'Đang lỗi, tự gửi lại' };
 
 // ---- Calendar --------------------------------------------------------------------------------
 const calForm = $('#cal-year');
@@ -289,4 +292,35 @@ if (me.role === 'system_admin') {
   };
   auditForm.addEventListener('submit', (ev) => { ev.preventDefault(); busy(auditForm.querySelector('button'), showAudit, 'Đang tải…'); });
   await showAudit();
+}
+
+// The integration platform's connections (G2): health, dead letters, reconciliation, catalogue sync.
+if (me.role === 'system_admin') {
+  const section = h('section', { class: 'card', 'aria-labelledby': 'ket-noi' },
+    h('h2', { id: 'ket-noi', tabindex: '-1' }, 'Kết nối liên thông'));
+  const box = h('div', { 'aria-live': 'polite' });
+  const result = h('div', { 'aria-live': 'polite' });
+  const run = (label, path, describe) => h('button', { type: 'button', class: 'secondary', onclick: (ev) => busy(ev.currentTarget, async () => {
+    try { setContent(result, alertBox('ok', null, describe(await post(path, {})))); await show(); } catch (e) { setContent(result, alertBox('error', null, e.detail)); }
+  }, 'Đang chạy…') }, label);
+  section.append(box, h('p', { class: 'row' },
+    run('Đối soát với Cổng DVCQG', '/integrations/dvcqg/reconcile', (r) => `Đã đối soát ${r.checked} hồ sơ: ${r.missing.length} Cổng chưa có, ${r.different.length} lệch trạng thái, đã gửi lại ${r.resent}.`),
+    run('Đồng bộ danh mục thủ tục quốc gia', '/integrations/dvcqg/catalogue-sync', (r) => `Đã so sánh ${r.compared} thủ tục: ${r.changes.length} thay đổi${r.not_adopted.length ? `, ${r.not_adopted.length} thủ tục quốc gia chưa áp dụng` : ''}.`)), result);
+  $('main').append(section);
+  async function show() {
+    try {
+      const list = await get('/integrations');
+      setContent(box, h('div', { class: 'table-wrap' }, h('table', {},
+        h('caption', {}, 'Tình trạng các kết nối'),
+        h('thead', {}, h('tr', {}, ['Kết nối', 'Tình trạng', 'Thành công lần cuối', 'Đang chờ gửi', 'Chờ từ', 'Thư lỗi', ''].map((t) => h('th', { scope: 'col' }, t)))),
+        h('tbody', {}, list.map((c) => h('tr', {},
+          h('td', {}, c.label), h('td', {}, CONNECTION_STATE[c.state] || c.state, c.last_error ? h('br') : null, c.last_error ? h('small', {}, c.last_error) : null),
+          h('td', {}, c.last_success ? fmtDateTime(c.last_success) : '—'), h('td', {}, String(c.backlog)),
+          h('td', {}, c.oldest_undelivered ? fmtDateTime(c.oldest_undelivered) : '—'), h('td', {}, String(c.dead_letters)),
+          h('td', {}, c.dead_letters ? run('Gửi lại thư lỗi', `/integrations/${encodeURIComponent(c.name)}/dead-letters/replay`, (r) => `Đã đưa ${r.replayed} thư lỗi vào hàng đợi gửi lại.`) : null)))))));
+    } catch (e) {
+      showFailure(box, e, 'tải tình trạng kết nối');
+    }
+  }
+  await show();
 }

@@ -95,3 +95,16 @@ async fn the_schedule_fixture_is_a_valid_event_for_the_outbox_relay() {
     assert!(motcua_lambda::handle_schedule(app.services(), other).await.is_err());
     assert!(motcua_lambda::handle_schedule(app.services(), json!({})).await.is_err());
 }
+
+#[tokio::test]
+async fn the_schedule_fixture_is_a_valid_event_for_the_integration_worker() {
+    let portal = motcua_fakes::FakeNationalPortal::start().await;
+    let app = TestApp::spawn_connected(&portal, "bi-mat").await;
+    let event: Value = serde_json::from_str(&fixture("integration-worker")).unwrap();
+    let answer = motcua_lambda::handle_integration_tick(app.services(), event.clone()).await.unwrap();
+    assert_eq!(answer, json!({"delivered": 0}), "nothing to deliver in a fresh deployment");
+    assert!(portal.with(|s| s.calls.iter().any(|c| c.service == "LayDanhSachHoSoMoi")), "the tick pulled");
+    let mut other = event;
+    other["source"] = json!("aws.s3");
+    assert!(motcua_lambda::handle_integration_tick(app.services(), other).await.is_err());
+}

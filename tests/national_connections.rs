@@ -61,8 +61,17 @@ async fn an_accepted_dossier_reaches_the_portal_with_its_progress_and_nothing_is
     assert!(record["TaiLieuNop"][0]["DuongDanTaiTepTin"]
         .as_str()
         .unwrap()
-        .starts_with("https://dichvucong.thanhhoa.example/api/v1/dossiers/"));
+        .starts_with("https://dichvucong.thanhhoa.example/api/v1/national-portal/files/"));
     assert_eq!(statuses(&portal.with(|s| s.progress[&code].clone())), vec![1, 2]);
+    // The portal fetches the file through the signed link, without an account; an altered
+    // link finds nothing.
+    let link = record["TaiLieuNop"][0]["DuongDanTaiTepTin"].as_str().unwrap();
+    let path = link.strip_prefix("https://dichvucong.thanhhoa.example").unwrap();
+    let fetched = app.http.get(format!("{}{path}", app.url)).send().await.unwrap();
+    assert!(fetched.status().is_success(), "{}", fetched.status());
+    assert_eq!(&fetched.bytes().await.unwrap()[..], PDF);
+    let altered = app.get(&path.replace("signature=", "signature=00"), None).await;
+    assert_eq!(altered.problem(404), "not_found");
     let first_push = portal.with(|s| s.calls.iter().find(|c| c.service == "DongBoHoSoMC").cloned()).unwrap();
     assert_eq!(first_push.is_updating.as_deref(), Some("False"));
 
@@ -148,6 +157,14 @@ async fn a_refused_dossier_becomes_a_dead_letter_replayed_by_the_operator_and_re
     assert_eq!((report["checked"].as_u64(), report["resent"].as_u64()), (Some(1), Some(1)));
     assert_eq!(tick(&app).await, 1);
     assert_eq!(statuses(&portal.with(|s| s.progress[&code].clone())), vec![1, 2]);
+    // It holds another status: listed, and sent again as an update.
+    portal.with(|s| s.dossiers.get_mut(&code).unwrap().insert("TrangThaiHoSo".into(), json!(9)));
+    let report = app.post("/api/v1/integrations/dvcqg/reconcile", Some(&admin), json!({})).await;
+    assert_eq!(report.ok()["different"], json!([{"code": code, "ours": 2, "theirs": "9"}]));
+    let before = portal.with(|s| s.calls.len());
+    assert_eq!(tick(&app).await, 1);
+    assert!(portal.with(|s| s.calls[before..].iter().all(|c| c.accepted)), "an update, not a second creation");
+    assert_eq!(portal.with(|s| s.dossiers[&code]["TrangThaiHoSo"].clone()), 2);
     let again = app.post("/api/v1/integrations/dvcqg/reconcile", Some(&admin), json!({})).await;
     assert_eq!(again.ok()["resent"], 0);
 }
@@ -170,7 +187,10 @@ async fn dossiers_filed_on_the_portal_are_received_once_with_their_files_pushed_
     // Pulled: the portal lists it, the worker takes it once.
     portal.file_dossier(filed("G22.99-260302-0000001"), vec![(HKD_FORM, "de-nghi-1.pdf", PDF.to_vec())]);
     tick(&app).await;
+    app.clock.advance(Duration::minutes(2));
     tick(&app).await;
+    let pulls = portal.with(|s| s.calls.iter().filter(|c| c.service == "LayDanhSachHoSoMoi").count());
+    assert_eq!(pulls, 2, "pulled twice, received once");
     let officer = app.login("tiepnhan.phuong").await;
     let inbox = app.get("/api/v1/dossiers?status=submitted", Some(&officer)).await;
     let rows: Vec<Value> = inbox.ok()["items"].as_array().unwrap().clone();
@@ -246,6 +266,10 @@ async fn the_national_catalogue_changes_become_new_versions_keeping_local_additi
             "CANCUPHAPLY": ["Nghị định 168/2025/NĐ-CP"]}).as_object().unwrap().clone(),
             json!({"MATTHC": "9.000001", "TENTTHC": "Thủ tục chưa áp dụng"}).as_object().unwrap().clone()];
         s.fields = vec![json!({"MALINHVUC": "H56-MOI", "TENLINHVUC": "Lĩnh vực mới"}).as_object().unwrap().clone()];
+        s.agencies = vec![
+            json!({"MADONVI": WARD, "TENDONVI": "UBND phường Hạc Thành (sau sắp xếp)", "CAPDONVI": 3}).as_object().unwrap().clone(),
+            json!({"MADONVI": "000.99.99.H56", "TENDONVI": "Cơ quan chưa có", "CAPDONVI": 2}).as_object().unwrap().clone(),
+        ];
     });
     let admin = app.login("quantri").await;
     let report = app.post("/api/v1/integrations/dvcqg/catalogue-sync", Some(&admin), json!({})).await;
@@ -262,7 +286,12 @@ async fn the_national_catalogue_changes_become_new_versions_keeping_local_additi
     assert_eq!(after["components"], before["components"]);
     let officer = app.login("tiepnhan.phuong").await;
     let changes = app.get("/api/v1/integrations/catalogue-changes", Some(&officer)).await;
-    assert!(changes.ok().as_array().unwrap().iter().any(|c| c["code"] == "H56-MOI"));
+    let changes = changes.ok().as_array().unwrap().clone();
+    assert!(changes.iter().any(|c| c["code"] == "H56-MOI"));
+    assert!(changes.iter().any(|c| c["kind"] == "agency" && c["code"] == WARD));
+    assert!(!changes.iter().any(|c| c["code"] == "000.99.99.H56"), "agencies are not invented");
+    let agencies = app.get("/api/v1/agencies", None).await;
+    assert!(agencies.ok().to_string().contains("UBND phường Hạc Thành (sau sắp xếp)"));
     // Nothing changed nationally: no new version.
     let again = app.post("/api/v1/integrations/dvcqg/catalogue-sync", Some(&admin), json!({})).await;
     assert!(again.ok()["changes"].as_array().unwrap().is_empty());

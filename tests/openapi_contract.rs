@@ -32,10 +32,19 @@ async fn every_documented_operation_is_served_and_every_route_is_documented() {
     let schemas = doc["components"]["schemas"].as_object().unwrap();
     for (path, ops) in paths {
         for (method, op) in ops.as_object().unwrap() {
+            let responses = op["responses"].as_object().unwrap();
             let (status, ok) =
-                op["responses"].as_object().unwrap().iter().find(|(k, _)| k.starts_with('2')).expect("a 2xx answer");
-            for (media, content) in ok["content"].as_object().unwrap() {
-                assert_ne!(content["schema"], serde_json::json!({}), "{method} {path}: {status} {media} has no schema");
+                responses.iter().find(|(k, _)| k.starts_with('2') || k.starts_with('3')).expect("a 2xx or 3xx answer");
+            if status.starts_with('3') {
+                assert!(ok["headers"]["Location"].is_object(), "{method} {path}: {status} without Location");
+            } else {
+                for (media, content) in ok["content"].as_object().unwrap() {
+                    assert_ne!(
+                        content["schema"],
+                        serde_json::json!({}),
+                        "{method} {path}: {status} {media} has no schema"
+                    );
+                }
             }
             for error in ["400", "404", "422", "5XX"] {
                 let problem = &op["responses"][error]["content"]["application/problem+json"]["schema"]["$ref"];

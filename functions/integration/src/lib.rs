@@ -33,6 +33,16 @@ pub fn routes() -> Vec<Route> {
         .returns::<PortalPushAnswer>(),
         Route::new(
             Method::GET,
+            "/api/v1/national-portal/files/{dossier}/{file}",
+            FUNCTION,
+            Access::Public,
+            "Tệp của hồ sơ cho Cổng Dịch vụ công quốc gia (liên kết có chữ ký và thời hạn, chuyển tới liên kết tải)",
+            portal_file,
+        )
+        .query::<FileLinkParams>()
+        .redirects(),
+        Route::new(
+            Method::GET,
             "/api/v1/events",
             FUNCTION,
             Access::Authenticated,
@@ -141,6 +151,17 @@ struct PortalPushAnswer {
     result: Vec<Received>,
 }
 
+/// The authority a file link carries.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct FileLinkParams {
+    /// Unix time the link expires.
+    expires: i64,
+    /// Hex HMAC of the dossier, the file and `expires`.
+    #[schema(max_length = 128)]
+    signature: String,
+}
+
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct FeedParams {
@@ -175,6 +196,15 @@ async fn push(State(s): State<AppState>, headers: HeaderMap, body: bytes::Bytes)
         result.push(inbound::receive(&s, record).await?);
     }
     Ok(Json(PortalPushAnswer { error_code: 0, message: "Thành công".into(), result }))
+}
+
+async fn portal_file(
+    State(s): State<AppState>,
+    ApiPath((dossier, file)): ApiPath<(String, String)>,
+    ApiQuery(p): ApiQuery<FileLinkParams>,
+) -> ApiResult<axum::response::Redirect> {
+    let url = motcua_core::integration::file_links::open(&s, &dossier, &file, p.expires, &p.signature).await?;
+    Ok(axum::response::Redirect::temporary(&url.url))
 }
 
 async fn feed(

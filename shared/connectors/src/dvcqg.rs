@@ -23,8 +23,9 @@ pub struct DvcqgSettings {
     /// This unit's code at the portal.
     pub madonvi: String,
     /// The service that lists dossiers filed on the portal for this unit (portals that do not
-    /// push): `MOTCUA_DVCQG_PULL_SERVICE`, by default `LayDanhSachHoSoMoi`.
-    pub pull_service: String,
+    /// push): `MOTCUA_DVCQG_PULL_SERVICE`, by default `LayDanhSachHoSoMoi`; `off` for a portal
+    /// that only pushes.
+    pub pull_service: Option<String>,
 }
 
 impl DvcqgSettings {
@@ -51,7 +52,7 @@ impl DvcqgSettings {
             password: need("MOTCUA_DVCQG_PASSWORD"),
             madonvi: need("MOTCUA_DVCQG_MADONVI"),
             share_endpoint: String::new(),
-            pull_service: String::new(),
+            pull_service: None,
             adapter_url: adapter_url.trim_end_matches('/').to_string(),
         };
         if !missing.is_empty() {
@@ -59,7 +60,11 @@ impl DvcqgSettings {
         }
         Ok(Some(DvcqgSettings {
             share_endpoint: get("MOTCUA_DVCQG_SHARE_ENDPOINT").unwrap_or_else(|| settings.integration_endpoint.clone()),
-            pull_service: get("MOTCUA_DVCQG_PULL_SERVICE").unwrap_or_else(|| "LayDanhSachHoSoMoi".into()),
+            pull_service: match get("MOTCUA_DVCQG_PULL_SERVICE").as_deref() {
+                Some("off") => None,
+                Some(service) => Some(service.to_string()),
+                None => Some("LayDanhSachHoSoMoi".into()),
+            },
             ..settings
         }))
     }
@@ -203,8 +208,8 @@ impl NationalPortal for DvcqgClient {
     }
 
     async fn pull_new(&self) -> Result<Vec<Record>, ConnectionError> {
-        let answer = self.call(Endpoint::Integration, &self.settings.pull_service, json!({})).await?;
-        Ok(records(&answer))
+        let Some(service) = &self.settings.pull_service else { return Ok(vec![]) };
+        Ok(records(&self.call(Endpoint::Integration, service, json!({})).await?))
     }
 
     async fn download(&self, url: &str) -> Result<Bytes, ConnectionError> {
@@ -257,7 +262,10 @@ mod tests {
         let s = DvcqgSettings::from_lookup(|k| env.get(k).map(|v| v.to_string())).unwrap().unwrap();
         assert_eq!(s.adapter_url, "https://lgsp.example");
         assert_eq!(s.share_endpoint, "/dvcqg");
-        assert_eq!(s.pull_service, "LayDanhSachHoSoMoi");
+        assert_eq!(s.pull_service.as_deref(), Some("LayDanhSachHoSoMoi"));
+        env.insert("MOTCUA_DVCQG_PULL_SERVICE", "off");
+        let s = DvcqgSettings::from_lookup(|k| env.get(k).map(|v| v.to_string())).unwrap().unwrap();
+        assert_eq!(s.pull_service, None);
     }
 
     #[test]

@@ -105,6 +105,12 @@ pub async fn publish_procedure(s: &Services, mut procedure: Procedure) -> CoreRe
     Ok(procedure)
 }
 
+/// Adds or changes an agency.
+pub async fn put_agency(s: &Services, a: &Agency) -> CoreResult<()> {
+    let item = keys::item(&keys::agency(&a.code), a, &[("gsi1pk", json!(keys::AGENCIES)), ("gsi1sk", json!(a.code))])?;
+    Ok(s.table.put(item, Condition::None).await?)
+}
+
 /// Adds or renames a field.
 pub async fn put_field(s: &Services, f: &Field) -> CoreResult<()> {
     let item = keys::item(&keys::field(&f.code), f, &[("gsi1pk", json!(keys::FIELDS)), ("gsi1sk", json!(f.code))])?;
@@ -116,9 +122,7 @@ pub async fn put_field(s: &Services, f: &Field) -> CoreResult<()> {
 pub async fn import(s: &Services, seed: &CatalogueSeed) -> CoreResult<usize> {
     seed.check().map_err(|m| CoreError::invalid("invalid_catalogue", m))?;
     for a in &seed.agencies {
-        let item =
-            keys::item(&keys::agency(&a.code), a, &[("gsi1pk", json!(keys::AGENCIES)), ("gsi1sk", json!(a.code))])?;
-        s.table.put(item, Condition::None).await?;
+        put_agency(s, a).await?;
     }
     for f in &seed.fields {
         put_field(s, f).await?;

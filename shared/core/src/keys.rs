@@ -24,7 +24,7 @@
 //! | agency taking part in another agency's dossier | `PARTICIPANT#<agency>` | `<dossier id>` | | |
 //! | outgoing email / SMS (embedded outbox) | `OUTBOUND` | `<time>#<event id>#<channel>` | | |
 //! | dossier message (P5) | `DOSSIER#<id>` | `MSG#<time>#<id>` | | |
-//! | connection health, daily run (G2) | `CONN#<connection>` | `HEALTH`, `DAILY`, `RECONCILE` | | |
+//! | connection health, daily run, last pull (G2) | `CONN#<connection>` | `HEALTH`, `DAILY`, `RECONCILE`, `PULL` | | |
 //! | dossier waiting to be synced (G2) | `SYNC#<connection>` | `<dossier id>` | | |
 //! | what the portal already holds of a dossier | `SYNCSTATE#<connection>#<dossier id>` | `STATE` | | |
 //! | dead letter of a connection | `DEAD#<connection>` | `<dossier id or feed position>` | | |

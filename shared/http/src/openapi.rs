@@ -127,6 +127,8 @@ pub fn document(routes: &[Route], version: &str) -> Value {
             }
             Answer::Content(types) => json!({"description": "Thành công",
                 "content": types.iter().map(|t| (t.to_string(), json!({"schema": {"type": "string"}}))).collect::<Map<_, _>>()}),
+            Answer::Redirect => json!({"description": "Chuyển tới địa chỉ trong tiêu đề Location",
+                "headers": {"Location": {"description": "Liên kết tải tệp có thời hạn ngắn", "schema": {"type": "string"}}}}),
             Answer::Undocumented => json!({"description": "Thành công",
                 "content": {"application/json": {"schema": {}}}}),
         };

@@ -67,6 +67,8 @@ pub enum Answer {
     Json(SchemaFn, &'static [&'static str]),
     /// A document in one of these media types (forms, CSV).
     Content(&'static [&'static str]),
+    /// A temporary redirection (307) to the URL in `Location`.
+    Redirect,
     /// Not documented yet.
     #[default]
     Undocumented,
@@ -141,6 +143,13 @@ impl Route {
     pub fn creates<T: utoipa::ToSchema>(mut self) -> Route {
         self.doc.status = 201;
         self.returns::<T>()
+    }
+
+    /// Answers 307 to the URL in `Location` (a short-lived download link).
+    pub fn redirects(mut self) -> Route {
+        self.doc.status = 307;
+        self.doc.answer = Answer::Redirect;
+        self
     }
 
     /// Answers 200 with a document in one of these media types.

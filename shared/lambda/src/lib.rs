@@ -229,13 +229,18 @@ pub struct ScheduledEvent {
     pub source: String,
 }
 
-/// One tick of the outbox relay: re-publishes outbox entries older than 30 s. Anything but
-/// a scheduled event is refused, so a misrouted event is never taken for a tick.
-pub async fn handle_schedule(services: &Services, event: serde_json::Value) -> Result<serde_json::Value, Error> {
+/// Anything but a scheduled event is refused, so a misrouted event is never taken for a tick.
+fn ensure_scheduled(event: serde_json::Value) -> Result<(), Error> {
     let event: ScheduledEvent = serde_json::from_value(event)?;
     if event.detail_type != "Scheduled Event" || event.source != "aws.events" {
         return Err(format!("not a scheduled event: {} from {}", event.detail_type, event.source).into());
     }
+    Ok(())
+}
+
+/// One tick of the outbox relay: re-publishes outbox entries older than 30 s.
+pub async fn handle_schedule(services: &Services, event: serde_json::Value) -> Result<serde_json::Value, Error> {
+    ensure_scheduled(event)?;
     let sent = motcua_core::events::relay_outbox(services, Duration::from_secs(30)).await?;
     Ok(serde_json::json!({ "republished": sent }))
 }
@@ -250,20 +255,23 @@ pub async fn run_outbox_relay() -> Result<(), Error> {
     .await
 }
 
+/// One tick of the integration worker (national portal sync and pull, webhooks, daily jobs).
+pub async fn handle_integration_tick(
+    services: &Services,
+    event: serde_json::Value,
+) -> Result<serde_json::Value, Error> {
+    ensure_scheduled(event)?;
+    let delivered = motcua_core::integration::tick(services).await;
+    Ok(serde_json::json!({ "delivered": delivered }))
+}
+
 /// Entrypoint of the scheduled integration worker: one [`motcua_core::integration::tick`] per
 /// scheduled event.
 pub async fn run_integration_worker() -> Result<(), Error> {
     let services = cold_start().await?;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<serde_json::Value>| {
         let services = services.clone();
-        async move {
-            let event: ScheduledEvent = serde_json::from_value(event.payload)?;
-            if event.detail_type != "Scheduled Event" || event.source != "aws.events" {
-                return Err::<serde_json::Value, Error>(format!("not a scheduled event: {}", event.detail_type).into());
-            }
-            let delivered = motcua_core::integration::tick(&services).await;
-            Ok(serde_json::json!({ "delivered": delivered }))
-        }
+        async move { handle_integration_tick(&services, event.payload).await }
     }))
     .await
 }

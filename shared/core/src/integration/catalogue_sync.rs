@@ -3,7 +3,7 @@
 //! (`LayThuTuc`) is compared with ours; a change of what the nation owns — the name, the field,
 //! the legal basis, the steps — is published as a new version of the procedure, effective from
 //! the sync, keeping what the province added (form schema, components, workflow, agency).
-//! Fields of the shared catalogue are added or renamed. Every change is recorded for officers
+//! Fields of the shared catalogue are added or renamed, our agencies renamed. Every change is recorded for officers
 //! (`GET /api/v1/integrations/catalogue-changes`); national procedures the province has not
 //! adopted are listed, not invented.
 
@@ -19,7 +19,7 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CatalogueChange {
     pub at: DateTime<FixedOffset>,
-    /// `procedure` or `field`.
+    /// `procedure`, `field` or `agency`.
     pub kind: String,
     pub code: String,
     /// New version of a procedure.
@@ -72,16 +72,28 @@ async fn sync_fields(s: &Services, source: &dyn motcua_ports::CatalogueSource) -
     Ok(changes)
 }
 
+/// Renames our agencies as the shared catalogue names them (`LayDanhMucCoQuan`); agencies we do
+/// not have are not created (which units receive dossiers is the province's decision).
+async fn sync_agencies(s: &Services, source: &dyn motcua_ports::CatalogueSource) -> CoreResult<Vec<CatalogueChange>> {
+    let ours = catalogue::agencies(s).await?;
+    let mut changes = vec![];
+    for r in source.shared(SharedCatalogue::Agencies).await.map_err(upstream)? {
+        let (Some(code), Some(name)) = (text(&r, "MADONVI"), text(&r, "TENDONVI")) else { continue };
+        let Some(agency) = ours.iter().find(|a| a.code == code.as_str() && a.name != name) else { continue };
+        let what = format!("Tên cơ quan: “{}” → “{name}”", agency.name);
+        catalogue::put_agency(s, &motcua_domain::catalogue::Agency { name, ..agency.clone() }).await?;
+        changes.push(CatalogueChange { at: s.now(), kind: "agency".into(), code, version: None, changes: vec![what] });
+    }
+    Ok(changes)
+}
+
 /// Pulls and applies the national catalogue; the report lists what changed.
 pub async fn run(s: &Services) -> CoreResult<CatalogueSyncReport> {
     let source =
         s.connections.catalogue.clone().ok_or_else(|| CoreError::Upstream("Cổng DVCQG chưa được cấu hình".into()))?;
-    let mut report = CatalogueSyncReport {
-        at: s.now(),
-        compared: 0,
-        changes: sync_fields(s, source.as_ref()).await?,
-        not_adopted: vec![],
-    };
+    let mut shared = sync_fields(s, source.as_ref()).await?;
+    shared.extend(sync_agencies(s, source.as_ref()).await?);
+    let mut report = CatalogueSyncReport { at: s.now(), compared: 0, changes: shared, not_adopted: vec![] };
     for summary in source.procedures().await.map_err(upstream)? {
         let Some(code) = text(&summary, "MATTHC") else { continue };
         let mut ours = match catalogue::procedure(s, &code).await {
@@ -125,7 +137,7 @@ pub async fn run(s: &Services) -> CoreResult<CatalogueSyncReport> {
         record_change(s, &change).await?;
         report.changes.push(change);
     }
-    for change in report.changes.iter().filter(|c| c.kind == "field") {
+    for change in report.changes.iter().filter(|c| c.kind != "procedure") {
         record_change(s, change).await?;
     }
     Ok(report)

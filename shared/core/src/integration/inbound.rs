@@ -128,6 +128,20 @@ pub async fn receive(s: &Services, record: &Record) -> CoreResult<Received> {
     }
 }
 
+/// Pulls (see [`pull`]) unless the last pull is less than a minute old.
+pub async fn pull_if_due(s: &Services) -> CoreResult<usize> {
+    let key = motcua_ports::Key::new(keys::connection(DVCQG), "PULL");
+    let now = s.clock.now().timestamp_millis();
+    let last = s.table.get(&key).await?.and_then(|i| motcua_ports::attr_i64(&i, "at_ms"));
+    if last.is_some_and(|last| now - last < 60_000) {
+        return Ok(0);
+    }
+    let mut item = keys::item(&key, &(), &[])?;
+    item.insert("at_ms".into(), serde_json::json!(now));
+    s.table.put(item, Condition::None).await?;
+    pull(s).await
+}
+
 /// Pulls the dossiers filed on the portal and receives those not received yet. A record the
 /// portal sent wrong is logged and left (it will come again, and the operator sees it).
 pub async fn pull(s: &Services) -> CoreResult<usize> {

@@ -9,9 +9,11 @@
 //! - [`reconcile`]: the daily comparison with the portal (`TraCuuHoSo`).
 //! - [`catalogue_sync`]: the national procedure catalogue and shared e-catalogues in (M1, M5, G6).
 //! - [`webhooks`]: the agencies' event feed by cursor and their signed webhooks.
+//! - [`file_links`]: signed links through which the portal fetches a dossier's files.
 //! - [`health`]: each connection's state, backlog and dead letters for operators.
 
 pub mod catalogue_sync;
+pub mod file_links;
 pub mod health;
 pub mod inbound;
 pub mod portal_sync;
@@ -36,7 +38,7 @@ pub struct Connections {
     /// Secret with which the national portal signs the dossiers it pushes here
     /// (`MOTCUA_DVCQG_INBOUND_SECRET`); pushes are refused without one.
     pub inbound_secret: Option<String>,
-    /// Public base URL of this system (links to files in synced records).
+    /// Public base URL of this system (signed links to files in synced records).
     pub public_base_url: String,
     pub retry: RetryPolicy,
     /// Plain `http://` webhook URLs allowed (local demo and tests only).
@@ -60,13 +62,13 @@ pub(crate) fn change_ops(s: &Services, d: &Dossier) -> CoreResult<Vec<WriteOp>> 
     Ok(ops)
 }
 
-/// One pass of the background work: pull dossiers filed on the portal, push what is due to
+/// One pass of the background work: pull dossiers filed on the portal (once a minute), push what is due to
 /// it, deliver due webhooks, and once a day reconcile and sync the catalogue. Errors of one
 /// connection do not stop the others. Returns how many deliveries succeeded.
 pub async fn tick(s: &Services) -> usize {
     let mut done = 0;
     if s.connections.portal.is_some() {
-        if let Err(e) = inbound::pull(s).await {
+        if let Err(e) = inbound::pull_if_due(s).await {
             tracing::warn!(error = %e, "pull from the national portal failed");
         }
         match portal_sync::run_due(s).await {

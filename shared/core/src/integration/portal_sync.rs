@@ -38,10 +38,19 @@ pub(crate) fn pending_op(d: &Dossier, now: DateTime<Utc>) -> WriteOp {
     WriteOp::Add { key: marker_key(&d.id), add: vec![("changes".into(), 1)], set }
 }
 
-/// Marks a dossier to be (re)sent in full: the portal's state is forgotten first.
-pub(crate) async fn resend(s: &Services, d: &Dossier) -> CoreResult<()> {
-    s.table.delete(&keys::sync_state(DVCQG, &d.id), Condition::None).await?;
-    s.table.transact(vec![pending_op(d, s.clock.now())]).await?;
+/// Marks a dossier to be sent again in full (every step): `on_portal` says whether the portal
+/// holds it at all (an update) or lost it (a creation).
+pub(crate) async fn resend(s: &Services, d: &Dossier, on_portal: bool) -> CoreResult<()> {
+    let state = SyncState { on_portal, steps_pushed: 0, synced_at: None };
+    s.table
+        .transact(vec![
+            WriteOp::Put {
+                item: keys::item(&keys::sync_state(DVCQG, &d.id), &state, &[])?,
+                condition: Condition::None,
+            },
+            pending_op(d, s.clock.now()),
+        ])
+        .await?;
     Ok(())
 }
 
@@ -64,10 +73,8 @@ async fn field_name(s: &Services, code: &str) -> CoreResult<String> {
 async fn push(s: &Services, d: &Dossier, retried: bool) -> Result<(), ConnectionError> {
     let portal = s.connections.portal.as_ref().expect("called only when the connection is on");
     let internal = |e: CoreError| ConnectionError::Malformed(e.to_string());
-    let ctx = MappingContext {
-        field_name: field_name(s, &d.field).await.map_err(internal)?,
-        public_base_url: s.connections.public_base_url.clone(),
-    };
+    let link = |d: &Dossier, f: &motcua_domain::dossier::AttachedFile| super::file_links::signed_url(s, d, f);
+    let ctx = MappingContext { field_name: field_name(s, &d.field).await.map_err(internal)?, file_url: &link };
     let Some(record) = dossier_record(d, &ctx) else { return Ok(()) };
     let state_key = keys::sync_state(DVCQG, &d.id);
     let stored = s.table.get(&state_key).await.map_err(|e| internal(e.into()))?;

@@ -86,14 +86,18 @@ pub async fn run(s: &Services) -> CoreResult<ReconcileReport> {
             continue;
         }
         let ours = d.status.national_code().unwrap_or(1);
-        match portal.lookup(&code).await.map_err(|e| CoreError::Upstream(e.to_string()))? {
-            None => report.missing.push(code),
+        let on_portal = match portal.lookup(&code).await.map_err(|e| CoreError::Upstream(e.to_string()))? {
+            None => {
+                report.missing.push(code);
+                false
+            }
             Some(r) if status_of(&r) != ours.to_string() => {
-                report.different.push(Difference { code, ours, theirs: status_of(&r) })
+                report.different.push(Difference { code, ours, theirs: status_of(&r) });
+                true
             }
             Some(_) => continue,
-        }
-        portal_sync::resend(s, &d).await?;
+        };
+        portal_sync::resend(s, &d, on_portal).await?;
         report.resent += 1;
     }
     s.table.put(keys::item(&report_key(), &report, &[])?, Condition::None).await?;

@@ -187,6 +187,13 @@ struct Position {
     since_ms: i64,
 }
 
+impl Position {
+    /// Past `event` (delivered or dead-lettered): its failures forgotten.
+    fn past(self, event: &FeedEvent) -> Position {
+        Position { cursor: Some(event.cursor.clone()), attempts: 0, due_ms: 0, failing_since_ms: None, ..self }
+    }
+}
+
 fn check_url(s: &Services, url: &str) -> CoreResult<()> {
     let url = url.trim();
     let https = url.starts_with("https://") && url.len() > "https://".len();
@@ -312,13 +319,7 @@ pub async fn deliver_due(s: &Services) -> CoreResult<usize> {
             match send(s, &sub, &event).await {
                 Ok(()) => {
                     delivered += 1;
-                    p = Position {
-                        cursor: Some(event.cursor.clone()),
-                        attempts: 0,
-                        due_ms: 0,
-                        failing_since_ms: None,
-                        ..p
-                    };
+                    p = p.past(&event);
                     save(s, &sub.id, &p).await?;
                     health::record_success(s, &name).await?;
                 }
@@ -343,13 +344,7 @@ pub async fn deliver_due(s: &Services) -> CoreResult<usize> {
                                 Some(payload),
                             );
                             s.table.transact(vec![letter.put_op()?]).await?;
-                            p = Position {
-                                cursor: Some(event.cursor.clone()),
-                                attempts: 0,
-                                due_ms: 0,
-                                failing_since_ms: None,
-                                ..p
-                            };
+                            p = p.past(&event);
                             save(s, &sub.id, &p).await?;
                         }
                     }

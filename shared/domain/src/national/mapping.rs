@@ -3,25 +3,20 @@
 
 use super::record::*;
 use super::wire_time;
-use crate::dossier::{Dossier, ReturnMethod, Status};
+use crate::dossier::{AttachedFile, Dossier, ReturnMethod, Status};
 
 /// What the mapping needs beyond the dossier.
-#[derive(Debug, Clone)]
-pub struct MappingContext {
+pub struct MappingContext<'a> {
     /// Name of the dossier's field (`TenLinhVuc`).
     pub field_name: String,
-    /// Public base URL of this system: file links are `{base}/api/v1/dossiers/{id}/files/{file}`.
-    pub public_base_url: String,
+    /// The link the portal fetches a file from (`DuongDanTaiTepTin`): signed by the core.
+    pub file_url: &'a (dyn Fn(&Dossier, &AttachedFile) -> String + Sync),
 }
 
 /// The key under which the portal knows the dossier: the portal's own code for a dossier filed
 /// there, else our code. `None` before a code is given (nothing to sync yet).
 pub fn portal_key(d: &Dossier) -> Option<String> {
     d.portal_code.clone().or_else(|| d.code.as_ref().map(ToString::to_string))
-}
-
-fn file_link(ctx: &MappingContext, d: &Dossier, file_id: &str) -> String {
-    format!("{}/api/v1/dossiers/{}/files/{}", ctx.public_base_url.trim_end_matches('/'), d.id, file_id)
 }
 
 fn flag(b: bool) -> u8 {
@@ -84,12 +79,12 @@ fn paid_online(d: &Dossier) -> u8 {
     }
 }
 
-fn documents(ctx: &MappingContext, d: &Dossier) -> Vec<SubmittedDocument> {
+fn documents(ctx: &MappingContext<'_>, d: &Dossier) -> Vec<SubmittedDocument> {
     d.components
         .iter()
         .map(|f| SubmittedDocument {
             ma_thanh_phan_ho_so: f.component.clone(),
-            duong_dan_tai_tep_tin: file_link(ctx, d, &f.file_id),
+            duong_dan_tai_tep_tin: (ctx.file_url)(d, f),
             duoc_so_hoa: flag(f.digitised),
             duoc_tai_su_dung: 0,
             duoc_lay_tu_kho_dmqg: 0,
@@ -99,12 +94,12 @@ fn documents(ctx: &MappingContext, d: &Dossier) -> Vec<SubmittedDocument> {
         .collect()
 }
 
-fn results(ctx: &MappingContext, d: &Dossier) -> Vec<ResultDocument> {
+fn results(ctx: &MappingContext<'_>, d: &Dossier) -> Vec<ResultDocument> {
     d.result
         .iter()
         .map(|f| ResultDocument {
             ma_giay_to_ket_qua: f.file_id.clone(),
-            duong_dan_tep_tin_ket_qua: file_link(ctx, d, &f.file_id),
+            duong_dan_tep_tin_ket_qua: (ctx.file_url)(d, f),
             ma_thanh_phan_ho_so: f.component.clone(),
         })
         .collect()
@@ -154,7 +149,7 @@ fn fees(d: &Dossier) -> Vec<FeeLine> {
 }
 
 /// The `DongBoHoSoMC` record of a dossier; `None` while it has no code the portal can key.
-pub fn dossier_record(d: &Dossier, ctx: &MappingContext) -> Option<DossierRecord> {
+pub fn dossier_record(d: &Dossier, ctx: &MappingContext<'_>) -> Option<DossierRecord> {
     let a = &d.applicant;
     Some(DossierRecord {
         ma_ho_so: portal_key(d)?,
@@ -229,10 +224,12 @@ mod tests {
         vn_offset().with_ymd_and_hms(2026, 6, d, h, 5, 9).unwrap()
     }
 
-    fn ctx() -> MappingContext {
-        MappingContext {
-            field_name: "Hộ tịch".into(), public_base_url: "https://dichvucong.example.gov.vn/".into()
-        }
+    fn link(d: &Dossier, f: &AttachedFile) -> String {
+        format!("https://dichvucong.example.gov.vn/tep/{}/{}", d.id, f.file_id)
+    }
+
+    fn ctx() -> MappingContext<'static> {
+        MappingContext { field_name: "Hộ tịch".into(), file_url: &link }
     }
 
     fn file(id: &str, component: &str, digitised: bool) -> AttachedFile {
@@ -390,10 +387,7 @@ mod tests {
         let r = record(&accepted());
         assert_eq!(r.tai_lieu_nop.len(), 2);
         assert_eq!(r.tai_lieu_nop[0].ma_thanh_phan_ho_so, "to-khai");
-        assert_eq!(
-            r.tai_lieu_nop[0].duong_dan_tai_tep_tin,
-            "https://dichvucong.example.gov.vn/api/v1/dossiers/d1/files/f1"
-        );
+        assert_eq!(r.tai_lieu_nop[0].duong_dan_tai_tep_tin, "https://dichvucong.example.gov.vn/tep/d1/f1");
         assert_eq!((r.tai_lieu_nop[0].duoc_so_hoa, r.tai_lieu_nop[1].duoc_so_hoa), (0, 1));
         assert_eq!(r.ho_so_co_thanh_phan_so_hoa, 1);
         assert!(r.tai_lieu_nop.iter().all(|t| t.is_deleted == 0 && t.duoc_tai_su_dung == 0));
@@ -409,7 +403,7 @@ mod tests {
             Some(Delivery { method: ReturnMethod::Post, tracking_number: Some("EB123456789VN".into()), address: None });
         let r = record(&d);
         assert_eq!(r.danh_sach_giay_to_ket_qua[0].ma_giay_to_ket_qua, "kq");
-        assert!(r.danh_sach_giay_to_ket_qua[0].duong_dan_tep_tin_ket_qua.ends_with("/files/kq"));
+        assert!(r.danh_sach_giay_to_ket_qua[0].duong_dan_tep_tin_ket_qua.ends_with("/d1/kq"));
         assert_eq!(r.hinh_thuc, 1);
         assert!(r.thong_tin_tra.contains("EB123456789VN"));
     }

@@ -622,6 +622,14 @@ async function run() {
     await q.getByText('Đã lưu lịch làm việc').waitFor();
     await q.getByRole('cell', { name: 'Nghỉ hoán đổi theo quyết định của tỉnh' }).waitFor();
     await check(sys, '36-quan-tri-lich');
+    // The connections (G2): the demo's national portal has received the dossiers accepted
+    // above; the reconciliation finds nothing missing.
+    await q.getByRole('heading', { name: 'Kết nối liên thông' }).waitFor();
+    await q.getByRole('cell', { name: 'Cổng Dịch vụ công quốc gia — đồng bộ hồ sơ' }).waitFor();
+    await q.getByRole('button', { name: 'Đối soát với Cổng DVCQG' }).click();
+    await q.getByText(/Đã đối soát \d+ hồ sơ: 0 Cổng chưa có/).waitFor();
+    await check(sys, '36b-quan-tri-ket-noi', { shot: false });
+    await shotElement(q, 'section:has(#ket-noi)', '36b-quan-tri-ket-noi');
     await sys.context.close();
   });
 

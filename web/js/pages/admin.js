@@ -312,7 +312,7 @@ if (me.role === 'system_admin') {
       const list = await get('/integrations');
       setContent(box, h('div', { class: 'table-wrap' }, h('table', {},
         h('caption', {}, 'Tình trạng các kết nối'),
-        h('thead', {}, h('tr', {}, ['Kết nối', 'Tình trạng', 'Thành công lần cuối', 'Đang chờ gửi', 'Chờ từ', 'Thư lỗi', ''].map((t) => h('th', { scope: 'col' }, t)))),
+        h('thead', {}, h('tr', {}, ['Kết nối', 'Tình trạng', 'Thành công lần cuối', 'Đang chờ gửi', 'Chờ từ', 'Thư lỗi', 'Thao tác'].map((t) => h('th', { scope: 'col' }, t)))),
         h('tbody', {}, list.map((c) => h('tr', {},
           h('td', {}, c.label), h('td', {}, CONNECTION_STATE[c.state] || c.state, c.last_error ? h('br') : null, c.last_error ? h('small', {}, c.last_error) : null),
           h('td', {}, c.last_success ? fmtDateTime(c.last_success) : '—'), h('td', {}, String(c.backlog)),

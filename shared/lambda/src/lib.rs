@@ -245,16 +245,6 @@ pub async fn handle_schedule(services: &Services, event: serde_json::Value) -> R
     Ok(serde_json::json!({ "republished": sent }))
 }
 
-/// Entrypoint of the scheduled outbox relay.
-pub async fn run_outbox_relay() -> Result<(), Error> {
-    let services = cold_start().await?;
-    lambda_runtime::run(service_fn(move |event: LambdaEvent<serde_json::Value>| {
-        let services = services.clone();
-        async move { handle_schedule(&services, event.payload).await }
-    }))
-    .await
-}
-
 /// One tick of the integration worker (national portal sync and pull, webhooks, daily jobs).
 pub async fn handle_integration_tick(
     services: &Services,
@@ -265,13 +255,26 @@ pub async fn handle_integration_tick(
     Ok(serde_json::json!({ "delivered": delivered }))
 }
 
-/// Entrypoint of the scheduled integration worker: one [`motcua_core::integration::tick`] per
-/// scheduled event.
-pub async fn run_integration_worker() -> Result<(), Error> {
+/// The workers run on a schedule.
+#[derive(Debug, Clone, Copy)]
+pub enum Scheduled {
+    /// [`handle_schedule`]: the outbox relay.
+    OutboxRelay,
+    /// [`handle_integration_tick`]: the integration worker.
+    Integration,
+}
+
+/// Entrypoint of a scheduled worker: one tick per scheduled event.
+pub async fn run_scheduled(worker: Scheduled) -> Result<(), Error> {
     let services = cold_start().await?;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<serde_json::Value>| {
         let services = services.clone();
-        async move { handle_integration_tick(&services, event.payload).await }
+        async move {
+            match worker {
+                Scheduled::OutboxRelay => handle_schedule(&services, event.payload).await,
+                Scheduled::Integration => handle_integration_tick(&services, event.payload).await,
+            }
+        }
     }))
     .await
 }

@@ -2,5 +2,5 @@
 
 #[tokio::main]
 async fn main() -> Result<(), motcua_lambda::Error> {
-    motcua_lambda::run_outbox_relay().await
+    motcua_lambda::run_scheduled(motcua_lambda::Scheduled::OutboxRelay).await
 }

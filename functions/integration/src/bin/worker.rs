@@ -3,5 +3,5 @@
 
 #[tokio::main]
 async fn main() -> Result<(), motcua_lambda::Error> {
-    motcua_lambda::run_integration_worker().await
+    motcua_lambda::run_scheduled(motcua_lambda::Scheduled::Integration).await
 }

@@ -68,32 +68,48 @@ async fn field_name(s: &Services, code: &str) -> CoreResult<String> {
     Ok(catalogue::fields(s).await?.into_iter().find(|f| f.code == code).map_or_else(|| code.to_string(), |f| f.name))
 }
 
+/// Why a push did not complete: the portal (retried with back-off) or our own storage (the
+/// run stops; the marker stays).
+enum PushError {
+    Portal(ConnectionError),
+    Local(CoreError),
+}
+
+impl From<ConnectionError> for PushError {
+    fn from(e: ConnectionError) -> Self {
+        PushError::Portal(e)
+    }
+}
+
+impl<E: Into<CoreError>> From<E> for PushError {
+    fn from(e: E) -> Self {
+        PushError::Local(e.into())
+    }
+}
+
 /// Pushes what the portal does not hold yet of one dossier. `retried`: an earlier attempt may
 /// have reached the portal without its answer reaching us, so ask before creating.
-async fn push(s: &Services, d: &Dossier, retried: bool) -> Result<(), ConnectionError> {
+async fn push(s: &Services, d: &Dossier, retried: bool) -> Result<(), PushError> {
     let portal = s.connections.portal.as_ref().expect("called only when the connection is on");
-    let internal = |e: CoreError| ConnectionError::Malformed(e.to_string());
     let link = |d: &Dossier, f: &motcua_domain::dossier::AttachedFile| super::file_links::signed_url(s, d, f);
-    let ctx = MappingContext { field_name: field_name(s, &d.field).await.map_err(internal)?, file_url: &link };
+    let ctx = MappingContext { field_name: field_name(s, &d.field).await?, file_url: &link };
     let Some(record) = dossier_record(d, &ctx) else { return Ok(()) };
     let state_key = keys::sync_state(DVCQG, &d.id);
-    let stored = s.table.get(&state_key).await.map_err(|e| internal(e.into()))?;
-    let mut state: SyncState =
-        stored.map(|i| keys::data(&i)).transpose().map_err(|e| internal(e.into()))?.unwrap_or_default();
-    let save = |state: &SyncState| keys::item(&state_key, state, &[]).map_err(|e| internal(e.into()));
+    let stored = s.table.get(&state_key).await?;
+    let mut state: SyncState = stored.map(|i| keys::data(&i)).transpose()?.unwrap_or_default();
     if !state.on_portal && retried {
         state.on_portal = portal.lookup(&record.ma_ho_so).await?.is_some();
     }
-    portal.push_dossiers(to_records(&[record]).map_err(internal)?, state.on_portal).await?;
+    portal.push_dossiers(to_records(&[record])?, state.on_portal).await?;
     state.on_portal = true;
-    s.table.put(save(&state)?, Condition::None).await.map_err(|e| internal(e.into()))?;
+    s.table.put(keys::item(&state_key, &state, &[])?, Condition::None).await?;
     let steps = progress_records(d, state.steps_pushed);
     if !steps.is_empty() {
-        portal.push_progress(to_records(&steps).map_err(internal)?).await?;
+        portal.push_progress(to_records(&steps)?).await?;
     }
     state.steps_pushed = d.history.len();
     state.synced_at = Some(s.clock.now());
-    s.table.put(save(&state)?, Condition::None).await.map_err(|e| internal(e.into()))?;
+    s.table.put(keys::item(&state_key, &state, &[])?, Condition::None).await?;
     Ok(())
 }
 
@@ -177,7 +193,8 @@ pub async fn run_due(s: &Services) -> CoreResult<usize> {
                         Err(e) => return Err(e.into()),
                     }
                 }
-                Err(e) => failed(s, marker, &id, &e).await?,
+                Err(PushError::Portal(e)) => failed(s, marker, &id, &e).await?,
+                Err(PushError::Local(e)) => return Err(e),
             }
         }
         match page.next {

@@ -213,7 +213,7 @@ impl Application {
             }
             _ => app.fallback_service(not_found),
         };
-        let app = app.layer(tower_http::trace::TraceLayer::new_for_http());
+        let app = motcua_http::security::with_headers(app).layer(tower_http::trace::TraceLayer::new_for_http());
 
         let (shutdown, mut stop_server) = watch::channel(false);
         let server = tokio::spawn(async move {

@@ -950,3 +950,52 @@ async fn the_rating_and_the_result_belong_to_the_owner_and_the_agency_that_handl
         assert_eq!(&bytes[..], PDF);
     }
 }
+
+/// Security issue, item 1: 200 wrong passwords in a row used to be answered 401 each time.
+#[tokio::test]
+async fn wrong_passwords_lock_the_account_out_for_growing_periods_with_429_and_retry_after() {
+    let app = TestApp::spawn().await;
+    let login = |password: &str| {
+        app.http
+            .post(format!("{}/api/v1/auth/login", app.url))
+            .json(&json!({"username": "congdan", "password": password}))
+    };
+    for _ in 0..6 {
+        assert_eq!(app.send(login("sai-mat-khau")).await.problem(401), "unauthenticated");
+    }
+    // Locked: not even the right password is checked.
+    let (locked, headers) = app.send_with_headers(login(DEMO_PASSWORD)).await;
+    assert_eq!(locked.problem(429), "too_many_requests");
+    assert_eq!(headers["retry-after"], "60");
+    assert!(locked.body["detail"].as_str().unwrap().contains("1 phút"));
+    // Another account is not affected.
+    assert!(app
+        .send(
+            app.http
+                .post(format!("{}/api/v1/auth/login", app.url))
+                .json(&json!({"username": "tiepnhan.stp", "password": DEMO_PASSWORD}))
+        )
+        .await
+        .status
+        .is_success());
+    // The next failure after the lockout locks for twice as long.
+    app.clock.advance(chrono::Duration::seconds(61));
+    assert_eq!(app.send(login("sai-mat-khau")).await.problem(401), "unauthenticated");
+    let (_, headers) = app.send_with_headers(login(DEMO_PASSWORD)).await;
+    assert_eq!(headers["retry-after"], "120");
+    // After it, the right password works and the count starts again.
+    app.clock.advance(chrono::Duration::seconds(121));
+    assert!(app.send(login(DEMO_PASSWORD)).await.status.is_success());
+    assert_eq!(app.send(login("sai-mat-khau")).await.problem(401), "unauthenticated");
+    assert!(app.send(login(DEMO_PASSWORD)).await.status.is_success());
+    // Unknown usernames are throttled alike (no way to tell them apart).
+    let unknown = || {
+        app.http
+            .post(format!("{}/api/v1/auth/login", app.url))
+            .json(&json!({"username": "khong-co-ai", "password": "x"}))
+    };
+    for _ in 0..6 {
+        assert_eq!(app.send(unknown()).await.problem(401), "unauthenticated");
+    }
+    assert_eq!(app.send(unknown()).await.problem(429), "too_many_requests");
+}

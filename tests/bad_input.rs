@@ -745,6 +745,10 @@ async fn free_text_too_large_to_store_is_refused_as_invalid_input_not_a_server_e
         let r = app.post("/api/v1/feedback", None, with(feedback(), field, json!(huge.as_str()))).await;
         assert_eq!(field_errors(&r), pairs(&[(field, code)]), "{field}");
     }
+    // Over the 2 MB body limit: 413, not 400 (security issue, item 10).
+    let over = json!({"full_name": "Nguyễn Văn An", "address": "x".repeat(3 * 1024 * 1024)});
+    let r = app.request(Method::PUT, "/api/v1/me", Some(&w.citizen), Some(over), &[]).await;
+    assert_eq!(r.problem(413), "too_large");
     w.assert_unchanged(&before).await;
 }
 
@@ -1020,6 +1024,29 @@ async fn missing_invalid_expired_or_tampered_tokens_are_refused_with_401_and_www
                 *c = claims.clone();
                 c.iat = now - 7200;
                 c.exp = now - 3600;
+            })),
+        ),
+        (
+            "not valid yet (nbf)",
+            bearer(app.sign_token(|c| {
+                *c = claims.clone();
+                c.nbf = Some(now + 3600);
+                c.exp = now + 7200;
+            })),
+        ),
+        (
+            "issued in the future",
+            bearer(app.sign_token(|c| {
+                *c = claims.clone();
+                c.iat = now + 3600;
+                c.exp = now + 7200;
+            })),
+        ),
+        (
+            "living a month (longer than the deployment's 8 hours)",
+            bearer(app.sign_token(|c| {
+                *c = claims.clone();
+                c.exp = now + 30 * 86_400;
             })),
         ),
         ("another issuer", bearer(app.sign_token(|c| c.iss = "https://gia-mao.example".into()))),

@@ -77,3 +77,38 @@ async fn the_static_portal_is_served_beside_the_api() {
     assert!(home.text().await.unwrap().contains("Cổng Dịch vụ công"));
     assert_eq!(app.get("/khong-co-trang-nay.html", None).await.problem(404), "route_not_found");
 }
+
+#[tokio::test]
+async fn every_answer_carries_the_security_headers() {
+    let app = TestApp::spawn().await;
+    let citizen = app.login("congdan").await;
+    for (path, token) in [
+        ("/", None),
+        ("/can-bo/index.html", None),
+        ("/js/api.js", None),
+        ("/api/v1/health", None),
+        ("/api/v1/me", Some(citizen.as_str())),
+        ("/api/v1/me", None),
+        ("/api/v1/khong-ton-tai", None),
+        ("/khong-co-trang-nay.html", None),
+    ] {
+        let mut req = app.http.get(format!("{}{path}", app.url));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let (_, headers) = app.send_with_headers(req).await;
+        let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+        let csp = header("content-security-policy");
+        for directive in ["default-src 'self'", "script-src 'self';", "frame-ancestors 'none'", "object-src 'none'"] {
+            assert!(csp.contains(directive), "{path}: CSP {csp:?} lacks {directive}");
+        }
+        assert!(
+            !csp.contains("unsafe-eval")
+                && !csp.split(';').any(|d| d.contains("script-src") && d.contains("unsafe-inline"))
+        );
+        assert_eq!(header("x-content-type-options"), "nosniff", "{path}");
+        assert_eq!(header("x-frame-options"), "DENY", "{path}");
+        assert_eq!(header("referrer-policy"), "strict-origin-when-cross-origin", "{path}");
+        assert!(header("permissions-policy").contains("camera=()"), "{path}");
+    }
+}

@@ -633,6 +633,17 @@ async function run() {
     await sys.context.close();
   });
 
+  // -------------------------------------------------------------------- no open redirect
+  await step('login: "next" only leads to a page of this site (security issue, item 4)', async () => {
+    for (const next of ['/\\example.org/', '//example.org/', 'https://example.org/', '/\texample.org', 'javascript:alert(1)']) {
+      const who = await person(browser);
+      await login(who, 'congdan', { next });
+      const url = new URL(who.page.url());
+      assert(url.origin === new URL(BASE).origin && url.pathname === '/ho-so-cua-toi.html', `next=${next} led to ${url.href}`);
+      await who.context.close();
+    }
+  });
+
   // -------------------------------------------------------------------- phone-sized screens
   await step('phone screen (375 px): pages reflow without horizontal scrolling; menu opens', async () => {
     const m = phone.page;

@@ -401,6 +401,7 @@ impl TestApp {
             aud: s.config.audience.clone(),
             iat: now,
             exp: now + 600,
+            nbf: None,
         };
         edit(&mut claims);
         s.keys.sign(&claims).unwrap()

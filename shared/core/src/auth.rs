@@ -11,6 +11,10 @@ use ed25519_dalek::SigningKey;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use motcua_domain::roles::Role;
 use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// Clock difference tolerated between the signer and the verifier.
+const LEEWAY_SECS: i64 = 30;
 use sha2::{Digest, Sha256};
 
 /// Claims of MotCua tokens.
@@ -25,6 +29,9 @@ pub struct Claims {
     pub aud: String,
     pub iat: i64,
     pub exp: i64,
+    /// Not valid before (never set by MotCua; honoured when present).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
 }
 
 struct VerifyingKey {
@@ -75,8 +82,9 @@ impl JwtKeys {
         jsonwebtoken::encode(&header, claims, &self.signing).map_err(|e| CoreError::Internal(format!("sign: {e}")))
     }
 
-    /// Verifies signature (EdDSA only, key chosen by `kid`), `iss`, `aud` and `exp`.
-    pub fn verify(&self, token: &str, issuer: &str, audience: &str) -> CoreResult<Caller> {
+    /// Verifies signature (EdDSA only, key chosen by `kid`), `iss`, `aud`, `exp` and `nbf`;
+    /// a token issued in the future or living longer than `max_lifetime` is refused too.
+    pub fn verify(&self, token: &str, issuer: &str, audience: &str, max_lifetime: Duration) -> CoreResult<Caller> {
         let bad = || {
             CoreError::Unauthenticated("Phiên đăng nhập không hợp lệ hoặc đã hết hạn. Vui lòng đăng nhập lại.".into())
         };
@@ -90,9 +98,14 @@ impl JwtKeys {
         validation.set_issuer(&[issuer]);
         validation.set_audience(&[audience]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-        validation.leeway = 30;
+        validation.leeway = LEEWAY_SECS as u64;
+        validation.validate_nbf = true;
         let data = jsonwebtoken::decode::<Claims>(token, &key.key, &validation).map_err(|_| bad())?;
         let c = data.claims;
+        let now = chrono::Utc::now().timestamp();
+        if c.iat > now + LEEWAY_SECS || c.exp - c.iat > max_lifetime.as_secs() as i64 + LEEWAY_SECS {
+            return Err(bad());
+        }
         Ok(Caller { id: c.sub.into(), role: c.role, agency: c.agency.map(Into::into), name: c.name })
     }
 
@@ -125,22 +138,44 @@ pub struct Jwk {
     pub x: String,
 }
 
-/// Argon2id hash of a password or client secret (PHC string).
-pub fn hash_secret(secret: &str) -> CoreResult<String> {
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(secret.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| CoreError::Internal(format!("hash: {e}")))
+/// Password hashing is slow on purpose: it runs on the blocking pool, as many at once as the
+/// machine has cores, so that no other request waits behind it (security issue, item 1).
+static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+    tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+});
+
+async fn off_the_request_threads<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> CoreResult<T> {
+    let _permit = HASHING.acquire().await.map_err(|e| CoreError::Internal(e.to_string()))?;
+    tokio::task::spawn_blocking(work).await.map_err(|e| CoreError::Internal(format!("hashing task: {e}")))
 }
 
-pub fn verify_secret(secret: &str, phc: &str) -> bool {
-    PasswordHash::new(phc).is_ok_and(|h| Argon2::default().verify_password(secret.as_bytes(), &h).is_ok())
+/// Argon2id hash of a password or client secret (PHC string).
+pub async fn hash_secret(secret: &str) -> CoreResult<String> {
+    let secret = secret.to_string();
+    off_the_request_threads(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(secret.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| CoreError::Internal(format!("hash: {e}")))
+    })
+    .await?
+}
+
+/// Whether `secret` matches the PHC string.
+pub async fn verify_secret(secret: &str, phc: &str) -> CoreResult<bool> {
+    let (secret, phc) = (secret.to_string(), phc.to_string());
+    off_the_request_threads(move || {
+        PasswordHash::new(&phc).is_ok_and(|h| Argon2::default().verify_password(secret.as_bytes(), &h).is_ok())
+    })
+    .await
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const TTL: Duration = Duration::from_secs(8 * 3600);
 
     fn claims(exp_in: i64) -> Claims {
         let now = chrono::Utc::now().timestamp();
@@ -153,14 +188,27 @@ mod tests {
             aud: "motcua-api".into(),
             iat: now,
             exp: now + exp_in,
+            nbf: None,
         }
+    }
+
+    #[test]
+    fn not_yet_valid_issued_in_the_future_or_too_long_lived_is_refused() {
+        let keys = JwtKeys::from_pems(&[JwtKeys::generate_pem()]).unwrap();
+        let now = chrono::Utc::now().timestamp();
+        let verify = |c: Claims| keys.verify(&keys.sign(&c).unwrap(), "motcua", "motcua-api", TTL);
+        assert!(verify(Claims { nbf: Some(now - 10), ..claims(600) }).is_ok());
+        assert!(verify(Claims { nbf: Some(now + 3600), ..claims(7200) }).is_err(), "nbf in the future");
+        assert!(verify(Claims { iat: now + 3600, ..claims(7200) }).is_err(), "issued in the future");
+        assert!(verify(claims(TTL.as_secs() as i64)).is_ok());
+        assert!(verify(claims(30 * 86_400)).is_err(), "longer than the deployment's token lifetime");
     }
 
     #[test]
     fn a_signed_token_verifies_and_carries_role_and_agency() {
         let keys = JwtKeys::from_pems(&[JwtKeys::generate_pem()]).unwrap();
         let token = keys.sign(&claims(600)).unwrap();
-        let caller = keys.verify(&token, "motcua", "motcua-api").unwrap();
+        let caller = keys.verify(&token, "motcua", "motcua-api", TTL).unwrap();
         assert_eq!(caller.role, Role::Specialist);
         assert_eq!(caller.agency.as_deref(), Some("000.00.12.H56"));
     }
@@ -169,16 +217,16 @@ mod tests {
     fn wrong_issuer_audience_expiry_key_or_tampering_is_refused() {
         let keys = JwtKeys::from_pems(&[JwtKeys::generate_pem()]).unwrap();
         let token = keys.sign(&claims(600)).unwrap();
-        assert!(keys.verify(&token, "other", "motcua-api").is_err());
-        assert!(keys.verify(&token, "motcua", "other").is_err());
-        assert!(keys.verify(&keys.sign(&claims(-120)).unwrap(), "motcua", "motcua-api").is_err());
+        assert!(keys.verify(&token, "other", "motcua-api", TTL).is_err());
+        assert!(keys.verify(&token, "motcua", "other", TTL).is_err());
+        assert!(keys.verify(&keys.sign(&claims(-120)).unwrap(), "motcua", "motcua-api", TTL).is_err());
         let other = JwtKeys::from_pems(&[JwtKeys::generate_pem()]).unwrap();
-        assert!(other.verify(&token, "motcua", "motcua-api").is_err());
+        assert!(other.verify(&token, "motcua", "motcua-api", TTL).is_err());
         let mut parts: Vec<String> = token.split('.').map(String::from).collect();
         let forged = claims(600);
         let forged = Claims { role: Role::SystemAdmin, ..forged };
         parts[1] = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&forged).unwrap());
-        assert!(keys.verify(&parts.join("."), "motcua", "motcua-api").is_err());
+        assert!(keys.verify(&parts.join("."), "motcua", "motcua-api", TTL).is_err());
     }
 
     #[test]
@@ -187,17 +235,18 @@ mod tests {
         let before = JwtKeys::from_pems(std::slice::from_ref(&old)).unwrap();
         let token = before.sign(&claims(600)).unwrap();
         let after = JwtKeys::from_pems(&[new, old]).unwrap();
-        assert!(after.verify(&token, "motcua", "motcua-api").is_ok());
+        assert!(after.verify(&token, "motcua", "motcua-api", TTL).is_ok());
         assert_eq!(after.jwks().keys.len(), 2);
         let fresh = after.sign(&claims(600)).unwrap();
-        assert!(before.verify(&fresh, "motcua", "motcua-api").is_err());
+        assert!(before.verify(&fresh, "motcua", "motcua-api", TTL).is_err());
     }
 
-    #[test]
-    fn passwords_are_hashed_with_argon2_and_verified() {
-        let h = hash_secret("Mật-khẩu-2026").unwrap();
+    #[tokio::test]
+    async fn passwords_are_hashed_with_argon2_and_verified() {
+        let h = hash_secret("Mật-khẩu-2026").await.unwrap();
         assert!(h.starts_with("$argon2id$"));
-        assert!(verify_secret("Mật-khẩu-2026", &h));
-        assert!(!verify_secret("sai", &h));
+        assert!(verify_secret("Mật-khẩu-2026", &h).await.unwrap());
+        assert!(!verify_secret("sai", &h).await.unwrap());
+        assert!(!verify_secret("sai", "không phải PHC").await.unwrap());
     }
 }

@@ -43,6 +43,9 @@ pub enum CoreError {
     /// A declared file is larger than allowed.
     #[error("{0}")]
     TooLarge(String),
+    /// Too many attempts: try again after this many seconds.
+    #[error("Bạn đã thử quá nhiều lần. Vui lòng thử lại sau {} phút.", (.0 + 59) / 60)]
+    TooManyRequests(i64),
     /// A counterpart (national portal, subscriber) did not answer as it should.
     #[error("Hệ thống đối tác chưa phản hồi đúng: {0}")]
     Upstream(String),
@@ -83,6 +86,7 @@ impl CoreError {
             CoreError::PreconditionFailed => "precondition_failed",
             CoreError::IdempotencyMismatch => "idempotency_key_reused",
             CoreError::TooLarge(_) => "too_large",
+            CoreError::TooManyRequests(_) => "too_many_requests",
             CoreError::Upstream(_) => "counterpart_unavailable",
             CoreError::Internal(_) => "internal_error",
         }

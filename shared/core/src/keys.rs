@@ -10,6 +10,7 @@
 //! | user | `USER#<id>` | `PROFILE` | staff: `STAFF#<agency>` / username | |
 //! | audit record (M6, N2) | `AUDIT#<yyyy-mm>` | `<time>#<id>` | | |
 //! | login name → user | `LOGIN#<username>` | `LOGIN` | | |
+//! | failed logins of a username (ttl a day) | `THROTTLE#login#<username>` | `THROTTLE` | | |
 //! | machine client | `CLIENT#<id>` | `CLIENT` | | |
 //! | dossier | `DOSSIER#<id>` | `DOSSIER` | `OWNER#<user>` / created#id | `AGENCY#<code>` / submitted#id |
 //! | pending upload | `DOSSIER#<id>` | `UPLOAD#<upload>` (ttl) | | |
@@ -62,6 +63,9 @@ pub fn audit_partition(month: &str) -> String {
 }
 pub fn login(username: &str) -> Key {
     Key::new(format!("LOGIN#{username}"), "LOGIN")
+}
+pub fn login_throttle(username: &str) -> Key {
+    Key::new(format!("THROTTLE#login#{username}"), "THROTTLE")
 }
 pub fn client(id: &str) -> Key {
     Key::new(format!("CLIENT#{id}"), "CLIENT")

@@ -5,6 +5,7 @@
 use crate::auth::{hash_secret, verify_secret, Claims};
 use crate::{keys, Caller, CoreError, CoreResult, Services};
 use motcua_domain::roles::Role;
+use motcua_domain::throttle::Attempts;
 use motcua_ports::{Condition, TableError, WriteOp};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -105,7 +106,7 @@ pub(crate) async fn create_user_with(
         username: username.clone(),
         role,
         agency,
-        password_hash: hash_secret(password)?,
+        password_hash: hash_secret(password).await?,
         profile,
         locked: false,
         created_at: s.now(),
@@ -187,24 +188,44 @@ fn issue(s: &Services, sub: &str, role: Role, agency: Option<AgencyCode>, name: 
         aud: s.config.audience.clone(),
         iat: now,
         exp: now + ttl as i64,
+        nbf: None,
     };
     Ok(TokenResponse { access_token: s.keys.sign(&claims)?, token_type: "Bearer", expires_in: ttl, role })
 }
 
-/// Password login of a local account (P6).
-pub async fn login(s: &Services, username: &str, password: &str) -> CoreResult<TokenResponse> {
-    let username = username.trim().to_lowercase();
-    let Some(item) = s.table.get(&keys::login(&username)).await? else {
-        // Same work as a real check, so timing does not reveal which usernames exist.
-        static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-        let dummy = DUMMY.get_or_init(|| hash_secret("không-có-tài-khoản").unwrap_or_default());
-        let _ = verify_secret(password, dummy);
-        return Err(wrong_credentials());
+/// The account whose username and password these are, if any; an unknown username costs the
+/// same work, so timing does not reveal which usernames exist.
+async fn check_password(s: &Services, username: &str, password: &str) -> CoreResult<Option<User>> {
+    let Some(item) = s.table.get(&keys::login(username)).await? else {
+        static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+        let dummy = DUMMY.get_or_try_init(|| hash_secret("không-có-tài-khoản")).await?;
+        verify_secret(password, dummy).await?;
+        return Ok(None);
     };
     let id: String = keys::data(&item)?;
     let u = user(s, &id).await?;
-    if !verify_secret(password, &u.password_hash) {
+    Ok(verify_secret(password, &u.password_hash).await?.then_some(u))
+}
+
+/// Password login of a local account (P6), throttled per account (security issue, item 1): a
+/// few free failures, then growing lockouts answered 429 with `Retry-After`, during which not
+/// even the right password is checked. Unknown usernames are throttled the same way.
+pub async fn login(s: &Services, username: &str, password: &str) -> CoreResult<TokenResponse> {
+    let username = username.trim().to_lowercase();
+    let key = keys::login_throttle(&username);
+    let now = s.clock.now().timestamp();
+    let attempts: Attempts = s.table.get(&key).await?.map(|i| keys::data(&i)).transpose()?.unwrap_or_default();
+    if let Some(wait) = attempts.retry_after(now) {
+        return Err(CoreError::TooManyRequests(wait));
+    }
+    let Some(u) = check_password(s, &username, password).await? else {
+        // Kept a day (system time, as every expiry the backends enforce).
+        let ttl = json!(chrono::Utc::now().timestamp() + 86_400);
+        s.table.put(keys::item(&key, &attempts.after_failure(now), &[("ttl", ttl)])?, Condition::None).await?;
         return Err(wrong_credentials());
+    };
+    if attempts.failures > 0 {
+        s.table.delete(&key, Condition::None).await?;
     }
     if u.locked {
         return Err(CoreError::Forbidden("Tài khoản đang bị khóa. Vui lòng liên hệ quản trị viên.".into()));
@@ -214,7 +235,8 @@ pub async fn login(s: &Services, username: &str, password: &str) -> CoreResult<T
 
 /// Registers a machine client of an agency; returns its secret once.
 pub async fn create_client(s: &Services, id: &str, name: &str, agency: &str, secret: &str) -> CoreResult<Client> {
-    let client = Client { id: id.into(), name: name.into(), agency: agency.into(), secret_hash: hash_secret(secret)? };
+    let client =
+        Client { id: id.into(), name: name.into(), agency: agency.into(), secret_hash: hash_secret(secret).await? };
     s.table.put(keys::item(&keys::client(id), &client, &[])?, Condition::None).await?;
     Ok(client)
 }
@@ -224,7 +246,7 @@ pub async fn client_token(s: &Services, client_id: &str, secret: &str) -> CoreRe
     let bad = || CoreError::Unauthenticated("Thông tin xác thực của hệ thống tích hợp không đúng.".into());
     let item = s.table.get(&keys::client(client_id)).await?.ok_or_else(bad)?;
     let c: Client = keys::data(&item)?;
-    if !verify_secret(secret, &c.secret_hash) {
+    if !verify_secret(secret, &c.secret_hash).await? {
         return Err(bad());
     }
     issue(s, &c.id, Role::IntegrationClient, Some(c.agency.into()), &c.name)

@@ -14,6 +14,7 @@
 //! - [`workflow`]: per-procedure workflow steps and inter-agency parts (M1, G4).
 //! - [`national`]: the national portal's records and the mapping of a dossier onto them (M10).
 //! - [`delivery`]: retry with back-off and dead letters of outgoing deliveries (G2).
+//! - [`throttle`]: login throttling (free failures, growing lockouts).
 //! - [`text`]: Vietnamese text folding for search without diacritics (P10).
 
 pub mod calendar;
@@ -33,6 +34,7 @@ pub mod roles;
 pub mod state_machine;
 pub mod status;
 pub mod text;
+pub mod throttle;
 pub mod views;
 pub mod workflow;
 

@@ -27,7 +27,7 @@ fn bearer(parts: &Parts) -> Option<Result<&str, ApiError>> {
 }
 
 fn verify(state: &AppState, token: &str) -> Result<Caller, ApiError> {
-    Ok(state.keys.verify(token, &state.config.issuer, &state.config.audience)?)
+    Ok(state.keys.verify(token, &state.config.issuer, &state.config.audience, state.config.token_ttl)?)
 }
 
 /// The caller of an endpoint that requires a valid bearer token.
@@ -70,9 +70,13 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
         if !json_body::is_json(req.headers()) {
             return Err(json_body::not_json());
         }
-        let bytes = axum::body::Bytes::from_request(req, state)
-            .await
-            .map_err(|e| ApiError::bad_request("invalid_json", format!("Không đọc được JSON: {}", e.body_text())))?;
+        let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::Core(motcua_core::CoreError::TooLarge("Nội dung yêu cầu quá lớn (tối đa 2 MB).".into()))
+            } else {
+                ApiError::bad_request("invalid_json", format!("Không đọc được JSON: {}", e.body_text()))
+            }
+        })?;
         json_body::parse(&bytes).map(ApiJson)
     }
 }

@@ -12,6 +12,7 @@ pub mod json_body;
 pub mod openapi;
 pub mod problem;
 pub mod routes;
+pub mod security;
 
 pub use problem::{ApiError, ApiResult, EdgeError};
 pub use routes::{Access, Route};

@@ -78,6 +78,7 @@ fn status(e: &CoreError) -> StatusCode {
         | CoreError::Rule { .. } => StatusCode::CONFLICT,
         CoreError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
         CoreError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+        CoreError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
         CoreError::Upstream(_) => StatusCode::BAD_GATEWAY,
         CoreError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
@@ -95,6 +96,7 @@ fn title(status: StatusCode) -> &'static str {
         413 => "Dữ liệu quá lớn",
         415 => "Kiểu nội dung không được hỗ trợ",
         422 => "Dữ liệu không hợp lệ",
+        429 => "Quá nhiều yêu cầu",
         _ => "Lỗi hệ thống",
     }
 }
@@ -125,6 +127,9 @@ impl IntoResponse for ApiError {
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
         if status == StatusCode::UNAUTHORIZED {
             headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if let ApiError::Core(CoreError::TooManyRequests(seconds)) = &self {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(&1).to_owned()));
         }
         response
     }

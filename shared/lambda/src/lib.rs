@@ -177,10 +177,11 @@ async fn refresh_calendar(
 
 /// The router of an HTTP function: its routes, problem+json for unknown paths.
 pub fn router(routes: Vec<Route>, services: Arc<Services>) -> axum::Router {
-    motcua_http::routes::router(routes)
+    let router = motcua_http::routes::router(routes)
         .fallback(motcua_http::routes::route_not_found)
         .layer(axum::middleware::from_fn_with_state(services.clone(), refresh_calendar))
-        .with_state(services)
+        .with_state(services);
+    motcua_http::security::with_headers(router)
 }
 
 /// Entrypoint of an HTTP function.

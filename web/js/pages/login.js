@@ -11,9 +11,16 @@ $('#show').addEventListener('change', (e) => { $('#password').type = e.target.ch
 if (param('role')) form.before(alertBox('warn', null, 'Trang này cần tài khoản khác. Vui lòng đăng nhập bằng tài khoản phù hợp.'));
 if (param('registered')) form.before(alertBox('ok', null, 'Đăng ký thành công. Vui lòng đăng nhập.'));
 
-function safeNext() {
-  const n = param('next');
-  return n && n.startsWith('/') && !n.startsWith('//') ? n : null;
+// Only a path of this site: `//example.org`, `/\example.org` (`/%5Cexample.org`; browsers read
+// `\` as `/`) or a scheme are refused, and the resolved URL must stay on this origin.
+function safeNext(n = param('next')) {
+  if (!n || !n.startsWith('/') || /^\/[\\/]/.test(n) || /[\u0000-\u001f\\]/.test(n)) return null;
+  try {
+    const url = new URL(n, location.origin);
+    return url.origin === location.origin ? url.pathname + url.search + url.hash : null;
+  } catch {
+    return null;
+  }
 }
 
 form.addEventListener('submit', async (ev) => {

@@ -113,8 +113,11 @@ pub fn inbound(connection: &str, code: &str) -> Key {
 pub fn feed(agency: &str) -> String {
     format!("FEED#{agency}")
 }
+pub fn webhooks_of(agency: &str) -> String {
+    format!("WEBHOOK#{agency}")
+}
 pub fn webhook(agency: &str, id: &str) -> Key {
-    Key::new(format!("WEBHOOK#{agency}"), id)
+    Key::new(webhooks_of(agency), id)
 }
 pub const WEBHOOKS: &str = "WEBHOOKS";
 pub fn webhook_state(id: &str) -> Key {

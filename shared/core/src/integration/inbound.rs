@@ -5,7 +5,7 @@
 //! portal code, in one transaction with the marker that makes a repeat a no-op, and
 //! acknowledged only after that commit.
 
-use super::webhooks::signature;
+use super::webhooks::signed;
 use super::DVCQG;
 use crate::access::new_secret;
 use crate::drafts::new_dossier;
@@ -35,23 +35,11 @@ pub fn verify_push(s: &Services, header: Option<&str>, body: &[u8]) -> CoreResul
     let Some(secret) = &s.connections.inbound_secret else {
         return Err(CoreError::Forbidden("Chưa cấu hình kết nối nhận hồ sơ từ Cổng Dịch vụ công quốc gia.".into()));
     };
-    let refused = || CoreError::Unauthenticated("Chữ ký của Cổng Dịch vụ công quốc gia không hợp lệ.".into());
-    let header = header.ok_or_else(refused)?;
-    let t: i64 =
-        header.split(',').find_map(|p| p.strip_prefix("t=")).and_then(|t| t.parse().ok()).ok_or_else(refused)?;
-    if (chrono::Utc::now().timestamp() - t).abs() > 300 {
-        return Err(refused());
+    if header.is_some_and(|h| signed(secret, h, body, 300)) {
+        Ok(())
+    } else {
+        Err(CoreError::Unauthenticated("Chữ ký của Cổng Dịch vụ công quốc gia không hợp lệ.".into()))
     }
-    let expected = signature(secret, t, body);
-    let given = header.as_bytes();
-    if expected.len() != given.len() || !constant_time_eq(expected.as_bytes(), given) {
-        return Err(refused());
-    }
-    Ok(())
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 async fn existing(s: &Services, code: &str) -> CoreResult<Option<String>> {

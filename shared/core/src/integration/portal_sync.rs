@@ -10,6 +10,7 @@ use super::health::{self, DeadLetter};
 use super::DVCQG;
 use crate::{catalogue, keys, store, CoreError, CoreResult, Services};
 use chrono::{DateTime, Utc};
+use motcua_domain::catalogue::Field;
 use motcua_domain::delivery::AfterFailure;
 use motcua_domain::dossier::Dossier;
 use motcua_domain::national::{dossier_record, progress_records, MappingContext};
@@ -64,8 +65,9 @@ fn to_records<T: Serialize>(values: &[T]) -> CoreResult<Vec<Record>> {
         .collect()
 }
 
-async fn field_name(s: &Services, code: &str) -> CoreResult<String> {
-    Ok(catalogue::fields(s).await?.into_iter().find(|f| f.code == code).map_or_else(|| code.to_string(), |f| f.name))
+/// The name of a field (`TenLinhVuc`) among the catalogue's fields, its code when unknown.
+fn field_name(fields: &[Field], code: &str) -> String {
+    fields.iter().find(|f| f.code == code).map_or_else(|| code.to_string(), |f| f.name.clone())
 }
 
 /// Why a push did not complete: the portal (retried with back-off) or our own storage (the
@@ -89,10 +91,10 @@ impl<E: Into<CoreError>> From<E> for PushError {
 
 /// Pushes what the portal does not hold yet of one dossier. `retried`: an earlier attempt may
 /// have reached the portal without its answer reaching us, so ask before creating.
-async fn push(s: &Services, d: &Dossier, retried: bool) -> Result<(), PushError> {
+async fn push(s: &Services, fields: &[Field], d: &Dossier, retried: bool) -> Result<(), PushError> {
     let portal = s.connections.portal.as_ref().expect("called only when the connection is on");
     let link = |d: &Dossier, f: &motcua_domain::dossier::AttachedFile| super::file_links::signed_url(s, d, f);
-    let ctx = MappingContext { field_name: field_name(s, &d.field).await?, file_url: &link };
+    let ctx = MappingContext { field_name: field_name(fields, &d.field), file_url: &link };
     let Some(record) = dossier_record(d, &ctx) else { return Ok(()) };
     let state_key = keys::sync_state(DVCQG, &d.id);
     let stored = s.table.get(&state_key).await?;
@@ -160,6 +162,8 @@ pub async fn run_due(s: &Services) -> CoreResult<usize> {
         return Ok(0);
     }
     let now_ms = s.clock.now().timestamp_millis();
+    // Read once per run, not once per dossier.
+    let fields = catalogue::fields(s).await?;
     let mut done = 0;
     let mut cursor = None;
     loop {
@@ -175,7 +179,7 @@ pub async fn run_due(s: &Services) -> CoreResult<usize> {
                 }
                 Err(e) => return Err(e),
             };
-            match push(s, &d, attr_i64(marker, "attempts").unwrap_or(0) > 0).await {
+            match push(s, &fields, &d, attr_i64(marker, "attempts").unwrap_or(0) > 0).await {
                 Ok(()) => {
                     done += 1;
                     health::record_success(s, DVCQG).await?;

@@ -239,7 +239,7 @@ pub async fn subscribe(s: &Services, caller: &Caller, req: NewWebhook) -> CoreRe
 pub async fn list(s: &Services, caller: &Caller) -> CoreResult<Vec<WebhookView>> {
     let agency = agency_of(caller)?;
     let subs: Vec<Subscription> =
-        keys::read_partition(s.table.as_ref(), Index::Primary, format!("WEBHOOK#{agency}")).await?;
+        keys::read_partition(s.table.as_ref(), Index::Primary, keys::webhooks_of(&agency)).await?;
     Ok(subs.iter().map(|x| x.view(false)).collect())
 }
 
@@ -261,11 +261,24 @@ pub async fn unsubscribe(s: &Services, caller: &Caller, id: &str) -> CoreResult<
 
 /// `t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`.
 pub fn signature(secret: &str, unix: i64, body: &[u8]) -> String {
+    format!("t={unix},v1={}", hex::encode(mac(secret, unix, body).finalize().into_bytes()))
+}
+
+fn mac(secret: &str, unix: i64, body: &[u8]) -> Hmac<sha2::Sha256> {
     let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
     mac.update(unix.to_string().as_bytes());
     mac.update(b".");
     mac.update(body);
-    format!("t={unix},v1={}", hex::encode(mac.finalize().into_bytes()))
+    mac
+}
+
+/// Whether `header` is a [`signature`] of `body` under `secret`, made at most `max_age` seconds
+/// from now (compared in constant time).
+pub(crate) fn signed(secret: &str, header: &str, body: &[u8], max_age: i64) -> bool {
+    let field = |name: &str| header.split(',').find_map(|p| p.strip_prefix(name));
+    let (Some(t), Some(v1)) = (field("t=").and_then(|t| t.parse::<i64>().ok()), field("v1=")) else { return false };
+    let fresh = (chrono::Utc::now().timestamp() - t).abs() <= max_age;
+    fresh && hex::decode(v1).is_ok_and(|given| mac(secret, t, body).verify_slice(&given).is_ok())
 }
 
 async fn send(s: &Services, sub: &Subscription, event: &FeedEvent) -> Result<(), ConnectionError> {

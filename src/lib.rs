@@ -220,7 +220,10 @@ impl Application {
             let stopped = async move {
                 let _ = stop_server.wait_for(|stop| *stop).await;
             };
-            if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(stopped).await {
+            if let Err(e) = axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+                .with_graceful_shutdown(stopped)
+                .await
+            {
                 tracing::error!(error = %e, "server stopped with an error");
             }
         });

@@ -999,3 +999,73 @@ async fn wrong_passwords_lock_the_account_out_for_growing_periods_with_429_and_r
     }
     assert_eq!(app.send(unknown()).await.problem(429), "too_many_requests");
 }
+
+/// Security issue, item 2: a token kept working until it expired, whatever happened to its
+/// account. Logging out ends every session of the account, on every device, at once.
+#[tokio::test]
+async fn logout_revokes_every_token_of_the_account_at_once() {
+    let app = TestApp::spawn().await;
+    let (phone, laptop) = (app.login("congdan").await, app.login("congdan").await);
+    let other = app.login("doanhnghiep").await;
+    assert!(app.get("/api/v1/dossiers", Some(&laptop)).await.status.is_success());
+    assert_eq!(app.post("/api/v1/auth/logout", Some(&phone), json!({})).await.ok()["logged_out"], true);
+    for token in [&phone, &laptop] {
+        assert_eq!(app.get("/api/v1/me", Some(token)).await.problem(401), "unauthenticated");
+        assert_eq!(app.get("/api/v1/dossiers", Some(token)).await.problem(401), "unauthenticated");
+        assert_eq!(app.post("/api/v1/auth/logout", Some(token), json!({})).await.problem(401), "unauthenticated");
+    }
+    assert!(app.get("/api/v1/me", Some(&other)).await.status.is_success(), "other accounts keep their sessions");
+    let fresh = app.login("congdan").await;
+    assert_eq!(app.get("/api/v1/me", Some(&fresh)).await.ok()["username"], "congdan");
+}
+
+/// Security issue, item 8: two accounts could hold the same ID number.
+#[tokio::test]
+async fn an_id_number_belongs_to_one_account_which_may_move_it_but_not_take_anothers() {
+    let cast = Cast::new().await;
+    let app = &cast.app;
+    let profile = |id: &str| json!({"full_name": "Trần Thị Cúc", "id_number": id});
+    let taken = app.request(Method::PUT, "/api/v1/me", Some(&cast.other), Some(profile("038090001234")), &[]).await;
+    assert_eq!(taken.problem(409), "id_number_taken");
+    let moved = app.request(Method::PUT, "/api/v1/me", Some(&cast.other), Some(profile("038095008888")), &[]).await;
+    assert_eq!(moved.ok()["profile"]["id_number"], "038095008888");
+    // The number it left is free again; the one it took is not.
+    let register = |username: &str, id: &str| json!({"username": username, "password": "MatKhau@2026", "profile": {"full_name": "Người Khác", "id_number": id}});
+    let freed = app.post("/api/v1/auth/register", None, register("nguoikhac", "038095007777")).await;
+    assert_eq!(freed.status.as_u16(), 201, "{}", freed.body);
+    let again = app.post("/api/v1/auth/register", None, register("nguoikhac2", "038095008888")).await;
+    assert_eq!(again.problem(409), "id_number_taken");
+}
+
+/// Security issue, item 6: knowing a person's ID number, 1,000 sequential codes were tried in
+/// 2.6 s and found that person's dossier.
+#[tokio::test]
+async fn walking_codes_is_slowed_down_per_code_and_per_client_address() {
+    let cast = Cast::new().await;
+    let app = &cast.app;
+    let (id, _) = cast.justice_dossier(&cast.congdan).await;
+    let accepted = app.post(&action(&id, "accept"), Some(&cast.justice_officer), json!({})).await.ok().clone();
+    let (code, secret) = (accepted["code"].as_str().unwrap(), accepted["receipt_secret"].as_str().unwrap());
+    let lookup =
+        |q: String| async move { app.send_with_headers(app.http.get(format!("{}/api/v1/lookup/{q}", app.url))).await };
+    assert_eq!(lookup(format!("{code}?secret={secret}")).await.0.ok()["code"], code);
+    // Five wrong ID numbers are answered like unknown codes; the sixth locks the code.
+    for n in 0..6 {
+        let (r, _) = lookup(format!("{code}?id_number=03809000{n:04}")).await;
+        assert_eq!(r.problem(404), "not_found");
+    }
+    let (locked, headers) = lookup(format!("{code}?secret={secret}")).await;
+    assert_eq!(locked.problem(429), "too_many_requests");
+    assert_eq!(headers["retry-after"], "60");
+    app.clock.advance(chrono::Duration::seconds(61));
+    assert_eq!(lookup(format!("{code}?secret={secret}")).await.0.ok()["code"], code, "the right factor, later");
+    // One client address gets 20 lookups in a burst (9 made so far), then one every 3 seconds.
+    for n in 9..20 {
+        let (r, _) = lookup(format!("{JUSTICE}-260302-{n:04}?id_number=038090001234")).await;
+        assert_eq!(r.problem(404), "not_found");
+    }
+    let (slowed, headers) = lookup(format!("{code}?secret={secret}")).await;
+    assert_eq!(slowed.problem(429), "too_many_requests");
+    let wait: u64 = headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=3).contains(&wait), "{wait}");
+}

@@ -638,6 +638,28 @@ async fn invalid_form_values_are_refused_field_by_field_with_vietnamese_messages
     }
     let r = app.post("/api/v1/auth/register", None, register("hop.le", "ngan", profile.clone())).await;
     assert_eq!(field_errors(&r), pairs(&[("password", "too_short")]));
+    // Common, repetitive or personal passwords, absurdly long ones (security issue, item 8).
+    for weak in ["12345678", "password", "        ", "hop.le2026", "Người Mới 1"] {
+        let r = app.post("/api/v1/auth/register", None, register("hop.le", weak, profile.clone())).await;
+        assert_eq!(field_errors(&r), pairs(&[("password", "too_weak")]), "{weak:?}");
+    }
+    let r = app.post("/api/v1/auth/register", None, register("hop.le", &"Mk@9".repeat(500), profile.clone())).await;
+    assert_eq!(field_errors(&r), pairs(&[("password", "too_long")]));
+    // Addresses that cannot receive mail, control and text-reordering characters in names.
+    for email in ["a@", "ha@", "an@thanhhoa.gov.vn\r\nBcc: x@y.vn", "an @thanhhoa.gov.vn"] {
+        let with_email = json!({"full_name": "Người Mới", "email": email});
+        let r = app.post("/api/v1/auth/register", None, register("hop.le", "MatKhau@2026", with_email)).await;
+        assert_eq!(field_errors(&r), pairs(&[("email", "invalid_format")]), "{email:?}");
+    }
+    for name in [r"Người\u0000Mới", r"\u202eiớM iờưgN", r"Người\u200bMới", r"Người\nMới"] {
+        let named: Value = serde_json::from_str(&format!(r#"{{"full_name": "{name}"}}"#)).unwrap();
+        let r = app.post("/api/v1/auth/register", None, register("hop.le", "MatKhau@2026", named)).await;
+        assert_eq!(field_errors(&r), pairs(&[("full_name", "invalid_characters")]), "{name:?}");
+    }
+    // One account per person: the ID number of an existing account is refused.
+    let congdans_id = json!({"full_name": "Nguyễn Văn An", "id_number": "038090001234"});
+    let r = app.post("/api/v1/auth/register", None, register("hop.le", "MatKhau@2026", congdans_id)).await;
+    assert_eq!(r.problem(409), "id_number_taken");
     let bad_profile = json!({"full_name": " ", "id_number": "123", "date_of_birth": "1990-13-01", "phone": "abc", "email": "khong-co-a-cong"});
     let r = app.post("/api/v1/auth/register", None, register("hop.le", "MatKhau@2026", bad_profile.clone())).await;
     assert_eq!(
@@ -1011,6 +1033,9 @@ async fn missing_invalid_expired_or_tampered_tokens_are_refused_with_401_and_www
     let other_key = motcua_core::auth::JwtKeys::from_pems(&[motcua_core::auth::JwtKeys::generate_pem()]).unwrap();
     let header = |h: Value| b64url_encode(h.to_string().as_bytes());
     let bearer = |token: String| Some(format!("Bearer {token}"));
+    // The control: the same claims signed again with the application's key are accepted.
+    let control = app.sign_token(|c| *c = claims.clone());
+    assert!(app.get("/api/v1/me", Some(&control)).await.status.is_success());
     // What is sent as `Authorization` (None: no header at all).
     let bad: Vec<(&str, Option<String>)> = vec![
         ("no Authorization header", None),
@@ -1049,8 +1074,28 @@ async fn missing_invalid_expired_or_tampered_tokens_are_refused_with_401_and_www
                 c.exp = now + 30 * 86_400;
             })),
         ),
-        ("another issuer", bearer(app.sign_token(|c| c.iss = "https://gia-mao.example".into()))),
-        ("another audience", bearer(app.sign_token(|c| c.aud = "other-api".into()))),
+        (
+            "another issuer",
+            bearer(app.sign_token(|c| {
+                *c = claims.clone();
+                c.iss = "https://gia-mao.example".into();
+            })),
+        ),
+        (
+            "another audience",
+            bearer(app.sign_token(|c| {
+                *c = claims.clone();
+                c.aud = "other-api".into();
+            })),
+        ),
+        (
+            "an earlier session of the account (before a logout)",
+            bearer(app.sign_token(|c| {
+                *c = claims.clone();
+                c.ver = c.ver.map(|v| v + 1);
+            })),
+        ),
+        ("an account that does not exist", bearer(app.sign_token(|_| {}))),
         ("signed by another key", bearer(other_key.sign(&claims).unwrap())),
         (
             "claims changed after signing",

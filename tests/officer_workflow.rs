@@ -345,23 +345,26 @@ async fn consultation_of_another_agency_has_its_own_deadline_and_answer() {
     assert_eq!(c["due_at"], "2026-03-04T09:00:00+07:00");
     assert_eq!(c["agency_name"], "Sở Tư pháp tỉnh Thanh Hóa");
 
-    // The consulted agency sees it in its inbox and answers once; it cannot act otherwise.
+    // The consulted agency sees it in its inbox and answers once; it cannot act otherwise, nor
+    // upload a result into the dossier (security issue, item 7).
     assert_eq!(inbox_ids(&app, &justice, "").await.0, vec![id.clone()]);
     let upload = json!({"upload_id": "x"});
     assert_eq!(app.post(&path(&id, "submit-for-approval"), Some(&justice), upload).await.problem(404), "not_found");
+    let declaration =
+        json!({"filename": "ket-qua.pdf", "size": 1000, "content_type": "application/pdf", "sha256": "ab".repeat(32)});
+    assert_eq!(app.post(&path(&id, "result-uploads"), Some(&justice), declaration).await.problem(403), "forbidden");
     let answer = json!({"consultation": 1, "answer": "Chủ hộ đủ điều kiện, không có án tích"});
-    let answered = app.post(&path(&id, "consultation-answers"), Some(&justice), answer.clone()).await.ok().clone();
-    assert_eq!(answered["consultations"][0]["answered_by"]["name"], "Bùi Quang Huy");
-    assert_eq!(
-        app.post(&path(&id, "consultation-answers"), Some(&justice), answer).await.problem(409),
-        "already_answered"
-    );
+    app.post(&path(&id, "consultation-answers"), Some(&justice), answer.clone()).await.ok();
+    let staff = app.get(&path(&id, ""), Some(&w.leader)).await.ok().clone();
+    assert_eq!(staff["consultations"][0]["answered_by"]["name"], "Bùi Quang Huy");
+    // Once it has answered, the consulted agency no longer sees the dossier or its applicant.
+    assert_eq!(app.get(&path(&id, ""), Some(&justice)).await.problem(404), "not_found");
+    assert_eq!(app.post(&path(&id, "consultation-answers"), Some(&justice), answer).await.problem(404), "not_found");
     assert!(inbox_ids(&app, &justice, "").await.0.is_empty());
     assert!(!notifications(&app, &w.citizen).await.iter().any(|m| m.contains("ý kiến")), "internal");
     let seen = app.get(&path(&id, ""), Some(&w.citizen)).await.ok().clone();
     assert!(seen["consultations"].as_array().unwrap().is_empty(), "the applicant sees the steps that concern them");
     assert!(!seen["history"].as_array().unwrap().iter().any(|s| s["action"] == "consult"));
-    let staff = app.get(&path(&id, ""), Some(&w.leader)).await.ok().clone();
     assert!(staff["history"].as_array().unwrap().iter().any(|s| s["action"] == "consult"));
 }
 

@@ -53,9 +53,14 @@ async fn agency_administrators_manage_their_officers_and_every_action_is_audited
         .post("/api/v1/auth/login", None, json!({"username": "chuyenvien2.phuong", "password": "MatKhau@123"}))
         .await;
     assert_eq!(token.ok()["role"], "specialist");
+    let officer_token = token.body["access_token"].as_str().unwrap().to_string();
+    assert_eq!(app.get("/api/v1/me", Some(&officer_token)).await.ok()["username"], "chuyenvien2.phuong");
     app.clock.advance(chrono::Duration::minutes(1));
     let locked = app.post(&format!("/api/v1/users/{id}/lock"), Some(&ward_admin), json!({})).await;
     assert_eq!(locked.ok()["locked"], true);
+    // Its tokens stop working at once (security issue, item 2), not when they expire.
+    assert_eq!(app.get("/api/v1/me", Some(&officer_token)).await.problem(401), "unauthenticated");
+    assert_eq!(app.get("/api/v1/inbox", Some(&officer_token)).await.problem(401), "unauthenticated");
     let refused = app
         .post("/api/v1/auth/login", None, json!({"username": "chuyenvien2.phuong", "password": "MatKhau@123"}))
         .await;
@@ -64,6 +69,12 @@ async fn agency_administrators_manage_their_officers_and_every_action_is_audited
     assert_eq!(a_specialist_cannot.problem(404), "not_found");
     app.clock.advance(chrono::Duration::minutes(1));
     app.post(&format!("/api/v1/users/{id}/unlock"), Some(&system_admin), json!({})).await.ok();
+    assert_eq!(app.get("/api/v1/me", Some(&officer_token)).await.problem(401), "unauthenticated", "stays revoked");
+    let again = app
+        .post("/api/v1/auth/login", None, json!({"username": "chuyenvien2.phuong", "password": "MatKhau@123"}))
+        .await;
+    let again = again.ok()["access_token"].as_str().unwrap().to_string();
+    assert_eq!(app.get("/api/v1/me", Some(&again)).await.ok()["username"], "chuyenvien2.phuong");
     let me = app.get("/api/v1/me", Some(&ward_admin)).await.ok()["id"].as_str().unwrap().to_string();
     assert_eq!(
         app.post(&format!("/api/v1/users/{me}/lock"), Some(&ward_admin), json!({})).await.problem(409),

@@ -402,6 +402,7 @@ impl TestApp {
             iat: now,
             exp: now + 600,
             nbf: None,
+            ver: Some(0),
         };
         edit(&mut claims);
         s.keys.sign(&claims).unwrap()

@@ -2,7 +2,7 @@
 // a phone), footer and a live region. The portal and the officer console differ only in
 // colour, title and menu.
 
-import { session, clearSession, isStaff, isApplicant } from './api.js';
+import { session, clearSession, isStaff, isApplicant, post } from './api.js';
 import { h, ROLE_LABELS } from './ui.js';
 
 const PORTAL_NAV = [
@@ -55,7 +55,9 @@ function accountArea(area) {
     box.append(h('a', { href: '/' }, 'Cổng Dịch vụ công'));
   }
   box.append(h('button', {
-    type: 'button', class: 'linkish', onclick: () => {
+    type: 'button', class: 'linkish', onclick: async () => {
+      // The server revokes every token of the account; the page forgets it either way.
+      try { await post('/auth/logout', {}); } catch { /* already invalid: nothing to revoke */ }
       clearSession();
       location.href = area === 'console' ? '/can-bo/dang-nhap.html' : '/';
     },

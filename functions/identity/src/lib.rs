@@ -50,6 +50,15 @@ pub fn routes() -> Vec<Route> {
         .body::<ClientCredentials>()
         .returns::<users::TokenResponse>(),
         Route::new(
+            Method::POST,
+            "/api/v1/auth/logout",
+            FUNCTION,
+            Access::Authenticated,
+            "Đăng xuất: mọi mã truy cập đã cấp cho tài khoản hết hiệu lực ngay (mọi thiết bị)",
+            logout,
+        )
+        .returns::<LoggedOut>(),
+        Route::new(
             Method::GET,
             "/api/v1/auth/jwks",
             FUNCTION,
@@ -230,6 +239,18 @@ async fn token(State(s): State<AppState>, req: Request) -> ApiResult<Json<users:
 
 async fn jwks(State(s): State<AppState>) -> Json<Jwks> {
     Json(s.keys.jwks())
+}
+
+/// The answer to a logout.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+struct LoggedOut {
+    /// Always true: every token of the account issued until now is refused from now on.
+    logged_out: bool,
+}
+
+async fn logout(State(s): State<AppState>, Authenticated(c): Authenticated) -> ApiResult<Json<LoggedOut>> {
+    users::logout(&s, &c).await?;
+    Ok(Json(LoggedOut { logged_out: true }))
 }
 
 async fn me(State(s): State<AppState>, Authenticated(c): Authenticated) -> ApiResult<Json<UserView>> {

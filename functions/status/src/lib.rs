@@ -9,7 +9,7 @@ use motcua_core::forms::{self, Format};
 use motcua_core::queries;
 use motcua_domain::dossier::Status;
 use motcua_domain::views::{DossierView, PublicView, StatusInfo, Summary};
-use motcua_http::extract::{document, ApiPath, ApiQuery, Authenticated, Origin, PageOf};
+use motcua_http::extract::{document, ApiPath, ApiQuery, Authenticated, ClientAddress, Origin, PageOf};
 use motcua_http::{Access, ApiResult, AppState, Route};
 use serde::Deserialize;
 
@@ -81,8 +81,9 @@ async fn lookup(
     State(s): State<AppState>,
     ApiPath(code): ApiPath<String>,
     ApiQuery(p): ApiQuery<LookupParams>,
+    ClientAddress(client): ClientAddress,
 ) -> ApiResult<Json<PublicView>> {
-    Ok(Json(queries::lookup(&s, &code, p.secret.as_deref(), p.id_number.as_deref()).await?))
+    Ok(Json(queries::lookup(&s, &code, p.secret.as_deref(), p.id_number.as_deref(), client.as_deref()).await?))
 }
 
 async fn get(

@@ -25,9 +25,15 @@ pub(crate) fn ensure_owner(caller: &Caller, d: &Dossier) -> CoreResult<()> {
     Ok(())
 }
 
-/// SHA-256 of an ID number with the deployment's pepper (kept for the lookup second factor).
+/// SHA-256 of an ID number with the deployment's pepper (who an account stands for).
 pub(crate) fn id_hash(s: &Services, id_number: &str) -> String {
     hex::encode(Sha256::digest(format!("{}:{}", s.config.lookup_pepper, id_number.trim())))
+}
+
+/// The lookup's second factor for one dossier: the ID number hashed with the pepper and the
+/// dossier's code, so that one hash says nothing about another dossier of the same person.
+pub(crate) fn id_hash_of(s: &Services, code: &str, id_number: &str) -> String {
+    hex::encode(Sha256::digest(format!("{}:{}:{}", s.config.lookup_pepper, code, id_number.trim())))
 }
 
 pub(crate) fn secret_hash(secret: &str) -> String {

@@ -136,6 +136,9 @@ pub async fn set_locked(s: &Services, caller: &Caller, user_id: &str, locked: bo
         return Err(CoreError::rule("own_account", "Không được tự khóa tài khoản của mình."));
     }
     user.locked = locked;
+    if locked {
+        user.sessions += 1; // its tokens stop working now, and stay revoked after an unlock
+    }
     let action = if locked { "lock" } else { "unlock" };
     s.table
         .transact(vec![

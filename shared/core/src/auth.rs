@@ -32,6 +32,22 @@ pub struct Claims {
     /// Not valid before (never set by MotCua; honoured when present).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nbf: Option<i64>,
+    /// The account's session generation when the token was issued: a token of an older
+    /// generation is refused (logout, lock; security issue, item 2). Absent for machine clients.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ver: Option<u64>,
+}
+
+impl Claims {
+    /// The caller these claims name.
+    pub fn caller(&self) -> Caller {
+        Caller {
+            id: self.sub.clone().into(),
+            role: self.role,
+            agency: self.agency.clone().map(Into::into),
+            name: self.name.clone(),
+        }
+    }
 }
 
 struct VerifyingKey {
@@ -84,10 +100,8 @@ impl JwtKeys {
 
     /// Verifies signature (EdDSA only, key chosen by `kid`), `iss`, `aud`, `exp` and `nbf`;
     /// a token issued in the future or living longer than `max_lifetime` is refused too.
-    pub fn verify(&self, token: &str, issuer: &str, audience: &str, max_lifetime: Duration) -> CoreResult<Caller> {
-        let bad = || {
-            CoreError::Unauthenticated("Phiên đăng nhập không hợp lệ hoặc đã hết hạn. Vui lòng đăng nhập lại.".into())
-        };
+    pub fn verify(&self, token: &str, issuer: &str, audience: &str, max_lifetime: Duration) -> CoreResult<Claims> {
+        let bad = invalid_session;
         let header = jsonwebtoken::decode_header(token).map_err(|_| bad())?;
         if header.alg != Algorithm::EdDSA {
             return Err(bad());
@@ -106,7 +120,7 @@ impl JwtKeys {
         if c.iat > now + LEEWAY_SECS || c.exp - c.iat > max_lifetime.as_secs() as i64 + LEEWAY_SECS {
             return Err(bad());
         }
-        Ok(Caller { id: c.sub.into(), role: c.role, agency: c.agency.map(Into::into), name: c.name })
+        Ok(c)
     }
 
     /// The public keys as a JSON Web Key Set.
@@ -118,6 +132,11 @@ impl JwtKeys {
             .collect();
         Jwks { keys }
     }
+}
+
+/// The answer to a token that is not (or no longer) valid.
+pub(crate) fn invalid_session() -> CoreError {
+    CoreError::Unauthenticated("Phiên đăng nhập không hợp lệ hoặc đã hết hạn. Vui lòng đăng nhập lại.".into())
 }
 
 /// The public keys that verify the tokens (RFC 7517).
@@ -189,6 +208,7 @@ mod tests {
             iat: now,
             exp: now + exp_in,
             nbf: None,
+            ver: None,
         }
     }
 
@@ -208,7 +228,7 @@ mod tests {
     fn a_signed_token_verifies_and_carries_role_and_agency() {
         let keys = JwtKeys::from_pems(&[JwtKeys::generate_pem()]).unwrap();
         let token = keys.sign(&claims(600)).unwrap();
-        let caller = keys.verify(&token, "motcua", "motcua-api", TTL).unwrap();
+        let caller = keys.verify(&token, "motcua", "motcua-api", TTL).unwrap().caller();
         assert_eq!(caller.role, Role::Specialist);
         assert_eq!(caller.agency.as_deref(), Some("000.00.12.H56"));
     }

@@ -11,6 +11,8 @@
 //! | audit record (M6, N2) | `AUDIT#<yyyy-mm>` | `<time>#<id>` | | |
 //! | login name → user | `LOGIN#<username>` | `LOGIN` | | |
 //! | failed logins of a username (ttl a day) | `THROTTLE#login#<username>` | `THROTTLE` | | |
+//! | failed lookups of a dossier code / of a client address (ttl a day) | `THROTTLE#lookup#<code>`, `THROTTLE#client#<address>` | `THROTTLE` | | |
+//! | the one account of a person / business (peppered hash of its ID number / code) | `ACCOUNT_OF#<citizen\|business>#<hash>` | `ACCOUNT` | | |
 //! | machine client | `CLIENT#<id>` | `CLIENT` | | |
 //! | dossier | `DOSSIER#<id>` | `DOSSIER` | `OWNER#<user>` / created#id | `AGENCY#<code>` / submitted#id |
 //! | pending upload | `DOSSIER#<id>` | `UPLOAD#<upload>` (ttl) | | |
@@ -63,6 +65,9 @@ pub fn audit_partition(month: &str) -> String {
 }
 pub fn login(username: &str) -> Key {
     Key::new(format!("LOGIN#{username}"), "LOGIN")
+}
+pub fn account_of(kind: &str, identity_hash: &str) -> Key {
+    Key::new(format!("ACCOUNT_OF#{kind}#{identity_hash}"), "ACCOUNT")
 }
 pub fn login_throttle(username: &str) -> Key {
     Key::new(format!("THROTTLE#login#{username}"), "THROTTLE")

@@ -20,6 +20,7 @@ pub mod idempotency;
 pub mod inbox;
 pub mod integration;
 pub mod keys;
+pub mod limits;
 pub mod messages;
 pub mod queries;
 pub mod reception;

@@ -56,6 +56,8 @@ pub struct Services {
     pub notifier: Arc<dyn crate::events::Notifier>,
     /// The counterparts of the integration platform (G2), each off unless configured.
     pub connections: crate::integration::Connections,
+    /// Limits counted in this process's memory (public lookups per client address).
+    pub limits: crate::limits::Limits,
 }
 
 /// The adapters a runtime wires: embedded (redb, files), AWS (DynamoDB, S3, SQS) or any mix.
@@ -84,6 +86,7 @@ impl Services {
             config,
             notifier: adapters.notifier,
             connections: adapters.connections,
+            limits: Default::default(),
         })
     }
 

@@ -4,7 +4,7 @@
 //! event, the national portal's sync marker and the agencies' feed entries, and the idempotency
 //! record all commit together or not at all.
 
-use crate::access::{id_hash, secret_hash};
+use crate::access::{id_hash_of, secret_hash};
 use crate::events::{self, Event};
 use crate::idempotency::IdempotencyKey;
 use crate::{keys, CoreError, CoreResult, Services};
@@ -114,7 +114,7 @@ pub(crate) async fn commit<R: Serialize + DeserializeOwned>(
             hashes.push(("secret_hash", json!(secret_hash(secret))));
         }
         if let Some(id) = &d.applicant.id_number {
-            hashes.push(("id_hash", json!(id_hash(s, id))));
+            hashes.push(("id_hash", json!(id_hash_of(s, code, id))));
         }
         ops.push(WriteOp::Put {
             item: keys::item(&keys::lookup(code), &PublicView::of(d), &hashes)?,

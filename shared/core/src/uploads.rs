@@ -186,6 +186,10 @@ pub async fn request_result_upload(
     if Action::SubmitForApproval.apply(d.status, caller.role).is_err() {
         Action::Finish.apply(d.status, caller.role)?;
     }
+    // Only the handling agency produces results; an agency consulted or given a part does not.
+    if !caller.works_for(&d.agency) {
+        return Err(CoreError::Forbidden("Chỉ cơ quan giải quyết hồ sơ được tải lên kết quả.".into()));
+    }
     let accepted: Vec<String> = RESULT_TYPES.iter().map(|t| t.to_string()).collect();
     check_request(&req, &accepted, RESULT_MAX_BYTES)?;
     presign(s, dossier_id, RESULT, req, caller).await

@@ -370,12 +370,13 @@ impl Dossier {
         self.workflow.clone().unwrap_or_else(|| crate::workflow::Workflow::default_for(self.statutory_time))
     }
 
-    /// Whether `agency` takes part: the handling agency, an inter-agency part or a consulted
-    /// agency.
+    /// Whether `agency` takes part: the handling agency, an inter-agency part, or an agency
+    /// consulted whose answer is still awaited — once it has answered, it no longer sees the
+    /// dossier or the applicant's data (security issue, item 6).
     pub fn involves(&self, agency: &str) -> bool {
         self.agency == agency
             || self.parts.iter().any(|p| p.agency == agency)
-            || self.consultations.iter().any(|c| c.agency == agency)
+            || self.consultations.iter().any(|c| c.agency == agency && c.answered_at.is_none())
     }
 
     /// Timing of a finished dossier against its appointment (rules §6).

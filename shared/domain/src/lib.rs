@@ -21,6 +21,7 @@ pub mod calendar;
 pub mod caller;
 pub mod catalogue;
 pub mod codes;
+pub mod credentials;
 pub mod delivery;
 pub mod dossier;
 pub mod error;

@@ -42,7 +42,7 @@ pub struct Profile {
 }
 
 /// Field errors of a phone number (10 digits starting with 0, or +84; spaces, dots and dashes
-/// allowed) and an email address (with `@`, at most 200 characters), where given.
+/// allowed) and an email address (deliverable, at most 200 characters), where given.
 pub fn contact_errors(phone: Option<&str>, email: Option<&str>) -> Vec<FieldError> {
     let mut errors = vec![];
     if phone.is_some_and(|p| !valid_phone(p)) {
@@ -52,7 +52,7 @@ pub fn contact_errors(phone: Option<&str>, email: Option<&str>) -> Vec<FieldErro
             message: "Số điện thoại không hợp lệ (10 chữ số, bắt đầu bằng 0).".into(),
         });
     }
-    if email.is_some_and(|e| !e.contains('@') || e.chars().count() > 200) {
+    if email.is_some_and(|e| !crate::credentials::valid_email(e)) {
         errors.push(FieldError {
             field: "email".into(),
             code: "invalid_format",
@@ -72,6 +72,22 @@ impl Profile {
         let name_len = self.full_name.trim().chars().count();
         if name_len == 0 || name_len > 100 {
             err("full_name", "required", "Vui lòng nhập họ và tên (tối đa 100 ký tự).");
+        }
+        let texts = [
+            ("full_name", Some(&self.full_name)),
+            ("gender", self.gender.as_ref()),
+            ("address", self.address.as_ref()),
+            ("business_code", self.business_code.as_ref()),
+            ("business_name", self.business_name.as_ref()),
+        ];
+        for (field, value) in texts {
+            if value.is_some_and(|v| crate::credentials::has_forbidden_chars(v)) {
+                err(
+                    field,
+                    "invalid_characters",
+                    "Không được chứa ký tự điều khiển, ký tự ẩn hoặc ký tự đảo chiều văn bản.",
+                );
+            }
         }
         if let Some(id) = &self.id_number {
             if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {

@@ -26,8 +26,8 @@ fn bearer(parts: &Parts) -> Option<Result<&str, ApiError>> {
     )
 }
 
-fn verify(state: &AppState, token: &str) -> Result<Caller, ApiError> {
-    Ok(state.keys.verify(token, &state.config.issuer, &state.config.audience, state.config.token_ttl)?)
+async fn verify(state: &AppState, token: &str) -> Result<Caller, ApiError> {
+    Ok(motcua_core::users::authenticate(state, token).await?)
 }
 
 /// The caller of an endpoint that requires a valid bearer token.
@@ -38,7 +38,7 @@ impl FromRequestParts<AppState> for Authenticated {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         match bearer(parts) {
-            Some(token) => Ok(Authenticated(verify(state, token?)?)),
+            Some(token) => Ok(Authenticated(verify(state, token?).await?)),
             None => {
                 Err(ApiError::Core(CoreError::Unauthenticated("Vui lòng đăng nhập để thực hiện thao tác này.".into())))
             }
@@ -54,9 +54,30 @@ impl FromRequestParts<AppState> for MaybeAuthenticated {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         match bearer(parts) {
-            Some(token) => Ok(MaybeAuthenticated(Some(verify(state, token?)?))),
+            Some(token) => Ok(MaybeAuthenticated(Some(verify(state, token?).await?))),
             None => Ok(MaybeAuthenticated(None)),
         }
+    }
+}
+
+/// The client's address as the runtime saw it — the socket's peer on the embedded server,
+/// API Gateway's `sourceIp` on Lambda — for limits per client; `None` when unknown.
+pub struct ClientAddress(pub Option<String>);
+
+/// API Gateway's view of the client's address, put on each request by the Lambda runtime.
+#[derive(Debug, Clone)]
+pub struct SourceAddress(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let from_gateway = parts.extensions.get::<SourceAddress>().map(|a| a.0.clone());
+        let from_socket = || {
+            let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>();
+            peer.map(|c| c.0.ip().to_string())
+        };
+        Ok(ClientAddress(from_gateway.or_else(from_socket)))
     }
 }
 

@@ -180,8 +180,23 @@ pub fn router(routes: Vec<Route>, services: Arc<Services>) -> axum::Router {
     let router = motcua_http::routes::router(routes)
         .fallback(motcua_http::routes::route_not_found)
         .layer(axum::middleware::from_fn_with_state(services.clone(), refresh_calendar))
+        .layer(axum::middleware::map_request(client_address))
         .with_state(services);
     motcua_http::security::with_headers(router)
+}
+
+/// Puts API Gateway's view of the client's address on the request (limits per client).
+async fn client_address(mut request: axum::extract::Request) -> axum::extract::Request {
+    use lambda_http::request::RequestContext;
+    use lambda_http::RequestExt;
+    let source = match request.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(c)) => c.http.source_ip.clone(),
+        _ => None,
+    };
+    if let Some(ip) = source {
+        request.extensions_mut().insert(motcua_http::extract::SourceAddress(ip));
+    }
+    request
 }
 
 /// Entrypoint of an HTTP function.

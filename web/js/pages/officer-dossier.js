@@ -237,6 +237,12 @@ async function actionCard(d, action) {
           body.upload_id = uploadId;
         }
         const updated = await post(`/dossiers/${d.id}/${action.path}`, body, { headers: { 'If-Match': `"${d.version}"` } });
+        if (action.key === 'answer_consultation') {
+          // A consulted agency no longer sees the dossier once it has answered.
+          const done = alertBox('ok', null, 'Đã gửi ý kiến trả lời. Hồ sơ không còn hiển thị với cơ quan của bạn.');
+          setContent(app, done, h('p', {}, h('a', { href: 'index.html' }, 'Về hộp hồ sơ cần xử lý')));
+          return;
+        }
         await render(null, `${action.label}: đã thực hiện.${updated && updated.code && action.key === 'accept' ? ` Mã hồ sơ ${updated.code}, hẹn trả ${fmtDateTime(updated.appointment)}.` : ''}`);
       } catch (e) {
         if (e.missingRoute) e.detail = `Máy chủ chưa hỗ trợ thao tác “${action.label}”.`;

@@ -271,7 +271,7 @@ fn refusals_are_typed_and_change_nothing() {
             },
             "consultation_not_allowed",
         ),
-        ("a consultation is answered once", &answered, other_agency(), t, answer(), "already_answered"),
+        ("an agency that has answered no longer takes part", &answered, other_agency(), t, answer(), "not_found"),
         ("an unconsulted agency cannot answer", &processing, other_agency(), t, answer(), "not_found"),
         (
             "a payment has an amount",

@@ -4,6 +4,8 @@
 //! consumer, integration deliveries). [`Application::build`] is used by `main` and by the system tests alike.
 
 pub use motcua_seed as seed;
+pub mod offline;
+pub mod server;
 pub mod telemetry;
 
 use axum::Router;
@@ -59,6 +61,9 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// Plain `http://` webhook URLs allowed (demo and tests on 127.0.0.1).
     pub allow_http_webhooks: bool,
+    /// A client must send its request head within this time, and an idle keep-alive connection
+    /// is closed after it.
+    pub header_timeout: Duration,
 }
 
 impl Default for Settings {
@@ -78,6 +83,7 @@ impl Default for Settings {
             dvcqg_inbound_secret: None,
             public_url: None,
             allow_http_webhooks: false,
+            header_timeout: Duration::from_secs(20),
         }
     }
 }
@@ -215,18 +221,8 @@ impl Application {
         };
         let app = motcua_http::security::with_headers(app).layer(tower_http::trace::TraceLayer::new_for_http());
 
-        let (shutdown, mut stop_server) = watch::channel(false);
-        let server = tokio::spawn(async move {
-            let stopped = async move {
-                let _ = stop_server.wait_for(|stop| *stop).await;
-            };
-            if let Err(e) = axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-                .with_graceful_shutdown(stopped)
-                .await
-            {
-                tracing::error!(error = %e, "server stopped with an error");
-            }
-        });
+        let (shutdown, stop_server) = watch::channel(false);
+        let server = tokio::spawn(server::serve(listener, app, settings.header_timeout, stop_server));
         let worker = if settings.run_worker {
             tokio::spawn(run_worker(services.clone(), shutdown.subscribe(), settings.worker_poll))
         } else {
@@ -296,6 +292,12 @@ async fn run_worker(services: Arc<Services>, mut shutdown: watch::Receiver<bool>
             if let Err(e) = motcua_core::events::relay_outbox(&services, Duration::from_secs(30)).await {
                 tracing::warn!(error = %e, "outbox relay failed");
             }
+            if let Err(e) = motcua_core::ledger::seal(&services, unix_now() * 1000).await {
+                tracing::warn!(error = %e, "sealing the ledger failed");
+            }
+            if let Err(e) = motcua_core::upload_limits::sweep(&services, unix_now()).await {
+                tracing::warn!(error = %e, "sweeping abandoned uploads failed");
+            }
             last_relay = std::time::Instant::now();
         }
         let handled = match motcua_core::events::drain_once(&services).await {
@@ -312,4 +314,9 @@ async fn run_worker(services: Arc<Services>, mut shutdown: watch::Receiver<bool>
             }
         }
     }
+}
+
+/// The system time in unix seconds (expiries the backends enforce).
+fn unix_now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
 }

@@ -31,12 +31,51 @@ struct Args {
     /// Secret with which the national portal signs the dossiers it pushes here.
     #[arg(long, env = "MOTCUA_DVCQG_INBOUND_SECRET", hide_env_values = true)]
     dvcqg_inbound_secret: Option<String>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(clap::Subcommand)]
+enum Command {
+    /// The tamper-evident history.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
+}
+
+#[derive(clap::Subcommand)]
+enum AuditAction {
+    /// Recompute the chain of the data directory (server stopped); exit 1 if it is broken.
+    Verify,
+}
+
+/// `motcua audit verify`: prints the verification as JSON.
+async fn audit_verify(data_dir: &std::path::Path) -> std::process::ExitCode {
+    match motcua::offline::verify_ledger(data_dir).await {
+        Ok(v) => {
+            println!("{}", serde_json::to_string_pretty(&v).expect("verification as JSON"));
+            if v.ok {
+                std::process::ExitCode::SUCCESS
+            } else {
+                eprintln!("Nhật ký đã bị thay đổi: chuỗi băm không còn toàn vẹn.");
+                std::process::ExitCode::FAILURE
+            }
+        }
+        Err(e) => {
+            eprintln!("Không kiểm tra được nhật ký: {e}");
+            std::process::ExitCode::from(2)
+        }
+    }
 }
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     motcua::telemetry::init();
     let args = Args::parse();
+    if let Some(Command::Audit { action: AuditAction::Verify }) = &args.command {
+        return audit_verify(&args.data_dir).await;
+    }
     // The national portal connection: MOTCUA_DVCQG_* (docs/integrations.md); unset, the demo
     // connects to the fake portal it starts.
     let dvcqg = match motcua_connectors::DvcqgSettings::from_env() {

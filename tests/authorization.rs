@@ -1069,3 +1069,61 @@ async fn walking_codes_is_slowed_down_per_code_and_per_client_address() {
     let wait: u64 = headers["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=3).contains(&wait), "{wait}");
 }
+
+/// Security issue, item 3: upload tickets were unlimited (40 PUTs in one second left 200 MB)
+/// and objects uploaded but never completed stayed for ever.
+#[tokio::test]
+async fn upload_declarations_are_limited_and_abandoned_objects_are_swept() {
+    let cast = Cast::new().await;
+    let app = &cast.app;
+    let c = cast.congdan.as_str();
+    let id = app.criminal_record_draft(c).await["id"].as_str().unwrap().to_string();
+    let path = format!("/api/v1/dossiers/{id}/components/{CRIMINAL_RECORD_FORM}/uploads");
+    let declare = |size: usize| {
+        json!({"filename": "to-khai.pdf", "size": size, "content_type": "application/pdf",
+        "sha256": "ab".repeat(32)})
+    };
+    // An applicant declares at most 500 MB a day: fifty files of 10 MB.
+    for _ in 0..50 {
+        assert_eq!(app.post(&path, Some(c), declare(10 * 1024 * 1024)).await.status.as_u16(), 201);
+    }
+    let (over, headers) =
+        app.send_with_headers(app.http.post(format!("{}{path}", app.url)).bearer_auth(c).json(&declare(1000))).await;
+    assert_eq!(over.problem(429), "too_many_requests");
+    let wait: i64 = headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=86_400).contains(&wait), "until midnight: {wait}");
+    // The next day, the dossier takes ten more (sixty in its life) and then no more.
+    app.clock.advance(chrono::Duration::days(1));
+    for _ in 0..10 {
+        assert_eq!(app.post(&path, Some(c), declare(1000)).await.status.as_u16(), 201);
+    }
+    assert_eq!(app.post(&path, Some(c), declare(1000)).await.problem(409), "upload_limit_reached");
+
+    // Two files uploaded to another dossier; one completed, the other abandoned.
+    let other = app.criminal_record_draft(c).await["id"].as_str().unwrap().to_string();
+    let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(PDF));
+    let pdf = json!({"filename": "to-khai.pdf", "size": PDF.len(), "content_type": "application/pdf", "sha256": sha});
+    let other_path = format!("/api/v1/dossiers/{other}/components/{CRIMINAL_RECORD_FORM}/uploads");
+    let mut uploads = vec![];
+    for _ in 0..2 {
+        let ticket = app.post(&other_path, Some(c), pdf.clone()).await.ok().clone();
+        assert!(app.put_presigned(&ticket, PDF).await.is_success());
+        uploads.push(ticket["upload_id"].as_str().unwrap().to_string());
+    }
+    app.post(&format!("{other_path}/{}/complete", uploads[0]), Some(c), json!({})).await.ok();
+    let objects = &app.services().objects;
+    let (kept, abandoned) = (format!("dossiers/{other}/{}", uploads[0]), format!("dossiers/{other}/{}", uploads[1]));
+    assert!(objects.head(&abandoned).await.unwrap().is_some());
+    // Nothing is due before the declarations expire; a day and two hours later, the sweeper
+    // deletes what no dossier holds, and only that.
+    let now = chrono::Utc::now().timestamp();
+    assert_eq!(motcua_core::upload_limits::sweep(app.services(), now).await.unwrap(), 0);
+    let later = now + 26 * 3600;
+    assert_eq!(motcua_core::upload_limits::sweep(app.services(), later).await.unwrap(), 61, "60 never sent, 1 left");
+    assert!(objects.head(&abandoned).await.unwrap().is_none());
+    assert!(objects.head(&kept).await.unwrap().is_some());
+    assert_eq!(motcua_core::upload_limits::sweep(app.services(), later).await.unwrap(), 0, "each entry once");
+    let file = app.get(&format!("/api/v1/dossiers/{other}"), Some(c)).await.ok()["components"][0]["file_id"].clone();
+    let link = app.get(&format!("/api/v1/dossiers/{other}/files/{}", file.as_str().unwrap()), Some(c)).await;
+    assert!(link.status.is_success(), "the completed file is still there: {}", link.body);
+}

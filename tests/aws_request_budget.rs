@@ -41,14 +41,15 @@ async fn each_operation_stays_within_its_request_budget() {
     report.push(("create draft", c));
     let id = draft["id"].as_str().unwrap().to_string();
 
-    // Declare an upload: dossier and procedure version read, the declaration written; the
-    // presigned URL is computed locally.
+    // Declare an upload: dossier, procedure version and the two upload quotas (the dossier's,
+    // the applicant's day) read; the declaration, the quotas and its sweep entry written in one
+    // transaction; the presigned URL is computed locally.
     let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(PDF));
     let declare =
         json!({"filename": "to-khai.pdf", "size": PDF.len(), "content_type": "application/pdf", "sha256": sha});
     let path = format!("/api/v1/dossiers/{id}/components/{CRIMINAL_RECORD_FORM}/uploads");
     let (ticket, c) = cost(&app, async { app.post(&path, Some(&citizen), declare.clone()).await.ok().clone() }).await;
-    assert_eq!(c, budget(&[("DynamoDB.GetItem", 3), ("DynamoDB.PutItem", 1)]), "declare upload");
+    assert_eq!(c, budget(&[("DynamoDB.GetItem", 5), ("DynamoDB.TransactWriteItems", 1)]), "declare upload");
     report.push(("declare upload", c));
     assert!(app.put_presigned(&ticket, PDF).await.is_success());
 

@@ -1529,3 +1529,35 @@ async fn the_token_endpoint_and_login_refuse_other_grants_incomplete_forms_and_w
     let wrong: Vec<&Value> = answers[answers.len() - 3..].iter().map(|r| &r.body["detail"]).collect();
     assert!(wrong.iter().all(|d| *d == wrong[0]), "{wrong:?}");
 }
+
+/// Security issue, item 10: no header-read or idle timeouts; a POST refused before its body was
+/// read dropped the keep-alive connection without saying `Connection: close`.
+#[tokio::test]
+async fn slow_and_idle_clients_are_cut_off_and_refused_bodies_close_the_connection() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::spawn_configured(|s| s.header_timeout = std::time::Duration::from_secs(1)).await;
+    let addr = app.url.trim_start_matches("http://").to_string();
+    let read_all = |mut stream: tokio::net::TcpStream| async move {
+        let mut answer = Vec::new();
+        let read = tokio::time::timeout(std::time::Duration::from_secs(10), stream.read_to_end(&mut answer)).await;
+        assert!(read.is_ok(), "the server closed the connection");
+        String::from_utf8_lossy(&answer).to_string()
+    };
+    // A request head that never ends, and a connection that never sends anything.
+    let mut slow = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    slow.write_all(b"GET /api/v1/procedures HTTP/1.1\r\nHost: motcua\r\nX-Cham: ").await.unwrap();
+    let idle = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    assert!(!read_all(slow).await.contains("200 OK"));
+    assert_eq!(read_all(idle).await, "");
+    // A body the server refuses before reading it (no login): the answer closes the connection.
+    let mut refused = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let head = "POST /api/v1/dossiers HTTP/1.1\r\nHost: motcua\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{";
+    refused.write_all(head.as_bytes()).await.unwrap();
+    let answer = read_all(refused).await.to_lowercase();
+    assert!(answer.starts_with("http/1.1 401"), "{answer}");
+    assert!(answer.contains("connection: close"), "{answer}");
+    // A normal keep-alive exchange is not affected.
+    let mut ok = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    ok.write_all(b"GET /api/v1/statuses HTTP/1.1\r\nHost: motcua\r\nConnection: close\r\n\r\n").await.unwrap();
+    assert!(read_all(ok).await.starts_with("HTTP/1.1 200"));
+}

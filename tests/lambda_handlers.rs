@@ -87,7 +87,11 @@ async fn the_schedule_fixture_is_a_valid_event_for_the_outbox_relay() {
     let app = TestApp::spawn().await;
     let event: Value = serde_json::from_str(&fixture("outbox-relay")).unwrap();
     let answer = motcua_lambda::handle_schedule(app.services(), event.clone()).await.unwrap();
-    assert_eq!(answer, json!({"republished": 0}), "nothing is stranded in a fresh deployment");
+    assert_eq!(
+        answer,
+        json!({"republished": 0, "sealed": 0, "abandoned_uploads_deleted": 0}),
+        "nothing is stranded in a fresh deployment"
+    );
     // Another kind of event is not a tick.
     let mut other = event;
     other["detail-type"] = json!("Object Created");

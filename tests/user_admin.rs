@@ -90,3 +90,77 @@ async fn agency_administrators_manage_their_officers_and_every_action_is_audited
     assert_eq!(app.get("/api/v1/audit?month=2026-03", Some(&ward_admin)).await.problem(403), "forbidden");
     assert_eq!(app.get("/api/v1/audit?month=03-2026", Some(&system_admin)).await.problem(400), "invalid_month");
 }
+
+/// Security issue, item 9: the audit log recorded only staff creation and locks, unchained;
+/// a dossier's history lived only inside its own mutable record.
+#[tokio::test]
+async fn every_change_is_chained_and_tampering_is_found_online_and_offline() {
+    use motcua_core::ledger;
+    use motcua_ports::{Index, Key, Query};
+    let mut app = TestApp::spawn_quiet().await; // no worker: the test seals itself
+    let admin = app.login("quantri").await;
+    let ward_admin = app.login("quantri.phuong").await;
+    let officer = json!({"username": "chuyenvien3.phuong", "password": "MatKhau@2026", "role": "specialist",
+        "agency": WARD, "full_name": "Lò Văn Sáng"});
+    let id = app.post("/api/v1/users", Some(&ward_admin), officer).await.ok()["id"].as_str().unwrap().to_string();
+    app.post(&format!("/api/v1/users/{id}/lock"), Some(&ward_admin), json!({})).await.ok();
+    let days_off = json!({"extra_days_off": [{"date": "2026-09-11", "name": "Nghỉ hoán đổi", "kind": "adjusted"}],
+        "working_days": [], "cancelled_days_off": []});
+    let put = app.request(reqwest::Method::PUT, "/api/v1/calendar/2026/overrides", Some(&admin), Some(days_off), &[]);
+    put.await.ok();
+    let survey = json!({"title": "Giờ làm việc", "closes_on": "2026-03-31",
+        "questions": [{"text": "Có nên làm việc sáng thứ Bảy?", "options": ["Có", "Không"]}]});
+    app.post("/api/v1/surveys", Some(&ward_admin), survey).await.ok();
+    let citizen = app.login("congdan").await;
+    let dossier = app.criminal_record_draft(&citizen).await["id"].as_str().unwrap().to_string();
+
+    // Sealed a little later (entries younger than a minute wait), and verified.
+    let services = app.services().clone();
+    let later = chrono::Utc::now().timestamp_millis() + 120_000;
+    let sealed = ledger::seal(&services, later).await.unwrap() as u64;
+    assert_eq!(sealed, 5, "staff creation, lock, calendar, survey, draft");
+    assert_eq!(ledger::seal(&services, later).await.unwrap(), 0, "each entry is chained once");
+    let verify = || app.get("/api/v1/audit/verify", Some(&admin));
+    let v = verify().await.ok().clone();
+    assert_eq!((v["ok"].as_bool(), v["records"].as_u64()), (Some(true), Some(sealed)), "{v}");
+    assert!(v["checkpoints"].as_u64().unwrap() >= 1 && v["dossiers"].as_u64().unwrap() >= 1, "{v}");
+    assert_eq!(app.get("/api/v1/audit/verify", Some(&ward_admin)).await.problem(403), "forbidden");
+
+    // Someone with access to the database rewrites the lock as an unlock: found.
+    let entries = services.table.query(Query::partition(Index::Primary, "LEDGER").limit(1000)).await.unwrap();
+    let lock = entries.items.iter().find(|i| i["data"]["subject"] == "admin:lock").unwrap().clone();
+    let mut forged = lock.clone();
+    forged["data"]["subject"] = json!("admin:unlock");
+    services.table.put(forged, motcua_ports::Condition::None).await.unwrap();
+    let v = verify().await.ok().clone();
+    assert_eq!(v["ok"], false);
+    assert_eq!(v["first_broken"]["subject"], "admin:unlock", "{v}");
+    assert!(v["first_broken"]["seq"].as_u64().unwrap() >= 1);
+    services.table.put(lock, motcua_ports::Condition::None).await.unwrap();
+    assert_eq!(verify().await.ok()["ok"], true);
+
+    // …or edits a dossier without going through the application: found too.
+    let key = Key::new(format!("DOSSIER#{dossier}"), "DOSSIER");
+    let original = services.table.get(&key).await.unwrap().unwrap();
+    let mut edited = original.clone();
+    edited["data"]["form"]["purpose"] = json!("Mục đích khác");
+    services.table.put(edited, motcua_ports::Condition::None).await.unwrap();
+    let v = verify().await.ok().clone();
+    assert_eq!(
+        (v["ok"].as_bool(), v["first_broken"]["subject"].as_str()),
+        (Some(false), Some(&*format!("dossier:{dossier}")))
+    );
+    services.table.put(original, motcua_ports::Condition::None).await.unwrap();
+
+    // The same verification offline, on the stopped server's data directory.
+    drop(services);
+    if aws_endpoint().is_none() {
+        let dir = app.stop().await.unwrap();
+        let run = std::process::Command::new(env!("CARGO_BIN_EXE_motcua"))
+            .args(["--data-dir", dir.path().to_str().unwrap(), "audit", "verify"])
+            .output()
+            .unwrap();
+        let out = String::from_utf8_lossy(&run.stdout);
+        assert!(run.status.success() && out.contains("\"ok\": true"), "{out} {}", String::from_utf8_lossy(&run.stderr));
+    }
+}

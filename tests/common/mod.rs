@@ -94,6 +94,15 @@ impl TestApp {
         app
     }
 
+    /// With settings changed by `configure` (server timeouts…).
+    pub async fn spawn_configured(configure: impl FnOnce(&mut Settings)) -> TestApp {
+        let tmp = tempfile::tempdir().unwrap();
+        let clock = Arc::new(ManualClock::new(monday_morning()));
+        let mut app = TestApp::start_configured(tmp.path().to_path_buf(), clock, true, configure).await;
+        app._tmp = Some(tmp);
+        app
+    }
+
     /// Starts on an existing data directory (for restarts).
     pub async fn start(dir: PathBuf, clock: Arc<ManualClock>) -> TestApp {
         TestApp::start_with(dir, clock, true).await

@@ -8,6 +8,7 @@ use axum::{Form, Json};
 use motcua_core::admin::{self, AuditRecord};
 use motcua_core::auth::Jwks;
 use motcua_core::events::{self, Notification, OutboundMessage};
+use motcua_core::ledger::Verification;
 use motcua_core::users::{self, Profile, UserView};
 use motcua_core::CoreError;
 use motcua_domain::roles::Role;
@@ -143,6 +144,15 @@ pub fn routes() -> Vec<Route> {
         )
         .query::<AuditParams>()
         .returns::<PageOf<AuditRecord>>(),
+        Route::new(
+            Method::GET,
+            "/api/v1/audit/verify",
+            FUNCTION,
+            Access::Authenticated,
+            "Kiểm tra toàn vẹn nhật ký: tính lại chuỗi băm, chữ ký điểm kiểm tra và hồ sơ (quản trị hệ thống)",
+            verify_audit,
+        )
+        .returns::<Verification>(),
         Route::new(
             Method::GET,
             "/api/v1/outbound-messages",
@@ -324,6 +334,10 @@ struct AuditParams {
     /// `yyyy-mm`.
     #[schema(pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$")]
     month: String,
+}
+
+async fn verify_audit(State(s): State<AppState>, Authenticated(c): Authenticated) -> ApiResult<Json<Verification>> {
+    Ok(Json(admin::verify_ledger(&s, &c).await?))
 }
 
 async fn audit(

@@ -44,8 +44,8 @@ fn administers(caller: &Caller, agency: &str) -> bool {
     caller.role == Role::SystemAdmin || (caller.role == Role::AgencyAdmin && caller.works_for(agency))
 }
 
-fn audit_op(s: &Services, caller: &Caller, action: &str, target: &User) -> CoreResult<WriteOp> {
-    audit_op_on(s, caller, action, target.id.clone(), target.username.clone(), target.agency.clone())
+fn audit_ops(s: &Services, caller: &Caller, action: &str, target: &User) -> CoreResult<Vec<WriteOp>> {
+    audit_ops_on(s, caller, action, target.id.clone(), target.username.clone(), target.agency.clone())
 }
 
 /// Records an administrative action on something other than an account (a connection's
@@ -57,18 +57,20 @@ pub(crate) async fn audit_record(
     target: &str,
     detail: &str,
 ) -> CoreResult<()> {
-    let op = audit_op_on(s, caller, action, target.into(), detail.into(), caller.agency.clone())?;
-    Ok(s.table.transact(vec![op]).await?)
+    let ops = audit_ops_on(s, caller, action, target.into(), detail.into(), caller.agency.clone())?;
+    Ok(s.table.transact(ops).await?)
 }
 
-fn audit_op_on(
+/// The audit record of an action, and its entry in the chained ledger, to write in the
+/// transaction of the action itself.
+pub(crate) fn audit_ops_on(
     s: &Services,
     caller: &Caller,
     action: &str,
     target: UserId,
     target_username: String,
     agency: Option<AgencyCode>,
-) -> CoreResult<WriteOp> {
+) -> CoreResult<Vec<WriteOp>> {
     let now = s.now();
     let id = uuid::Uuid::now_v7().to_string();
     let key = Key::new(keys::audit_partition(&now.format("%Y-%m").to_string()), format!("{}#{id}", now.to_rfc3339()));
@@ -83,7 +85,8 @@ fn audit_op_on(
         target_username,
         agency,
     };
-    Ok(WriteOp::Put { item: keys::item(&key, &record, &[])?, condition: Condition::NotExists })
+    let entry = crate::ledger::append(s, format!("admin:{action}"), &record)?;
+    Ok(vec![WriteOp::Put { item: keys::item(&key, &record, &[])?, condition: Condition::NotExists }, entry])
 }
 
 /// Creates a staff account (system administrator: any agency; agency administrator: officers
@@ -106,7 +109,7 @@ pub async fn create_staff(s: &Services, caller: &Caller, req: NewStaff) -> CoreR
         req.role,
         Some(req.agency.clone().into()),
         profile,
-        |u| Ok(vec![audit_op(s, caller, "create_staff", u)?]),
+        |u| audit_ops(s, caller, "create_staff", u),
     )
     .await?;
     Ok(UserView::of(&user))
@@ -140,13 +143,18 @@ pub async fn set_locked(s: &Services, caller: &Caller, user_id: &str, locked: bo
         user.sessions += 1; // its tokens stop working now, and stay revoked after an unlock
     }
     let action = if locked { "lock" } else { "unlock" };
-    s.table
-        .transact(vec![
-            WriteOp::Put { item: users::user_item(&user)?, condition: Condition::Exists },
-            audit_op(s, caller, action, &user)?,
-        ])
-        .await?;
+    let mut ops = vec![WriteOp::Put { item: users::user_item(&user)?, condition: Condition::Exists }];
+    ops.extend(audit_ops(s, caller, action, &user)?);
+    s.table.transact(ops).await?;
     Ok(UserView::of(&user))
+}
+
+/// Recomputes the chained ledger (system administrator): see [`crate::ledger::verify`].
+pub async fn verify_ledger(s: &Services, caller: &Caller) -> CoreResult<crate::ledger::Verification> {
+    if caller.role != Role::SystemAdmin {
+        return Err(CoreError::Forbidden("Chỉ quản trị hệ thống kiểm tra toàn vẹn nhật ký.".into()));
+    }
+    crate::ledger::verify(s).await
 }
 
 /// The audit records of a month (`yyyy-mm`), newest first (system administrator).

@@ -45,7 +45,7 @@ pub async fn set_year_override(
     } else {
         Condition::NotExists
     };
-    let ops = vec![
+    let ops: Vec<WriteOp> = vec![
         WriteOp::Put {
             item: keys::item(&keys::calendar_current(), &config, &[("version", json!(config.version))])?,
             condition,
@@ -54,7 +54,17 @@ pub async fn set_year_override(
             item: keys::item(&keys::calendar_version(config.version), &config, &[])?,
             condition: Condition::NotExists,
         },
-    ];
+    ]
+    .into_iter()
+    .chain(crate::admin::audit_ops_on(
+        s,
+        caller,
+        "calendar.override",
+        format!("calendar:{year}").into(),
+        format!("Lịch làm việc năm {year}, phiên bản {}", config.version),
+        None,
+    )?)
+    .collect();
     s.table.transact(ops).await.map_err(|e| match e {
         TableError::ConditionFailed { .. } => CoreError::Conflict,
         e => e.into(),

@@ -224,5 +224,7 @@ pub async fn set_workflow(
         }
     }
     let published = publish_procedure(s, Procedure { workflow: Some(workflow), ..p }).await?;
+    let detail = format!("Quy trình thủ tục {}, phiên bản {}", published.code, published.version);
+    crate::admin::audit_record(s, caller, "workflow.publish", &published.code, &detail).await?;
     workflow_of(s, &published.code).await
 }

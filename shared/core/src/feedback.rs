@@ -98,7 +98,10 @@ pub struct NewFeedback {
     #[schema(pattern = r"^[ .-]*(\+[ .-]*8[ .-]*4|0)([ .-]*[0-9]){9}[ .-]*$")]
     pub phone: Option<String>,
     #[serde(default)]
-    #[schema(max_length = 200, pattern = "@")]
+    #[schema(
+        max_length = 200,
+        pattern = r"^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"
+    )]
     pub email: Option<String>,
     #[serde(default)]
     #[schema(max_length = 50)]

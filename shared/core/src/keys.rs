@@ -9,6 +9,8 @@
 //! | field | `FIELD#<code>` | `FIELD` | `FIELDS` / code | |
 //! | user | `USER#<id>` | `PROFILE` | staff: `STAFF#<agency>` / username | |
 //! | audit record (M6, N2) | `AUDIT#<yyyy-mm>` | `<time>#<id>` | | |
+//! | ledger entry: a change of a dossier or an administrative action | `LEDGER` | `<unix ms>#<id>` | | |
+//! | chain record / signed checkpoint / head of the chained ledger | `CHAIN` | `R#<seq>` / `CP#<seq>` / `HEAD` | | |
 //! | login name → user | `LOGIN#<username>` | `LOGIN` | | |
 //! | failed logins of a username (ttl a day) | `THROTTLE#login#<username>` | `THROTTLE` | | |
 //! | failed lookups of a dossier code / of a client address (ttl a day) | `THROTTLE#lookup#<code>`, `THROTTLE#client#<address>` | `THROTTLE` | | |
@@ -16,6 +18,9 @@
 //! | machine client | `CLIENT#<id>` | `CLIENT` | | |
 //! | dossier | `DOSSIER#<id>` | `DOSSIER` | `OWNER#<user>` / created#id | `AGENCY#<code>` / submitted#id |
 //! | pending upload | `DOSSIER#<id>` | `UPLOAD#<upload>` (ttl) | | |
+//! | upload declarations of a dossier (quota) | `DOSSIER#<id>` | `UPLOADQUOTA` | | |
+//! | upload declarations of a user in a day (quota, ttl 2 days) | `UPLOADQUOTA#<user>` | `D#<yyyy-mm-dd>` | | |
+//! | object to delete when due unless a dossier holds it | `SWEEP#uploads` | `<due unix time>#<dossier>#<upload>` | | |
 //! | rating | `DOSSIER#<id>` | `RATING` | `RATINGS#<agency>` / at | |
 //! | public lookup | `LOOKUP#<dossier code>` | `LOOKUP` | | |
 //! | code sequence | `SEQ#<unit>#<yymmdd>` | `SEQ` | | |
@@ -80,6 +85,27 @@ pub fn dossier(id: &str) -> Key {
 }
 pub fn upload(dossier_id: &str, upload_id: &str) -> Key {
     Key::new(format!("DOSSIER#{dossier_id}"), format!("UPLOAD#{upload_id}"))
+}
+pub const LEDGER: &str = "LEDGER";
+pub const CHAIN: &str = "CHAIN";
+pub fn chain_head() -> Key {
+    Key::new(CHAIN, "HEAD")
+}
+pub fn chain_record(seq: u64) -> Key {
+    Key::new(CHAIN, format!("R#{seq:012}"))
+}
+pub fn chain_checkpoint(seq: u64) -> Key {
+    Key::new(CHAIN, format!("CP#{seq:012}"))
+}
+pub fn upload_quota(dossier_id: &str) -> Key {
+    Key::new(format!("DOSSIER#{dossier_id}"), "UPLOADQUOTA")
+}
+pub fn upload_quota_of(user: &str, day: &str) -> Key {
+    Key::new(format!("UPLOADQUOTA#{user}"), format!("D#{day}"))
+}
+pub const SWEEP_UPLOADS: &str = "SWEEP#uploads";
+pub fn sweep(due: i64, dossier_id: &str, upload_id: &str) -> Key {
+    Key::new(SWEEP_UPLOADS, format!("{due:010}#{dossier_id}#{upload_id}"))
 }
 pub fn rating(dossier_id: &str) -> Key {
     Key::new(format!("DOSSIER#{dossier_id}"), "RATING")

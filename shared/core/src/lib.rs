@@ -20,6 +20,7 @@ pub mod idempotency;
 pub mod inbox;
 pub mod integration;
 pub mod keys;
+pub mod ledger;
 pub mod limits;
 pub mod messages;
 pub mod queries;
@@ -28,6 +29,7 @@ pub mod reports;
 pub mod services;
 pub mod store;
 pub mod surveys;
+pub mod upload_limits;
 pub mod uploads;
 pub mod users;
 

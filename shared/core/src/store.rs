@@ -121,6 +121,7 @@ pub(crate) async fn commit<R: Serialize + DeserializeOwned>(
             condition: Condition::None,
         });
     }
+    ops.push(crate::ledger::append(s, format!("dossier:{}", d.id), d)?);
     ops.extend(aggregate_ops(d, change.deltas));
     for agency in &change.joined {
         ops.push(participation_op(agency, d)?);

@@ -120,7 +120,19 @@ pub async fn create(s: &Services, caller: &Caller, req: NewSurvey) -> CoreResult
         created_at: now,
     };
     let index = [("gsi1pk", json!(SURVEYS)), ("gsi1sk", json!(format!("{}#{}", now.to_rfc3339(), survey.id)))];
-    s.table.put(keys::item(&survey_key(&survey.id), &survey, &index)?, Condition::NotExists).await?;
+    let mut ops = vec![WriteOp::Put {
+        item: keys::item(&survey_key(&survey.id), &survey, &index)?,
+        condition: Condition::NotExists,
+    }];
+    ops.extend(crate::admin::audit_ops_on(
+        s,
+        caller,
+        "survey.create",
+        survey.id.clone().into(),
+        survey.title.clone(),
+        caller.agency.clone(),
+    )?);
+    s.table.transact(ops).await?;
     Ok(view(s, &survey, None))
 }
 

@@ -6,6 +6,7 @@ use crate::access::ensure_visible;
 use crate::actions;
 use crate::queries::view;
 use crate::store::{commit, load, Change};
+use crate::upload_limits::{self, DECLARATION_LIFETIME_SECS};
 use crate::{catalogue, keys, Caller, CoreError, CoreResult, Services};
 use motcua_domain::dossier::{Action, AttachedFile, Channel, Dossier, Status};
 use motcua_domain::ids::UserId;
@@ -121,10 +122,12 @@ async fn presign(
         content_type: pending.content_type.clone(),
         sha256: Some(pending.sha256.clone()),
     };
+    let mut ops = upload_limits::charge(s, caller, dossier_id, &upload_id, &pending.object_key, pending.size).await?;
     let url = s.objects.presign_put(&pending.object_key, &constraints, s.config.upload_url_ttl).await?;
-    let ttl = chrono::Utc::now().timestamp() + 24 * 3600;
+    let ttl = chrono::Utc::now().timestamp() + DECLARATION_LIFETIME_SECS;
     let item = keys::item(&keys::upload(dossier_id, &upload_id), &pending, &[("ttl", json!(ttl))])?;
-    s.table.put(item, Condition::NotExists).await?;
+    ops.push(WriteOp::Put { item, condition: Condition::NotExists });
+    s.table.transact(ops).await?;
     Ok(UploadTicket { upload_id, upload: url })
 }
 
@@ -209,6 +212,11 @@ async fn verify(
 ) -> CoreResult<(AttachedFile, WriteOp)> {
     let key = keys::upload(&d.id, upload_id);
     let item = s.table.get(&key).await?.ok_or_else(|| CoreError::not_found("lượt tải lên"))?;
+    // Expired declarations are refused even before the backend's ttl removes them: their
+    // objects are the sweeper's.
+    if motcua_ports::attr_i64(&item, "ttl").is_some_and(|ttl| ttl < chrono::Utc::now().timestamp()) {
+        return Err(CoreError::not_found("lượt tải lên"));
+    }
     let p: Pending = keys::data(&item)?;
     if component.is_some_and(|c| c != p.component) || (component.is_none() && p.component != RESULT) {
         return Err(CoreError::not_found("lượt tải lên"));

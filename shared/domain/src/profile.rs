@@ -7,11 +7,16 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// A person or a business as the state knows them: an account's profile (pre-fill source,
-/// P1) and the applicant of a dossier (for a business, `full_name` is its name).
+/// P1) and the applicant of a dossier (for a business, `full_name` is its name). Its texts
+/// refuse control, invisible and direction-override characters
+/// ([`crate::credentials::has_forbidden_chars`]); their schema patterns say the same.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
-    #[schema(max_length = 100, pattern = r"\S")]
+    #[schema(
+        max_length = 100,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]*[^\s\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff][^\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]*$"
+    )]
     pub full_name: String,
     /// Personal identification number: 12 digits.
     #[serde(default)]
@@ -21,23 +26,38 @@ pub struct Profile {
     #[schema(format = Date)]
     pub date_of_birth: Option<String>,
     #[serde(default)]
-    #[schema(max_length = 500)]
+    #[schema(
+        max_length = 500,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]*$"
+    )]
     pub gender: Option<String>,
     /// 10 digits starting with 0 (or +84), spaces, dots and dashes allowed.
     #[serde(default)]
     #[schema(pattern = r"^[ .-]*(\+[ .-]*8[ .-]*4|0)([ .-]*[0-9]){9}[ .-]*$")]
     pub phone: Option<String>,
     #[serde(default)]
-    #[schema(max_length = 200, pattern = "@")]
+    #[schema(
+        max_length = 200,
+        pattern = r"^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"
+    )]
     pub email: Option<String>,
     #[serde(default)]
-    #[schema(max_length = 500)]
+    #[schema(
+        max_length = 500,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]*$"
+    )]
     pub address: Option<String>,
     #[serde(default)]
-    #[schema(max_length = 500)]
+    #[schema(
+        max_length = 500,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]*$"
+    )]
     pub business_code: Option<String>,
     #[serde(default)]
-    #[schema(max_length = 500)]
+    #[schema(
+        max_length = 500,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]*$"
+    )]
     pub business_name: Option<String>,
 }
 

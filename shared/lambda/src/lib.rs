@@ -258,7 +258,9 @@ fn ensure_scheduled(event: serde_json::Value) -> Result<(), Error> {
 pub async fn handle_schedule(services: &Services, event: serde_json::Value) -> Result<serde_json::Value, Error> {
     ensure_scheduled(event)?;
     let sent = motcua_core::events::relay_outbox(services, Duration::from_secs(30)).await?;
-    Ok(serde_json::json!({ "republished": sent }))
+    let sealed = motcua_core::ledger::seal(services, chrono::Utc::now().timestamp_millis()).await?;
+    let swept = motcua_core::upload_limits::sweep(services, chrono::Utc::now().timestamp()).await?;
+    Ok(serde_json::json!({ "republished": sent, "sealed": sealed, "abandoned_uploads_deleted": swept }))
 }
 
 /// One tick of the integration worker (national portal sync and pull, webhooks, daily jobs).

@@ -13,7 +13,6 @@
 //! | chain record / signed checkpoint / head of the chained ledger | `CHAIN` | `R#<seq>` / `CP#<seq>` / `HEAD` | | |
 //! | login name → user | `LOGIN#<username>` | `LOGIN` | | |
 //! | failed logins of a username (ttl a day) | `THROTTLE#login#<username>` | `THROTTLE` | | |
-//! | failed lookups of a dossier code / of a client address (ttl a day) | `THROTTLE#lookup#<code>`, `THROTTLE#client#<address>` | `THROTTLE` | | |
 //! | the one account of a person / business (peppered hash of its ID number / code) | `ACCOUNT_OF#<citizen\|business>#<hash>` | `ACCOUNT` | | |
 //! | machine client | `CLIENT#<id>` | `CLIENT` | | |
 //! | dossier | `DOSSIER#<id>` | `DOSSIER` | `OWNER#<user>` / created#id | `AGENCY#<code>` / submitted#id |

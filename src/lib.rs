@@ -4,6 +4,7 @@
 //! consumer, integration deliveries). [`Application::build`] is used by `main` and by the system tests alike.
 
 pub use motcua_seed as seed;
+pub mod backup;
 pub mod offline;
 pub mod server;
 pub mod telemetry;
@@ -164,7 +165,7 @@ impl Application {
             tokio::net::TcpListener::bind(settings.addr).await.map_err(|e| StartError::Bind(settings.addr, e))?;
         let base_url = format!("http://{}", listener.local_addr().map_err(|e| StartError::Bind(settings.addr, e))?);
 
-        let store = EmbeddedStore::open(dir).map_err(|e| StartError::Store(e.to_string()))?;
+        let store = Arc::new(EmbeddedStore::open(dir).map_err(|e| StartError::Store(e.to_string()))?);
         let object_secret = secret_file(&keys_dir, "objects.secret", random_hex)?;
         let objects = Arc::new(
             FsObjectStore::new(dir.join("objects"), &base_url, object_secret.as_bytes())
@@ -190,7 +191,9 @@ impl Application {
         };
         let config = Config::new(settings.issuer.clone(), pepper);
         let services = Arc::new(Services::assemble(adapters, &[signing], config).await?);
-        let mut app = Application::start(services, listener, motcua_embedded::router(objects), &settings).await?;
+        let backups = backup::routes(backup::Source { store, data_dir: dir.clone() }, services.clone());
+        let extra = motcua_embedded::router(objects).merge(backups);
+        let mut app = Application::start(services, listener, extra, &settings).await?;
         app.demo_portal = demo_portal;
         Ok(app)
     }
@@ -209,7 +212,9 @@ impl Application {
         let not_found = axum::routing::any(motcua_http::routes::route_not_found);
         // Unknown API paths answer problem+json 404 whatever the method (the portal's static
         // files below only serve GET and HEAD).
-        let mut app: Router = motcua_http::routes::router(api_routes())
+        let api =
+            motcua_http::access::with_access_counting(motcua_http::routes::router(api_routes()), services.clone());
+        let mut app: Router = api
             .route("/api/{*path}", axum::routing::any(motcua_http::routes::route_not_found))
             .with_state(services.clone())
             .merge(extra);
@@ -291,6 +296,9 @@ async fn run_worker(services: Arc<Services>, mut shutdown: watch::Receiver<bool>
         if last_relay.elapsed() > Duration::from_secs(10) {
             if let Err(e) = motcua_core::events::relay_outbox(&services, Duration::from_secs(30)).await {
                 tracing::warn!(error = %e, "outbox relay failed");
+            }
+            if let Err(e) = motcua_core::access_log::flush(&services).await {
+                tracing::warn!(error = %e, "access statistics not written yet");
             }
             if let Err(e) = motcua_core::ledger::seal(&services, unix_now() * 1000).await {
                 tracing::warn!(error = %e, "sealing the ledger failed");

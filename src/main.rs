@@ -42,6 +42,13 @@ enum Command {
         #[command(subcommand)]
         action: AuditAction,
     },
+    /// Restore a backup (a directory made by `POST /api/v1/backups`) into `--data-dir`, which
+    /// must be empty, and verify its ledger.
+    Restore {
+        /// The backup directory.
+        #[arg(long)]
+        from: std::path::PathBuf,
+    },
 }
 
 #[derive(clap::Subcommand)]
@@ -50,9 +57,13 @@ enum AuditAction {
     Verify,
 }
 
-/// `motcua audit verify`: prints the verification as JSON.
-async fn audit_verify(data_dir: &std::path::Path) -> std::process::ExitCode {
-    match motcua::offline::verify_ledger(data_dir).await {
+/// What `motcua audit verify` and `motcua restore` print: the ledger's verification as JSON;
+/// exit 0 when it holds, 1 when it is broken, 2 when the command could not run.
+fn report(
+    outcome: Result<motcua_core::ledger::Verification, motcua::StartError>,
+    failed: &str,
+) -> std::process::ExitCode {
+    match outcome {
         Ok(v) => {
             println!("{}", serde_json::to_string_pretty(&v).expect("verification as JSON"));
             if v.ok {
@@ -63,7 +74,7 @@ async fn audit_verify(data_dir: &std::path::Path) -> std::process::ExitCode {
             }
         }
         Err(e) => {
-            eprintln!("Không kiểm tra được nhật ký: {e}");
+            eprintln!("{failed}: {e}");
             std::process::ExitCode::from(2)
         }
     }
@@ -73,8 +84,14 @@ async fn audit_verify(data_dir: &std::path::Path) -> std::process::ExitCode {
 async fn main() -> std::process::ExitCode {
     motcua::telemetry::init();
     let args = Args::parse();
-    if let Some(Command::Audit { action: AuditAction::Verify }) = &args.command {
-        return audit_verify(&args.data_dir).await;
+    match &args.command {
+        Some(Command::Audit { action: AuditAction::Verify }) => {
+            return report(motcua::offline::verify_ledger(&args.data_dir).await, "Không kiểm tra được nhật ký")
+        }
+        Some(Command::Restore { from }) => {
+            return report(motcua::backup::restore(from, &args.data_dir).await, "Không khôi phục được")
+        }
+        None => {}
     }
     // The national portal connection: MOTCUA_DVCQG_* (docs/integrations.md); unset, the demo
     // connects to the fake portal it starts.

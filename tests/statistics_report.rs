@@ -121,3 +121,36 @@ async fn the_march_report_counts_each_dossier_where_the_rules_put_it() {
     let all = app.get("/api/v1/reports/statistics?from=2026-03-01&to=2026-03-31", None).await;
     assert_eq!(all.ok()["total"]["received"], 5);
 }
+
+/// P14: requests counted per operation and day — for the system administrator per operation
+/// and outcome, for the public as the portal's daily usage. Operations are named by their
+/// route, never by a concrete path (which may hold a code or an ID number).
+#[tokio::test]
+async fn requests_are_counted_per_operation_and_day_for_administrators_and_the_public() {
+    let app = TestApp::spawn_quiet().await;
+    for _ in 0..3 {
+        app.get("/api/v1/procedures", None).await.ok();
+    }
+    let code = format!("{JUSTICE}-260302-0999");
+    app.get(&format!("/api/v1/lookup/{code}?id_number=038090001234"), None).await.problem(404);
+    let admin = app.login("quantri").await;
+    motcua_core::access_log::flush(app.services()).await.unwrap();
+
+    let stats = app.get("/api/v1/access-statistics?day=2026-03-02", Some(&admin)).await.ok().clone();
+    let of = |operation: &str| stats["items"].as_array().unwrap().iter().find(|i| i["operation"] == operation).cloned();
+    assert_eq!(of("GET /api/v1/procedures").unwrap()["ok"], 3, "{stats}");
+    assert_eq!(of("GET /api/v1/lookup/{code}").unwrap()["refused"], 1, "{stats}");
+    assert_eq!(of("POST /api/v1/auth/login").unwrap()["ok"], 1, "{stats}");
+    assert!(!stats.to_string().contains(&code) && !stats.to_string().contains("038090001234"));
+    let citizen = app.login("congdan").await;
+    assert_eq!(app.get("/api/v1/access-statistics?day=2026-03-02", Some(&citizen)).await.problem(403), "forbidden");
+    assert_eq!(app.get("/api/v1/access-statistics?day=02-03-2026", Some(&admin)).await.problem(400), "invalid_day");
+
+    // The public summary: one line per day, oldest first, today last.
+    let usage = app.get("/api/v1/usage?days=2", None).await.ok().clone();
+    let days = usage["items"].as_array().unwrap();
+    assert_eq!((days.len(), days[1]["day"].as_str()), (2, Some("2026-03-02")));
+    assert!(days[1]["requests"].as_i64().unwrap() >= 5, "{usage}");
+    assert_eq!((days[1]["lookups"].as_i64(), days[0]["requests"].as_i64()), (Some(0), Some(0)));
+    assert_eq!(app.get("/api/v1/usage?days=40", None).await.problem(400), "invalid_days");
+}

@@ -7,8 +7,9 @@ use axum::http::{header, Method};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
+use motcua_core::access_log;
 use motcua_core::reports::{self, GroupBy};
-use motcua_http::extract::{document, ApiQuery, Authenticated, Origin};
+use motcua_http::extract::{document, ApiQuery, Authenticated, Origin, PageOf};
 use motcua_http::{Access, ApiError, ApiResult, AppState, Route};
 use serde::Deserialize;
 
@@ -36,7 +37,60 @@ pub fn routes() -> Vec<Route> {
         )
         .query::<RegisterParams>()
         .returns_content(&["text/html", "application/pdf"]),
+        Route::new(
+            Method::GET,
+            "/api/v1/access-statistics",
+            FUNCTION,
+            Access::Authenticated,
+            "Thống kê truy cập một ngày theo thao tác (?day=yyyy-mm-dd; quản trị hệ thống)",
+            access_statistics,
+        )
+        .query::<DayParams>()
+        .returns::<PageOf<access_log::OperationCount>>(),
+        Route::new(
+            Method::GET,
+            "/api/v1/usage",
+            FUNCTION,
+            Access::Public,
+            "Tình hình sử dụng Cổng theo ngày: số lượt truy cập, tra cứu, nộp hồ sơ (?days=1..31)",
+            usage,
+        )
+        .query::<UsageParams>()
+        .returns::<PageOf<access_log::DayUsage>>(),
     ]
+}
+
+/// The day of the access statistics.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct DayParams {
+    /// `yyyy-mm-dd`.
+    #[schema(format = Date)]
+    day: String,
+}
+
+async fn access_statistics(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiQuery(p): ApiQuery<DayParams>,
+) -> ApiResult<Json<PageOf<access_log::OperationCount>>> {
+    Ok(Json(PageOf { items: access_log::statistics(&s, &c, &p.day).await?, next_cursor: None }))
+}
+
+/// How many days of usage, up to today.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct UsageParams {
+    /// 1 to 31 (default 7).
+    #[schema(minimum = 1, maximum = 31)]
+    days: Option<u32>,
+}
+
+async fn usage(
+    State(s): State<AppState>,
+    ApiQuery(p): ApiQuery<UsageParams>,
+) -> ApiResult<Json<PageOf<access_log::DayUsage>>> {
+    Ok(Json(PageOf { items: access_log::usage(&s, p.days.unwrap_or(7)).await?, next_cursor: None }))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

@@ -306,6 +306,7 @@ pub async fn get(s: &Services, caller: Option<&Caller>, code: &str, secret: Opti
 #[serde(deny_unknown_fields)]
 #[schema(as = FeedbackAnswerInput)]
 pub struct AnswerInput {
+    #[schema(max_length = 5000, pattern = r"\S")]
     pub answer: String,
     #[serde(default)]
     pub publish: bool,

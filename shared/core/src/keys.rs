@@ -9,6 +9,7 @@
 //! | field | `FIELD#<code>` | `FIELD` | `FIELDS` / code | |
 //! | user | `USER#<id>` | `PROFILE` | staff: `STAFF#<agency>` / username | |
 //! | audit record (M6, N2) | `AUDIT#<yyyy-mm>` | `<time>#<id>` | | |
+//! | requests answered per operation and day (P14) | `ACCESS#<yyyy-mm-dd>` | `<METHOD> <path>` | | |
 //! | ledger entry: a change of a dossier or an administrative action | `LEDGER` | `<unix ms>#<id>` | | |
 //! | chain record / signed checkpoint / head of the chained ledger | `CHAIN` | `R#<seq>` / `CP#<seq>` / `HEAD` | | |
 //! | login name → user | `LOGIN#<username>` | `LOGIN` | | |
@@ -84,6 +85,12 @@ pub fn dossier(id: &str) -> Key {
 }
 pub fn upload(dossier_id: &str, upload_id: &str) -> Key {
     Key::new(format!("DOSSIER#{dossier_id}"), format!("UPLOAD#{upload_id}"))
+}
+pub fn access_partition(day: &str) -> String {
+    format!("ACCESS#{day}")
+}
+pub fn access(day: &str, operation: &str) -> Key {
+    Key::new(access_partition(day), operation)
 }
 pub const LEDGER: &str = "LEDGER";
 pub const CHAIN: &str = "CHAIN";
@@ -202,14 +209,20 @@ pub async fn read_partition<T: DeserializeOwned>(
     index: motcua_ports::Index,
     pk: impl Into<String>,
 ) -> Result<Vec<T>, crate::CoreError> {
-    let pk = pk.into();
+    let items = read_items(table, motcua_ports::Query::partition(index, pk.into()).limit(500)).await?;
+    Ok(items.iter().map(data).collect::<Result<_, _>>()?)
+}
+
+/// Every item a query finds, page after page.
+pub async fn read_items(
+    table: &dyn motcua_ports::Table,
+    query: motcua_ports::Query,
+) -> Result<Vec<Item>, crate::CoreError> {
     let mut out = vec![];
     let mut cursor = None;
     loop {
-        let page = table.query(motcua_ports::Query::partition(index, pk.clone()).limit(500).after(cursor)).await?;
-        for item in &page.items {
-            out.push(data(item)?);
-        }
+        let page = table.query(query.clone().after(cursor)).await?;
+        out.extend(page.items);
         match page.next {
             Some(next) => cursor = Some(next),
             None => return Ok(out),

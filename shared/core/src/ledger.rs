@@ -8,7 +8,7 @@
 //! broken record.
 
 use crate::{keys, CoreResult, Services};
-use motcua_ports::{Condition, Index, Item, Key, Query, SortCondition, TableError, WriteOp};
+use motcua_ports::{Condition, Index, Key, Query, SortCondition, TableError, WriteOp};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -166,7 +166,7 @@ pub async fn verify(s: &Services) -> CoreResult<Verification> {
         v.ok = false;
         v.first_broken = Some(Broken { seq, subject: subject.into(), reason: reason.into() });
     };
-    let checkpoints: Vec<Item> = read_all(s, "CP#").await?;
+    let checkpoints = keys::read_items(s.table.as_ref(), chain_part("CP#")).await?;
     let mut signed: BTreeMap<u64, String> = BTreeMap::new();
     for item in &checkpoints {
         let jws = item.get("data").and_then(|d| d.get("jws")).and_then(Value::as_str).unwrap_or_default();
@@ -185,11 +185,7 @@ pub async fn verify(s: &Services) -> CoreResult<Verification> {
     let mut prev = GENESIS.to_string();
     let mut cursor = None;
     loop {
-        let query = Query::partition(Index::Primary, keys::CHAIN)
-            .sort(SortCondition::BeginsWith("R#".into()))
-            .limit(500)
-            .after(cursor.take());
-        let page = s.table.query(query).await?;
+        let page = s.table.query(chain_part("R#").after(cursor.take())).await?;
         for item in &page.items {
             let r: Record = keys::data(item)?;
             let entry_item = s.table.get(&Key::new(keys::LEDGER, r.entry.clone())).await?;
@@ -240,19 +236,7 @@ pub async fn verify(s: &Services) -> CoreResult<Verification> {
     Ok(v)
 }
 
-async fn read_all(s: &Services, prefix: &str) -> CoreResult<Vec<Item>> {
-    let mut items = Vec::new();
-    let mut cursor = None;
-    loop {
-        let query = Query::partition(Index::Primary, keys::CHAIN)
-            .sort(SortCondition::BeginsWith(prefix.into()))
-            .limit(1000)
-            .after(cursor.take());
-        let page = s.table.query(query).await?;
-        items.extend(page.items);
-        match page.next {
-            Some(next) => cursor = Some(next),
-            None => return Ok(items),
-        }
-    }
+/// The chain records (`R#`) or the checkpoints (`CP#`), in order.
+fn chain_part(prefix: &str) -> Query {
+    Query::partition(Index::Primary, keys::CHAIN).sort(SortCondition::BeginsWith(prefix.into())).limit(1000)
 }

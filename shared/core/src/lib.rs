@@ -6,6 +6,7 @@
 //! agency through its key, never by filtering afterwards.
 
 pub mod access;
+pub mod access_log;
 pub mod actions;
 pub mod admin;
 pub mod auth;

@@ -58,6 +58,8 @@ pub struct Services {
     pub connections: crate::integration::Connections,
     /// Limits counted in this process's memory (public lookups per client address).
     pub limits: crate::limits::Limits,
+    /// Requests counted in this process, not yet added to the access statistics (P14).
+    pub access: crate::access_log::AccessCounter,
 }
 
 /// The adapters a runtime wires: embedded (redb, files), AWS (DynamoDB, S3, SQS) or any mix.
@@ -87,6 +89,7 @@ impl Services {
             notifier: adapters.notifier,
             connections: adapters.connections,
             limits: Default::default(),
+            access: Default::default(),
         })
     }
 

@@ -5,11 +5,13 @@
 //!   the [`RedbQueue`] (messages and their visibility). One writer thread applies all writes
 //!   with group commit: every write waiting is applied in one fsync'd transaction, so an
 //!   acknowledged write is durable and throughput does not stop at the disk's fsync rate.
+//! - [`EmbeddedStore::snapshot_to`] and [`copy_tree`] take online, consistent backups.
 //! - [`FsObjectStore`] keeps objects as files with a JSON sidecar, and serves HMAC-presigned
 //!   upload / download URLs through [`router`].
 //!
 //! This crate depends on the ports only: never on the domain, the core or the HTTP API.
 
+mod backup;
 mod error;
 mod http;
 mod objects;
@@ -19,6 +21,7 @@ mod store;
 mod table;
 mod writer;
 
+pub use backup::{copy_tree, BackupCounts};
 pub use error::EmbeddedError;
 pub use http::router;
 pub use objects::FsObjectStore;

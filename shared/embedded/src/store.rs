@@ -11,7 +11,7 @@ use crate::queue::RedbQueue;
 use crate::table::RedbTable;
 use crate::writer::{Shared, StoreOptions, WriteTables};
 
-const FILE_NAME: &str = "motcua.redb";
+pub(crate) const FILE_NAME: &str = "motcua.redb";
 
 /// The embedded table and queue, sharing one redb file in a data directory.
 ///

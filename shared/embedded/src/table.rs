@@ -32,6 +32,10 @@ impl RedbTable {
         RedbTable { shared }
     }
 
+    pub(crate) fn shared(&self) -> &Arc<Shared> {
+        &self.shared
+    }
+
     /// Deletes every expired item (they are already invisible); returns how many went.
     pub async fn purge_expired(&self) -> Result<usize, TableError> {
         let now = now_secs();

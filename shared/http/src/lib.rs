@@ -7,6 +7,7 @@
 //! - [`routes`]: the route table (the single source of truth for the router, the OpenAPI
 //!   document and, later, the SAM template).
 
+pub mod access;
 pub mod extract;
 pub mod json_body;
 pub mod openapi;

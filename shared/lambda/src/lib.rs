@@ -177,7 +177,7 @@ async fn refresh_calendar(
 
 /// The router of an HTTP function: its routes, problem+json for unknown paths.
 pub fn router(routes: Vec<Route>, services: Arc<Services>) -> axum::Router {
-    let router = motcua_http::routes::router(routes)
+    let router = motcua_http::access::with_access_counting(motcua_http::routes::router(routes), services.clone())
         .fallback(motcua_http::routes::route_not_found)
         .layer(axum::middleware::from_fn_with_state(services.clone(), refresh_calendar))
         .layer(axum::middleware::map_request(client_address))

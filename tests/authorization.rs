@@ -1127,3 +1127,49 @@ async fn upload_declarations_are_limited_and_abandoned_objects_are_swept() {
     let link = app.get(&format!("/api/v1/dossiers/{other}/files/{}", file.as_str().unwrap()), Some(c)).await;
     assert!(link.status.is_success(), "the completed file is still there: {}", link.body);
 }
+
+/// Security issue, item 5: the 8-hour bearer token sat in the browser's `localStorage`. The
+/// browser's session is now an HttpOnly cookie, and what it authorises beyond reading needs
+/// the CSRF header only a page of this site can set.
+#[tokio::test]
+async fn the_browser_session_is_an_httponly_cookie_and_changes_need_the_csrf_header() {
+    let app = TestApp::spawn().await;
+    let login = |host: &str| {
+        app.http
+            .post(format!("{}/api/v1/auth/login", app.url))
+            .header("host", host)
+            .json(&json!({"username": "congdan", "password": DEMO_PASSWORD}))
+    };
+    let (answer, headers) = app.send_with_headers(login("127.0.0.1")).await;
+    let token = answer.ok()["access_token"].as_str().unwrap().to_string();
+    let set: Vec<String> = headers.get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect();
+    let session = set.iter().find(|c| c.starts_with("motcua_session=")).unwrap();
+    let csrf_cookie = set.iter().find(|c| c.starts_with("motcua_csrf=")).unwrap();
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/api", "Max-Age=28800"] {
+        assert!(session.contains(attribute), "{session}");
+    }
+    assert!(!csrf_cookie.contains("HttpOnly") && csrf_cookie.contains("SameSite=Strict"), "{csrf_cookie}");
+    assert!(!session.contains("Secure"), "plain http on a loopback address (cargo run)");
+    let (_, headers) = app.send_with_headers(login("dichvucong.thanhhoa.gov.vn")).await;
+    assert!(headers.get_all("set-cookie").iter().all(|c| c.to_str().unwrap().contains("Secure")));
+
+    let csrf = csrf_cookie.trim_start_matches("motcua_csrf=").split(';').next().unwrap().to_string();
+    let cookies = format!("motcua_session={token}; motcua_csrf={csrf}");
+    let with_cookies = |method: reqwest::Method, path: &str| {
+        app.http.request(method, format!("{}{path}", app.url)).header("cookie", cookies.clone())
+    };
+    assert_eq!(app.send(with_cookies(Method::GET, "/api/v1/me")).await.ok()["username"], "congdan");
+    let draft = json!({"procedure": CRIMINAL_RECORD, "form": {}});
+    let post = || with_cookies(Method::POST, "/api/v1/dossiers").json(&draft);
+    assert_eq!(app.send(post()).await.problem(403), "csrf_token_invalid", "another site's form");
+    assert_eq!(app.send(post().header("x-csrf-token", "0".repeat(32))).await.problem(403), "csrf_token_invalid");
+    assert_eq!(app.send(post().header("x-csrf-token", &csrf)).await.status.as_u16(), 201);
+    assert_eq!(app.post("/api/v1/dossiers", Some(&token), draft.clone()).await.status.as_u16(), 201, "bearer: no CSRF");
+    // A public page stays public with a cookie that no longer works.
+    let (out, headers) =
+        app.send_with_headers(with_cookies(Method::POST, "/api/v1/auth/logout").header("x-csrf-token", &csrf)).await;
+    assert_eq!(out.ok()["logged_out"], true);
+    assert!(headers.get_all("set-cookie").iter().all(|c| c.to_str().unwrap().contains("Max-Age=0")));
+    assert_eq!(app.send(with_cookies(Method::GET, "/api/v1/me")).await.problem(401), "unauthenticated");
+    assert!(app.send(with_cookies(Method::GET, "/api/v1/feedback")).await.status.is_success());
+}

@@ -112,6 +112,11 @@ async function run() {
     await check(citizen, '04-dang-nhap-loi');
     await login(citizen, 'congdan', { next: `/nop-ho-so.html?ma=${PROCEDURE}` });
     assert(c.url().includes('nop-ho-so.html'), `after login: ${c.url()}`);
+    // The token is in an HttpOnly cookie: no script of the page can read it (security issue #5).
+    const readable = await c.evaluate(() => JSON.stringify(localStorage) + document.cookie);
+    assert(!readable.includes('eyJ') && !readable.includes('motcua_session'), `a script can read the token: ${readable}`);
+    const cookies = await citizen.context.cookies();
+    assert(cookies.some((k) => k.name === 'motcua_session' && k.httpOnly && k.sameSite === 'Strict'), 'no HttpOnly session cookie');
   });
 
   await step('the e-form is generated from the schema and pre-filled from the profile (P1)', async () => {

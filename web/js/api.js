@@ -33,7 +33,11 @@ function decodePayload(token) {
   }
 }
 
-/** The signed-in session ({token, role, name, sub, exp, agency}) or null when absent/expired. */
+/**
+ * Who is signed in ({role, name, sub, exp, agency, username}) or null when absent/expired. The
+ * token itself is never kept here: the server keeps it in an HttpOnly cookie that no script
+ * can read, and a readable `motcua_csrf` cookie that unsafe requests echo in `X-CSRF-Token`.
+ */
 export function session() {
   let s = null;
   try {
@@ -41,14 +45,18 @@ export function session() {
   } catch {
     s = null;
   }
-  if (!s || !s.token || (s.exp && s.exp * 1000 < Date.now() + 30_000)) return null;
+  if (!s || !s.role || (s.exp && s.exp * 1000 < Date.now() + 30_000)) return null;
   return s;
+}
+
+function csrfToken() {
+  const m = document.cookie.match(/(?:^|;\s*)motcua_csrf=([^;]+)/);
+  return m ? m[1] : '';
 }
 
 export function saveSession(tokenResponse, me) {
   const p = decodePayload(tokenResponse.access_token) || {};
   const s = {
-    token: tokenResponse.access_token,
     role: tokenResponse.role || p.role,
     name: p.name || (me && me.profile && me.profile.full_name) || '',
     sub: p.sub,
@@ -69,19 +77,22 @@ export const isStaff = (s) => !!s && STAFF_ROLES.includes(s.role);
 export const isApplicant = (s) => !!s && (s.role === 'citizen' || s.role === 'business');
 
 /**
- * Calls the API. `body` is sent as JSON; `headers` adds request headers; `auth: false` sends no
- * token. Returns the parsed JSON (or text for non-JSON answers); throws ApiError.
+ * Calls the API. `body` is sent as JSON; `headers` adds request headers; the session cookie goes
+ * with every request (public answers ignore a stale one), the CSRF header with unsafe ones of a
+ * signed-in page (`auth: false` sends none). Returns the parsed JSON (or text for non-JSON
+ * answers); throws ApiError.
  */
 export async function api(path, { method = 'GET', body, headers = {}, auth = true, raw = false } = {}) {
   const h = { Accept: 'application/json', ...headers };
   const s = auth ? session() : null;
-  if (s) h.Authorization = 'Bearer ' + s.token;
+  if (s && method !== 'GET' && method !== 'HEAD') h['X-CSRF-Token'] = csrfToken();
   if (body !== undefined) h['Content-Type'] = 'application/json';
   let res;
   try {
     res = await fetch(path.startsWith('/') ? path : API + '/' + path, {
       method,
       headers: h,
+      credentials: 'same-origin',
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {

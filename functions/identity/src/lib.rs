@@ -3,7 +3,8 @@
 //! G10, G7, M6).
 
 use axum::extract::{FromRequest, Request, State};
-use axum::http::{header, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use axum::response::AppendHeaders;
 use axum::{Form, Json};
 use motcua_core::admin::{self, AuditRecord};
 use motcua_core::auth::Jwks;
@@ -13,7 +14,7 @@ use motcua_core::users::{self, Profile, UserView};
 use motcua_core::CoreError;
 use motcua_domain::roles::Role;
 use motcua_http::extract::{ApiJson, ApiPath, ApiQuery, Authenticated, PageOf, PageParams};
-use motcua_http::{Access, ApiError, ApiResult, AppState, Route};
+use motcua_http::{session, Access, ApiError, ApiResult, AppState, Route};
 use serde::Deserialize;
 
 const FUNCTION: &str = "identity";
@@ -212,8 +213,15 @@ struct Login {
     password: String,
 }
 
-async fn login(State(s): State<AppState>, ApiJson(l): ApiJson<Login>) -> ApiResult<Json<users::TokenResponse>> {
-    Ok(Json(users::login(&s, &l.username, &l.password).await?))
+/// The token, in the answer for API clients and in the session cookies for the browser.
+async fn login(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(l): ApiJson<Login>,
+) -> ApiResult<(AppendHeaders<[(HeaderName, HeaderValue); 2]>, Json<users::TokenResponse>)> {
+    let token = users::login(&s, &l.username, &l.password).await?;
+    let [a, b] = session::open(&token.access_token, token.expires_in, &headers);
+    Ok((AppendHeaders([(header::SET_COOKIE, a), (header::SET_COOKIE, b)]), Json(token)))
 }
 
 /// Client credentials (RFC 6749 §4.4), as JSON or `application/x-www-form-urlencoded`.
@@ -258,9 +266,14 @@ struct LoggedOut {
     logged_out: bool,
 }
 
-async fn logout(State(s): State<AppState>, Authenticated(c): Authenticated) -> ApiResult<Json<LoggedOut>> {
+async fn logout(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Authenticated(c): Authenticated,
+) -> ApiResult<(AppendHeaders<[(HeaderName, HeaderValue); 2]>, Json<LoggedOut>)> {
     users::logout(&s, &c).await?;
-    Ok(Json(LoggedOut { logged_out: true }))
+    let [a, b] = session::close(&headers);
+    Ok((AppendHeaders([(header::SET_COOKIE, a), (header::SET_COOKIE, b)]), Json(LoggedOut { logged_out: true })))
 }
 
 async fn me(State(s): State<AppState>, Authenticated(c): Authenticated) -> ApiResult<Json<UserView>> {

@@ -37,8 +37,8 @@ impl FromRequestParts<AppState> for Authenticated {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        match bearer(parts) {
-            Some(token) => Ok(Authenticated(verify(state, token?).await?)),
+        match bearer(parts).map(|t| t.map(str::to_string)).or_else(|| crate::session::token(parts)) {
+            Some(token) => Ok(Authenticated(verify(state, &token?).await?)),
             None => {
                 Err(ApiError::Core(CoreError::Unauthenticated("Vui lòng đăng nhập để thực hiện thao tác này.".into())))
             }
@@ -46,17 +46,23 @@ impl FromRequestParts<AppState> for Authenticated {
     }
 }
 
-/// The caller of a public endpoint, when a token is sent (it must then be valid).
+/// The caller of a public endpoint, when a bearer token is sent (it must then be valid) or a
+/// valid session cookie.
 pub struct MaybeAuthenticated(pub Option<Caller>);
 
 impl FromRequestParts<AppState> for MaybeAuthenticated {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        match bearer(parts) {
-            Some(token) => Ok(MaybeAuthenticated(Some(verify(state, token?).await?))),
-            None => Ok(MaybeAuthenticated(None)),
+        if let Some(token) = bearer(parts) {
+            return Ok(MaybeAuthenticated(Some(verify(state, token?).await?)));
         }
+        // A public operation is answered anonymously rather than refused when the session
+        // cookie is stale or came without its CSRF header (another site's form).
+        Ok(MaybeAuthenticated(match crate::session::token(parts) {
+            Some(Ok(token)) => verify(state, &token).await.ok(),
+            _ => None,
+        }))
     }
 }
 

@@ -14,6 +14,7 @@ pub mod openapi;
 pub mod problem;
 pub mod routes;
 pub mod security;
+pub mod session;
 
 pub use problem::{ApiError, ApiResult, EdgeError};
 pub use routes::{Access, Route};

@@ -26,6 +26,8 @@ pub enum EdgeError {
     MethodNotAllowed,
     #[error("Nội dung yêu cầu phải là JSON (Content-Type: application/json).")]
     UnsupportedMediaType,
+    #[error("Thiếu hoặc sai mã chống giả mạo yêu cầu (X-CSRF-Token). Vui lòng tải lại trang và thử lại.")]
+    CsrfTokenInvalid,
 }
 
 impl EdgeError {
@@ -34,6 +36,7 @@ impl EdgeError {
             EdgeError::RouteNotFound => "route_not_found",
             EdgeError::MethodNotAllowed => "method_not_allowed",
             EdgeError::UnsupportedMediaType => "unsupported_media_type",
+            EdgeError::CsrfTokenInvalid => "csrf_token_invalid",
         }
     }
 
@@ -42,6 +45,7 @@ impl EdgeError {
             EdgeError::RouteNotFound => StatusCode::NOT_FOUND,
             EdgeError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             EdgeError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            EdgeError::CsrfTokenInvalid => StatusCode::FORBIDDEN,
         }
     }
 }

@@ -61,7 +61,7 @@ async fn a_new_stack_reads_its_secrets_from_ssm_and_bootstraps_its_catalogue_and
         .await
         .unwrap());
     assert!(!motcua::seed::create_admin(&services, "quantri.tinh", "khác-hẳn-2026", "Khác").await.unwrap());
-    let token = motcua_core::users::login(&services, "quantri.tinh", "Mật-khẩu-đủ-dài-2026").await.unwrap();
+    let token = motcua_core::users::login(&services, "quantri.tinh", "Mật-khẩu-đủ-dài-2026", None).await.unwrap();
     assert_eq!(token.role, motcua_domain::roles::Role::SystemAdmin);
     let caller = motcua_core::users::authenticate(&services, &token.access_token).await.unwrap();
     assert_eq!(caller.role, motcua_domain::roles::Role::SystemAdmin);

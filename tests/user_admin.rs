@@ -164,3 +164,58 @@ async fn every_change_is_chained_and_tampering_is_found_online_and_offline() {
         assert!(run.status.success() && out.contains("\"ok\": true"), "{out} {}", String::from_utf8_lossy(&run.stderr));
     }
 }
+
+/// Security issue, item 2: staff could not enrol a second factor.
+#[tokio::test]
+async fn staff_enrol_an_authenticator_app_and_then_log_in_with_its_code() {
+    let app = TestApp::spawn().await;
+    let officer = app.login("chuyenvien.phuong").await;
+    let enrolment = app.post("/api/v1/me/otp", Some(&officer), json!({})).await;
+    assert_eq!(enrolment.status.as_u16(), 201, "{}", enrolment.body);
+    let url = enrolment.body["otpauth_url"].as_str().unwrap();
+    assert!(url.starts_with("otpauth://totp/MotCua:chuyenvien.phuong?"), "{url}");
+    let secret = enrolment.body["secret"].as_str().unwrap();
+    let totp = totp_rs::TOTP::new(
+        totp_rs::Algorithm::SHA1,
+        6,
+        1,
+        30,
+        totp_rs::Secret::Encoded(secret.into()).to_bytes().unwrap(),
+        None,
+        String::new(),
+    )
+    .unwrap();
+    let now = || chrono::Utc::now().timestamp() as u64;
+    // Confirmed with a first code; a wrong one does not turn it on.
+    let confirm = |code: String| app.post("/api/v1/me/otp/confirm", Some(&officer), json!({"code": code}));
+    let wrong = if totp.generate(now()) == "123456" { "654321" } else { "123456" };
+    assert_eq!(field_errors_of(&confirm(wrong.into()).await), vec![("code".to_string(), "wrong_otp".to_string())]);
+    assert_eq!(confirm(totp.generate(now())).await.ok()["otp_enabled"], true);
+
+    // From now on the password alone is not enough; each code works once.
+    let login = |otp: Option<String>| {
+        let mut body = json!({"username": "chuyenvien.phuong", "password": DEMO_PASSWORD});
+        if let Some(otp) = otp {
+            body["otp"] = json!(otp);
+        }
+        app.post("/api/v1/auth/login", None, body)
+    };
+    assert_eq!(login(None).await.problem(401), "otp_required");
+    assert_eq!(login(Some(wrong.into())).await.problem(401), "unauthenticated");
+    let next_step = (now() / 30 + 1) * 30;
+    let code = totp.generate(next_step);
+    assert_eq!(login(Some(code.clone())).await.ok()["role"], "specialist", "the next step's code (one step of drift)");
+    assert_eq!(login(Some(code)).await.problem(401), "unauthenticated", "a code is used once");
+    let citizen = app.login("congdan").await;
+    assert_eq!(app.post("/api/v1/me/otp", Some(&citizen), json!({})).await.problem(403), "forbidden");
+    let admin = app.login("quantri").await;
+    let log = app.get("/api/v1/audit?month=2026-03", Some(&admin)).await.ok().clone();
+    assert!(log["items"].as_array().unwrap().iter().any(|r| r["action"] == "otp.enrol"), "{log}");
+}
+
+fn field_errors_of(r: &Response) -> Vec<(String, String)> {
+    r.body["errors"]
+        .as_array()
+        .map(|e| e.iter().map(|e| (e["field"].as_str().unwrap().into(), e["code"].as_str().unwrap().into())).collect())
+        .unwrap_or_default()
+}

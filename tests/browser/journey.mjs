@@ -12,13 +12,26 @@
 //            reception of a paper dossier with scans; feedback answer; dashboard, register,
 //            calendar, users; a survey published by the agency administrator.
 
-import { launch, person, check, checkDocument, step, summary, login, assert, pdf, BASE, SHOTS } from './lib.mjs';
+import { createHmac } from 'node:crypto';
+import { launch, person, check, checkDocument, step, summary, login, assert, pdf, BASE, SHOTS, PASSWORD } from './lib.mjs';
 
 const browser = await launch();
 const t0 = Date.now();
 const PROCEDURE = '2.000635';
 const PROCEDURE_NAME = 'Cấp bản sao Trích lục hộ tịch';
 const state = {};
+
+/** The code an authenticator app shows for a base32 secret at time `t` (RFC 6238, SHA-1). */
+function totp(base32, t = Date.now()) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const bits = [...base32.replace(/=+$/, '')].map((ch) => alphabet.indexOf(ch).toString(2).padStart(5, '0')).join('');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(t / 30_000)));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const at = mac[mac.length - 1] & 15;
+  return String((mac.readUInt32BE(at) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}
 
 async function shotElement(page, selector, name) {
   await page.locator(selector).first().screenshot({ path: `${SHOTS}/${name}.png` });
@@ -672,6 +685,29 @@ async function run() {
     await m.locator('article.survey .survey-tally').first().waitFor();
     await m.locator('article.survey details.survey-tally > summary').first().click();
     await check(phone, '47-dien-thoai-khao-sat');
+  });
+
+  await step('an officer turns on two-factor authentication, then logs in with the app’s code', async () => {
+    const officer = await person(browser);
+    const o = officer.page;
+    await login(officer, 'congan.phuong', { console: true, next: '/can-bo/quan-tri.html' });
+    await o.getByRole('button', { name: 'Bật xác thực hai lớp' }).click();
+    const secret = (await o.locator('#otp code').first().textContent()).trim();
+    await o.getByLabel(/^Mã xác thực/).fill(totp(secret));
+    await o.getByRole('button', { name: 'Xác nhận' }).click();
+    await o.getByText('Đã bật xác thực hai lớp.').waitFor();
+    await check(officer, '40-can-bo-xac-thuc-hai-lop');
+    await officer.context.clearCookies();
+    await o.evaluate(() => localStorage.clear());
+    await o.goto('/can-bo/dang-nhap.html');
+    await o.getByLabel('Tên đăng nhập').fill('congan.phuong');
+    await o.getByLabel(/^Mật khẩu/).fill(PASSWORD);
+    await o.getByRole('button', { name: 'Đăng nhập' }).click();
+    const code = o.getByLabel(/^Mã xác thực/);
+    await code.waitFor();
+    assert(await o.evaluate(() => document.activeElement.id === 'otp'), 'the code field is not focused');
+    await code.fill(totp(secret, Date.now() + 30_000)); // the next step: the current one was used to confirm
+    await Promise.all([o.waitForURL((u) => !u.pathname.endsWith('dang-nhap.html')), o.getByRole('button', { name: 'Đăng nhập' }).click()]);
   });
 
   await step('phone screen: officer inbox and dossier', async () => {

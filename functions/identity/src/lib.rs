@@ -10,6 +10,7 @@ use motcua_core::admin::{self, AuditRecord};
 use motcua_core::auth::Jwks;
 use motcua_core::events::{self, Notification, OutboundMessage};
 use motcua_core::ledger::Verification;
+use motcua_core::second_factor;
 use motcua_core::users::{self, Profile, UserView};
 use motcua_core::CoreError;
 use motcua_domain::roles::Role;
@@ -87,6 +88,25 @@ pub fn routes() -> Vec<Route> {
             update_me,
         )
         .body::<Profile>()
+        .returns::<UserView>(),
+        Route::new(
+            Method::POST,
+            "/api/v1/me/otp",
+            FUNCTION,
+            Access::Authenticated,
+            "Cán bộ bắt đầu bật xác thực hai lớp: nhận khóa bí mật và liên kết otpauth cho ứng dụng xác thực",
+            enrol_otp,
+        )
+        .creates::<second_factor::Enrolment>(),
+        Route::new(
+            Method::POST,
+            "/api/v1/me/otp/confirm",
+            FUNCTION,
+            Access::Authenticated,
+            "Xác nhận bằng mã đầu tiên từ ứng dụng: xác thực hai lớp có hiệu lực (ghi nhật ký quản trị)",
+            confirm_otp,
+        )
+        .body::<OtpCode>()
         .returns::<UserView>(),
         Route::new(
             Method::GET,
@@ -211,6 +231,11 @@ async fn register(
 struct Login {
     username: String,
     password: String,
+    /// The 6-digit code of the authenticator app, for staff who enrolled one (asked with 401
+    /// `otp_required` when missing).
+    #[serde(default)]
+    #[schema(pattern = "^[0-9]{6}$")]
+    otp: Option<String>,
 }
 
 /// The token, in the answer for API clients and in the session cookies for the browser.
@@ -219,7 +244,7 @@ async fn login(
     headers: HeaderMap,
     ApiJson(l): ApiJson<Login>,
 ) -> ApiResult<(AppendHeaders<[(HeaderName, HeaderValue); 2]>, Json<users::TokenResponse>)> {
-    let token = users::login(&s, &l.username, &l.password).await?;
+    let token = users::login(&s, &l.username, &l.password, l.otp.as_deref()).await?;
     let [a, b] = session::open(&token.access_token, token.expires_in, &headers);
     Ok((AppendHeaders([(header::SET_COOKIE, a), (header::SET_COOKIE, b)]), Json(token)))
 }
@@ -274,6 +299,29 @@ async fn logout(
     users::logout(&s, &c).await?;
     let [a, b] = session::close(&headers);
     Ok((AppendHeaders([(header::SET_COOKIE, a), (header::SET_COOKIE, b)]), Json(LoggedOut { logged_out: true })))
+}
+
+async fn enrol_otp(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+) -> ApiResult<(StatusCode, Json<second_factor::Enrolment>)> {
+    Ok((StatusCode::CREATED, Json(second_factor::enrol(&s, &c).await?)))
+}
+
+/// A code of the authenticator app.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct OtpCode {
+    #[schema(pattern = "^[0-9]{6}$")]
+    code: String,
+}
+
+async fn confirm_otp(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiJson(b): ApiJson<OtpCode>,
+) -> ApiResult<Json<UserView>> {
+    Ok(Json(second_factor::confirm(&s, &c, &b.code).await?))
 }
 
 async fn me(State(s): State<AppState>, Authenticated(c): Authenticated) -> ApiResult<Json<UserView>> {

@@ -12,6 +12,9 @@ pub enum CoreError {
     /// Missing or invalid credentials.
     #[error("{0}")]
     Unauthenticated(String),
+    /// The password was right; the account's second factor is needed too.
+    #[error("Vui lòng nhập mã xác thực 6 chữ số đang hiện trên ứng dụng xác thực của bạn.")]
+    SecondFactorRequired,
     /// Authenticated, but not entitled.
     #[error("{0}")]
     Forbidden(String),
@@ -76,6 +79,7 @@ impl CoreError {
     pub fn code(&self) -> &'static str {
         match self {
             CoreError::Unauthenticated(_) => "unauthenticated",
+            CoreError::SecondFactorRequired => "otp_required",
             CoreError::Forbidden(_) => "forbidden",
             CoreError::NotFound(_) => "not_found",
             CoreError::Validation(_) => "validation_failed",

@@ -27,6 +27,7 @@ pub mod messages;
 pub mod queries;
 pub mod reception;
 pub mod reports;
+pub mod second_factor;
 pub mod services;
 pub mod store;
 pub mod surveys;

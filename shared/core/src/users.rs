@@ -29,6 +29,9 @@ pub struct User {
     /// issued before.
     #[serde(default)]
     pub sessions: u64,
+    /// The second factor of a staff account, when enrolled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub totp: Option<crate::second_factor::Totp>,
     pub created_at: chrono::DateTime<chrono::FixedOffset>,
 }
 
@@ -42,6 +45,8 @@ pub struct UserView {
     pub agency: Option<AgencyCode>,
     pub profile: Profile,
     pub locked: bool,
+    /// The second factor (TOTP) is in force.
+    pub otp_enabled: bool,
 }
 
 impl UserView {
@@ -54,6 +59,7 @@ impl UserView {
             agency: u.agency.clone(),
             profile: u.profile.clone(),
             locked: u.locked,
+            otp_enabled: u.totp.as_ref().is_some_and(|t| t.confirmed),
         }
     }
 }
@@ -113,6 +119,7 @@ pub(crate) async fn create_user_with(
         profile,
         locked: false,
         sessions: 0,
+        totp: None,
         created_at: s.now(),
     };
     let login = keys::item(&keys::login(&username), &user.id, &[])?;
@@ -206,9 +213,7 @@ pub async fn update_profile(s: &Services, caller: &Caller, profile: Profile) -> 
     Ok(u)
 }
 
-fn wrong_credentials() -> CoreError {
-    CoreError::Unauthenticated("Tên đăng nhập hoặc mật khẩu không đúng.".into())
-}
+const WRONG_CREDENTIALS: &str = "Tên đăng nhập hoặc mật khẩu không đúng.";
 
 /// Token response of login and client credentials.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -261,7 +266,10 @@ async fn check_password(s: &Services, username: &str, password: &str) -> CoreRes
 /// Password login of a local account (P6), throttled per account (security issue, item 1): a
 /// few free failures, then growing lockouts answered 429 with `Retry-After`, during which not
 /// even the right password is checked. Unknown usernames are throttled the same way.
-pub async fn login(s: &Services, username: &str, password: &str) -> CoreResult<TokenResponse> {
+pub async fn login(s: &Services, username: &str, password: &str, otp: Option<&str>) -> CoreResult<TokenResponse> {
+    if otp.is_some_and(|o| o.len() != 6 || !o.bytes().all(|b| b.is_ascii_digit())) {
+        return Err(CoreError::field("otp", "invalid_format", "Mã xác thực gồm 6 chữ số."));
+    }
     let username = username.trim().to_lowercase();
     let key = keys::login_throttle(&username);
     let now = s.clock.now().timestamp();
@@ -269,12 +277,22 @@ pub async fn login(s: &Services, username: &str, password: &str) -> CoreResult<T
     if let Some(wait) = attempts.retry_after(now) {
         return Err(CoreError::TooManyRequests(wait));
     }
-    let Some(u) = check_password(s, &username, password).await? else {
-        // Kept a day (system time, as every expiry the backends enforce).
-        let ttl = json!(chrono::Utc::now().timestamp() + 86_400);
-        s.table.put(keys::item(&key, &attempts.after_failure(now), &[("ttl", ttl)])?, Condition::None).await?;
-        return Err(wrong_credentials());
+    let failed = |message: &'static str| {
+        let key = key.clone();
+        async move {
+            // Kept a day (system time, as every expiry the backends enforce).
+            let ttl = json!(chrono::Utc::now().timestamp() + 86_400);
+            s.table.put(keys::item(&key, &attempts.after_failure(now), &[("ttl", ttl)])?, Condition::None).await?;
+            Err(CoreError::Unauthenticated(message.into()))
+        }
     };
+    let Some(mut u) = check_password(s, &username, password).await? else {
+        return failed(WRONG_CREDENTIALS).await;
+    };
+    // A wrong second factor counts as a failure too.
+    if !crate::second_factor::check_at_login(s, &mut u, otp).await? {
+        return failed("Mã xác thực không đúng hoặc đã được dùng. Vui lòng nhập mã mới trên ứng dụng.").await;
+    }
     if attempts.failures > 0 {
         s.table.delete(&key, Condition::None).await?;
     }

@@ -71,7 +71,7 @@ impl ApiError {
 /// Status of each error, in one place.
 fn status(e: &CoreError) -> StatusCode {
     match e {
-        CoreError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+        CoreError::Unauthenticated(_) | CoreError::SecondFactorRequired => StatusCode::UNAUTHORIZED,
         CoreError::Forbidden(_) => StatusCode::FORBIDDEN,
         CoreError::NotFound(_) => StatusCode::NOT_FOUND,
         CoreError::Validation(_) | CoreError::IdempotencyMismatch => StatusCode::UNPROCESSABLE_ENTITY,

@@ -9,10 +9,50 @@ import { add, h, $, setContent, showFailure, showErrors, clearErrors, busy, aler
 layout({ area: 'console', current: 'quan-tri' });
 const me = await requireLogin('console', STAFF_ROLES);
 const KIND = { holiday: 'Ngày lễ', compensatory: 'Nghỉ bù', adjusted: 'Nghỉ hoán đổi, điều chỉnh' };
-const AUDIT = { create_staff: 'Tạo tài khoản cán bộ', lock: 'Khóa tài khoản', unlock: 'Mở khóa tài khoản', calendar_override: 'Điều chỉnh lịch làm việc', set_workflow: 'Sửa quy trình nội bộ',
+const AUDIT = { create_staff: 'Tạo tài khoản cán bộ', lock: 'Khóa tài khoản', unlock: 'Mở khóa tài khoản', 'calendar.override': 'Điều chỉnh lịch làm việc', 'workflow.publish': 'Sửa quy trình nội bộ',
+  'survey.create': 'Tạo khảo sát', 'otp.enrol': 'Bật xác thực hai lớp',
   'integration.replay': 'Gửi lại thư lỗi của kết nối', 'integration.reconcile': 'Đối soát với Cổng DVCQG', 'integration.catalogue_sync': 'Đồng bộ danh mục thủ tục quốc gia',
   'webhook.create': 'Đăng ký webhook', 'webhook.delete': 'Hủy đăng ký webhook' };
 const CONNECTION_STATE = { off: 'Chưa cấu hình', ok: 'Hoạt động bình thường', failing: 'Đang lỗi, tự gửi lại' };
+
+// ---- Second factor (TOTP) of the signed-in officer ---------------------------------------------
+const otpBox = $('#otp');
+
+async function showOtp(message) {
+  const account = await get('/me');
+  if (account.otp_enabled) {
+    setContent(otpBox, message ? alertBox('ok', null, message) : null,
+      h('p', {}, 'Đã bật: khi đăng nhập, hệ thống hỏi thêm mã 6 chữ số trên ứng dụng xác thực của bạn.'));
+    return;
+  }
+  const start = h('button', { type: 'button' }, 'Bật xác thực hai lớp');
+  start.addEventListener('click', () => busy(start, async () => {
+    try {
+      const e = await post('/me/otp', {});
+      const form = h('form', { novalidate: true },
+        h('p', {}, 'Thêm tài khoản vào ứng dụng xác thực (Google Authenticator, Microsoft Authenticator…) bằng khóa bí mật dưới đây, rồi nhập mã 6 chữ số ứng dụng hiển thị.'),
+        h('p', {}, 'Khóa bí mật: ', h('code', {}, e.secret)),
+        h('p', { class: 'small muted' }, 'Liên kết cho ứng dụng: ', h('code', {}, e.otpauth_url)),
+        field({ label: 'Mã xác thực', name: 'code', required: true, inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: '6', hint: '6 chữ số trên ứng dụng' }),
+        h('button', { type: 'submit' }, 'Xác nhận'));
+      form.addEventListener('submit', (ev) => {
+        ev.preventDefault();
+        clearErrors(form);
+        busy(form.querySelector('button[type=submit]'), async () => {
+          try {
+            await post('/me/otp/confirm', { code: form.elements.code.value.trim() });
+            await showOtp('Đã bật xác thực hai lớp.');
+          } catch (err) { showErrors(form, err); }
+        });
+      });
+      setContent(otpBox, form);
+      form.elements.code.focus();
+    } catch (err) { setContent(otpBox, alertBox('error', null, err.detail)); }
+  }));
+  setContent(otpBox, h('p', {}, 'Chưa bật. Xác thực hai lớp bảo vệ tài khoản cán bộ khi mật khẩu bị lộ.'), start);
+}
+if (me.role === 'citizen' || me.role === 'business') otpBox.closest('section').hidden = true;
+else showOtp().catch((e) => showFailure(otpBox, e));
 
 // ---- Calendar --------------------------------------------------------------------------------
 const calForm = $('#cal-year');

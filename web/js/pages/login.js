@@ -34,7 +34,9 @@ form.addEventListener('submit', async (ev) => {
   if (missing.length) { showErrors(form, missing); return; }
   await busy(form.querySelector('button[type=submit]'), async () => {
     try {
-      const token = await post('/auth/login', { username, password }, { auth: false });
+      const otpField = $('#otp-field');
+      const otp = otpField.hidden ? undefined : form.elements.otp.value.trim();
+      const token = await post('/auth/login', { username, password, ...(otp ? { otp } : {}) }, { auth: false });
       saveSession(token);
       const me = await get('/me');
       const s = saveSession(token, me);
@@ -45,6 +47,13 @@ form.addEventListener('submit', async (ev) => {
       }
       location.href = safeNext() || (isStaff(s) ? '/can-bo/index.html' : '/ho-so-cua-toi.html');
     } catch (e) {
+      // Staff with a second factor: the password was right, the app's code is needed too.
+      if (e.code === 'otp_required') {
+        $('#otp-field').hidden = false;
+        showErrors(form, { title: 'Cần mã xác thực', detail: e.detail, errors: [] }, { focus: false });
+        form.elements.otp.focus();
+        return;
+      }
       showErrors(form, e);
     }
   }, 'Đang đăng nhập…');

@@ -1173,3 +1173,24 @@ async fn the_browser_session_is_an_httponly_cookie_and_changes_need_the_csrf_hea
     assert_eq!(app.send(with_cookies(Method::GET, "/api/v1/me")).await.problem(401), "unauthenticated");
     assert!(app.send(with_cookies(Method::GET, "/api/v1/feedback")).await.status.is_success());
 }
+
+/// Security issue, item 8 (P14): nobody could tell who had read an applicant's data.
+#[tokio::test]
+async fn the_applicant_sees_who_read_their_dossier_and_files() {
+    let cast = Cast::new().await;
+    let app = &cast.app;
+    let (id, file) = cast.justice_dossier(&cast.congdan).await;
+    app.get(&dossier(&id), Some(&cast.congdan)).await.ok(); // the owner's own reads are not listed
+    app.get(&dossier(&id), Some(&cast.justice_officer)).await.ok();
+    app.get(&format!("/api/v1/dossiers/{id}/files/{file}"), Some(&cast.justice_officer)).await.ok();
+    let path = format!("/api/v1/dossiers/{id}/reads");
+    let reads = app.get(&path, Some(&cast.congdan)).await.ok().clone();
+    let items = reads["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{reads}");
+    assert!(items[0]["what"].as_str().unwrap().starts_with("file:"), "newest first: {reads}");
+    assert_eq!((items[1]["what"].as_str(), items[1]["by"].as_str()), (Some("dossier"), Some("Đỗ Thị Mai")));
+    assert_eq!(items[1]["agency"], JUSTICE);
+    assert!(app.get(&path, Some(&cast.justice_specialist)).await.status.is_success(), "the handling agency");
+    assert_eq!(app.get(&path, Some(&cast.other)).await.problem(404), "not_found");
+    assert_eq!(app.get(&path, Some(&cast.ward_officer)).await.problem(404), "not_found");
+}

@@ -38,6 +38,15 @@ pub fn routes() -> Vec<Route> {
         .returns::<DossierView>(),
         Route::new(
             Method::GET,
+            "/api/v1/dossiers/{id}/reads",
+            FUNCTION,
+            Access::Authenticated,
+            "Ai đã xem hồ sơ và tệp của người nộp: thời gian, người xem, cơ quan (chủ hồ sơ, cơ quan giải quyết)",
+            reads,
+        )
+        .returns::<PageOf<motcua_core::reads::Read>>(),
+        Route::new(
+            Method::GET,
             "/api/v1/dossiers/{id}/forms/{form}",
             FUNCTION,
             Access::Authenticated,
@@ -84,6 +93,14 @@ async fn lookup(
     ClientAddress(client): ClientAddress,
 ) -> ApiResult<Json<PublicView>> {
     Ok(Json(queries::lookup(&s, &code, p.secret.as_deref(), p.id_number.as_deref(), client.as_deref()).await?))
+}
+
+async fn reads(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<PageOf<motcua_core::reads::Read>>> {
+    Ok(Json(PageOf { items: motcua_core::reads::list(&s, &c, &id).await?, next_cursor: None }))
 }
 
 async fn get(

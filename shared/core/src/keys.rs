@@ -10,6 +10,7 @@
 //! | user | `USER#<id>` | `PROFILE` | staff: `STAFF#<agency>` / username | |
 //! | audit record (M6, N2) | `AUDIT#<yyyy-mm>` | `<time>#<id>` | | |
 //! | requests answered per operation and day (P14) | `ACCESS#<yyyy-mm-dd>` | `<METHOD> <path>` | | |
+//! | a read of a dossier's personal data by someone else than its owner (ttl 5 years) | `READS#<dossier id>` | `<unix ms>#<id>` | | |
 //! | ledger entry: a change of a dossier or an administrative action | `LEDGER` | `<unix ms>#<id>` | | |
 //! | chain record / signed checkpoint / head of the chained ledger | `CHAIN` | `R#<seq>` / `CP#<seq>` / `HEAD` | | |
 //! | login name → user | `LOGIN#<username>` | `LOGIN` | | |
@@ -85,6 +86,12 @@ pub fn dossier(id: &str) -> Key {
 }
 pub fn upload(dossier_id: &str, upload_id: &str) -> Key {
     Key::new(format!("DOSSIER#{dossier_id}"), format!("UPLOAD#{upload_id}"))
+}
+pub fn reads(dossier_id: &str) -> String {
+    format!("READS#{dossier_id}")
+}
+pub fn read(dossier_id: &str, at_ms: i64, id: &str) -> Key {
+    Key::new(reads(dossier_id), format!("{at_ms:013}#{id}"))
 }
 pub fn access_partition(day: &str) -> String {
     format!("ACCESS#{day}")

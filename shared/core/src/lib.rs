@@ -25,6 +25,7 @@ pub mod ledger;
 pub mod limits;
 pub mod messages;
 pub mod queries;
+pub mod reads;
 pub mod reception;
 pub mod reports;
 pub mod second_factor;

@@ -23,6 +23,7 @@ pub(crate) fn view(s: &Services, caller: &Caller, d: Dossier) -> DossierView {
 pub async fn get(s: &Services, caller: &Caller, id: &str) -> CoreResult<DossierView> {
     let d = load(s, id).await?;
     ensure_visible(caller, &d)?;
+    crate::reads::record(s, caller, &d, "dossier".into()).await?;
     Ok(view(s, caller, d))
 }
 

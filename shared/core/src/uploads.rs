@@ -332,5 +332,6 @@ pub async fn download(s: &Services, caller: &Caller, dossier_id: &str, file_id: 
         .chain(d.result.iter())
         .find(|f| f.file_id == file_id)
         .ok_or_else(|| CoreError::not_found("tệp"))?;
+    crate::reads::record(s, caller, &d, format!("file:{}", file.filename)).await?;
     Ok(s.objects.presign_get(&file.object_key, &file.filename, s.config.download_url_ttl).await?)
 }

@@ -65,6 +65,19 @@ function withdrawBox(d) {
     h('p', {}, 'Bạn có thể yêu cầu rút hồ sơ khi hồ sơ chưa có kết quả. Cơ quan xác nhận thì việc giải quyết dừng lại.'), form);
 }
 
+// Who, other than the applicant, opened the dossier or its files (P14).
+async function readsPanel(d) {
+  let reads = [];
+  try { reads = (await get(`/dossiers/${encodeURIComponent(d.id)}/reads`)).items; } catch { return null; }
+  const what = (w) => (w === 'dossier' ? 'Xem hồ sơ' : `Tải tệp ${w.replace(/^file:/, '')}`);
+  return h('details', { class: 'card' }, h('summary', {}, `Ai đã xem hồ sơ của tôi (${reads.length})`),
+    reads.length
+      ? h('table', {}, h('caption', { class: 'visually-hidden' }, 'Những lần cán bộ xem hồ sơ hoặc tải tệp của bạn'),
+        h('thead', {}, h('tr', {}, ['Thời gian', 'Người xem', 'Vai trò', 'Cơ quan', 'Nội dung'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('tbody', {}, reads.map((r) => h('tr', {}, h('td', {}, fmtDateTime(r.at)), h('td', {}, r.by), h('td', {}, r.role_label), h('td', {}, r.agency || '—'), h('td', {}, what(r.what))))))
+      : h('p', {}, 'Chưa có ai ngoài bạn xem hồ sơ này.'));
+}
+
 try {
   const d = await get('/dossiers/' + encodeURIComponent(id));
   if (d.status === 'draft') { location.replace('/nop-ho-so.html?id=' + encodeURIComponent(id)); throw new Error('draft'); }
@@ -113,7 +126,8 @@ try {
     d.code ? h('section', { class: 'card', 'aria-labelledby': 'bieu-mau' },
       h('h2', { id: 'bieu-mau' }, 'Biểu mẫu'),
       formsPanel(d, ['01', ...(d.supplements && d.supplements.length ? ['02'] : []), ...(d.apology ? ['04'] : [])])) : null,
-    canWithdraw ? withdrawBox(d) : null);
+    canWithdraw ? withdrawBox(d) : null,
+    await readsPanel(d));
 } catch (e) {
   if (e.message !== 'draft') showFailure(app, e, 'tải hồ sơ');
 }

@@ -265,7 +265,8 @@ async fn check_password(s: &Services, username: &str, password: &str) -> CoreRes
 
 /// Password login of a local account (P6), throttled per account (security issue, item 1): a
 /// few free failures, then growing lockouts answered 429 with `Retry-After`, during which not
-/// even the right password is checked. Unknown usernames are throttled the same way.
+/// even the right password is checked. Unknown usernames are throttled the same way. Staff who
+/// enrolled a second factor give its code too (`otp`); a wrong code counts as a failure.
 pub async fn login(s: &Services, username: &str, password: &str, otp: Option<&str>) -> CoreResult<TokenResponse> {
     if otp.is_some_and(|o| o.len() != 6 || !o.bytes().all(|b| b.is_ascii_digit())) {
         return Err(CoreError::field("otp", "invalid_format", "Mã xác thực gồm 6 chữ số."));

@@ -7,7 +7,7 @@
 
 use crate::{keys, Caller, CoreError, CoreResult, Services};
 use motcua_domain::roles::Role;
-use motcua_ports::{Index, Item, Query, WriteOp};
+use motcua_ports::{attr_str, Index, Item, Query, WriteOp};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -25,6 +25,17 @@ pub struct Outcomes {
     pub refused: i64,
     /// 5xx.
     pub failed: i64,
+}
+
+impl Outcomes {
+    fn total(&self) -> i64 {
+        self.ok + self.refused + self.failed
+    }
+
+    fn add(&mut self, other: &Outcomes) {
+        (self.ok, self.refused, self.failed) =
+            (self.ok + other.ok, self.refused + other.refused, self.failed + other.failed);
+    }
 }
 
 /// The counts of this process not yet added to the table.
@@ -64,28 +75,27 @@ impl AccessCounter {
 }
 
 /// Adds this process's counts to the day records; returns the records updated. Counts that
-/// could not be written are kept for the next time.
+/// could not be written are kept for the next time (those already written are not).
 pub async fn flush(s: &Services) -> CoreResult<usize> {
-    let taken = s.access.take();
-    let updates: Vec<WriteOp> = taken
-        .iter()
-        .map(|((day, operation), o)| WriteOp::Add {
-            key: keys::access(day, operation),
-            add: vec![("ok".into(), o.ok), ("refused".into(), o.refused), ("failed".into(), o.failed)],
-            set: Item::new(),
-        })
-        .collect();
-    for chunk in updates.chunks(25) {
-        if let Err(e) = s.table.transact(chunk.to_vec()).await {
+    let taken: Vec<_> = s.access.take().into_iter().collect();
+    for (written, chunk) in taken.chunks(25).enumerate() {
+        let updates = chunk
+            .iter()
+            .map(|((day, operation), o)| WriteOp::Add {
+                key: keys::access(day, operation),
+                add: vec![("ok".into(), o.ok), ("refused".into(), o.refused), ("failed".into(), o.failed)],
+                set: Item::new(),
+            })
+            .collect();
+        if let Err(e) = s.table.transact(updates).await {
             let mut pending = s.access.pending.lock().expect("access counts");
-            for ((day, operation), o) in taken {
-                let p = pending.entry((day, operation)).or_default();
-                (p.ok, p.refused, p.failed) = (p.ok + o.ok, p.refused + o.refused, p.failed + o.failed);
+            for (key, o) in taken.into_iter().skip(written * 25) {
+                pending.entry(key).or_default().add(&o);
             }
             return Err(e.into());
         }
     }
-    Ok(updates.len())
+    Ok(taken.len())
 }
 
 /// The requests of one operation on one day.
@@ -118,11 +128,11 @@ pub async fn statistics(s: &Services, caller: &Caller, day: &str) -> CoreResult<
     let mut counts: Vec<OperationCount> = items
         .iter()
         .map(|i| OperationCount {
-            operation: i.get("sk").and_then(|v| v.as_str()).unwrap_or_default().to_string(),
+            operation: attr_str(i, "sk").unwrap_or_default().to_string(),
             outcomes: read_outcomes(i),
         })
         .collect();
-    counts.sort_by_key(|c| std::cmp::Reverse(c.outcomes.ok + c.outcomes.refused + c.outcomes.failed));
+    counts.sort_by_key(|c| std::cmp::Reverse(c.outcomes.total()));
     Ok(counts)
 }
 
@@ -150,10 +160,9 @@ pub async fn usage(s: &Services, days: u32) -> CoreResult<Vec<DayUsage>> {
         let day = (today - chrono::Days::new(back as u64)).format("%Y-%m-%d").to_string();
         let items =
             keys::read_items(s.table.as_ref(), Query::partition(Index::Primary, keys::access_partition(&day))).await?;
-        let ok_of =
-            |op: &str| items.iter().find(|i| i.get("sk").and_then(|v| v.as_str()) == Some(op)).map(read_outcomes);
+        let ok_of = |op: &str| items.iter().find(|i| attr_str(i, "sk") == Some(op)).map(read_outcomes);
         out.push(DayUsage {
-            requests: items.iter().map(read_outcomes).map(|o| o.ok + o.refused + o.failed).sum(),
+            requests: items.iter().map(|i| read_outcomes(i).total()).sum(),
             lookups: ok_of("GET /api/v1/lookup/{code}").map_or(0, |o| o.ok),
             submissions: ok_of("POST /api/v1/dossiers/{id}/submit").map_or(0, |o| o.ok),
             day,

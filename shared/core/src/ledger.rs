@@ -8,7 +8,7 @@
 //! broken record.
 
 use crate::{keys, CoreResult, Services};
-use motcua_ports::{Condition, Index, Key, Query, SortCondition, TableError, WriteOp};
+use motcua_ports::{Condition, Index, Item, Key, Query, SortCondition, TableError, WriteOp};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -29,6 +29,11 @@ fn sha256_hex(bytes: &[u8]) -> String {
 /// SHA-256 of a stored record's content (its `data`), as JSON with sorted keys.
 pub fn digest(data: &Value) -> String {
     sha256_hex(data.to_string().as_bytes())
+}
+
+/// The digest of a stored item's content.
+fn digest_of(item: &Item) -> String {
+    digest(item.get("data").unwrap_or(&Value::Null))
 }
 
 /// One change, as the ledger keeps it.
@@ -99,8 +104,8 @@ pub async fn seal(s: &Services, now_ms: i64) -> CoreResult<usize> {
         let previous = head.seq;
         let mut ops = Vec::with_capacity(chunk.len() + 2);
         for item in chunk {
-            let entry = item.get("sk").and_then(Value::as_str).unwrap_or_default().to_string();
-            let entry_digest = digest(item.get("data").unwrap_or(&Value::Null));
+            let entry = motcua_ports::attr_str(item, "sk").unwrap_or_default().to_string();
+            let entry_digest = digest_of(item);
             let seq = head.seq + 1;
             let hash = link(seq, &entry, &entry_digest, &head.hash);
             let record = Record { seq, entry: entry.clone(), entry_digest, prev_hash: head.hash.clone(), hash };
@@ -191,7 +196,7 @@ pub async fn verify(s: &Services) -> CoreResult<Verification> {
             let entry_item = s.table.get(&Key::new(keys::LEDGER, r.entry.clone())).await?;
             let entry: Option<Entry> = entry_item.as_ref().map(keys::data).transpose().ok().flatten();
             let subject = entry.as_ref().map_or_else(|| "?".to_string(), |e| e.subject.clone());
-            let stored_digest = entry_item.as_ref().map(|i| digest(i.get("data").unwrap_or(&Value::Null)));
+            let stored_digest = entry_item.as_ref().map(digest_of);
             let reason = if r.seq != v.records + 1 {
                 Some("Thiếu hoặc thừa bản ghi trong chuỗi.")
             } else if r.prev_hash != prev || r.hash != link(r.seq, &r.entry, &r.entry_digest, &r.prev_hash) {
@@ -227,7 +232,7 @@ pub async fn verify(s: &Services) -> CoreResult<Verification> {
     ids.sort();
     for (id, expected) in ids {
         let current = s.table.get(&keys::dossier(&id)).await?;
-        if current.as_ref().map(|i| digest(i.get("data").unwrap_or(&Value::Null))) != Some(expected) {
+        if current.as_ref().map(digest_of) != Some(expected) {
             broken(&mut v, 0, &format!("dossier:{id}"), "Hồ sơ đã bị thay đổi ngoài ứng dụng (không khớp nhật ký).");
             return Ok(v);
         }

@@ -306,6 +306,9 @@ async fn run_worker(services: Arc<Services>, mut shutdown: watch::Receiver<bool>
             if let Err(e) = motcua_core::upload_limits::sweep(&services, unix_now()).await {
                 tracing::warn!(error = %e, "sweeping abandoned uploads failed");
             }
+            if let Err(e) = motcua_core::archive::sweep(&services).await {
+                tracing::warn!(error = %e, "archiving closed dossiers failed");
+            }
             last_relay = std::time::Instant::now();
         }
         let handled = match motcua_core::events::drain_once(&services).await {

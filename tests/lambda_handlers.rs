@@ -89,7 +89,7 @@ async fn the_schedule_fixture_is_a_valid_event_for_the_outbox_relay() {
     let answer = motcua_lambda::handle_schedule(app.services(), event.clone()).await.unwrap();
     assert_eq!(
         answer,
-        json!({"republished": 0, "sealed": 0, "abandoned_uploads_deleted": 0}),
+        json!({"republished": 0, "sealed": 0, "objects_deleted": 0, "archived": 0}),
         "nothing is stranded in a fresh deployment"
     );
     // Another kind of event is not a tick.

@@ -761,3 +761,110 @@ async fn surveys_are_answered_once_and_tallied_publicly() {
     let closed = app.post(&answers, Some(&late), json!({"choices": [0, 0]})).await;
     assert_eq!(closed.problem(409), "survey_closed");
 }
+
+/// Security issue, item 9 (G9): closed dossiers never left the live system, had no retention
+/// period, and personal data could not be erased where the law allows.
+#[tokio::test]
+async fn a_closed_dossier_moves_to_the_archive_and_its_personal_data_is_erased_after_retention() {
+    use motcua_core::{archive, ledger, upload_limits};
+    let app = TestApp::spawn_quiet().await; // the test runs the sealer and the archive itself
+    let services = app.services().clone();
+    let w = ward(&app).await;
+    let admin = app.login("quantri.phuong").await;
+    let retention = async |token: &str, body: Value| {
+        app.request(reqwest::Method::PUT, &format!("/api/v1/procedures/{HKD}/retention"), Some(token), Some(body), &[])
+            .await
+    };
+    assert_eq!(retention(&w.specialist, json!({"retention": {"years": 5}})).await.problem(403), "forbidden");
+    assert_eq!(retention(&admin, json!({"retention": {"years": 0}})).await.problem(422), "validation_failed");
+    let set = retention(&admin, json!({"retention": {"years": 5}})).await.ok().clone();
+    assert_eq!((set["retention_label"].as_str(), set["version"].as_u64()), (Some("5 năm"), Some(2)));
+    let id = accepted_hkd(&app, &w).await;
+    let code = app.get(&path(&id, ""), Some(&w.citizen)).await.ok()["code"].as_str().unwrap().to_string();
+    app.post(&path(&id, "messages"), Some(&w.citizen), json!({"text": "Tôi ở nhà số 8 phố Lê Hoàn"})).await.ok();
+    approve(&app, &w, &id).await;
+    app.post(&path(&id, "return"), Some(&w.reception), json!({})).await.ok();
+    let seal = || ledger::seal(&services, chrono::Utc::now().timestamp_millis() + 120_000);
+    seal().await.unwrap();
+    assert_eq!(archive::sweep(&services).await.unwrap(), 0, "a year after closing, not before");
+    let archive_of = async |token: &str| app.get(&format!("/api/v1/archive/{code}"), Some(token)).await;
+    assert_eq!(archive_of(&w.specialist).await.problem(404), "not_found", "not in the archive yet");
+
+    // A year and a day later it moves to the archive: read-only, found by code by the entitled.
+    app.clock.advance(Duration::days(366));
+    assert_eq!(archive::sweep(&services).await.unwrap(), 1);
+    assert_eq!(archive::sweep(&services).await.unwrap(), 0, "once");
+    let found = archive_of(&w.specialist).await.ok().clone();
+    assert_eq!((found["id"].as_str(), found["applicant_name"].as_str()), (Some(&*id), Some("Nguyễn Văn An")));
+    assert_eq!(found["archive"]["retention"], json!({"years": 5}), "the period in force when it was filed");
+    assert_eq!(found["archive"]["erasable_from"], "2031-03-02", "five years after it closed on 02/03/2026");
+    assert_eq!(archive_of(&w.citizen).await.status, 200, "the owner finds it too");
+    let justice = app.login("tiepnhan.stp").await;
+    assert_eq!(archive_of(&justice).await.problem(404), "not_found", "another agency does not");
+    let message = json!({"text": "Cho tôi hỏi thêm"});
+    assert_eq!(app.post(&path(&id, "messages"), Some(&w.citizen), message).await.problem(409), "dossier_archived");
+    let reads = app.get(&path(&id, "reads"), Some(&w.citizen)).await.ok().clone();
+    assert!(reads["items"].as_array().unwrap().iter().any(|r| r["what"] == "archive"), "{reads}");
+
+    // The package: a BagIt bag whose manifest, record and chain proof hold on their own.
+    let link = app.get(&format!("/api/v1/archive/{code}/package"), Some(&w.specialist)).await;
+    let bytes = app.http.get(link.ok()["url"].as_str().unwrap()).send().await.unwrap().bytes().await.unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut read = |name: &str| {
+        let mut out = vec![];
+        std::io::Read::read_to_end(&mut zip.by_name(&format!("{code}/{name}")).unwrap(), &mut out).unwrap();
+        out
+    };
+    let sha = |b: &[u8]| hex::encode(<sha2::Sha256 as sha2::Digest>::digest(b));
+    let manifest = String::from_utf8(read("manifest-sha256.txt")).unwrap();
+    assert!(String::from_utf8(read("bagit.txt")).unwrap().starts_with("BagIt-Version: 1.0"));
+    assert_eq!(manifest.lines().count(), 4, "record, proof, the form and the result: {manifest}");
+    for line in manifest.lines() {
+        let (digest, path) = line.split_once("  ").unwrap();
+        assert_eq!(sha(&read(path)), digest, "{path}");
+    }
+    assert!(manifest.contains(&format!("{}  data/files/01-{HKD_FORM}/giay-de-nghi.pdf", sha(PDF))), "{manifest}");
+    let package: Value = serde_json::from_slice(&read("data/proof.json")).unwrap();
+    assert_eq!(package["complete"], true);
+    let proof: ledger::Proof = serde_json::from_value(package.clone()).unwrap();
+    assert_eq!(proof.last_digest(), Some(&*sha(&read("data/dossier.json"))), "the record is the last chained state");
+    ledger::check_proof(&proof, &services.keys).unwrap();
+    let mut forged = proof.clone();
+    forged.entries[0].entry["at"] = json!("2026-03-01T09:00:00+07:00");
+    assert!(ledger::check_proof(&forged, &services.keys).is_err(), "an edited entry does not hold");
+
+    // Erasure: only an administrator of the agency, only past retention, on a decision.
+    let erase = async |token: &str, body: Value| app.post(&format!("/api/v1/archive/{code}/erasure"), Some(token), body).await;
+    let decision = json!({"decision": "Quyết định số 12/QĐ-UBND ngày 05/03/2031", "reason": "Hết thời hạn lưu trữ"});
+    assert_eq!(erase(&w.specialist, decision.clone()).await.problem(403), "forbidden");
+    let early = erase(&admin, decision.clone()).await;
+    assert_eq!(early.problem(409), "retention_not_expired");
+    assert!(early.body["detail"].as_str().unwrap().contains("02/03/2031"), "{}", early.body);
+    app.clock.advance(Duration::days(4 * 365));
+    assert_eq!(erase(&admin, json!({"decision": " ", "reason": "x"})).await.problem(422), "validation_failed");
+    let erased = erase(&admin, decision.clone()).await.ok().clone();
+    assert_eq!(erased["applicant_name"], motcua_domain::retention::ERASED);
+    assert_eq!(erased["archive"]["erasure"]["decision"], decision["decision"]);
+    assert_eq!(erased["archive"]["erasure"]["files_deleted"], 2);
+    assert!(erased["archive"]["package"].is_null());
+    assert_eq!(erase(&admin, decision).await.status, 200, "asked again: nothing more to do");
+    let after = app.get(&path(&id, ""), Some(&w.specialist)).await.ok().clone();
+    assert_eq!((after["code"].as_str(), after["status"].as_str()), (Some(&*code), Some("returned")), "kept");
+    assert!(after["form"].as_object().unwrap().is_empty() && after["components"].as_array().unwrap().is_empty());
+    assert!(after["applicant"]["id_number"].is_null() && after["result"].is_null());
+    let messages = app.get(&path(&id, "messages"), Some(&w.citizen)).await.ok().clone();
+    assert_eq!(messages["items"].as_array().map(Vec::len), Some(0), "{messages}");
+    let package = app.get(&format!("/api/v1/archive/{code}/package"), Some(&w.specialist)).await;
+    assert_eq!(package.problem(409), "package_erased");
+    let deleted = upload_limits::sweep(&services, chrono::Utc::now().timestamp() + 1).await.unwrap();
+    assert_eq!(deleted, 3, "the two files and the package leave storage");
+
+    // Recorded in the audit log and the chain, which still verifies.
+    let month = services.now().format("%Y-%m");
+    let quantri = app.login("quantri").await;
+    let audit = app.get(&format!("/api/v1/audit?month={month}"), Some(&quantri)).await.ok().clone();
+    assert!(audit["items"].as_array().unwrap().iter().any(|r| r["action"] == "archive.erase"), "{audit}");
+    seal().await.unwrap();
+    let verified = app.get("/api/v1/audit/verify", Some(&quantri)).await.ok().clone();
+    assert_eq!(verified["ok"], true, "{verified}");
+}

@@ -1,14 +1,16 @@
 //! Function `officer`: the one-stop workflow for officers (M2, M8, S1, G4) — inbox, counter
 //! and postal reception, accept (code and appointment), supplement request, refusal,
 //! assignment, consultation, inter-agency parts, payment, approval, apology and new
-//! appointment, return (counter, post, online), withdrawal, stop. Thin handlers over
-//! `motcua_core::actions`, `inbox` and `reception`.
+//! appointment, return (counter, post, online), withdrawal, stop; the archive of closed
+//! dossiers (G9): search by code, archive package, erasure of personal data past retention.
+//! Thin handlers over `motcua_core::actions`, `inbox`, `reception` and `archive`.
 
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::Json;
 use motcua_core::actions::Request;
-use motcua_core::catalogue::{self, ProcedureWorkflow};
+use motcua_core::archive::{self, ArchivedDossier, ErasureRequest};
+use motcua_core::catalogue::{self, ProcedureRetention, ProcedureWorkflow, RetentionSetting};
 use motcua_core::inbox::{self, Inbox, InboxQuery};
 use motcua_core::reception::{self, CounterDossier};
 use motcua_core::uploads::{self, UploadRequest, UploadTicket};
@@ -53,6 +55,16 @@ pub fn routes() -> Vec<Route> {
         )
         .body::<Workflow>()
         .returns::<ProcedureWorkflow>(),
+        Route::new(
+            Method::PUT,
+            "/api/v1/procedures/{code}/retention",
+            FUNCTION,
+            Access::Authenticated,
+            "Quản trị thời hạn lưu trữ hồ sơ của thủ tục (số năm hoặc vĩnh viễn; tạo phiên bản mới, hồ sơ đã nộp giữ thời hạn cũ)",
+            set_retention,
+        )
+        .body::<RetentionSetting>()
+        .returns::<ProcedureRetention>(),
         Route::new(
             Method::POST,
             "/api/v1/counter/dossiers",
@@ -165,7 +177,69 @@ pub fn routes() -> Vec<Route> {
             "Dừng xử lý hồ sơ (lãnh đạo, nêu lý do)",
             Request::StopProcessing,
         ),
+        Route::new(
+            Method::GET,
+            "/api/v1/archive/{code}",
+            FUNCTION,
+            Access::Authenticated,
+            "Tra cứu hồ sơ lưu trữ theo mã (chủ hồ sơ, cơ quan giải quyết, quản trị hệ thống): thời hạn lưu trữ, gói lưu trữ",
+            archived,
+        )
+        .returns::<ArchivedDossier>(),
+        Route::new(
+            Method::GET,
+            "/api/v1/archive/{code}/package",
+            FUNCTION,
+            Access::Authenticated,
+            "Liên kết tải gói lưu trữ của hồ sơ (BagIt trong tệp zip: hồ sơ, tệp, bằng chứng chuỗi nhật ký)",
+            archive_package,
+        )
+        .returns::<motcua_core::PresignedUrl>(),
+        Route::new(
+            Method::POST,
+            "/api/v1/archive/{code}/erasure",
+            FUNCTION,
+            Access::Authenticated,
+            "Xóa dữ liệu cá nhân của hồ sơ lưu trữ đã hết thời hạn lưu trữ, theo quyết định hủy (quản trị cơ quan)",
+            erase,
+        )
+        .body::<ErasureRequest>()
+        .returns::<ArchivedDossier>(),
     ]
+}
+
+async fn set_retention(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiPath(code): ApiPath<String>,
+    ApiJson(r): ApiJson<RetentionSetting>,
+) -> ApiResult<Json<ProcedureRetention>> {
+    Ok(Json(catalogue::set_retention(&s, &c, &code, r).await?))
+}
+
+async fn archived(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiPath(code): ApiPath<String>,
+) -> ApiResult<Json<ArchivedDossier>> {
+    Ok(Json(archive::get(&s, &c, &code).await?))
+}
+
+async fn archive_package(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiPath(code): ApiPath<String>,
+) -> ApiResult<Json<motcua_core::PresignedUrl>> {
+    Ok(Json(archive::package(&s, &c, &code).await?))
+}
+
+async fn erase(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiPath(code): ApiPath<String>,
+    ApiJson(req): ApiJson<ErasureRequest>,
+) -> ApiResult<Json<ArchivedDossier>> {
+    Ok(Json(archive::erase(&s, &c, &code, req).await?))
 }
 
 async fn result_upload(

@@ -4,6 +4,7 @@
 use crate::{keys, Caller, CoreError, CoreResult, Services};
 use motcua_domain::catalogue::{Agency, Audience, CatalogueSeed, Field, Procedure, ServiceLevel};
 use motcua_domain::ids::{AgencyCode, ProcedureCode};
+use motcua_domain::retention::Retention;
 use motcua_domain::roles::Role;
 use motcua_domain::text;
 use motcua_domain::workflow::Workflow;
@@ -180,6 +181,57 @@ pub async fn search(s: &Services, q: &SearchQuery) -> CoreResult<Vec<ProcedureSu
     Ok(out)
 }
 
+/// Who may change a procedure's configuration: the system administrator, or an administrator
+/// of its agency.
+fn ensure_configures(caller: &Caller, p: &Procedure, what: &str) -> CoreResult<()> {
+    if caller.role == Role::SystemAdmin || (caller.role == Role::AgencyAdmin && caller.works_for(&p.agency)) {
+        return Ok(());
+    }
+    Err(CoreError::Forbidden(format!("Chỉ quản trị hệ thống hoặc quản trị của cơ quan được sửa {what}.")))
+}
+
+/// How long a procedure's dossiers are kept after closing (G9).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RetentionSetting {
+    /// `{"years": n}` (1–100) or `"permanent"`.
+    pub retention: Retention,
+}
+
+/// The retention period of a procedure's current version.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ProcedureRetention {
+    pub procedure: ProcedureCode,
+    pub version: u32,
+    pub retention: Retention,
+    pub retention_label: String,
+}
+
+/// Sets the retention period of a procedure (system administrator, or an administrator of its
+/// agency) as a new version; dossiers already filed keep the period they were filed under.
+pub async fn set_retention(
+    s: &Services,
+    caller: &Caller,
+    code: &str,
+    setting: RetentionSetting,
+) -> CoreResult<ProcedureRetention> {
+    let p = procedure(s, code).await?;
+    ensure_configures(caller, &p, "thời hạn lưu trữ")?;
+    let retention = setting.retention;
+    if retention.check().is_err() {
+        return Err(CoreError::field("retention", "invalid_retention", "Thời hạn lưu trữ từ 1 đến 100 năm, hoặc vĩnh viễn."));
+    }
+    let p = if p.retention == retention {
+        p
+    } else {
+        let published = publish_procedure(s, Procedure { retention, ..p }).await?;
+        let detail = format!("Thời hạn lưu trữ thủ tục {}: {}, phiên bản {}", published.code, retention.label(), published.version);
+        crate::admin::audit_record(s, caller, "retention.set", &published.code, &detail).await?;
+        published
+    };
+    Ok(ProcedureRetention { procedure: p.code, version: p.version, retention, retention_label: retention.label() })
+}
+
 /// The workflow of a procedure's current version (M1).
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ProcedureWorkflow {
@@ -209,10 +261,7 @@ pub async fn set_workflow(
     workflow: Workflow,
 ) -> CoreResult<ProcedureWorkflow> {
     let p = procedure(s, code).await?;
-    let allowed = caller.role == Role::SystemAdmin || (caller.role == Role::AgencyAdmin && caller.works_for(&p.agency));
-    if !allowed {
-        return Err(CoreError::Forbidden("Chỉ quản trị hệ thống hoặc quản trị của cơ quan được sửa quy trình.".into()));
-    }
+    ensure_configures(caller, &p, "quy trình")?;
     workflow.validate(p.statutory_time, &p.agency).map_err(CoreError::Validation)?;
     for (i, part) in workflow.parts.iter().enumerate() {
         if agency(s, &part.agency).await.is_err() {

@@ -38,6 +38,9 @@ pub async fn rate(s: &Services, caller: &Caller, dossier_id: &str, answers: Rati
         return Err(CoreError::Forbidden("Chỉ chủ hồ sơ được đánh giá việc giải quyết hồ sơ.".into()));
     }
     answers.check().map_err(|e| CoreError::invalid("invalid_rating", e.to_string()))?;
+    if d.archive.is_some() {
+        return Err(crate::archive::read_only());
+    }
     let timing = match (d.status, d.timing()) {
         (Status::Finished | Status::Returned, Some(t)) => t,
         _ => return Err(CoreError::rule("not_finished", "Chỉ đánh giá được hồ sơ đã giải quyết xong.")),

@@ -12,7 +12,8 @@
 //! | requests answered per operation and day (P14) | `ACCESS#<yyyy-mm-dd>` | `<METHOD> <path>` | | |
 //! | a read of a dossier's personal data by someone else than its owner (ttl 5 years) | `READS#<dossier id>` | `<unix ms>#<id>` | | |
 //! | ledger entry: a change of a dossier or an administrative action | `LEDGER` | `<unix ms>#<id>` | | |
-//! | chain record / signed checkpoint / head of the chained ledger | `CHAIN` | `R#<seq>` / `CP#<seq>` / `HEAD` | | |
+//! | chain record / signed checkpoint / head of the chained ledger | `CHAIN` | `R#<seq>` / `CP#<seq>` / `HEAD` | records: `CHAINOF#<subject>` / seq | |
+//! | closed dossier due to move to the archive (G9) | `ARCHIVEDUE` | `<due unix time>#<dossier id>` | | |
 //! | login name → user | `LOGIN#<username>` | `LOGIN` | | |
 //! | failed logins of a username (ttl a day) | `THROTTLE#login#<username>` | `THROTTLE` | | |
 //! | the one account of a person / business (peppered hash of its ID number / code) | `ACCOUNT_OF#<citizen\|business>#<hash>` | `ACCOUNT` | | |
@@ -21,7 +22,7 @@
 //! | pending upload | `DOSSIER#<id>` | `UPLOAD#<upload>` (ttl) | | |
 //! | upload declarations of a dossier (quota) | `DOSSIER#<id>` | `UPLOADQUOTA` | | |
 //! | upload declarations of a user in a day (quota, ttl 2 days) | `UPLOADQUOTA#<user>` | `D#<yyyy-mm-dd>` | | |
-//! | object to delete when due unless a dossier holds it | `SWEEP#uploads` | `<due unix time>#<dossier>#<upload>` | | |
+//! | object to delete when due unless a dossier holds it | `SWEEP#uploads` | `<due unix time>#<dossier>#<object name>` | | |
 //! | rating | `DOSSIER#<id>` | `RATING` | `RATINGS#<agency>` / at | |
 //! | public lookup | `LOOKUP#<dossier code>` | `LOOKUP` | | |
 //! | code sequence | `SEQ#<unit>#<yymmdd>` | `SEQ` | | |
@@ -110,6 +111,18 @@ pub fn chain_record(seq: u64) -> Key {
 pub fn chain_checkpoint(seq: u64) -> Key {
     Key::new(CHAIN, format!("CP#{seq:012}"))
 }
+/// The chain records of one subject (`dossier:<id>`), through GSI1.
+pub fn chain_of(subject: &str) -> String {
+    format!("CHAINOF#{subject}")
+}
+pub const ARCHIVE_DUE: &str = "ARCHIVEDUE";
+pub fn archive_due(due: i64, dossier_id: &str) -> Key {
+    Key::new(ARCHIVE_DUE, format!("{due:010}#{dossier_id}"))
+}
+/// Where a dossier's archive package is kept.
+pub fn archive_package(dossier_id: &str, name: &str) -> String {
+    format!("archive/{dossier_id}/{name}")
+}
 pub fn upload_quota(dossier_id: &str) -> Key {
     Key::new(format!("DOSSIER#{dossier_id}"), "UPLOADQUOTA")
 }
@@ -117,8 +130,8 @@ pub fn upload_quota_of(user: &str, day: &str) -> Key {
     Key::new(format!("UPLOADQUOTA#{user}"), format!("D#{day}"))
 }
 pub const SWEEP_UPLOADS: &str = "SWEEP#uploads";
-pub fn sweep(due: i64, dossier_id: &str, upload_id: &str) -> Key {
-    Key::new(SWEEP_UPLOADS, format!("{due:010}#{dossier_id}#{upload_id}"))
+pub fn sweep(due: i64, dossier_id: &str, name: &str) -> Key {
+    Key::new(SWEEP_UPLOADS, format!("{due:010}#{dossier_id}#{name}"))
 }
 pub fn rating(dossier_id: &str) -> Key {
     Key::new(format!("DOSSIER#{dossier_id}"), "RATING")

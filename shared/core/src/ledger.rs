@@ -109,8 +109,10 @@ pub async fn seal(s: &Services, now_ms: i64) -> CoreResult<usize> {
             let seq = head.seq + 1;
             let hash = link(seq, &entry, &entry_digest, &head.hash);
             let record = Record { seq, entry: entry.clone(), entry_digest, prev_hash: head.hash.clone(), hash };
+            let subject = item.get("data").and_then(|d| d.get("subject")).and_then(Value::as_str).unwrap_or_default();
+            let by_subject = [("gsi1pk", json!(keys::chain_of(subject))), ("gsi1sk", json!(format!("{seq:012}")))];
             ops.push(WriteOp::Put {
-                item: keys::item(&keys::chain_record(seq), &record, &[])?,
+                item: keys::item(&keys::chain_record(seq), &record, &by_subject)?,
                 condition: Condition::NotExists,
             });
             head = Head { seq, hash: record.hash, entry };
@@ -244,4 +246,106 @@ pub async fn verify(s: &Services) -> CoreResult<Verification> {
 /// The chain records (`R#`) or the checkpoints (`CP#`), in order.
 fn chain_part(prefix: &str) -> Query {
     Query::partition(Index::Primary, keys::CHAIN).sort(SortCondition::BeginsWith(prefix.into())).limit(1000)
+}
+
+/// A signed checkpoint and the chain records that lead to it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Segment {
+    /// The checkpoint, a JWS signed by the deployment (verified with its JWKS).
+    pub checkpoint: String,
+    pub records: Vec<Record>,
+}
+
+/// One ledger entry of the subject, with the sequence number of its chain record.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ProvenEntry {
+    pub seq: u64,
+    /// The entry as stored: its digest is the record's `entry_digest`.
+    pub entry: Value,
+}
+
+/// What proves a subject's history without the rest of the chain: its entries, and for each
+/// the records from it to the next signed checkpoint (at most one sealing chunk).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Proof {
+    pub subject: String,
+    /// How to check it, for the archivist.
+    pub method: String,
+    pub entries: Vec<ProvenEntry>,
+    pub segments: Vec<Segment>,
+}
+
+const PROOF_METHOD: &str = "entry_digest = SHA-256(JSON của bản ghi nhật ký, khóa theo thứ tự); \
+hash = SHA-256(\"seq|entry|entry_digest|prev_hash\") (hex); mỗi đoạn nối tiếp đến điểm kiểm tra có chữ ký \
+(JWS, kiểm tra bằng khóa công khai /.well-known/jwks.json); digest của bản ghi cuối = SHA-256(JSON của hồ sơ).";
+
+impl Proof {
+    /// The digest of the subject's content after its last chained change.
+    pub fn last_digest(&self) -> Option<&str> {
+        self.entries.last()?.entry.get("digest")?.as_str()
+    }
+}
+
+/// The proof of `subject`'s chained entries (those not yet under a checkpoint are left out).
+pub async fn proof(s: &Services, subject: &str) -> CoreResult<Proof> {
+    let records: Vec<Record> = keys::read_partition(s.table.as_ref(), Index::Gsi1, keys::chain_of(subject)).await?;
+    let mut proof = Proof { subject: subject.into(), method: PROOF_METHOD.into(), entries: vec![], segments: vec![] };
+    let mut covered_to = 0;
+    for r in records {
+        if r.seq > covered_to {
+            let from = keys::chain_checkpoint(r.seq).sk;
+            let next = Query::partition(Index::Primary, keys::CHAIN).sort(SortCondition::Between(from, "CP#~".into()));
+            let Some(checkpoint) = s.table.query(next.limit(1)).await?.items.into_iter().next() else {
+                break;
+            };
+            let to: u64 = attr_of(&checkpoint, "sk").trim_start_matches("CP#").parse().unwrap_or_default();
+            let path = Query::partition(Index::Primary, keys::CHAIN)
+                .sort(SortCondition::Between(keys::chain_record(r.seq).sk, keys::chain_record(to).sk));
+            let records = keys::read_items(s.table.as_ref(), path.limit(1000)).await?;
+            let jws = checkpoint.get("data").and_then(|d| d.get("jws")).and_then(Value::as_str).unwrap_or_default();
+            proof.segments.push(Segment {
+                checkpoint: jws.into(),
+                records: records.iter().map(keys::data).collect::<Result<_, _>>()?,
+            });
+            covered_to = to;
+        }
+        let entry = s.table.get(&Key::new(keys::LEDGER, r.entry.clone())).await?;
+        let entry = entry.and_then(|e| e.get("data").cloned()).unwrap_or(Value::Null);
+        proof.entries.push(ProvenEntry { seq: r.seq, entry });
+    }
+    Ok(proof)
+}
+
+fn attr_of<'a>(item: &'a Item, name: &str) -> &'a str {
+    motcua_ports::attr_str(item, name).unwrap_or_default()
+}
+
+/// Checks a proof on its own: each segment chains to its signed checkpoint, and each entry is
+/// the one its record was chained with.
+pub fn check_proof(proof: &Proof, keys: &crate::auth::JwtKeys) -> Result<(), String> {
+    let mut chained: HashMap<u64, &Record> = HashMap::new();
+    for (i, segment) in proof.segments.iter().enumerate() {
+        let checkpoint: Checkpoint =
+            keys.verify_json(&segment.checkpoint).map_err(|_| format!("đoạn {i}: chữ ký điểm kiểm tra không hợp lệ"))?;
+        let mut prev: Option<&Record> = None;
+        for r in &segment.records {
+            let follows = prev.is_none_or(|p| p.seq + 1 == r.seq && p.hash == r.prev_hash);
+            if !follows || r.hash != link(r.seq, &r.entry, &r.entry_digest, &r.prev_hash) {
+                return Err(format!("bản ghi {}: không nối đúng chuỗi", r.seq));
+            }
+            chained.insert(r.seq, r);
+            prev = Some(r);
+        }
+        if prev.is_none_or(|p| p.seq != checkpoint.seq || p.hash != checkpoint.hash) {
+            return Err(format!("đoạn {i}: không dẫn tới điểm kiểm tra đã ký"));
+        }
+    }
+    for e in &proof.entries {
+        let record = chained.get(&e.seq).ok_or_else(|| format!("bản ghi {}: không có trong đoạn nào", e.seq))?;
+        let subject = e.entry.get("subject").and_then(Value::as_str);
+        if record.entry_digest != digest(&e.entry) || subject != Some(proof.subject.as_str()) {
+            return Err(format!("bản ghi {}: nội dung không khớp với chuỗi", e.seq));
+        }
+    }
+    Ok(())
 }

@@ -9,6 +9,8 @@ pub mod access;
 pub mod access_log;
 pub mod actions;
 pub mod admin;
+pub mod archive;
+pub mod archive_package;
 pub mod auth;
 pub mod calendar;
 pub mod catalogue;

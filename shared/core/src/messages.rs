@@ -36,6 +36,9 @@ pub struct Message {
 pub async fn post(s: &Services, caller: &Caller, dossier_id: &str, m: NewMessage) -> CoreResult<Message> {
     let d = load(s, dossier_id).await?;
     ensure_visible(caller, &d)?;
+    if d.archive.is_some() {
+        return Err(crate::archive::read_only());
+    }
     let text = m.text.trim();
     if text.is_empty() || text.chars().count() > 2000 {
         return Err(CoreError::field("text", "invalid_length", "Nội dung tin nhắn từ 1 đến 2000 ký tự."));
@@ -80,13 +83,20 @@ pub async fn post(s: &Services, caller: &Caller, dossier_id: &str, m: NewMessage
 pub async fn list(s: &Services, caller: &Caller, dossier_id: &str) -> CoreResult<Vec<Message>> {
     let d = load(s, dossier_id).await?;
     ensure_visible(caller, &d)?;
-    let page = s
-        .table
-        .query(
-            Query::partition(Index::Primary, keys::dossier(&d.id).pk)
-                .sort(SortCondition::BeginsWith("MSG#".into()))
-                .limit(500),
-        )
-        .await?;
+    let page = s.table.query(messages_of(dossier_id)).await?;
     Ok(page.items.iter().map(keys::data).collect::<Result<_, _>>()?)
+}
+
+fn messages_of(dossier_id: &str) -> Query {
+    Query::partition(Index::Primary, keys::dossier(dossier_id).pk).sort(SortCondition::BeginsWith("MSG#".into())).limit(500)
+}
+
+/// Deletes every message of a dossier (erasure of its personal data); returns how many.
+pub(crate) async fn purge(s: &Services, dossier_id: &str) -> CoreResult<usize> {
+    let items = keys::read_items(s.table.as_ref(), messages_of(dossier_id)).await?;
+    for item in &items {
+        let key = motcua_ports::Key::of(item).ok_or_else(|| CoreError::Internal("message without key".into()))?;
+        s.table.delete(&key, Condition::None).await?;
+    }
+    Ok(items.len())
 }

@@ -1,8 +1,9 @@
 //! Storage of dossiers: loading one, and committing one change atomically — the dossier
 //! (conditional on its version, so concurrent writers cannot overwrite each other), its public
-//! lookup entry, the report aggregates, the inbox pointers of agencies that join, the outbox
-//! event, the national portal's sync marker and the agencies' feed entries, and the idempotency
-//! record all commit together or not at all.
+//! lookup entry, its ledger entry, the report aggregates, the inbox pointers of agencies that
+//! join, the outbox event, the national portal's sync marker and the agencies' feed entries,
+//! the archive's due entry of a closed dossier, and the idempotency record all commit together
+//! or not at all. An archived dossier is refused every change but the archive's own.
 
 use crate::access::{id_hash_of, secret_hash};
 use crate::events::{self, Event};
@@ -77,11 +78,14 @@ pub(crate) struct Change {
     pub joined: Vec<motcua_domain::ids::AgencyCode>,
     pub event: Option<Event>,
     pub extra: Vec<WriteOp>,
+    /// A change of the archive itself (archiving, erasure): allowed on an archived dossier,
+    /// not a step of its handling (nothing for the national portal or the agencies' feeds).
+    pub archival: bool,
 }
 
 impl Change {
     pub(crate) fn new(dossier: Dossier, previous_version: Option<u64>) -> Self {
-        Change { dossier, previous_version, deltas: vec![], joined: vec![], event: None, extra: vec![] }
+        Change { dossier, previous_version, deltas: vec![], joined: vec![], event: None, extra: vec![], archival: false }
     }
 }
 
@@ -94,6 +98,9 @@ pub(crate) async fn commit<R: Serialize + DeserializeOwned>(
     idem: Option<&IdempotencyKey>,
 ) -> CoreResult<R> {
     let d = &change.dossier;
+    if d.archive.is_some() && !change.archival {
+        return Err(crate::archive::read_only());
+    }
     let mut extra = vec![
         ("version", json!(d.version)),
         ("gsi1pk", json!(format!("OWNER#{}", d.owner))),
@@ -109,7 +116,7 @@ pub(crate) async fn commit<R: Serialize + DeserializeOwned>(
     };
     let mut ops = vec![WriteOp::Put { item: keys::item(&keys::dossier(&d.id), d, &extra)?, condition }];
     if let Some(code) = &d.code {
-        let mut hashes = vec![];
+        let mut hashes = vec![("dossier", json!(d.id))];
         if let Some(secret) = &d.receipt_secret {
             hashes.push(("secret_hash", json!(secret_hash(secret))));
         }
@@ -129,7 +136,10 @@ pub(crate) async fn commit<R: Serialize + DeserializeOwned>(
     if let Some(e) = &change.event {
         ops.push(e.outbox_op()?);
     }
-    ops.extend(crate::integration::change_ops(s, d)?);
+    if !change.archival {
+        ops.extend(crate::integration::change_ops(s, d)?);
+    }
+    ops.extend(crate::archive::due_op(d)?);
     ops.extend(change.extra);
     let idem_index = ops.len();
     if let Some(idem) = idem {

@@ -37,7 +37,6 @@ pub(crate) async fn charge(
     s: &Services,
     caller: &Caller,
     dossier_id: &str,
-    upload_id: &str,
     object_key: &str,
     size: u64,
 ) -> CoreResult<Vec<WriteOp>> {
@@ -65,10 +64,17 @@ pub(crate) async fn charge(
         ops.push(WriteOp::Add { key: of_caller, add: vec![("uploads".into(), 1), ("bytes".into(), size as i64)], set });
     }
     let due = chrono::Utc::now().timestamp() + DECLARATION_LIFETIME_SECS + 3600;
-    let entry = SweepEntry { dossier_id: dossier_id.into(), object_key: object_key.into() };
-    let item = keys::item(&keys::sweep(due, dossier_id, upload_id), &entry, &[])?;
-    ops.push(WriteOp::Put { item, condition: Condition::NotExists });
+    ops.push(sweep_op(due, dossier_id, object_key)?);
     Ok(ops)
+}
+
+/// The entry that has `object_key` deleted at `due` (unix seconds, system time) unless the
+/// dossier then holds it.
+pub(crate) fn sweep_op(due: i64, dossier_id: &str, object_key: &str) -> CoreResult<WriteOp> {
+    let entry = SweepEntry { dossier_id: dossier_id.into(), object_key: object_key.into() };
+    let name = object_key.rsplit('/').next().unwrap_or(object_key);
+    let item = keys::item(&keys::sweep(due, dossier_id, name), &entry, &[])?;
+    Ok(WriteOp::Put { item, condition: Condition::None })
 }
 
 /// Deletes the objects of declarations that expired without being completed by `now` (unix

@@ -122,7 +122,7 @@ async fn presign(
         content_type: pending.content_type.clone(),
         sha256: Some(pending.sha256.clone()),
     };
-    let mut ops = upload_limits::charge(s, caller, dossier_id, &upload_id, &pending.object_key, pending.size).await?;
+    let mut ops = upload_limits::charge(s, caller, dossier_id, &pending.object_key, pending.size).await?;
     let url = s.objects.presign_put(&pending.object_key, &constraints, s.config.upload_url_ttl).await?;
     let ttl = chrono::Utc::now().timestamp() + DECLARATION_LIFETIME_SECS;
     let item = keys::item(&keys::upload(dossier_id, &upload_id), &pending, &[("ttl", json!(ttl))])?;

@@ -200,6 +200,9 @@ pub struct Procedure {
     /// Internal workflow (M1); [`Workflow::default_for`] the statutory time when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workflow: Option<crate::workflow::Workflow>,
+    /// How long its dossiers are kept after closing (G9); 10 years when not said.
+    #[serde(default)]
+    pub retention: crate::retention::Retention,
 }
 
 fn first_version() -> u32 {
@@ -223,6 +226,7 @@ impl Procedure {
 
     /// Checks the procedure itself is consistent (unique names and ids, select options).
     pub fn check(&self) -> Result<(), String> {
+        self.retention.check()?;
         let mut names = std::collections::HashSet::new();
         for f in &self.form {
             if !names.insert(&f.name) {

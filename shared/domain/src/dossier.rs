@@ -275,6 +275,12 @@ pub struct Dossier {
     pub apology: Option<Apology>,
     #[serde(default)]
     pub delivery: Option<Delivery>,
+    /// How long the dossier is kept after closing (its procedure's retention when filed).
+    #[serde(default)]
+    pub retention: crate::retention::Retention,
+    /// Set when the closed dossier moved to the archive (G9): read-only from then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archive: Option<crate::retention::ArchiveRecord>,
     /// Optimistic concurrency: incremented by every write.
     pub version: u64,
 }
@@ -335,6 +341,8 @@ impl Dossier {
             payment: None,
             apology: None,
             delivery: None,
+            retention: procedure.retention,
+            archive: None,
             version: 1,
         }
     }

@@ -254,13 +254,15 @@ fn ensure_scheduled(event: serde_json::Value) -> Result<(), Error> {
     Ok(())
 }
 
-/// One tick of the outbox relay: re-publishes outbox entries older than 30 s.
+/// One tick of the outbox relay: re-publishes outbox entries older than 30 s, seals the
+/// ledger, deletes swept objects and archives the closed dossiers that are due.
 pub async fn handle_schedule(services: &Services, event: serde_json::Value) -> Result<serde_json::Value, Error> {
     ensure_scheduled(event)?;
     let sent = motcua_core::events::relay_outbox(services, Duration::from_secs(30)).await?;
     let sealed = motcua_core::ledger::seal(services, chrono::Utc::now().timestamp_millis()).await?;
     let swept = motcua_core::upload_limits::sweep(services, chrono::Utc::now().timestamp()).await?;
-    Ok(serde_json::json!({ "republished": sent, "sealed": sealed, "abandoned_uploads_deleted": swept }))
+    let archived = motcua_core::archive::sweep(services).await?;
+    Ok(serde_json::json!({ "republished": sent, "sealed": sealed, "objects_deleted": swept, "archived": archived }))
 }
 
 /// One tick of the integration worker (national portal sync and pull, webhooks, daily jobs).

@@ -94,6 +94,10 @@ async function run() {
     await det.getByText('Đã lưu quy trình').waitFor();
     const roles = await det.locator('tbody tr td:nth-child(2)').allTextContents();
     assert(roles.includes('Phê duyệt'), `workflow steps after saving: ${roles}`);
+    // Retention of the procedure's dossiers (G9): twenty years instead of the default ten.
+    await det.getByLabel(/^Số năm/).fill('20');
+    await det.getByRole('button', { name: 'Lưu thời hạn lưu trữ' }).click();
+    await det.getByText(/Đã lưu: 20 năm/).waitFor();
     await check(admin, '30-quan-tri-quy-trinh');
     // Staff accounts (when the server has the user administration API).
     const users = a.locator('#users');
@@ -621,6 +625,14 @@ async function run() {
     await r.goto('/can-bo/so-theo-doi.html');
     await r.locator('#book iframe, #book .alert').first().waitFor();
     await check(reception, '35-so-theo-doi', { fullPage: false });
+    // The archive (G9): the dossier returned today is not archived before a year has passed.
+    await r.goto('/can-bo/luu-tru.html');
+    await r.getByRole('button', { name: 'Tìm' }).click();
+    assert(await r.getByLabel(/^Mã hồ sơ/).getAttribute('aria-invalid') === 'true', 'empty code not marked invalid');
+    await r.getByLabel(/^Mã hồ sơ/).fill(state.code);
+    await r.getByRole('button', { name: 'Tìm' }).click();
+    await r.getByText('Không tìm thấy hồ sơ lưu trữ với mã này').waitFor();
+    await check(reception, '35c-kho-luu-tru', { shot: false });
     if (await r.locator('#book iframe').count()) {
       const html = await r.locator('#book iframe').getAttribute('srcdoc');
       assert(html.includes(state.code), 'the register does not list the dossier');

@@ -3,7 +3,7 @@
 // their QR code (M9), and the messages between applicant and officers (P5).
 
 import { get, post, api, API, session, objectUrl } from './api.js';
-import { h, fmtDateTime, fmtSize, nextId, showErrors, clearErrors, busy, announce, alertBox, ROLE_LABELS } from './ui.js';
+import { h, fmtDate, fmtDateTime, fmtSize, nextId, showErrors, clearErrors, busy, announce, alertBox, ROLE_LABELS } from './ui.js';
 
 function minutes(m) {
   if (m === undefined || m === null) return '—';
@@ -35,15 +35,30 @@ export function timeline(history = [], { detailed = false } = {}) {
       h('td', {}, s.note || '—'))))));
 }
 
-/** Fetches a short-lived link and starts the download. */
-export async function download(dossierId, file) {
-  const link = await get(`/dossiers/${dossierId}/files/${file.file_id}`);
-  const a = h('a', { href: objectUrl(link.url), download: file.filename, hidden: true });
+/** Fetches a short-lived link from `path` and starts the download of `filename`. */
+export async function downloadFrom(path, filename) {
+  const link = await get(path);
+  const a = h('a', { href: objectUrl(link.url), download: filename, hidden: true });
   document.body.append(a);
   a.click();
   a.remove();
-  announce(`Đang tải về ${file.filename}.`);
+  announce(`Đang tải về ${filename}.`);
   return link;
+}
+
+/** Downloads one file of a dossier. */
+export function download(dossierId, file) {
+  return downloadFrom(`/dossiers/${dossierId}/files/${file.file_id}`, file.filename);
+}
+
+/** The notice of an archived dossier (G9): since when, kept how long, erased or not. */
+export function archiveNotice(d) {
+  const a = d.archive;
+  if (!a) return null;
+  const kept = a.erasable_from ? `đến hết thời hạn lưu trữ ${a.retention_label} (được xóa dữ liệu cá nhân từ ngày ${fmtDate(a.erasable_from)})` : 'vĩnh viễn';
+  return a.erasure
+    ? alertBox('info', 'Dữ liệu cá nhân của hồ sơ đã được xóa', `Ngày ${fmtDate(a.erasure.at)}, theo ${a.erasure.decision}. Mã hồ sơ và quá trình giải quyết được giữ lại.`)
+    : alertBox('info', 'Hồ sơ đã chuyển vào lưu trữ', `Ngày ${fmtDate(a.archived_at)}. Hồ sơ được lưu giữ ${kept}; chỉ được xem, không thay đổi.`);
 }
 
 export function fileList(d, files, { labels = {} } = {}) {
@@ -159,6 +174,7 @@ export function messagesPanel(d) {
       } catch (e) { showErrors(form, e); }
     }, 'Đang gửi…');
   });
+  form.hidden = !!d.archive;
   refresh();
   return h('div', { 'data-me': me ? me.role : '' }, status, list, form);
 }

@@ -21,6 +21,7 @@ const CONSOLE_NAV = [
   ['/can-bo/bang-dieu-khien.html', 'Bảng điều khiển', 'bang-dieu-khien'],
   ['/can-bo/so-theo-doi.html', 'Sổ theo dõi', 'so-theo-doi'],
   ['/can-bo/phan-anh.html', 'Phản ánh, kiến nghị', 'phan-anh-cb'],
+  ['/can-bo/luu-tru.html', 'Kho lưu trữ', 'luu-tru'],
   ['/can-bo/quan-tri.html', 'Quản trị', 'quan-tri'],
 ];
 

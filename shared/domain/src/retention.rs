@@ -20,14 +20,39 @@ pub const DEFAULT_RETENTION_YEARS: u16 = 10;
 /// What is left of an erased text.
 pub const ERASED: &str = "[đã xóa theo thời hạn lưu trữ]";
 
-/// How long a procedure's dossiers are kept after closing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+/// How long a procedure's dossiers are kept after closing: `{"years": n}` or `"permanent"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Retention {
     /// A number of years (1–100).
     Years(u16),
     /// Kept permanently ("vĩnh viễn"): never erased.
     Permanent,
+}
+
+/// Written by hand: the derive cannot bound the years of a tuple variant.
+impl utoipa::PartialSchema for Retention {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, OneOfBuilder, Type};
+        let years = ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)).maximum(Some(100));
+        let for_years = ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .property("years", years)
+            .required("years")
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+            .description(Some("Lưu trữ một số năm (1–100) kể từ ngày hồ sơ kết thúc"));
+        let permanent = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(["permanent"]))
+            .description(Some("Lưu trữ vĩnh viễn"));
+        OneOfBuilder::new().item(for_years).item(permanent).into()
+    }
+}
+
+impl utoipa::ToSchema for Retention {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "Retention".into()
+    }
 }
 
 impl Default for Retention {

@@ -10,7 +10,7 @@ layout({ area: 'console', current: 'quan-tri' });
 const me = await requireLogin('console', STAFF_ROLES);
 const KIND = { holiday: 'Ngày lễ', compensatory: 'Nghỉ bù', adjusted: 'Nghỉ hoán đổi, điều chỉnh' };
 const AUDIT = { create_staff: 'Tạo tài khoản cán bộ', lock: 'Khóa tài khoản', unlock: 'Mở khóa tài khoản', 'calendar.override': 'Điều chỉnh lịch làm việc', 'workflow.publish': 'Sửa quy trình nội bộ',
-  'survey.create': 'Tạo khảo sát', 'otp.enrol': 'Bật xác thực hai lớp',
+  'survey.create': 'Tạo khảo sát', 'otp.enrol': 'Bật xác thực hai lớp', 'retention.set': 'Sửa thời hạn lưu trữ', 'archive.erase': 'Xóa dữ liệu cá nhân hồ sơ lưu trữ',
   'integration.replay': 'Gửi lại thư lỗi của kết nối', 'integration.reconcile': 'Đối soát với Cổng DVCQG', 'integration.catalogue_sync': 'Đồng bộ danh mục thủ tục quốc gia',
   'webhook.create': 'Đăng ký webhook', 'webhook.delete': 'Hủy đăng ký webhook' };
 const CONNECTION_STATE = { off: 'Chưa cấu hình', ok: 'Hoạt động bình thường', failing: 'Đang lỗi, tự gửi lại' };
@@ -207,6 +207,39 @@ function workflowEditor(p, data) {
   return form;
 }
 
+// How long the procedure's dossiers are kept after closing (G9): a number of years or permanent.
+function retentionEditor(p, guide) {
+  const editable = me.role === 'system_admin' || (me.role === 'agency_admin' && me.agency === p.agency);
+  const current = guide.retention || { years: 10 };
+  const permanent = current === 'permanent';
+  const form = h('form', { class: 'card', novalidate: true, 'aria-label': `Thời hạn lưu trữ — ${p.name}` },
+    h('h3', {}, 'Thời hạn lưu trữ hồ sơ'),
+    field({ label: 'Loại', name: 'kind', type: 'select', value: permanent ? 'permanent' : 'years', options: [['years', 'Có thời hạn (số năm)'], ['permanent', 'Vĩnh viễn']], disabled: !editable }),
+    field({ label: 'Số năm', name: 'retention', type: 'number', min: 1, max: 100, inputmode: 'numeric', value: permanent ? '' : String(current.years), hint: 'Từ 1 đến 100 năm, tính từ ngày hồ sơ kết thúc', disabled: !editable }),
+    editable ? h('button', { type: 'submit' }, 'Lưu thời hạn lưu trữ') : h('p', { class: 'small muted' }, 'Chỉ quản trị của cơ quan hoặc quản trị hệ thống được sửa thời hạn lưu trữ.'));
+  const years = form.elements.retention;
+  const sync = () => { years.closest('.field').hidden = form.elements.kind.value === 'permanent'; };
+  form.elements.kind.addEventListener('change', sync);
+  sync();
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const retention = form.elements.kind.value === 'permanent' ? 'permanent' : { years: Number(years.value) };
+    if (retention !== 'permanent' && !(Number.isInteger(retention.years) && retention.years >= 1 && retention.years <= 100)) {
+      showErrors(form, [{ field: 'retention', message: 'Số năm lưu trữ từ 1 đến 100.' }]);
+      return;
+    }
+    busy(form.querySelector('button[type=submit]'), async () => {
+      try {
+        const saved = await put(`/procedures/${encodeURIComponent(p.code)}/retention`, { retention });
+        form.querySelector('.alert')?.remove();
+        form.querySelector('h3').after(alertBox('ok', null, `Đã lưu: ${saved.retention_label} (phiên bản ${saved.version}). Hồ sơ đã nộp giữ thời hạn cũ.`));
+      } catch (e) { showErrors(form, e); }
+    }, 'Đang lưu…');
+  });
+  return form;
+}
+
 try {
   const q = new URLSearchParams({ limit: '100' });
   if (me.agency && me.role !== 'system_admin') q.set('agency', me.agency);
@@ -219,7 +252,8 @@ try {
         if (!det.open || det.dataset.loaded) return;
         det.dataset.loaded = '1';
         try {
-          det.append(workflowEditor(p, await get(`/procedures/${encodeURIComponent(p.code)}/workflow`)));
+          det.append(workflowEditor(p, await get(`/procedures/${encodeURIComponent(p.code)}/workflow`)),
+            retentionEditor(p, await get(`/procedures/${encodeURIComponent(p.code)}`)));
         } catch (e) {
           det.append(alertBox(e.missingRoute ? 'warn' : 'error', null, e.missingRoute ? 'Máy chủ chưa hỗ trợ cấu hình quy trình nội bộ.' : e.detail));
         }

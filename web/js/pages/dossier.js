@@ -3,7 +3,7 @@
 import { layout, requireLogin } from '../layout.js';
 import { get, post } from '../api.js';
 import { add, h, param, setContent, showFailure, alertBox, fmtDateTime, fmtMoney, facts, statusBadge, statutoryLabel, CHANNEL_LABELS, showErrors, clearErrors, busy, announce } from '../ui.js';
-import { timeline, fileList, messagesPanel, download, formsPanel } from '../dossier.js';
+import { timeline, fileList, messagesPanel, download, formsPanel, archiveNotice } from '../dossier.js';
 import { componentUploader } from '../upload.js';
 
 layout({ current: 'ho-so-cua-toi' });
@@ -69,7 +69,7 @@ function withdrawBox(d) {
 async function readsPanel(d) {
   let reads = [];
   try { reads = (await get(`/dossiers/${encodeURIComponent(d.id)}/reads`)).items; } catch { return null; }
-  const what = (w) => (w === 'dossier' ? 'Xem hồ sơ' : `Tải tệp ${w.replace(/^file:/, '')}`);
+  const what = (w) => ({ dossier: 'Xem hồ sơ', archive: 'Tra cứu hồ sơ lưu trữ' })[w] || `Tải tệp ${w.replace(/^file:/, '')}`;
   return h('details', { class: 'card' }, h('summary', {}, `Ai đã xem hồ sơ của tôi (${reads.length})`),
     reads.length
       ? h('table', {}, h('caption', { class: 'visually-hidden' }, 'Những lần cán bộ xem hồ sơ hoặc tải tệp của bạn'),
@@ -92,6 +92,7 @@ try {
   const may = (action) => (d.allowed_actions || []).some((a) => a.action === action);
   const canWithdraw = may('request_withdrawal');
   setContent(app,
+    archiveNotice(d),
     may('provide_supplement') ? supplementBox(d, names, procedure) : null,
     d.status === 'payment_requested' ? paymentBox(d) : null,
     d.status === 'refused' ? alertBox('error', 'Hồ sơ không được tiếp nhận', (d.history.at(-1) || {}).note || '') : null,
@@ -101,7 +102,7 @@ try {
       h('p', {}, `Kết quả: ${d.result.filename}. Bản điện tử có giá trị pháp lý như bản giấy.`),
       h('div', { class: 'actions' },
         h('button', { type: 'button', onclick: (ev) => download(d.id, d.result).catch((e) => ev.target.after(h('span', { class: 'field-error', role: 'alert' }, e.detail))) }, 'Tải kết quả'),
-        h('a', { class: 'button secondary', href: `/danh-gia.html?id=${encodeURIComponent(d.id)}` }, 'Đánh giá mức độ hài lòng'))) : null,
+        d.archive ? null : h('a', { class: 'button secondary', href: `/danh-gia.html?id=${encodeURIComponent(d.id)}` }, 'Đánh giá mức độ hài lòng'))) : null,
     h('section', { class: 'card', 'aria-labelledby': 'thong-tin' },
       h('h2', { id: 'thong-tin' }, d.procedure_name),
       facts([

@@ -7,7 +7,7 @@ import {
   add, h, $, param, setContent, showFailure, alertBox, fmtDateTime, fmtMoney, fmtDate, facts, statusBadge, statutoryLabel,
   CHANNEL_LABELS, showErrors, clearErrors, busy, nextId, parseVnDateTime, announce, fmtSize,
 } from '../ui.js';
-import { timeline, fileList, messagesPanel, formsPanel } from '../dossier.js';
+import { timeline, fileList, messagesPanel, formsPanel, archiveNotice } from '../dossier.js';
 import { allowedActions, dueState } from '../workflow.js';
 import { uploadFile, checkFile } from '../upload.js';
 
@@ -297,6 +297,7 @@ async function render(_, message) {
   const openSupplement = (d.supplements || []).filter((s) => !s.provided_at).pop();
   setContent(app,
     notice,
+    archiveNotice(d),
     state === 'overdue' ? alertBox('error', null, 'Hồ sơ đã quá hạn xử lý.') : state === 'soon' ? alertBox('warn', null, 'Hồ sơ sắp đến hạn xử lý.') : null,
     h('div', { class: 'grid-2' },
       h('div', {},

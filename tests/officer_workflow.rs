@@ -784,6 +784,9 @@ async fn a_closed_dossier_moves_to_the_archive_and_its_personal_data_is_erased_a
     app.post(&path(&id, "messages"), Some(&w.citizen), json!({"text": "Tôi ở nhà số 8 phố Lê Hoàn"})).await.ok();
     approve(&app, &w, &id).await;
     app.post(&path(&id, "return"), Some(&w.reception), json!({})).await.ok();
+    let rating = json!({"extra_contacts": 0, "agencies_contacted": "none", "complaint": false, "satisfaction": 5,
+        "comment": "Chị Hoa ở bộ phận một cửa hướng dẫn tôi rất tận tình"});
+    app.post(&path(&id, "rating"), Some(&w.citizen), rating).await.ok();
     let seal = || ledger::seal(&services, chrono::Utc::now().timestamp_millis() + 120_000);
     seal().await.unwrap();
     assert_eq!(archive::sweep(&services).await.unwrap(), 0, "a year after closing, not before");
@@ -852,6 +855,9 @@ async fn a_closed_dossier_moves_to_the_archive_and_its_personal_data_is_erased_a
     assert_eq!((after["code"].as_str(), after["status"].as_str()), (Some(&*code), Some("returned")), "kept");
     assert!(after["form"].as_object().unwrap().is_empty() && after["components"].as_array().unwrap().is_empty());
     assert!(after["applicant"]["id_number"].is_null() && after["result"].is_null());
+    let rating = app.get(&path(&id, "rating"), Some(&w.citizen)).await.ok().clone();
+    assert_eq!(rating["answers"]["comment"], motcua_domain::retention::ERASED, "{rating}");
+    assert_eq!(rating["answers"]["satisfaction"], 5, "the scores stay for the evaluation");
     let messages = app.get(&path(&id, "messages"), Some(&w.citizen)).await.ok().clone();
     assert_eq!(messages["items"].as_array().map(Vec::len), Some(0), "{messages}");
     let package = app.get(&format!("/api/v1/archive/{code}/package"), Some(&w.specialist)).await;

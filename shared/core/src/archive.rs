@@ -1,9 +1,10 @@
 //! The archive (G9, M4): closed dossiers move to it a year after closing — their files, record
 //! and chain proof sealed in an archive package — and are read-only from then, found by code
 //! by those entitled; past the procedure's retention period an administrator of the handling
-//! agency erases the applicant's personal data on a destruction decision, and the erasure is
-//! recorded in the dossier, the audit log and the chained ledger. The rules are in
-//! [`motcua_domain::retention`]; the package's layout in [`crate::archive_package`].
+//! agency erases the applicant's personal data (messages and a rating's comment included) on a
+//! destruction decision, and the erasure is recorded in the dossier, the audit log and the
+//! chained ledger. The rules are in [`motcua_domain::retention`]; the package's layout in
+//! [`crate::archive_package`].
 
 use crate::archive_package::{self, PackagedFile};
 use crate::store::{commit, Change};
@@ -17,8 +18,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-/// Dossiers archived per run at most.
-const BATCH: usize = 50;
+/// Dossiers archived per run at most (each package is built in memory).
+const BATCH: usize = 25;
 /// A dossier whose last change is not yet chained waits this long for the sealer before it is
 /// archived with the proof it has (dossiers closed before the ledger existed).
 const CHAIN_WAIT_DAYS: i64 = 1;
@@ -217,6 +218,7 @@ pub async fn erase(s: &Services, caller: &Caller, code: &str, req: ErasureReques
         format!("{reference} — {decision}"),
         Some(d.agency.clone()),
     )?;
+    extra.extend(crate::feedback::erase_comment_op(s, &d.id).await?);
     for object in retention::erase(&mut d, erasure) {
         extra.push(crate::upload_limits::sweep_op(chrono::Utc::now().timestamp(), &d.id, &object)?);
     }

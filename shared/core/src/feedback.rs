@@ -30,6 +30,19 @@ pub struct Rating {
     pub at: DateTime<FixedOffset>,
 }
 
+/// The write that blanks the comment of a dossier's rating, if it has one (erasure of the
+/// applicant's personal data); the scores stay for the evaluation.
+pub(crate) async fn erase_comment_op(s: &Services, dossier_id: &str) -> CoreResult<Option<WriteOp>> {
+    let Some(mut item) = s.table.get(&keys::rating(dossier_id)).await? else { return Ok(None) };
+    let mut rating: Rating = keys::data(&item)?;
+    if rating.answers.comment.is_none() {
+        return Ok(None);
+    }
+    rating.answers.comment = Some(motcua_domain::retention::ERASED.into());
+    item.insert("data".into(), serde_json::to_value(&rating)?);
+    Ok(Some(WriteOp::Put { item, condition: Condition::None }))
+}
+
 /// Rates a finished dossier, once, by its owner.
 pub async fn rate(s: &Services, caller: &Caller, dossier_id: &str, answers: RatingAnswers) -> CoreResult<Rating> {
     let d = store::load(s, dossier_id).await?;

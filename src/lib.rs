@@ -65,6 +65,8 @@ pub struct Settings {
     /// A client must send its request head within this time, and an idle keep-alive connection
     /// is closed after it.
     pub header_timeout: Duration,
+    /// The regime new dossiers are filed under, from which day (R1).
+    pub regime: motcua_domain::regime::RegimeSchedule,
 }
 
 impl Default for Settings {
@@ -85,6 +87,7 @@ impl Default for Settings {
             public_url: None,
             allow_http_webhooks: false,
             header_timeout: Duration::from_secs(20),
+            regime: motcua_domain::regime::RegimeSchedule::only(motcua_domain::regime::Regime::R2019),
         }
     }
 }
@@ -189,7 +192,8 @@ impl Application {
             notifier,
             connections,
         };
-        let config = Config::new(settings.issuer.clone(), pepper);
+        let mut config = Config::new(settings.issuer.clone(), pepper);
+        config.regime = settings.regime.clone();
         let services = Arc::new(Services::assemble(adapters, &[signing], config).await?);
         let backups = backup::routes(backup::Source { store, data_dir: dir.clone() }, services.clone());
         let extra = motcua_embedded::router(objects).merge(backups);

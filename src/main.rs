@@ -31,6 +31,10 @@ struct Args {
     /// Secret with which the national portal signs the dossiers it pushes here.
     #[arg(long, env = "MOTCUA_DVCQG_INBOUND_SECRET", hide_env_values = true)]
     dvcqg_inbound_secret: Option<String>,
+    /// Regime of new dossiers: `2025` (Decree 118/2025, forms 01–07), `2019` (Decree 61/2018,
+    /// forms 01–06), or a schedule such as `2019,2025@2025-07-01`. Filed dossiers keep theirs.
+    #[arg(long, env = "MOTCUA_REGIME", default_value = "2025", value_parser = motcua_domain::regime::RegimeSchedule::parse)]
+    regime: motcua_domain::regime::RegimeSchedule,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -113,6 +117,7 @@ async fn main() -> std::process::ExitCode {
         web_dir: Some(args.web_dir),
         seed_demo: !args.no_demo,
         smtp: args.smtp_relay.map(|relay| (relay, args.smtp_from)),
+        regime: args.regime,
         ..Settings::default()
     };
     let app = match Application::build(settings).await {

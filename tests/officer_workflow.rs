@@ -874,3 +874,82 @@ async fn a_closed_dossier_moves_to_the_archive_and_its_personal_data_is_erased_a
     let verified = app.get("/api/v1/audit/verify", Some(&quantri)).await.ok().clone();
     assert_eq!(verified["ok"], true, "{verified}");
 }
+
+/// 2025 regime (R1–R4): Form 04 is an extension request that only the leader's approval turns
+/// into a new appointment; a stop prints the new Form 05; the control slip is Form 06; codes
+/// follow the 2025 format; the 2019 texts are not cited.
+#[tokio::test]
+async fn under_the_2025_regime_an_extension_needs_approval_and_a_stop_prints_form_05() {
+    use motcua_domain::regime::{Regime, RegimeSchedule};
+    let app = TestApp::spawn_configured(|s| s.regime = RegimeSchedule::only(Regime::R2025)).await;
+    let w = ward(&app).await;
+    let id = accepted_hkd(&app, &w).await; // due Thursday 05/03 09:00
+    let d = app.get(&path(&id, ""), Some(&w.citizen)).await.ok().clone();
+    assert_eq!((d["regime"].as_str(), d["code"].as_str()), (Some("2025"), Some(&*format!("{WARD}-20260302-0000001"))));
+    let numbers: Vec<&str> = d["forms"].as_array().unwrap().iter().map(|f| f["number"].as_str().unwrap()).collect();
+    assert_eq!(numbers, ["01", "06"], "receipt and control slip: {}", d["forms"]);
+
+    // The request does not move the appointment; the leader refuses one, approves the next.
+    let request = json!({"note": "Chờ xác minh địa điểm kinh doanh", "new_appointment": "2026-03-10T09:00:00+07:00"});
+    let asked = app.post(&path(&id, "apology"), Some(&w.specialist), request.clone()).await.ok().clone();
+    assert_eq!(asked["appointment"], "2026-03-05T09:00:00+07:00", "not before approval");
+    assert_eq!(asked["extensions"][0]["requested_appointment"], "2026-03-10T09:00:00+07:00");
+    assert_eq!(app.post(&path(&id, "apology"), Some(&w.specialist), request.clone()).await.problem(409), "extension_pending");
+    let approve = async |token: &str, body: Value| app.post(&path(&id, "approve-extension"), Some(token), body).await;
+    assert_eq!(approve(&w.specialist, json!({})).await.problem(403), "action_not_allowed_for_role");
+    let form = app.get(&path(&id, "forms/04"), Some(&w.leader)).await;
+    assert!(text(&form).contains("VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT"), "{}", text(&form));
+    assert!(text(&form).contains("đang chờ phê duyệt") && text(&form).contains("Mẫu số 04"));
+    let refuse = app.post(&path(&id, "refuse-extension"), Some(&w.leader), json!({})).await;
+    assert_eq!(refuse.problem(422), "validation_failed", "a refusal says why");
+    let refused =
+        app.post(&path(&id, "refuse-extension"), Some(&w.leader), json!({"note": "Đủ thời gian xác minh"})).await;
+    let refused = refused.ok().clone();
+    assert_eq!(refused["appointment"], "2026-03-05T09:00:00+07:00");
+    assert_eq!(refused["extensions"][0]["decision"]["approved"], false);
+    assert_eq!(approve(&w.leader, json!({})).await.problem(409), "no_extension_request");
+    let again = json!({"note": "Cơ quan phối hợp chưa trả lời", "new_appointment": "2026-03-11T09:00:00+07:00"});
+    app.post(&path(&id, "apology"), Some(&w.specialist), again).await.ok();
+    let approved = approve(&w.leader, json!({})).await.ok().clone();
+    assert_eq!(approved["appointment"], "2026-03-11T09:00:00+07:00");
+    assert_eq!(approved["apology"]["previous_appointment"], "2026-03-05T09:00:00+07:00");
+    assert_eq!(approved["extensions"][1]["decision"]["by"]["name"], "Hoàng Minh Đức");
+    let form = app.get(&path(&id, "forms/04"), Some(&w.citizen)).await;
+    assert!(text(&form).contains("đồng ý gia hạn (Hoàng Minh Đức") && text(&form).contains("ngày 11/03/2026"));
+    assert!(notifications(&app, &w.citizen).await.iter().any(|m| m.contains("Đồng ý gia hạn") && m.contains("11/03/2026")));
+    let more = json!({"note": "x", "new_appointment": "2026-03-13T09:00:00+07:00"});
+    assert_eq!(app.post(&path(&id, "apology"), Some(&w.specialist), more).await.problem(409), "appointment_already_reset");
+
+    // Another dossier: the fee is paid, then the leader stops it — Form 05 says what was reached.
+    let other = accepted_hkd(&app, &w).await;
+    app.post(&path(&other, "request-payment"), Some(&w.specialist), json!({"amount_vnd": 100000, "note": "Lệ phí"}))
+        .await
+        .ok();
+    app.post(&path(&other, "confirm-payment"), Some(&w.reception), json!({})).await.ok();
+    assert_eq!(app.get(&path(&other, "forms/05"), Some(&w.citizen)).await.problem(409), "form_not_available");
+    let reason = json!({"note": "Địa điểm thuộc khu vực cấm kinh doanh"});
+    let stopped = app.post(&path(&other, "stop"), Some(&w.leader), reason).await.ok().clone();
+    assert_eq!(stopped["stop"]["fees_paid_vnd"], 100000);
+    let form = app.get(&path(&other, "forms/05"), Some(&w.citizen)).await;
+    let html = text(&form);
+    assert!(html.contains("THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ") && html.contains("Mẫu số 05"), "{html}");
+    assert!(html.contains("Địa điểm thuộc khu vực cấm kinh doanh") && html.contains("100000 đồng"));
+    let stage = stopped["stop"]["stage"].as_str().unwrap();
+    assert!(html.contains(&format!("Giai đoạn đã giải quyết: {stage}")) || html.contains(stage), "{html}");
+    let slip = app.get(&path(&other, "forms/06"), Some(&w.leader)).await;
+    assert!(text(&slip).contains("PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ") && text(&slip).contains("Mẫu số 06"));
+    let pdf = app.get(&format!("{}?format=pdf", path(&other, "forms/05")), Some(&w.citizen)).await;
+    assert_eq!(pdf.content_type, "application/pdf");
+    let register = app.get("/api/v1/register?year=2026&format=html", Some(&w.reception)).await;
+    assert!(text(&register).contains("Mẫu số 07"), "the register is Form 07");
+
+    // The supplement window's refusal cites the 2025 decree.
+    let third = accepted_hkd(&app, &w).await;
+    app.post(&path(&third, "start-processing"), Some(&w.specialist), json!({})).await.ok();
+    app.clock.advance(Duration::days(4));
+    let items = json!({"items": [{"component": HKD_FORM, "reason": "Thiếu chữ ký"}]});
+    let late = app.post(&path(&third, "request-supplement"), Some(&w.specialist), items).await;
+    assert_eq!(late.problem(409), "supplement_too_late");
+    let detail = late.body["detail"].as_str().unwrap();
+    assert!(detail.contains("118/2025") && !detail.contains("61/2018"), "{detail}");
+}

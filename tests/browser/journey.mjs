@@ -230,7 +230,7 @@ async function run() {
     await r.keyboard.press('Enter');
     await r.locator('#app').getByText('Tiếp nhận hồ sơ: đã thực hiện').waitFor();
     state.code = (await r.locator('h1').innerText()).replace('Hồ sơ ', '').trim();
-    assert(/^000\.17\.22\.H56-\d{6}-\d{4}$/.test(state.code), `code: ${state.code}`);
+    assert(/^000\.17\.22\.H56-(\d{6}-\d{4}|\d{8}-\d{7})$/.test(state.code), `code: ${state.code}`);
   });
 
   await step('receiving officer: Form 01 (receipt with QR code) from the server, shown for printing', async () => {
@@ -613,7 +613,7 @@ async function run() {
     await scanned.getByText('Đã tải lên và kiểm tra tệp').waitFor();
     await r.getByRole('button', { name: 'Tiếp nhận hồ sơ' }).click();
     await r.getByText('Đã tiếp nhận hồ sơ').first().waitFor();
-    assert(/000\.17\.22\.H56-\d{6}-\d{4}/.test(await r.locator('main').innerText()), 'no dossier code after counter acceptance');
+    assert(/000\.17\.22\.H56-(\d{8}-\d{7}|\d{6}-\d{4})/.test(await r.locator('main').innerText()), 'no dossier code after counter acceptance');
     await check(reception, '33-tiep-nhan-tai-quay-xong');
   });
 

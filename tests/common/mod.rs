@@ -297,7 +297,8 @@ async fn start_on_aws(endpoint: &str, settings: Settings, counter: Arc<motcua_aw
         notifier: Arc::new(motcua_core::events::RegisterOnly),
         connections: motcua::connections(&settings, "http://127.0.0.1").await.0,
     };
-    let config = motcua_core::Config::new(settings.issuer.clone(), pepper);
+    let mut config = motcua_core::Config::new(settings.issuer.clone(), pepper);
+    config.regime = settings.regime.clone();
     let services = Arc::new(motcua_core::Services::assemble(adapters, &[pem], config).await.unwrap());
     // Resolve (create) the queues now, as the SAM template does before the first request.
     services.queue.depth(&services.config.events_queue).await.unwrap();

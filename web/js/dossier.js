@@ -71,54 +71,50 @@ export function fileList(d, files, { labels = {} } = {}) {
     }, 'Tải về'))));
 }
 
-export const FORMS = {
-  '01': 'Mẫu 01 — Giấy tiếp nhận hồ sơ và hẹn trả kết quả',
-  '02': 'Mẫu 02 — Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ',
-  '03': 'Mẫu 03 — Phiếu từ chối tiếp nhận giải quyết hồ sơ',
-  '04': 'Mẫu 04 — Phiếu xin lỗi và hẹn lại ngày trả kết quả',
-  '05': 'Mẫu 05 — Phiếu kiểm soát quá trình giải quyết hồ sơ',
-};
-
 /**
  * Buttons that load a standard form from the server (HTML shown in a frame for printing,
  * or the PDF downloaded). The token cannot travel with a plain link, so the page fetches it.
  */
-export function formsPanel(d, numbers) {
+export function formsPanel(d, keep = () => true) {
   const viewer = h('div', {});
-  const box = h('div', {}, h('ul', { class: 'files' }, numbers.map((n) => h('li', {},
-    h('span', {}, FORMS[n]),
-    h('button', { type: 'button', class: 'secondary', onclick: (ev) => showForm(d, n, viewer, ev.target) }, 'Xem và in'),
-    h('button', { type: 'button', class: 'secondary', onclick: (ev) => pdfForm(d, n, viewer, ev.target) }, 'Tải PDF')))), viewer);
+  const forms = (d.forms || []).filter(keep);
+  const box = h('div', {}, h('ul', { class: 'files' }, forms.map((f) => h('li', {},
+    h('span', {}, f.title),
+    h('button', { type: 'button', class: 'secondary', onclick: (ev) => showForm(d, f, viewer, ev.target) }, 'Xem và in'),
+    h('button', { type: 'button', class: 'secondary', onclick: (ev) => pdfForm(d, f, viewer, ev.target) }, 'Tải PDF')))), viewer);
   return box;
 }
+
+/** Keeps Form 01 only (receipt pages). */
+export const receiptOnly = (f) => f.number === '01';
 
 function formMissing(viewer, e) {
   viewer.replaceChildren(alertBox(e.missingRoute ? 'warn' : 'error', null,
     e.missingRoute ? 'Máy chủ chưa hỗ trợ in biểu mẫu này. Vui lòng thử lại sau khi hệ thống được cập nhật.' : e.detail));
 }
 
-async function showForm(d, n, viewer, button) {
+async function showForm(d, f, viewer, button) {
   await busy(button, async () => {
     try {
-      const html = await api(`${API}/dossiers/${d.id}/forms/${n}?format=html`, { headers: { Accept: 'text/html' } });
-      const frame = h('iframe', { class: 'form-preview', title: FORMS[n], sandbox: 'allow-same-origin allow-modals' });
+      const html = await api(`${API}/dossiers/${d.id}/forms/${f.number}?format=html`, { headers: { Accept: 'text/html' } });
+      const frame = h('iframe', { class: 'form-preview', title: f.title, sandbox: 'allow-same-origin allow-modals' });
       frame.srcdoc = typeof html === 'string' ? html : JSON.stringify(html);
-      const print = h('button', { type: 'button', onclick: () => frame.contentWindow.print() }, `In ${FORMS[n].split(' — ')[0]}`);
+      const print = h('button', { type: 'button', onclick: () => frame.contentWindow.print() }, `In ${f.title.split(' — ')[0]}`);
       viewer.replaceChildren(h('div', { class: 'actions no-print' }, print), frame);
-      announce(`Đã mở ${FORMS[n]}.`);
+      announce(`Đã mở ${f.title}.`);
     } catch (e) {
       formMissing(viewer, e);
     }
   }, 'Đang tải…');
 }
 
-async function pdfForm(d, n, viewer, button) {
+async function pdfForm(d, f, viewer, button) {
   await busy(button, async () => {
     try {
-      const res = await api(`${API}/dossiers/${d.id}/forms/${n}?format=pdf`, { headers: { Accept: 'application/pdf' }, raw: true });
+      const res = await api(`${API}/dossiers/${d.id}/forms/${f.number}?format=pdf`, { headers: { Accept: 'application/pdf' }, raw: true });
       const blob = await res.blob();
       const url = URL.createObjectURL(blob);
-      const a = h('a', { href: url, download: `mau-${n}-${d.code || d.id}.pdf`, hidden: true });
+      const a = h('a', { href: url, download: `mau-${f.number}-${d.code || d.id}.pdf`, hidden: true });
       document.body.append(a);
       a.click();
       a.remove();

@@ -172,6 +172,18 @@ pub fn routes() -> Vec<Route> {
             Request::ConfirmWithdrawal,
         ),
         dossier_action(
+            "/api/v1/dossiers/{id}/approve-extension",
+            FUNCTION,
+            "Người có thẩm quyền đồng ý đề nghị gia hạn (Mẫu 04, chế độ 2025): ngày hẹn chuyển sang ngày đề nghị",
+            Request::ApproveExtension,
+        ),
+        dossier_action(
+            "/api/v1/dossiers/{id}/refuse-extension",
+            FUNCTION,
+            "Người có thẩm quyền không đồng ý gia hạn (nêu lý do): ngày hẹn giữ nguyên",
+            Request::RefuseExtension,
+        ),
+        dossier_action(
             "/api/v1/dossiers/{id}/stop",
             FUNCTION,
             "Dừng xử lý hồ sơ (lãnh đạo, nêu lý do)",

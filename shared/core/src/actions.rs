@@ -133,6 +133,8 @@ pub enum Request {
     Approve(NoteInput),
     Rework(NoteInput),
     Apologise(ApologyInput),
+    ApproveExtension(NoteInput),
+    RefuseExtension(NoteInput),
     ReturnResult(ReturnInput),
     RequestWithdrawal(NoteInput),
     ConfirmWithdrawal(NoteInput),
@@ -156,6 +158,8 @@ impl Request {
             Request::Approve(_) => Action::Approve,
             Request::Rework(_) => Action::Rework,
             Request::Apologise(_) => Action::Apologise,
+            Request::ApproveExtension(_) => Action::ApproveExtension,
+            Request::RefuseExtension(_) => Action::RefuseExtension,
             Request::ReturnResult(_) => Action::ReturnResult,
             Request::RequestWithdrawal(_) => Action::RequestWithdrawal,
             Request::ConfirmWithdrawal(_) => Action::ConfirmWithdrawal,
@@ -181,7 +185,7 @@ async fn resolve(s: &Services, d: &Dossier, request: Request) -> CoreResult<Comm
             let received = d.received_at.unwrap_or_else(|| s.now());
             let day = received.date_naive();
             let seq = s.table.increment(&keys::sequence(&d.agency, &day.format("%y%m%d").to_string()), "n", 1).await?;
-            let code = s.config.code_format.format(&d.agency, day, seq as u64);
+            let code = d.regime.code_format().format(&d.agency, day, seq as u64);
             let year = received.format("%Y");
             let register = s.table.increment(&keys::sequence(&d.agency, &format!("REG{year}")), "n", 1).await?;
             let mut parts = vec![];
@@ -241,6 +245,8 @@ async fn resolve(s: &Services, d: &Dossier, request: Request) -> CoreResult<Comm
         Request::RequestWithdrawal(NoteInput { note }) => Command::RequestWithdrawal { note },
         Request::ConfirmWithdrawal(NoteInput { note }) => Command::ConfirmWithdrawal { note },
         Request::StopProcessing(NoteInput { note }) => Command::StopProcessing { reason: note },
+        Request::ApproveExtension(NoteInput { note }) => Command::ApproveExtension { note },
+        Request::RefuseExtension(NoteInput { note }) => Command::RefuseExtension { reason: note },
     })
 }
 

@@ -68,7 +68,9 @@ pub(crate) async fn new_dossier(
 ) -> CoreResult<Dossier> {
     let agency = catalogue::agency(s, &procedure.agency).await?;
     let id = uuid::Uuid::now_v7().to_string();
-    Ok(Dossier::draft(id, procedure, agency.name, owner, applicant, channel, form, now))
+    let mut d = Dossier::draft(id, procedure, agency.name, owner, applicant, channel, form, now);
+    d.regime = s.config.regime.at(now.date_naive());
+    Ok(d)
 }
 
 /// Replaces form values of a draft (partial: only the given fields change).

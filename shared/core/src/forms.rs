@@ -1,11 +1,13 @@
-//! Printing the standard forms (rules §4, M9): forms 01–05 of a dossier and the register of
-//! the year (Form 06), as HTML for the browser's print dialog or as PDF, for the dossier's
-//! owner and the staff of the agencies taking part.
+//! Printing the standard forms (rules §4, M9, R2): a dossier's forms, numbered as its regime
+//! numbers them (2019: 01–05; 2025: 01–06), and the register of the year (2019: Form 06; 2025:
+//! Form 07), as HTML for the browser's print dialog or as PDF, for the dossier's owner and the
+//! staff of the agencies taking part.
 
 use crate::access::ensure_visible;
 use crate::store::load;
 use crate::{catalogue, keys, Caller, CoreError, CoreResult, Services};
-use motcua_domain::dossier::{Dossier, Status};
+use motcua_domain::dossier::Dossier;
+use motcua_domain::views::form_available;
 use motcua_forms::{build, register as register_doc, Doc, FormContext, FormKind};
 use motcua_ports::Index;
 
@@ -58,17 +60,8 @@ async fn context<'a>(
     })
 }
 
-/// Whether form `kind` exists for the dossier yet.
-fn available(kind: FormKind, d: &Dossier) -> bool {
-    match kind {
-        FormKind::Receipt | FormKind::ControlSlip => d.code.is_some(),
-        FormKind::SupplementRequest => !d.supplements.is_empty(),
-        FormKind::Refusal => d.status == Status::Refused,
-        FormKind::Apology => d.apology.is_some(),
-    }
-}
-
-/// Form `number` (`01`–`05`) of a dossier. `origin` is the portal's address, for the QR code.
+/// Form `number` of a dossier, as its regime numbers them. `origin` is the portal's address,
+/// for the QR code.
 pub async fn form(
     s: &Services,
     caller: &Caller,
@@ -77,19 +70,26 @@ pub async fn form(
     format: Format,
     origin: &str,
 ) -> CoreResult<Rendered> {
-    let kind = FormKind::parse(number).ok_or_else(|| CoreError::not_found("mẫu phiếu"))?;
     let d = load(s, id).await?;
     ensure_visible(caller, &d)?;
-    if !available(kind, &d) {
-        return Err(CoreError::rule("form_not_available", format!("Hồ sơ chưa có “{}”.", kind.title().to_lowercase())));
+    let kind = d.regime.form(number).ok_or_else(|| CoreError::not_found("mẫu phiếu"))?;
+    if kind == FormKind::Register {
+        return Err(CoreError::rule("form_not_available", "Sổ theo dõi hồ sơ in theo năm, tại mục Sổ theo dõi (GET /api/v1/register)."));
+    }
+    if !form_available(kind, &d) {
+        return Err(CoreError::rule(
+            "form_not_available",
+            format!("Hồ sơ chưa có “{}”.", kind.title(d.regime).to_lowercase()),
+        ));
     }
     let procedure = catalogue::procedure_version(s, &d.procedure_code, d.procedure_version).await.ok();
     let ctx = context(s, &d.agency, procedure.as_ref(), origin).await?;
-    let name = format!("mau-{}-{}", kind.number(), d.code.as_deref().unwrap_or(&d.id));
+    let number = d.regime.form_number(kind).unwrap_or_default();
+    let name = format!("mau-{number}-{}", d.code.as_deref().unwrap_or(&d.id));
     render(&build(kind, &d, &ctx), format, &name)
 }
 
-/// The register of the caller's agency for `year` (Form 06).
+/// The register of the caller's agency for `year` (Form 06; Form 07 under the 2025 regime).
 pub async fn register(s: &Services, caller: &Caller, year: i32, format: Format, origin: &str) -> CoreResult<Rendered> {
     let agency = match (&caller.agency, caller.role.is_agency_staff()) {
         (Some(a), true) => a.clone(),
@@ -102,5 +102,7 @@ pub async fn register(s: &Services, caller: &Caller, year: i32, format: Format, 
         keys::read_partition(s.table.as_ref(), Index::Gsi2, format!("AGENCY#{agency}")).await?;
     dossiers.retain(|d| d.received_at.is_some_and(|r| r.format("%Y").to_string() == year.to_string()));
     let ctx = context(s, &agency, None, origin).await?;
-    render(&register_doc(year, &dossiers, &ctx), format, &format!("so-theo-doi-{year}"))
+    let last_day = chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default().min(s.now().date_naive());
+    let regime = s.config.regime.at(last_day);
+    render(&register_doc(year, regime, &dossiers, &ctx), format, &format!("so-theo-doi-{year}"))
 }

@@ -4,7 +4,7 @@
 use crate::auth::JwtKeys;
 use motcua_domain::calendar::Calendar;
 pub use motcua_domain::caller::Caller;
-use motcua_domain::codes::DossierCodeFormat;
+use motcua_domain::regime::{Regime, RegimeSchedule};
 use motcua_ports::{Clock, ObjectStore, Queue, Table};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -17,7 +17,8 @@ pub struct Config {
     /// `aud` of the tokens.
     pub audience: String,
     pub token_ttl: Duration,
-    pub code_format: DossierCodeFormat,
+    /// Which regime new dossiers are filed under, from which day (R1).
+    pub regime: RegimeSchedule,
     pub upload_url_ttl: Duration,
     pub download_url_ttl: Duration,
     /// Secret mixed into the hashes of ID numbers kept for the public lookup.
@@ -32,7 +33,7 @@ impl Config {
             issuer: issuer.into(),
             audience: "motcua-api".into(),
             token_ttl: Duration::from_secs(8 * 3600),
-            code_format: DossierCodeFormat::Circular01,
+            regime: RegimeSchedule::only(Regime::R2019),
             upload_url_ttl: Duration::from_secs(15 * 60),
             download_url_ttl: Duration::from_secs(5 * 60),
             lookup_pepper: lookup_pepper.into(),

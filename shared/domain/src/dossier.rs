@@ -179,6 +179,43 @@ pub struct Apology {
     pub by: Person,
 }
 
+/// The decision of the competent signer on an extension request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ExtensionDecision {
+    pub approved: bool,
+    pub at: DateTime<FixedOffset>,
+    pub by: Person,
+    pub note: Option<String>,
+}
+
+/// An apology and request to extend the time for handling (Form 04 of 2025, R3): only an
+/// approved request moves the appointment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ExtensionRequest {
+    pub number: u32,
+    pub reason: String,
+    pub requested_at: DateTime<FixedOffset>,
+    pub requested_by: Person,
+    pub previous_appointment: DateTime<FixedOffset>,
+    pub requested_appointment: DateTime<FixedOffset>,
+    pub decision: Option<ExtensionDecision>,
+}
+
+/// Why and where processing stopped (Form 05 of 2025, R4).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct StopRecord {
+    pub at: DateTime<FixedOffset>,
+    pub decided_by: Person,
+    pub reason: String,
+    /// The applicant asked to withdraw (otherwise the agency decided), and when.
+    pub requested_by_applicant: bool,
+    pub requested_at: Option<DateTime<FixedOffset>>,
+    /// The stage reached when processing stopped.
+    pub stage: String,
+    /// Fees and charges already paid.
+    pub fees_paid_vnd: u64,
+}
+
 /// How the result is returned (P15, P16).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -275,6 +312,15 @@ pub struct Dossier {
     pub apology: Option<Apology>,
     #[serde(default)]
     pub delivery: Option<Delivery>,
+    /// The regime the dossier was filed under (R1): its forms, code and texts follow it.
+    #[serde(default)]
+    pub regime: crate::regime::Regime,
+    /// Requests to extend the appointment (2025 regime), with their decisions (R3).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extensions: Vec<ExtensionRequest>,
+    /// Why and at which stage processing stopped (R4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop: Option<StopRecord>,
     /// How long the dossier is kept after closing (its procedure's retention when filed).
     #[serde(default)]
     pub retention: crate::retention::Retention,
@@ -341,6 +387,9 @@ impl Dossier {
             payment: None,
             apology: None,
             delivery: None,
+            regime: crate::regime::Regime::default(),
+            extensions: vec![],
+            stop: None,
             retention: procedure.retention,
             archive: None,
             version: 1,
@@ -385,6 +434,11 @@ impl Dossier {
         self.agency == agency
             || self.parts.iter().any(|p| p.agency == agency)
             || self.consultations.iter().any(|c| c.agency == agency && c.answered_at.is_none())
+    }
+
+    /// The extension request waiting for the competent signer, if any.
+    pub fn pending_extension(&self) -> Option<&ExtensionRequest> {
+        self.extensions.last().filter(|e| e.decision.is_none())
     }
 
     /// Timing of a finished dossier against its appointment (rules §6).

@@ -31,8 +31,13 @@ pub enum Action {
     /// The leader sends the draft result back to the specialist.
     Rework,
     Finish,
-    /// The apology and new appointment (Form 04): at most once per dossier.
+    /// The apology and new appointment (Form 04): at most once per dossier. Under the 2025
+    /// regime it is a request to extend the time, decided by the competent signer.
     Apologise,
+    /// The competent signer approves the extension request (2025 regime): the appointment moves.
+    ApproveExtension,
+    /// The competent signer refuses it: the appointment stays.
+    RefuseExtension,
     ReturnResult,
     RequestWithdrawal,
     ConfirmWithdrawal,
@@ -58,7 +63,7 @@ enum Target {
 }
 
 impl Action {
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 24] = [
         Action::Submit,
         Action::ReceiveAtCounter,
         Action::Accept,
@@ -77,6 +82,8 @@ impl Action {
         Action::Rework,
         Action::Finish,
         Action::Apologise,
+        Action::ApproveExtension,
+        Action::RefuseExtension,
         Action::ReturnResult,
         Action::RequestWithdrawal,
         Action::ConfirmWithdrawal,
@@ -111,6 +118,7 @@ impl Action {
             Action::Rework => (&[S::AwaitingApproval], To(S::Processing), &[Role::Leader]),
             Action::Finish => (&[S::Accepted, S::Processing], To(S::Finished), &[Role::Specialist, Role::Leader]),
             Action::Apologise => (&[S::Accepted, S::Processing, S::AwaitingApproval], Same, OFFICERS),
+            Action::ApproveExtension | Action::RefuseExtension => (HANDLING, Same, &[Role::Leader]),
             Action::ReturnResult => (&[S::Finished], To(S::Returned), &[Role::ReceivingOfficer]),
             Action::RequestWithdrawal => (
                 &[
@@ -154,6 +162,8 @@ impl Action {
             Action::Rework => "Lãnh đạo trả lại để xử lý lại",
             Action::Finish => "Hoàn thành xử lý, có kết quả",
             Action::Apologise => "Xin lỗi và hẹn lại ngày trả kết quả",
+            Action::ApproveExtension => "Đồng ý gia hạn thời gian giải quyết",
+            Action::RefuseExtension => "Không đồng ý gia hạn thời gian giải quyết",
             Action::ReturnResult => "Trả kết quả",
             Action::RequestWithdrawal => "Yêu cầu rút hồ sơ",
             Action::ConfirmWithdrawal => "Xác nhận rút hồ sơ, dừng xử lý",
@@ -168,7 +178,10 @@ impl Action {
 
     /// Whether the applicant is told of this step (G7): the rest is internal work.
     pub fn concerns_applicant(self) -> bool {
-        !matches!(self, Action::Assign | Action::Consult | Action::AnswerConsultation | Action::Rework)
+        !matches!(
+            self,
+            Action::Assign | Action::Consult | Action::AnswerConsultation | Action::Rework | Action::RefuseExtension
+        )
     }
 
     /// The status after this action from `from` by `role`, or why it is refused. `resume_to`
@@ -263,6 +276,8 @@ mod tests {
         (Action::Rework, &[S::AwaitingApproval], Some(S::Processing)),
         (Action::Finish, &[S::Accepted, S::Processing], Some(S::Finished)),
         (Action::Apologise, &[S::Accepted, S::Processing, S::AwaitingApproval], None),
+        (Action::ApproveExtension, HANDLING, None),
+        (Action::RefuseExtension, HANDLING, None),
         (Action::ReturnResult, &[S::Finished], Some(S::Returned)),
         (
             Action::RequestWithdrawal,

@@ -8,6 +8,7 @@ use crate::caller::Caller;
 use crate::dossier::{Channel, Dossier, Person, Stage, Status};
 use crate::ids::{AgencyCode, DossierCode, ProcedureCode};
 use crate::lifecycle::{allowed_actions, working_day, AllowedAction, Context};
+use crate::regime::FormKind;
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
@@ -87,6 +88,49 @@ pub struct DossierView {
     pub flags: Option<Flags>,
     /// What the caller may do now.
     pub allowed_actions: Vec<AllowedAction>,
+    /// The forms the dossier has now, numbered as its regime numbers them (R2).
+    pub forms: Vec<FormLink>,
+}
+
+/// A printable form of a dossier (`GET /api/v1/dossiers/{id}/forms/{number}`).
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct FormLink {
+    pub number: String,
+    /// "Mẫu 04 — Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết".
+    pub title: String,
+    /// Addressed to the applicant (the control slip is the agency's).
+    pub for_applicant: bool,
+}
+
+/// Whether form `kind` exists for the dossier yet.
+pub fn form_available(kind: FormKind, d: &Dossier) -> bool {
+    match kind {
+        FormKind::Receipt | FormKind::ControlSlip => d.code.is_some(),
+        FormKind::SupplementRequest => !d.supplements.is_empty(),
+        FormKind::Refusal => d.status == Status::Refused,
+        FormKind::Apology => d.apology.is_some() || !d.extensions.is_empty(),
+        FormKind::StopNotice => d.stop.is_some() && d.regime.form_number(FormKind::StopNotice).is_some(),
+        FormKind::Register => false,
+    }
+}
+
+impl FormLink {
+    /// The forms `d` has now.
+    pub fn all(d: &Dossier) -> Vec<FormLink> {
+        d.regime
+            .forms()
+            .iter()
+            .filter(|k| form_available(**k, d))
+            .map(|k| {
+                let number = d.regime.form_number(*k).unwrap_or_default();
+                let title = k.title(d.regime);
+                let mut chars = title.chars();
+                let first = chars.next().map(String::from).unwrap_or_default();
+                let title = format!("Mẫu {number} — {first}{}", chars.as_str().to_lowercase());
+                FormLink { number, title, for_applicant: *k != FormKind::ControlSlip }
+            })
+            .collect()
+    }
 }
 
 impl DossierView {
@@ -102,6 +146,7 @@ impl DossierView {
             d.consultations.clear();
         }
         DossierView {
+            forms: FormLink::all(&d),
             status_label: d.status.label().into(),
             national_status: d.status.national_code(),
             channel_code: d.channel.national_code(),

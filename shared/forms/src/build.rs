@@ -1,6 +1,7 @@
 //! The content of each form, from the dossier's data (rules §4).
 
 use crate::{Block, Doc, FormKind, Paper};
+use motcua_domain::regime::Regime;
 use chrono::{DateTime, FixedOffset};
 use motcua_domain::catalogue::Procedure;
 use motcua_domain::dossier::{Action, Dossier, Timing};
@@ -186,6 +187,10 @@ pub fn build(kind: FormKind, d: &Dossier, ctx: &FormContext) -> Doc {
         }
         FormKind::Apology => {
             let a = d.apology.as_ref();
+            let extension = d.extensions.last();
+            let previous = a.map(|a| a.previous_appointment).or(extension.map(|e| e.previous_appointment));
+            let new = a.map(|a| a.new_appointment).or(extension.map(|e| e.requested_appointment));
+            let reason = a.map(|a| a.reason.clone()).or(extension.map(|e| e.reason.clone())).unwrap_or_default();
             blocks.push(Block::Paragraph(format!("Kính gửi: ông/bà {}.", d.applicant.full_name)));
             blocks.push(Block::Paragraph(format!(
                 "Ngày {}, {} tiếp nhận giải quyết hồ sơ mã số {}, thủ tục: {}. Thời gian hẹn trả kết quả: {}.",
@@ -193,22 +198,72 @@ pub fn build(kind: FormKind, d: &Dossier, ctx: &FormContext) -> Doc {
                 ctx.agency_name,
                 d.code.as_deref().unwrap_or_default(),
                 procedure_line,
-                a.map(|a| hm(a.previous_appointment)).unwrap_or_default(),
+                previous.map(hm).unwrap_or_default(),
             )));
+            blocks.push(Block::Paragraph(format!("Đến nay hồ sơ chưa giải quyết xong. Lý do: {reason}")));
+            let new = new.map(hm).unwrap_or_default();
+            match (d.regime.extension_needs_approval(), extension.and_then(|e| e.decision.as_ref())) {
+                (false, _) => blocks.push(Block::Paragraph(format!(
+                    "Sự chậm trễ này đã gây phiền hà cho ông/bà. {} thành thật xin lỗi và hẹn trả kết quả vào {new}.",
+                    ctx.agency_name
+                ))),
+                (true, decision) => {
+                    blocks.push(Block::Paragraph(format!(
+                        "{} thành thật xin lỗi ông/bà và đề nghị gia hạn thời gian giải quyết đến {new}.",
+                        ctx.agency_name
+                    )));
+                    blocks.push(Block::Paragraph(match decision {
+                        Some(dec) if dec.approved => format!("Ý kiến của người có thẩm quyền: đồng ý gia hạn ({}, ngày {}).", dec.by.name, day(dec.at)),
+                        Some(dec) => format!("Ý kiến của người có thẩm quyền: không đồng ý gia hạn ({}, ngày {}).", dec.by.name, day(dec.at)),
+                        None => "Ý kiến của người có thẩm quyền: đang chờ phê duyệt.".into(),
+                    }));
+                }
+            }
+            let signer = extension.and_then(|e| e.decision.as_ref()).map(|dec| dec.by.name.clone());
+            blocks.push(Block::Signatures(vec![(
+                "THỦ TRƯỞNG CƠ QUAN".into(),
+                signer.or(a.map(|a| a.by.name.clone())).unwrap_or_default(),
+            )]));
+        }
+        FormKind::StopNotice => {
+            let stop = d.stop.as_ref();
+            blocks.push(Block::Paragraph(format!("Kính gửi: ông/bà {}.", d.applicant.full_name)));
             blocks.push(Block::Paragraph(format!(
-                "Đến nay hồ sơ chưa giải quyết xong. Lý do: {}",
-                a.map(|a| a.reason.clone()).unwrap_or_default()
-            )));
-            blocks.push(Block::Paragraph(format!(
-                "Sự chậm trễ này đã gây phiền hà cho ông/bà. {} thành thật xin lỗi và hẹn trả kết quả vào {}.",
+                "Ngày {}, {} tiếp nhận giải quyết hồ sơ mã số {}, thủ tục: {}.",
+                d.received_at.map(day).unwrap_or_default(),
                 ctx.agency_name,
-                a.map(|a| hm(a.new_appointment)).unwrap_or_default(),
+                d.code.as_deref().unwrap_or_default(),
+                procedure_line,
+            )));
+            let requested = match stop {
+                Some(st) if st.requested_by_applicant => {
+                    format!("Theo đề nghị dừng giải quyết (rút hồ sơ) của ông/bà ngày {}.", st.requested_at.map(day).unwrap_or_default())
+                }
+                _ => "Theo quyết định của cơ quan có thẩm quyền giải quyết.".to_string(),
+            };
+            blocks.push(Block::Paragraph(requested));
+            blocks.push(Block::Fields(vec![
+                ("Giai đoạn đã giải quyết".into(), stop.map(|st| st.stage.clone()).unwrap_or_default()),
+                ("Lý do dừng giải quyết".into(), stop.map(|st| st.reason.clone()).unwrap_or_default()),
+                ("Thời điểm dừng".into(), opt(stop.map(|st| st.at))),
+                (
+                    "Phí, lệ phí đã nộp".into(),
+                    match stop.map_or(0, |st| st.fees_paid_vnd) {
+                        0 => "Chưa nộp".into(),
+                        n => format!("{n} đồng"),
+                    },
+                ),
+            ]));
+            blocks.push(Block::Paragraph(format!(
+                "{} thông báo dừng giải quyết hồ sơ nêu trên. Ông/bà được nhận lại hồ sơ đã nộp theo quy định.",
+                ctx.agency_name
             )));
             blocks.push(Block::Signatures(vec![(
                 "THỦ TRƯỞNG CƠ QUAN".into(),
-                a.map(|a| a.by.name.clone()).unwrap_or_default(),
+                stop.map(|st| st.decided_by.name.clone()).unwrap_or_default(),
             )]));
         }
+        FormKind::Register => {}
         FormKind::ControlSlip => {
             let mut units = vec![format!("Cơ quan chủ trì: {}", d.agency_name)];
             units.extend(d.parts.iter().map(|p| format!("Cơ quan phối hợp: {} — {}", p.agency_name, p.task)));
@@ -255,10 +310,10 @@ pub fn build(kind: FormKind, d: &Dossier, ctx: &FormContext) -> Doc {
         }
     }
     Doc {
-        form_label: format!("Mẫu số {}", kind.number()),
+        form_label: format!("Mẫu số {}", d.regime.form_number(kind).unwrap_or_default()),
         paper: Paper::A5,
         agency: ctx.agency_name.to_uppercase(),
-        title: kind.title().into(),
+        title: kind.title(d.regime).into(),
         code: if matches!(kind, FormKind::Receipt | FormKind::ControlSlip | FormKind::Apology) { code } else { None },
         blocks,
         dated: dated(ctx),
@@ -276,7 +331,7 @@ fn channel(d: &Dossier) -> String {
 
 /// The register of dossiers of a year (Form 06), one row per accepted dossier, numbered from
 /// 01 in order of receipt.
-pub fn register(year: i32, dossiers: &[Dossier], ctx: &FormContext) -> Doc {
+pub fn register(year: i32, regime: Regime, dossiers: &[Dossier], ctx: &FormContext) -> Doc {
     let mut sorted: Vec<&Dossier> = dossiers.iter().filter(|d| d.register_number.is_some()).collect();
     sorted.sort_by_key(|d| d.register_number);
     let rows = sorted
@@ -305,10 +360,10 @@ pub fn register(year: i32, dossiers: &[Dossier], ctx: &FormContext) -> Doc {
         })
         .collect();
     Doc {
-        form_label: "Mẫu số 06".into(),
+        form_label: format!("Mẫu số {}", regime.form_number(FormKind::Register).unwrap_or_default()),
         paper: Paper::A4Landscape,
         agency: ctx.agency_name.to_uppercase(),
-        title: format!("SỔ THEO DÕI HỒ SƠ NĂM {year}"),
+        title: format!("{} NĂM {year}", FormKind::Register.title(regime)),
         code: None,
         blocks: vec![Block::Table {
             headers: [

@@ -1,7 +1,8 @@
 //! The standard forms of the one-stop mechanism (Circular 01/2018/TT-VPCP Art. 9–10, rules §4,
-//! M9), built from a dossier's data into one small document model ([`Doc`]) and rendered two
-//! ways from it: HTML for printing in the browser ([`html`]) and PDF with an embedded Unicode
-//! font so Vietnamese diacritics are exact ([`pdf`]). Forms 01–05 are A5, the register (06) A4.
+//! M9; under the 2025 regime Circular 03/2025/TT-VPCP, numbered by [`motcua_domain::regime`]),
+//! built from a dossier's data into one small document model ([`Doc`]) and rendered two ways
+//! from it: HTML for printing in the browser ([`html`]) and PDF with an embedded Unicode font so
+//! Vietnamese diacritics are exact ([`pdf`]). A dossier's forms are A5, the register A4.
 //! The dossier code carries a QR code that resolves to the public lookup page.
 
 mod build;
@@ -10,54 +11,7 @@ pub mod pdf;
 
 pub use build::{build, register, FormContext};
 
-/// The forms, by their number in Circular 01/2018.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FormKind {
-    /// 01 — Giấy tiếp nhận hồ sơ và hẹn trả kết quả.
-    Receipt,
-    /// 02 — Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ.
-    SupplementRequest,
-    /// 03 — Phiếu từ chối tiếp nhận giải quyết hồ sơ.
-    Refusal,
-    /// 04 — Phiếu xin lỗi và hẹn lại ngày trả kết quả.
-    Apology,
-    /// 05 — Phiếu kiểm soát quá trình giải quyết hồ sơ.
-    ControlSlip,
-}
-
-impl FormKind {
-    /// `"01"` … `"05"`.
-    pub fn parse(number: &str) -> Option<FormKind> {
-        Some(match number {
-            "01" => FormKind::Receipt,
-            "02" => FormKind::SupplementRequest,
-            "03" => FormKind::Refusal,
-            "04" => FormKind::Apology,
-            "05" => FormKind::ControlSlip,
-            _ => return None,
-        })
-    }
-
-    pub fn number(self) -> &'static str {
-        match self {
-            FormKind::Receipt => "01",
-            FormKind::SupplementRequest => "02",
-            FormKind::Refusal => "03",
-            FormKind::Apology => "04",
-            FormKind::ControlSlip => "05",
-        }
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            FormKind::Receipt => "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
-            FormKind::SupplementRequest => "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
-            FormKind::Refusal => "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ",
-            FormKind::Apology => "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
-            FormKind::ControlSlip => "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
-        }
-    }
-}
+pub use motcua_domain::regime::FormKind;
 
 /// Paper size of a form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,14 +64,6 @@ pub fn qr_modules(url: &str) -> (usize, Vec<bool>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn form_numbers_round_trip() {
-        for n in ["01", "02", "03", "04", "05"] {
-            assert_eq!(FormKind::parse(n).unwrap().number(), n);
-        }
-        assert_eq!(FormKind::parse("06"), None);
-    }
 
     #[test]
     fn the_qr_code_has_a_square_matrix_with_finder_patterns() {

@@ -37,6 +37,8 @@ pub struct Env {
     pub audience: String,
     pub jwt_keys_param: String,
     pub lookup_pepper_param: String,
+    /// `MOTCUA_REGIME` (R1): `2019` when unset; the template sets it.
+    pub regime: motcua_domain::regime::RegimeSchedule,
     /// Local AWS emulator (tests only).
     pub endpoint: Option<String>,
 }
@@ -56,6 +58,8 @@ impl Env {
             audience: get("MOTCUA_AUDIENCE").unwrap_or_else(|| "motcua-api".into()),
             jwt_keys_param: need("MOTCUA_JWT_KEYS_PARAM")?,
             lookup_pepper_param: need("MOTCUA_LOOKUP_PEPPER_PARAM")?,
+            regime: motcua_domain::regime::RegimeSchedule::parse(&get("MOTCUA_REGIME").unwrap_or_else(|| "2019".into()))
+                .map_err(|e| ConfigError::Invalid(format!("MOTCUA_REGIME: {e}")))?,
             endpoint: get("AWS_ENDPOINT_URL").filter(|v| !v.is_empty()),
         })
     }
@@ -111,6 +115,7 @@ pub async fn services_with(
     );
     let mut config = Config::new(env.issuer.clone(), pepper);
     config.audience = env.audience.clone();
+    config.regime = env.regime.clone();
     let notifier = Arc::new(motcua_core::events::RegisterOnly);
     let connections = connections_from_env(|k| std::env::var(k).ok())?;
     let adapters = Adapters { table, objects, queue, clock: Arc::new(SystemClock), notifier, connections };
@@ -303,12 +308,19 @@ pub async fn run_scheduled(worker: Scheduled) -> Result<(), Error> {
 mod tests {
     use super::*;
     use motcua_core::auth::JwtKeys;
+    use motcua_domain::regime::RegimeSchedule;
 
     #[test]
     fn a_missing_variable_is_named_at_start_up() {
         let err = Env::from_lookup(|k| (k != "MOTCUA_BUCKET").then(|| "x".to_string())).unwrap_err();
         assert_eq!(err.to_string(), "missing environment variable MOTCUA_BUCKET (set by template.yaml)");
-        assert!(Env::from_lookup(|_| Some("x".into())).is_ok());
+        let with_regime = |regime: &'static str| {
+            Env::from_lookup(move |k| Some(if k == "MOTCUA_REGIME" { regime.into() } else { "x".into() }))
+        };
+        assert_eq!(with_regime("2019,2025@2025-07-01").unwrap().regime, RegimeSchedule::parse("2019,2025@2025-07-01").unwrap());
+        assert!(with_regime("2021").unwrap_err().to_string().contains("MOTCUA_REGIME"));
+        let unset = Env::from_lookup(|k| (k != "MOTCUA_REGIME").then(|| "x".to_string())).unwrap();
+        assert_eq!(unset.regime, RegimeSchedule::only(motcua_domain::regime::Regime::R2019));
     }
 
     #[test]

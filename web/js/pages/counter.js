@@ -6,7 +6,7 @@ import { get, post, newKey } from '../api.js';
 import { add, h, setContent, showFailure, showErrors, clearErrors, busy, alertBox, field, fmtDateTime, announce } from '../ui.js';
 import { renderFields, readFields, nonEmpty } from '../form.js';
 import { componentUploader } from '../upload.js';
-import { formsPanel } from '../dossier.js';
+import { formsPanel, receiptOnly } from '../dossier.js';
 
 layout({ area: 'console', current: 'tiep-nhan' });
 const me = await requireLogin('console', ['receiving_officer']);
@@ -120,7 +120,7 @@ function done() {
     dossier.receipt_secret ? h('p', {}, 'Mã bí mật tra cứu: ', h('span', { class: 'secret' }, dossier.receipt_secret)) : null);
   ok.tabIndex = -1;
   setContent(app, ok,
-    h('section', { class: 'card', 'aria-labelledby': 'in-01' }, h('h2', { id: 'in-01' }, 'In Giấy tiếp nhận và hẹn trả kết quả'), formsPanel(dossier, ['01'])),
+    h('section', { class: 'card', 'aria-labelledby': 'in-01' }, h('h2', { id: 'in-01' }, 'In Giấy tiếp nhận và hẹn trả kết quả'), formsPanel(dossier, receiptOnly)),
     h('p', { class: 'actions' },
       h('a', { class: 'button secondary', href: `/can-bo/ho-so.html?id=${encodeURIComponent(dossier.id)}` }, 'Mở hồ sơ'),
       h('a', { class: 'button secondary', href: '/can-bo/tiep-nhan.html' }, 'Tiếp nhận hồ sơ khác')));

@@ -126,7 +126,7 @@ try {
       h('h2', { id: 'trao-doi' }, 'Trao đổi với cơ quan giải quyết'), messagesPanel(d)),
     d.code ? h('section', { class: 'card', 'aria-labelledby': 'bieu-mau' },
       h('h2', { id: 'bieu-mau' }, 'Biểu mẫu'),
-      formsPanel(d, ['01', ...(d.supplements && d.supplements.length ? ['02'] : []), ...(d.apology ? ['04'] : [])])) : null,
+      formsPanel(d, (f) => f.for_applicant)) : null,
     canWithdraw ? withdrawBox(d) : null,
     await readsPanel(d));
 } catch (e) {

@@ -271,15 +271,6 @@ function formDataTable(d) {
   return facts(entries.map(([k, v]) => [labels[k] ? labels[k].label : k, show(k, v)]));
 }
 
-function formsFor(d) {
-  const n = [];
-  if (d.code) n.push('01');
-  if ((d.supplements || []).length) n.push('02');
-  if (d.status === 'refused') n.push('03');
-  if (d.apology) n.push('04');
-  if (d.code) n.push('05');
-  return n;
-}
 
 async function render(_, message) {
   const d = await get('/dossiers/' + encodeURIComponent(id));
@@ -335,7 +326,7 @@ async function render(_, message) {
         h('section', { 'aria-labelledby': 'thao-tac' },
           h('h2', { id: 'thao-tac' }, 'Thao tác'),
           cards.length ? cards : h('p', { class: 'card' }, 'Không có thao tác nào dành cho vai trò của bạn ở trạng thái này.')),
-        d.code ? h('section', { class: 'card', 'aria-labelledby': 'in' }, h('h2', { id: 'in' }, 'In biểu mẫu'), formsPanel(d, formsFor(d))) : null)),
+        d.code ? h('section', { class: 'card', 'aria-labelledby': 'in' }, h('h2', { id: 'in' }, 'In biểu mẫu'), formsPanel(d)) : null)),
     h('section', { class: 'card', 'aria-labelledby': 'qua-trinh' }, h('h2', { id: 'qua-trinh' }, 'Quá trình xử lý'), timeline(d.history, { detailed: true })),
     h('section', { class: 'card', 'aria-labelledby': 'trao-doi' }, h('h2', { id: 'trao-doi' }, 'Trao đổi với người nộp'), messagesPanel(d)));
   if (notice) notice.focus();

@@ -4,7 +4,7 @@
 import { layout, requireLogin } from '../layout.js';
 import { get } from '../api.js';
 import { h, param, setContent, showFailure, alertBox, fmtDateTime, facts, statusBadge, statutoryLabel } from '../ui.js';
-import { formsPanel } from '../dossier.js';
+import { formsPanel, receiptOnly } from '../dossier.js';
 import qrcode from '/vendor/qrcode-generator/qrcode.mjs';
 
 layout({ current: 'ho-so-cua-toi' });
@@ -60,7 +60,7 @@ try {
       h('a', { class: 'button secondary', href: '/ho-so-cua-toi.html' }, 'Hồ sơ của tôi')),
     accepted ? h('section', { class: 'card no-print', 'aria-labelledby': 'mau-01' },
       h('h2', { id: 'mau-01' }, 'Biểu mẫu của cơ quan'),
-      formsPanel(d, ['01'])) : null);
+      formsPanel(d, receiptOnly)) : null);
 } catch (e) {
   showFailure(app, e, 'tải giấy tiếp nhận');
 }

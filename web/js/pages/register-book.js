@@ -12,7 +12,7 @@ form.elements.year.value = todayIso().slice(0, 4);
 let frame = null;
 
 function problem(e) {
-  setContent(book, alertBox(e.missingRoute ? 'warn' : 'error', null, e.missingRoute ? 'Máy chủ chưa hỗ trợ Sổ theo dõi hồ sơ (Mẫu 06).' : e.detail));
+  setContent(book, alertBox(e.missingRoute ? 'warn' : 'error', null, e.missingRoute ? 'Máy chủ chưa hỗ trợ Sổ theo dõi hồ sơ.' : e.detail));
 }
 
 async function show() {

@@ -112,6 +112,12 @@ pub enum Command {
         reason: Option<String>,
         new_appointment: Option<DateTime<FixedOffset>>,
     },
+    ApproveExtension {
+        note: Option<String>,
+    },
+    RefuseExtension {
+        reason: Option<String>,
+    },
     ReturnResult {
         method: Option<ReturnMethod>,
         tracking_number: Option<String>,
@@ -150,6 +156,8 @@ impl Command {
             Command::Rework { .. } => Action::Rework,
             Command::Finish { .. } => Action::Finish,
             Command::Apologise { .. } => Action::Apologise,
+            Command::ApproveExtension { .. } => Action::ApproveExtension,
+            Command::RefuseExtension { .. } => Action::RefuseExtension,
             Command::ReturnResult { .. } => Action::ReturnResult,
             Command::RequestWithdrawal { .. } => Action::RequestWithdrawal,
             Command::ConfirmWithdrawal { .. } => Action::ConfirmWithdrawal,
@@ -165,6 +173,7 @@ impl Command {
             Command::Refuse { reason }
             | Command::Rework { reason }
             | Command::StopProcessing { reason }
+            | Command::RefuseExtension { reason }
             | Command::Apologise { reason, .. } => reason.as_deref(),
             Command::ReceiveAtCounter { note, .. }
             | Command::Accept { note, .. }
@@ -179,6 +188,7 @@ impl Command {
             | Command::ConfirmPayment { note, .. }
             | Command::SubmitForApproval { note, .. }
             | Command::Approve { note }
+            | Command::ApproveExtension { note }
             | Command::Finish { note, .. }
             | Command::ReturnResult { note, .. }
             | Command::RequestWithdrawal { note }

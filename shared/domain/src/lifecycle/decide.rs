@@ -6,11 +6,12 @@ use super::stage::{self, close, enter, receiver_after, waits_for_applicant};
 use super::{official_time, permitted, Command, Context, Notice, Outcome, Refusal, MAX_NOTE_CHARS};
 use crate::calendar::{Deadline, StatutoryTime};
 use crate::dossier::{
-    Action, Apology, Consultation, Delivery, Dossier, Part, Payment, ReturnMethod, Status, Step, SupplementRequest,
+    Action, Apology, Consultation, Delivery, Dossier, ExtensionDecision, ExtensionRequest, Part, Payment, Person, ReturnMethod, Status, Step, StopRecord, SupplementRequest,
     Wait, WaitKind,
 };
-use crate::report;
+use crate::report::{self, Delta};
 use crate::workflow::StepKind;
+use chrono::{DateTime, FixedOffset};
 
 /// The note of a step, trimmed: bounded in length, and required where it is the reason (a
 /// refusal, a stop, a rework, an apology).
@@ -22,7 +23,10 @@ pub fn check_note(action: Action, note: Option<&str>) -> Result<Option<String>, 
             message: format!("Ghi chú không được dài quá {MAX_NOTE_CHARS} ký tự."),
         });
     }
-    if matches!(action, Action::Refuse | Action::StopProcessing | Action::Rework | Action::Apologise) && note.is_none()
+    if matches!(
+        action,
+        Action::Refuse | Action::StopProcessing | Action::Rework | Action::Apologise | Action::RefuseExtension
+    ) && note.is_none()
     {
         return Err(Refusal::field("note", "required", "Vui lòng nêu rõ lý do."));
     }
@@ -245,23 +249,37 @@ pub fn decide(before: &Dossier, command: Command, ctx: &Context) -> Result<Outco
                     "Ngày hẹn mới phải là ngày làm việc, sau ngày hẹn cũ.",
                 ));
             }
-            let deadline = Deadline {
-                explanation: format!(
-                    "Hẹn lại theo Phiếu xin lỗi và hẹn lại ngày trả kết quả ngày {}: {}.",
-                    t.format("%d/%m/%Y"),
-                    new_local.format("%H:%M ngày %d/%m/%Y")
-                ),
-                due_at: new_local,
-                ..current_deadline(&d).expect("an appointment exists")
-            };
-            deltas = move_appointment(&mut d, deadline, false);
-            d.apology = Some(Apology {
-                reason: note.clone().unwrap_or_default(),
-                previous_appointment: appointment,
-                new_appointment: new_local,
-                at: t,
-                by: caller.person(),
-            });
+            let reason = note.clone().unwrap_or_default();
+            if d.regime.extension_needs_approval() {
+                d.extensions.push(ExtensionRequest {
+                    number: d.extensions.len() as u32 + 1,
+                    reason,
+                    requested_at: t,
+                    requested_by: caller.person(),
+                    previous_appointment: appointment,
+                    requested_appointment: new_local,
+                    decision: None,
+                });
+            } else {
+                let by = caller.person();
+                deltas = reset_appointment(&mut d, Apology { reason, previous_appointment: appointment, new_appointment: new_local, at: t, by });
+            }
+        }
+        Command::ApproveExtension { .. } | Command::RefuseExtension { .. } => {
+            let approved = action == Action::ApproveExtension;
+            let by = caller.person();
+            let request = d.extensions.last_mut().expect("permitted: a request is pending");
+            request.decision = Some(ExtensionDecision { approved, at: t, by: by.clone(), note: note.clone() });
+            if approved {
+                let apology = Apology {
+                    reason: request.reason.clone(),
+                    previous_appointment: request.previous_appointment,
+                    new_appointment: request.requested_appointment,
+                    at: t,
+                    by,
+                };
+                deltas = reset_appointment(&mut d, apology);
+            }
         }
         Command::ReturnResult { method, tracking_number, address, .. } => {
             let method = method.unwrap_or(ReturnMethod::Counter);
@@ -277,16 +295,17 @@ pub fn decide(before: &Dossier, command: Command, ctx: &Context) -> Result<Outco
             d.delivery = Some(Delivery { method, tracking_number, address });
             d.returned_at = Some(t);
         }
-        Command::ConfirmWithdrawal { .. } | Command::StopProcessing { .. } if d.waiting.is_some() => {
-            deltas = clock::unpark(&d);
+        Command::ConfirmWithdrawal { .. } | Command::StopProcessing { .. } => {
+            if d.waiting.is_some() {
+                deltas = clock::unpark(&d);
+            }
+            d.stop = Some(stop_record(&d, action, note.clone(), t, caller.person()));
         }
         Command::Refuse { .. }
         | Command::StartProcessing { .. }
         | Command::Approve { .. }
         | Command::Rework { .. }
-        | Command::RequestWithdrawal { .. }
-        | Command::ConfirmWithdrawal { .. }
-        | Command::StopProcessing { .. } => {}
+        | Command::RequestWithdrawal { .. } => {}
     }
     if matches!(action, Action::Finish | Action::Approve | Action::ConfirmWithdrawal | Action::StopProcessing) {
         d.finished_at = Some(t);
@@ -330,4 +349,44 @@ pub fn decide(before: &Dossier, command: Command, ctx: &Context) -> Result<Outco
     // Counter reception: the applicant holds the paper receipt (Form 01) in hand.
     let notice = (action.concerns_applicant() && action != Action::ReceiveAtCounter).then(|| Notice::of(&d, action));
     Ok(Outcome { dossier: d, previous_version, deltas, joined, notice })
+}
+
+/// Moves the appointment to the apology's new one (2019: at once; 2025: once approved) and keeps
+/// the apology (Form 04); answers the report deltas of the move.
+fn reset_appointment(d: &mut Dossier, apology: Apology) -> Vec<Delta> {
+    let deadline = Deadline {
+        explanation: format!(
+            "Hẹn lại theo {} ngày {}: {}.",
+            if d.regime.extension_needs_approval() {
+                "văn bản xin lỗi và đề nghị gia hạn được phê duyệt"
+            } else {
+                "Phiếu xin lỗi và hẹn lại ngày trả kết quả"
+            },
+            apology.at.format("%d/%m/%Y"),
+            apology.new_appointment.format("%H:%M ngày %d/%m/%Y")
+        ),
+        due_at: apology.new_appointment,
+        ..current_deadline(d).expect("an appointment exists")
+    };
+    let deltas = move_appointment(d, deadline, false);
+    d.apology = Some(apology);
+    deltas
+}
+
+/// What Form 05 of 2025 says of a stop: who asked, the stage reached, the decision, the fees
+/// already paid.
+fn stop_record(d: &Dossier, action: Action, reason: Option<String>, at: DateTime<FixedOffset>, by: Person) -> StopRecord {
+    let requested_at = (action == Action::ConfirmWithdrawal)
+        .then(|| d.history.iter().rev().find(|s| s.action == Action::RequestWithdrawal).map(|s| s.at))
+        .flatten();
+    let withdrawal_reason = || d.history.iter().rev().find(|s| s.action == Action::RequestWithdrawal).and_then(|s| s.note.clone());
+    StopRecord {
+        at,
+        decided_by: by,
+        reason: reason.or_else(withdrawal_reason).unwrap_or_else(|| "Theo yêu cầu rút hồ sơ của người nộp.".into()),
+        requested_by_applicant: action == Action::ConfirmWithdrawal,
+        requested_at,
+        stage: d.stage.as_ref().map_or_else(|| d.status.label().to_string(), |st| st.name.clone()),
+        fees_paid_vnd: d.payment.as_ref().filter(|p| p.confirmed_at.is_some()).map_or(0, |p| p.amount_vnd),
+    }
 }

@@ -18,11 +18,11 @@ impl Notice {
         let mut message = format!("Hồ sơ {reference}: {}. Trạng thái: {}.", action.label(), d.status.label());
         let at_hm = |t: DateTime<FixedOffset>| t.format("%H:%M ngày %d/%m/%Y").to_string();
         match action {
-            Action::Accept | Action::Apologise => {
+            Action::Accept | Action::Apologise | Action::ApproveExtension => {
                 if let Some(appt) = d.appointment {
                     message.push_str(&format!(" Hẹn trả kết quả: {}.", at_hm(appt)));
                 }
-                if let Some(a) = d.apology.as_ref().filter(|_| action == Action::Apologise) {
+                if let Some(a) = d.apology.as_ref().filter(|_| action != Action::Accept) {
                     message.push_str(&format!(" Lý do chậm: {}. Cơ quan thành thật xin lỗi.", a.reason));
                 }
             }

@@ -44,7 +44,10 @@ pub fn permitted(d: &Dossier, action: Action, ctx: &Context) -> Result<Status, R
             if cal.working_minutes_between(since, t) > SUPPLEMENT_WINDOW_DAYS * working_day(cal) {
                 return Err(Refusal::rule(
                     "supplement_too_late",
-                    "Đã quá 3 ngày làm việc kể từ khi tiếp nhận: không được yêu cầu bổ sung hồ sơ nữa (Nghị định 61/2018).",
+                    format!(
+                        "Đã quá 3 ngày làm việc kể từ khi tiếp nhận: không được yêu cầu bổ sung hồ sơ nữa ({}).",
+                        d.regime.decree()
+                    ),
                 ));
             }
         }
@@ -78,6 +81,15 @@ pub fn permitted(d: &Dossier, action: Action, ctx: &Context) -> Result<Status, R
                 "approval_required",
                 "Quy trình của thủ tục yêu cầu trình lãnh đạo phê duyệt kết quả.",
             ));
+        }
+        Action::Apologise if d.pending_extension().is_some() => {
+            return Err(Refusal::rule(
+                "extension_pending",
+                "Đề nghị gia hạn trước đang chờ người có thẩm quyền quyết định.",
+            ));
+        }
+        Action::ApproveExtension | Action::RefuseExtension if d.pending_extension().is_none() => {
+            return Err(Refusal::rule("no_extension_request", "Hồ sơ không có đề nghị gia hạn đang chờ quyết định."));
         }
         Action::Apologise => {
             if d.apology.is_some() {

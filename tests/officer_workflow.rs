@@ -953,3 +953,49 @@ async fn under_the_2025_regime_an_extension_needs_approval_and_a_stop_prints_for
     let detail = late.body["detail"].as_str().unwrap();
     assert!(detail.contains("118/2025") && !detail.contains("61/2018"), "{detail}");
 }
+
+/// R5: a boundary-free procedure of a department is taken on paper at the ward's Public
+/// Administration Service Centre, processed by the department, and counted once in each role —
+/// reception for the centre, results for the department, once in the province's total.
+#[tokio::test]
+async fn a_boundary_free_dossier_taken_at_a_ward_centre_is_processed_by_the_department_and_counted_once() {
+    use motcua::seed::WARD_CENTRE;
+    let app = TestApp::spawn().await;
+    let centre = app.login("tiepnhan.ttpv").await;
+    let applicant = json!({"full_name": "Đỗ Văn Hải", "id_number": "038096001111", "phone": "0912000111"});
+    let form = json!({"certificate_type": "Phiếu lý lịch tư pháp số 1", "purpose": "Bổ sung hồ sơ xin việc", "copies": 1,
+        "full_name": "Đỗ Văn Hải", "date_of_birth": "1996-01-01", "gender": "Nam", "id_number": "038096001111",
+        "address": "Thôn Đông, phường Hạc Thành", "phone": "0912000111"});
+    let body = json!({"procedure": CRIMINAL_RECORD, "channel": "in_person", "applicant": applicant, "form": form});
+    let local = json!({"procedure": HKD, "channel": "in_person", "applicant": applicant, "form": hkd_form()});
+    assert_eq!(app.post("/api/v1/counter/dossiers", Some(&centre), local).await.problem(403), "forbidden", "not on the list");
+    let w = ward(&app).await;
+    assert_eq!(app.post("/api/v1/counter/dossiers", Some(&w.reception), body.clone()).await.problem(403), "forbidden", "not a centre");
+
+    let created = app.post("/api/v1/counter/dossiers", Some(&centre), body).await.ok().clone();
+    let id = created["id"].as_str().unwrap().to_string();
+    assert_eq!((created["agency"].as_str(), created["reception_office"]["code"].as_str()), (Some(JUSTICE), Some(WARD_CENTRE)));
+    let scanned = app.upload(&centre, &id, CRIMINAL_RECORD_FORM, PDF, "application/pdf", "to-khai.pdf").await;
+    assert_eq!(scanned.ok()["components"][0]["digitised"], true);
+    let accepted = app.post(&path(&id, "accept"), Some(&centre), json!({})).await.ok().clone();
+    assert!(accepted["code"].as_str().unwrap().starts_with(JUSTICE), "the competent authority's code");
+    assert_eq!(app.post(&path(&id, "start-processing"), Some(&centre), json!({})).await.problem(404), "not_found");
+
+    // The department processes it; the centre returns the result at its counter.
+    let justice = app.login("chuyenvien.stp").await;
+    app.post(&path(&id, "start-processing"), Some(&justice), json!({})).await.ok();
+    let upload = result_upload(&app, &justice, &id).await;
+    app.post(&path(&id, "finish"), Some(&justice), json!({"upload_id": upload})).await.ok();
+    let returned = app.post(&path(&id, "return"), Some(&centre), json!({})).await.ok().clone();
+    assert_eq!(returned["status"], "returned");
+
+    // Counted once per role.
+    let report =
+        async |query: &str| app.get(&format!("/api/v1/reports/statistics?from=2026-03-01&to=2026-03-31{query}"), None).await;
+    let department = report(&format!("&agency={JUSTICE}")).await.ok().clone();
+    assert_eq!((department["total"]["received"].as_i64(), department["total"]["finished"].as_i64()), (Some(1), Some(1)));
+    let offices = report("&group_by=receiving_office").await.ok().clone();
+    let received = |code: &str| offices["rows"].as_array().unwrap().iter().find(|r| r["key"] == code).unwrap()["received"].as_i64();
+    assert_eq!((received(WARD_CENTRE), received(JUSTICE)), (Some(1), Some(0)), "{offices}");
+    assert_eq!(offices["total"]["received"], 1, "the province counts it once");
+}

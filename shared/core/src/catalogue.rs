@@ -36,6 +36,8 @@ pub struct ProcedureSummary {
     pub level_label: &'static str,
     pub statutory_time: motcua_domain::calendar::StatutoryTime,
     pub audience: Vec<Audience>,
+    /// On the boundary-free list: any service centre receives it (R5).
+    pub boundary_free: bool,
 }
 
 async fn read_all<T: serde::de::DeserializeOwned>(table: &dyn Table, partition: &str) -> CoreResult<Vec<T>> {
@@ -175,6 +177,7 @@ pub async fn search(s: &Services, q: &SearchQuery) -> CoreResult<Vec<ProcedureSu
             level_label: p.level.label(),
             statutory_time: p.statutory_time,
             audience: p.audience,
+            boundary_free: p.boundary_free,
         })
         .collect();
     out.sort_by_key(|p| text::fold(&p.name));

@@ -1,13 +1,14 @@
 //! Counter and postal reception (M2, G8): a paper dossier entered by the receiving officer in
 //! status 1; the officer then scans its components (uploads flagged as digitised) and
-//! accepts, asks for a supplement or refuses.
+//! accepts, asks for a supplement or refuses. A Public Administration Service Centre receives
+//! the boundary-free procedures of every agency (R5).
 
 use crate::access::new_secret;
 use crate::actions;
 use crate::drafts::new_dossier;
 use crate::{catalogue, Caller, CoreError, CoreResult, Services};
-use motcua_domain::catalogue::validate_form;
-use motcua_domain::dossier::Channel;
+use motcua_domain::catalogue::{validate_form, Procedure};
+use motcua_domain::dossier::{Channel, Office};
 use motcua_domain::error::FieldError;
 use motcua_domain::lifecycle::Command;
 use motcua_domain::profile::Profile;
@@ -54,9 +55,7 @@ pub async fn receive_at_counter(s: &Services, caller: &Caller, req: CounterDossi
         ));
     }
     let procedure = catalogue::procedure(s, &req.procedure).await?;
-    if !caller.works_for(&procedure.agency) {
-        return Err(CoreError::Forbidden("Thủ tục không thuộc thẩm quyền tiếp nhận của cơ quan.".into()));
-    }
+    let reception_office = reception_office(s, caller, &procedure).await?;
     let mut errors: Vec<FieldError> = req
         .applicant
         .check()
@@ -74,6 +73,24 @@ pub async fn receive_at_counter(s: &Services, caller: &Caller, req: CounterDossi
         return Err(CoreError::Validation(errors));
     }
     let owner = format!("counter:{}", procedure.agency).into();
-    let d = new_dossier(s, &procedure, owner, req.applicant, req.channel, form, s.now()).await?;
+    let mut d = new_dossier(s, &procedure, owner, req.applicant, req.channel, form, s.now()).await?;
+    d.reception_office = reception_office;
     actions::create(s, caller, d, Command::ReceiveAtCounter { receipt_secret: new_secret(), note: req.note }).await
+}
+
+/// Where a paper dossier of `procedure` is received: at the competent authority's own one-stop
+/// office (`None`), or — for a procedure on the boundary-free list (R5) — at any Public
+/// Administration Service Centre of the province, which becomes its official receiving office.
+async fn reception_office(s: &Services, caller: &Caller, procedure: &Procedure) -> CoreResult<Option<Office>> {
+    if caller.works_for(&procedure.agency) {
+        return Ok(None);
+    }
+    let refused = || CoreError::Forbidden("Thủ tục không thuộc thẩm quyền tiếp nhận của cơ quan.".into());
+    let agency = catalogue::agency(s, caller.agency.as_deref().ok_or_else(refused)?).await?;
+    if !(procedure.boundary_free && agency.service_centre) {
+        return Err(CoreError::Forbidden(
+            "Thủ tục không thuộc thẩm quyền tiếp nhận của cơ quan, và không thuộc danh mục tiếp nhận không phụ thuộc địa giới hành chính tại Trung tâm Phục vụ hành chính công.".into(),
+        ));
+    }
+    Ok(Some(Office { code: agency.code, name: agency.name }))
 }

@@ -13,6 +13,9 @@ use serde::{Deserialize, Serialize};
 pub enum GroupBy {
     Field,
     Procedure,
+    /// Reception by official receiving office (R5): the service centres and the agencies' own
+    /// one-stop offices; only the reception columns are filled.
+    ReceivingOffice,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -110,6 +113,14 @@ pub async fn statistics(
                     key: p.code.to_string(),
                     name: p.name,
                 });
+            }
+        }
+        Some(GroupBy::ReceivingOffice) => {
+            for a in catalogue::agencies(s).await? {
+                if agency.is_some_and(|x| x != a.code) {
+                    continue;
+                }
+                rows.push(NamedRow { row: row(format!("office:{}", a.code)).await?, key: a.code.to_string(), name: a.name });
             }
         }
         Some(GroupBy::Field) => {

@@ -52,12 +52,23 @@ fn aggregate_ops(d: &Dossier, deltas: Vec<Delta>) -> Vec<WriteOp> {
     for (day, metric, n) in deltas {
         by_day.entry(day).or_default().push((metric.to_string(), n));
     }
+    let add = |scope: &str, day: NaiveDate, add: Vec<(String, i64)>| {
+        let mut set = Map::new();
+        set.insert("day".into(), json!(day.format("%Y-%m-%d").to_string()));
+        WriteOp::Add { key: keys::aggregate(scope, day), add, set }
+    };
     let mut ops = Vec::new();
     for scope in &scopes {
-        for (day, add) in &by_day {
-            let mut set = Map::new();
-            set.insert("day".into(), json!(day.format("%Y-%m-%d").to_string()));
-            ops.push(WriteOp::Add { key: keys::aggregate(scope, *day), add: add.clone(), set });
+        for (day, metrics) in &by_day {
+            ops.push(add(scope, *day, metrics.clone()));
+        }
+    }
+    // Reception is also counted for the official receiving office (R5), and only reception.
+    let office = format!("office:{}", d.receiving_office());
+    for (day, metrics) in &by_day {
+        let received: Vec<_> = metrics.iter().filter(|(m, _)| m.starts_with("received_")).cloned().collect();
+        if !received.is_empty() {
+            ops.push(add(&office, *day, received));
         }
     }
     ops

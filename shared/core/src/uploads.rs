@@ -137,7 +137,8 @@ async fn presign(
 fn ensure_may_add_components(caller: &Caller, d: &Dossier) -> CoreResult<bool> {
     ensure_visible(caller, d)?;
     let paper = d.channel != Channel::Online;
-    if caller.role == Role::ReceivingOfficer && caller.works_for(&d.agency) && paper {
+    let receives = caller.agency.as_deref().is_some_and(|a| d.receives(a));
+    if caller.role == Role::ReceivingOfficer && receives && paper {
         if matches!(d.status, Status::Submitted | Status::SupplementRequested) {
             return Ok(true);
         }

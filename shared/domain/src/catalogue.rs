@@ -23,6 +23,10 @@ pub struct Agency {
     pub phone: Option<String>,
     #[serde(default)]
     pub email: Option<String>,
+    /// A Public Administration Service Centre (Trung tâm Phục vụ hành chính công, province or
+    /// commune): its receiving officers take boundary-free dossiers of any agency (R5).
+    #[serde(default)]
+    pub service_centre: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -200,6 +204,9 @@ pub struct Procedure {
     /// Internal workflow (M1); [`Workflow::default_for`] the statutory time when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workflow: Option<crate::workflow::Workflow>,
+    /// On the province's boundary-free list (phi địa giới, R5): any service centre receives it.
+    #[serde(default)]
+    pub boundary_free: bool,
     /// How long its dossiers are kept after closing (G9); 10 years when not said.
     #[serde(default)]
     pub retention: crate::retention::Retention,

@@ -179,6 +179,13 @@ pub struct Apology {
     pub by: Person,
 }
 
+/// An organisation as a dossier records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Office {
+    pub code: AgencyCode,
+    pub name: String,
+}
+
 /// The decision of the competent signer on an extension request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ExtensionDecision {
@@ -312,6 +319,10 @@ pub struct Dossier {
     pub apology: Option<Apology>,
     #[serde(default)]
     pub delivery: Option<Delivery>,
+    /// The service centre that took the paper and officially received a boundary-free dossier
+    /// (R5), when it is not the competent authority (`agency`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reception_office: Option<Office>,
     /// The regime the dossier was filed under (R1): its forms, code and texts follow it.
     #[serde(default)]
     pub regime: crate::regime::Regime,
@@ -387,6 +398,7 @@ impl Dossier {
             payment: None,
             apology: None,
             delivery: None,
+            reception_office: None,
             regime: crate::regime::Regime::default(),
             extensions: vec![],
             stop: None,
@@ -427,11 +439,23 @@ impl Dossier {
         self.workflow.clone().unwrap_or_else(|| crate::workflow::Workflow::default_for(self.statutory_time))
     }
 
+    /// Whether `agency` receives the dossier: the competent authority, or the service centre
+    /// that took it (R5).
+    pub fn receives(&self, agency: &str) -> bool {
+        self.agency == agency || self.reception_office.as_ref().is_some_and(|o| o.code == agency)
+    }
+
+    /// The official receiving office: the service centre that took it, or the competent
+    /// authority's own one-stop office.
+    pub fn receiving_office(&self) -> &str {
+        self.reception_office.as_ref().map_or(&self.agency, |o| &o.code)
+    }
+
     /// Whether `agency` takes part: the handling agency, an inter-agency part, or an agency
     /// consulted whose answer is still awaited — once it has answered, it no longer sees the
     /// dossier or the applicant's data (security issue, item 6).
     pub fn involves(&self, agency: &str) -> bool {
-        self.agency == agency
+        self.receives(agency)
             || self.parts.iter().any(|p| p.agency == agency)
             || self.consultations.iter().any(|c| c.agency == agency && c.answered_at.is_none())
     }

@@ -23,6 +23,9 @@ pub const WARD: &str = "000.17.22.H56";
 pub const JUSTICE: &str = "000.00.12.H56";
 /// Ward police: the other agency of the inter-agency birth and death registrations (G4).
 pub const WARD_POLICE: &str = "000.17.23.H56";
+/// The ward's Public Administration Service Centre: receives the boundary-free procedures of
+/// every agency of the province (R5).
+pub const WARD_CENTRE: &str = "000.17.24.H56";
 
 pub fn catalogue() -> CatalogueSeed {
     serde_json::from_str(CATALOGUE_JSON).expect("seed/catalogue.json is valid (checked by a test)")
@@ -39,6 +42,7 @@ pub const ACCOUNTS: &[(&str, Role, Option<&str>, &str)] = &[
     ("tiepnhan.stp", Role::ReceivingOfficer, Some(JUSTICE), "Đỗ Thị Mai"),
     ("chuyenvien.stp", Role::Specialist, Some(JUSTICE), "Bùi Quang Huy"),
     ("congan.phuong", Role::Specialist, Some(WARD_POLICE), "Trịnh Văn Dũng"),
+    ("tiepnhan.ttpv", Role::ReceivingOfficer, Some(WARD_CENTRE), "Mai Thị Thu"),
     ("quantri", Role::SystemAdmin, None, "Ngô Thanh Tùng"),
 ];
 

@@ -17,9 +17,15 @@ let dossier = null;
 const APPLICANT_FIELDS = ['full_name', 'id_number', 'phone', 'email', 'address'];
 
 async function start() {
+  // A Public Administration Service Centre receives the boundary-free procedures of every
+  // agency (R5); another office, its own procedures.
+  const agencies = (await get('/agencies')).items || [];
+  const centre = agencies.some((a) => a.code === me.agency && a.service_centre);
   const q = new URLSearchParams({ limit: '100' });
-  if (me.agency) q.set('agency', me.agency);
-  const procedures = (await get('/procedures?' + q)).items;
+  if (me.agency && !centre) q.set('agency', me.agency);
+  const procedures = (await get('/procedures?' + q)).items
+    .filter((p) => !centre || p.boundary_free || p.agency === me.agency)
+    .map((p) => (p.agency === me.agency ? p : { ...p, name: `${p.name} — ${p.agency_name}` }));
   const form = h('form', { id: 'counter', class: 'card', novalidate: true });
   const formFields = h('div', {});
   const procSelect = field({ label: 'Thủ tục', name: 'procedure', type: 'select', required: true, options: [['', '— Chọn thủ tục —'], ...procedures.map((p) => [p.code, p.name])] });

@@ -16,10 +16,19 @@ pub fn permitted(d: &Dossier, action: Action, ctx: &Context) -> Result<Status, R
     let caller = ctx.caller;
     let agency = caller.agency.as_deref().unwrap_or_default();
     let takes_part = matches!(action, Action::AnswerConsultation | Action::CompletePart);
+    // The service centre that took a boundary-free dossier (R5) receives it, asks for what is
+    // missing, refuses it, and returns the result at its counter; the competent authority does
+    // the rest.
+    let at_reception = matches!(
+        action,
+        Action::ReceiveAtCounter | Action::Accept | Action::Refuse | Action::ProvideSupplement | Action::ReturnResult
+    ) || action == Action::RequestSupplement && d.status == Status::Submitted;
     let entitled = if caller.role.is_applicant() {
         d.owner == caller.id
     } else {
-        caller.works_for(&d.agency) || takes_part && caller.role.is_agency_staff() && d.involves(agency)
+        caller.works_for(&d.agency)
+            || takes_part && caller.role.is_agency_staff() && d.involves(agency)
+            || at_reception && caller.role.is_agency_staff() && d.receives(agency)
     };
     if !entitled {
         return Err(Refusal::NotFound("hồ sơ"));

@@ -999,3 +999,74 @@ async fn a_boundary_free_dossier_taken_at_a_ward_centre_is_processed_by_the_depa
     assert_eq!((received(WARD_CENTRE), received(JUSTICE)), (Some(1), Some(0)), "{offices}");
     assert_eq!(offices["total"]["received"], 1, "the province counts it once");
 }
+
+/// R9: the Decision 766 index of the ward for March, against four dossiers whose fate the test
+/// knows — A on time and online but rated "very unsatisfied", B finished before its appointment
+/// after two supplement requests (late by the rule), C on paper refused at reception without
+/// scans, D finished after its appointment.
+#[tokio::test]
+async fn the_766_index_matches_the_hand_computed_points_and_lists_the_dossiers_behind_an_input() {
+    let app = TestApp::spawn().await;
+    let w = ward(&app).await;
+    let a = accepted_hkd(&app, &w).await;
+    approve(&app, &w, &a).await;
+    let unhappy = json!({"extra_contacts": 0, "agencies_contacted": "none", "complaint": false, "satisfaction": 1});
+    app.post(&path(&a, "rating"), Some(&w.citizen), unhappy).await.ok();
+
+    let b = file_hkd(&app, &w.citizen).await;
+    for reason in ["Thiếu bản sao căn cước", "Bản sao chưa chứng thực"] {
+        let items = json!([{"component": "giay-to-phap-ly-ca-nhan", "reason": reason}]);
+        app.post(&path(&b, "request-supplement"), Some(&w.reception), json!({"items": items})).await.ok();
+        app.upload(&w.citizen, &b, "giay-to-phap-ly-ca-nhan", PDF, "application/pdf", "cccd.pdf").await.ok();
+        app.post(&path(&b, "supplement"), Some(&w.citizen), json!({})).await.ok();
+    }
+    app.post(&path(&b, "accept"), Some(&w.reception), json!({})).await.ok();
+    approve(&app, &w, &b).await;
+
+    let applicant = json!({"full_name": "Lê Văn Bình", "id_number": "038095007777", "phone": "0911222333"});
+    let mut form = hkd_form();
+    for (k, v) in [("full_name", "Lê Văn Bình"), ("id_number", "038095007777"), ("phone", "0911222333"),
+        ("address", "Thôn Đông"), ("date_of_birth", "1995-04-01")] {
+        form[k] = json!(v);
+    }
+    let paper = json!({"procedure": HKD, "channel": "in_person", "applicant": applicant, "form": form});
+    let c = app.post("/api/v1/counter/dossiers", Some(&w.reception), paper).await.ok()["id"].as_str().unwrap().to_string();
+    app.post(&path(&c, "refuse"), Some(&w.reception), json!({"note": "Ngành nghề cấm kinh doanh"})).await.ok();
+
+    let d = accepted_hkd(&app, &w).await;
+    app.clock.advance(Duration::days(4));
+    approve(&app, &w, &d).await;
+
+    let index = app.get(&format!("/api/v1/reports/index-766?from=2026-03-01&to=2026-03-31&agency={WARD}"), None).await;
+    let index = index.ok().clone();
+    let c766 = &index["counts"];
+    let counts: Vec<i64> = ["ended", "on_time", "online", "digitised", "reused", "disliked", "received", "synced", "procedures"]
+        .iter()
+        .map(|k| c766[*k].as_i64().unwrap())
+        .collect();
+    assert_eq!(counts, [4, 2, 3, 3, 0, 1, 3, 0, 10], "{index}");
+    let points: Vec<f64> = index["groups"].as_array().unwrap().iter().map(|g| g["points"].as_f64().unwrap()).collect();
+    // Synced 0/3 → 0; on time 2/4 → 20·0.5 = 10; digitised 75 % of an 80 % target → 10.3, reused
+    // 0; procedures online 100 % → 11, dossiers online 75 % ≥ 50 % → 11; satisfied 100 % − (50 %
+    // late + 25 % unhappy) = 25 % of a 90 % target → 18·25/90 = 5.
+    assert_eq!(points, [0.0, 10.0, 10.3, 22.0, 5.0], "{index}");
+    assert_eq!((index["points"].as_f64(), index["max_points"].as_f64()), (Some(47.3), Some(100.0)));
+    let province = app.get("/api/v1/reports/index-766?from=2026-03-01&to=2026-03-31", None).await.ok().clone();
+    assert_eq!(province["counts"]["ended"], 4, "the province counts each dossier once");
+
+    // The dossiers behind "on time", missed: B and D, for the ward's staff only.
+    let behind = "/api/v1/reports/index-766/dossiers?from=2026-03-01&to=2026-03-31&input=on_time";
+    let late = app.get(&format!("{behind}&agency={WARD}"), Some(&w.leader)).await.ok().clone();
+    let mut ids: Vec<&str> = late["items"].as_array().unwrap().iter().map(|e| e["dossier_id"].as_str().unwrap()).collect();
+    ids.sort();
+    let mut expected = vec![b.as_str(), d.as_str()];
+    expected.sort();
+    assert_eq!(ids, expected);
+    assert_eq!(late["items"].as_array().unwrap().iter().find(|e| e["dossier_id"] == b).unwrap()["supplements"], 2);
+    let met = app.get(&format!("{behind}&agency={WARD}&met=true&limit=1"), Some(&w.leader)).await.ok().clone();
+    assert_eq!(met["items"].as_array().unwrap().len(), 1, "a page of one");
+    let justice = app.login("tiepnhan.stp").await;
+    assert_eq!(app.get(&format!("{behind}&agency={WARD}"), Some(&justice)).await.problem(403), "forbidden");
+    assert_eq!(app.get(behind, Some(&w.leader)).await.problem(403), "forbidden", "the province: system administrator");
+    let _ = c;
+}

@@ -87,3 +87,23 @@ export async function renderReport(box, q, { idPrefix = 'chart' } = {}) {
     h('p', {}, h('a', { href: '/api/v1/reports/statistics?' + params, download: '' }, 'Tải số liệu (CSV, mở bằng Excel)')));
   return report;
 }
+
+/** The five groups of the Decision 766 index as bars of their points against their maximum. */
+export function index766Chart(groups) {
+  const W = 760; const labelW = 260; const barH = 26; const gap = 12; const top = 10;
+  const height = top + groups.length * (barH + gap) + 10;
+  const scale = (W - labelW - 90) / Math.max(...groups.map((g) => g.max_points));
+  let bars = '';
+  groups.forEach((g, i) => {
+    const y = top + i * (barH + gap);
+    bars += `<text x="${labelW - 8}" y="${y + barH / 2 + 5}" text-anchor="end" font-size="13" fill="#1b1b1b">${esc(g.name)}</text>`;
+    bars += `<rect x="${labelW}" y="${y}" width="${g.max_points * scale}" height="${barH}" fill="#e6e6e6"/>`;
+    bars += `<rect x="${labelW}" y="${y}" width="${g.points * scale}" height="${barH}" fill="#1a5e20"><title>${esc(`${g.name}: ${g.points}/${g.max_points} điểm`)}</title></rect>`;
+    bars += `<text x="${labelW + g.max_points * scale + 6}" y="${y + barH / 2 + 5}" font-size="13" fill="#1b1b1b">${g.points}/${g.max_points}</text>`;
+  });
+  const summary = groups.map((g) => `${g.name}: ${g.points} trên ${g.max_points} điểm`).join('; ') + '.';
+  const fig = h('figure', { class: 'chart card' });
+  fig.innerHTML = `<svg viewBox="0 0 ${W} ${height}" role="img" aria-labelledby="i766-title i766-desc" focusable="false">
+<title id="i766-title">Điểm của từng nhóm chỉ số 766</title><desc id="i766-desc">${esc(summary)}</desc>${bars}</svg>`;
+  return fig;
+}

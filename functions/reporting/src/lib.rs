@@ -1,6 +1,6 @@
 //! Function `reporting`: the public statistics report (M3, P8, rules §6) for a period and an
-//! agency, optionally per field or procedure, as JSON or CSV; and the agency's register of
-//! dossiers (Form 06).
+//! agency, optionally per field or procedure, as JSON or CSV; the Decision 766 index with the
+//! dossiers behind its inputs (R9); and the agency's register of dossiers (Form 06 / 07).
 
 use axum::extract::State;
 use axum::http::{header, Method};
@@ -8,6 +8,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
 use motcua_core::access_log;
+use motcua_core::index766;
+use motcua_domain::index766::{Evaluation, Input};
 use motcua_core::reports::{self, GroupBy};
 use motcua_http::extract::{document, ApiQuery, Authenticated, Origin, PageOf};
 use motcua_http::{Access, ApiError, ApiResult, AppState, Route};
@@ -27,6 +29,26 @@ pub fn routes() -> Vec<Route> {
         )
         .query::<Params>()
         .returns_or::<reports::Report>(&["text/csv"]),
+        Route::new(
+            Method::GET,
+            "/api/v1/reports/index-766",
+            FUNCTION,
+            Access::Public,
+            "Bộ chỉ số phục vụ người dân, doanh nghiệp (Quyết định 766/QĐ-TTg): 5 nhóm, 100 điểm, theo kỳ, cơ quan hoặc toàn tỉnh",
+            index_766,
+        )
+        .query::<IndexParams>()
+        .returns::<index766::Index766>(),
+        Route::new(
+            Method::GET,
+            "/api/v1/reports/index-766/dossiers",
+            FUNCTION,
+            Access::Authenticated,
+            "Hồ sơ đứng sau một chỉ tiêu của Bộ chỉ số 766 (đạt hoặc chưa đạt): cán bộ của cơ quan, quản trị hệ thống",
+            index_766_dossiers,
+        )
+        .query::<IndexDossierParams>()
+        .returns::<PageOf<Evaluation>>(),
         Route::new(
             Method::GET,
             "/api/v1/register",
@@ -58,6 +80,55 @@ pub fn routes() -> Vec<Route> {
         .query::<UsageParams>()
         .returns::<PageOf<access_log::DayUsage>>(),
     ]
+}
+
+/// The period (at most a year) and the agency of the index (absent: the province).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct IndexParams {
+    /// First day, `yyyy-mm-dd` (or `dd/mm/yyyy`).
+    #[schema(format = Date)]
+    from: String,
+    /// Last day, `yyyy-mm-dd` (or `dd/mm/yyyy`).
+    #[schema(format = Date)]
+    to: String,
+    /// Agency code.
+    agency: Option<String>,
+}
+
+async fn index_766(State(s): State<AppState>, ApiQuery(p): ApiQuery<IndexParams>) -> ApiResult<Json<index766::Index766>> {
+    let (from, to) = (date("from", &p.from)?, date("to", &p.to)?);
+    Ok(Json(index766::index(&s, from, to, p.agency.as_deref()).await?))
+}
+
+/// The input, whether the dossiers met it, the period and the agency, and the page.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct IndexDossierParams {
+    #[schema(format = Date)]
+    from: String,
+    #[schema(format = Date)]
+    to: String,
+    agency: Option<String>,
+    input: Input,
+    /// `false` (default): the dossiers that missed it.
+    #[serde(default)]
+    met: bool,
+    cursor: Option<String>,
+    #[schema(minimum = 1, maximum = 100)]
+    limit: Option<usize>,
+}
+
+async fn index_766_dossiers(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiQuery(p): ApiQuery<IndexDossierParams>,
+) -> ApiResult<Json<PageOf<Evaluation>>> {
+    let (from, to) = (date("from", &p.from)?, date("to", &p.to)?);
+    let limit = motcua_http::extract::PageParams { cursor: None, limit: p.limit }.limit()?;
+    let (items, next_cursor) =
+        index766::dossiers(&s, &c, (from, to), p.agency.as_deref(), (p.input, p.met), p.cursor, limit).await?;
+    Ok(Json(PageOf { items, next_cursor }))
 }
 
 /// The day of the access statistics.

@@ -276,6 +276,10 @@ async fn run(
     });
     let response = view(s, ctx.caller, d.clone());
     let previous = (stored == Stored::Already).then_some(outcome.previous_version);
+    let mut extra = extra;
+    if let Some(e) = &outcome.evaluation {
+        extra.extend(crate::index766::evaluation_ops(&d.agency, e)?);
+    }
     let change = Change { deltas: outcome.deltas, joined: outcome.joined, event, extra, ..Change::new(d, previous) };
     commit(s, change, response, idem).await
 }

@@ -72,9 +72,14 @@ pub async fn rate(s: &Services, caller: &Caller, dossier_id: &str, answers: Rati
     };
     let index = [("gsi1pk", json!(format!("RATINGS#{}", d.agency))), ("gsi1sk", json!(now.to_rfc3339()))];
     let item = keys::item(&keys::rating(&d.id), &rating, &index)?;
-    match s.table.put(item, Condition::NotExists).await {
+    let mut ops = vec![WriteOp::Put { item, condition: Condition::NotExists }];
+    // A dissatisfied applicant, or a complaint, counts against the Decision 766 index (R9).
+    if rating.answers.satisfaction <= 2 || rating.answers.complaint {
+        ops.extend(store::aggregate_ops(&d, vec![(now.date_naive(), motcua_domain::index766::metric::DISLIKED, 1)]));
+    }
+    match s.table.transact(ops).await {
         Ok(()) => Ok(rating),
-        Err(TableError::ConditionFailed { .. }) => {
+        Err(TableError::ConditionFailed { index: Some(0) }) => {
             Err(CoreError::rule("already_rated", "Hồ sơ này đã được đánh giá; mỗi hồ sơ chỉ đánh giá một lần."))
         }
         Err(e) => Err(e.into()),

@@ -14,6 +14,7 @@
 //! | ledger entry: a change of a dossier or an administrative action | `LEDGER` | `<unix ms>#<id>` | | |
 //! | chain record / signed checkpoint / head of the chained ledger | `CHAIN` | `R#<seq>` / `CP#<seq>` / `HEAD` | records: `CHAINOF#<subject>` / seq | |
 //! | closed dossier due to move to the archive (G9) | `ARCHIVEDUE` | `<due unix time>#<dossier id>` | | |
+//! | an ended dossier's evaluation for the Decision 766 index (R9) | `EVAL766#<agency:code or all>` | `<end day>#<dossier id>` | | |
 //! | login name → user | `LOGIN#<username>` | `LOGIN` | | |
 //! | failed logins of a username (ttl a day) | `THROTTLE#login#<username>` | `THROTTLE` | | |
 //! | the one account of a person / business (peppered hash of its ID number / code) | `ACCOUNT_OF#<citizen\|business>#<hash>` | `ACCOUNT` | | |
@@ -116,6 +117,10 @@ pub fn chain_of(subject: &str) -> String {
     format!("CHAINOF#{subject}")
 }
 pub const ARCHIVE_DUE: &str = "ARCHIVEDUE";
+/// The evaluations of ended dossiers of a scope (`agency:<code>` or `all`).
+pub fn evaluations(scope: &str) -> String {
+    format!("EVAL766#{scope}")
+}
 pub fn archive_due(due: i64, dossier_id: &str) -> Key {
     Key::new(ARCHIVE_DUE, format!("{due:010}#{dossier_id}"))
 }

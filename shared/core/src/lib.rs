@@ -21,6 +21,7 @@ pub mod feedback;
 pub mod forms;
 pub mod idempotency;
 pub mod inbox;
+pub mod index766;
 pub mod integration;
 pub mod keys;
 pub mod ledger;

@@ -71,6 +71,17 @@ async fn buckets(s: &Services, scope: &str, to: NaiveDate) -> CoreResult<Vec<Day
     }
 }
 
+/// A period of a report or an index: `from` ≤ `to`, at most a year.
+pub(crate) fn check_period(from: NaiveDate, to: NaiveDate) -> CoreResult<()> {
+    if to < from {
+        return Err(CoreError::invalid("invalid_period", "Ngày kết thúc phải sau hoặc bằng ngày bắt đầu."));
+    }
+    if (to - from).num_days() >= MAX_DAYS {
+        return Err(CoreError::invalid("period_too_long", "Kỳ báo cáo tối đa một năm."));
+    }
+    Ok(())
+}
+
 /// The report for `from..=to` (Vietnam dates).
 pub async fn statistics(
     s: &Services,
@@ -79,12 +90,7 @@ pub async fn statistics(
     agency: Option<&str>,
     group_by: Option<GroupBy>,
 ) -> CoreResult<Report> {
-    if to < from {
-        return Err(CoreError::invalid("invalid_period", "Ngày kết thúc phải sau hoặc bằng ngày bắt đầu."));
-    }
-    if (to - from).num_days() >= MAX_DAYS {
-        return Err(CoreError::invalid("period_too_long", "Kỳ báo cáo tối đa một năm."));
-    }
+    check_period(from, to)?;
     if let Some(a) = agency {
         catalogue::agency(s, a).await?;
     }

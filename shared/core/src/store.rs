@@ -38,7 +38,7 @@ pub(crate) fn check_if_match(d: &Dossier, if_match: Option<u64>) -> CoreResult<(
     }
 }
 
-fn aggregate_ops(d: &Dossier, deltas: Vec<Delta>) -> Vec<WriteOp> {
+pub(crate) fn aggregate_ops(d: &Dossier, deltas: Vec<Delta>) -> Vec<WriteOp> {
     let a = &d.agency;
     let scopes = [
         "all".to_string(),

@@ -15,6 +15,7 @@
 //! - [`national`]: the national portal's records and the mapping of a dossier onto them (M10).
 //! - [`delivery`]: retry with back-off and dead letters of outgoing deliveries (G2).
 //! - [`throttle`]: login throttling (free failures, growing lockouts).
+//! - [`index766`]: the Decision 766 index (five groups, 100 points) and each dossier's evaluation.
 //! - [`regime`]: the 2019 and 2025 regimes (forms, codes, extension approval) and their schedule.
 //! - [`retention`]: archive and retention periods, erasure of personal data (G9).
 //! - [`text`]: Vietnamese text folding for search without diacritics (P10).
@@ -28,6 +29,7 @@ pub mod delivery;
 pub mod dossier;
 pub mod error;
 pub mod ids;
+pub mod index766;
 pub mod lifecycle;
 pub mod national;
 pub mod profile;

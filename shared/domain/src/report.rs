@@ -164,7 +164,8 @@ pub(crate) fn apply(buckets: &mut Vec<DayBucket>, deltas: Vec<Delta>) {
             metric::FINISHED_ON_TIME => &mut b.finished_on_time,
             metric::FINISHED_LATE => &mut b.finished_late,
             metric::DUE => &mut b.due,
-            _ => &mut b.due_met,
+            metric::DUE_MET => &mut b.due_met,
+            _ => continue, // the Decision 766 index's counters
         };
         *slot += n;
     }

@@ -103,8 +103,15 @@ async fn push(s: &Services, fields: &[Field], d: &Dossier, retried: bool) -> Res
         state.on_portal = portal.lookup(&record.ma_ho_so).await?.is_some();
     }
     portal.push_dossiers(to_records(&[record])?, state.on_portal).await?;
+    let first = !state.on_portal;
     state.on_portal = true;
-    s.table.put(keys::item(&state_key, &state, &[])?, Condition::None).await?;
+    let mut ops = vec![WriteOp::Put { item: keys::item(&state_key, &state, &[])?, condition: Condition::None }];
+    // The portal now holds it: counted for the Decision 766 index on its day of receipt (R9).
+    if let (true, Some(received)) = (first, d.received_at) {
+        let synced = (received.date_naive(), motcua_domain::index766::metric::SYNCED, 1);
+        ops.extend(crate::store::aggregate_ops(d, vec![synced]));
+    }
+    s.table.transact(ops).await?;
     let steps = progress_records(d, state.steps_pushed);
     if !steps.is_empty() {
         portal.push_progress(to_records(&steps)?).await?;

@@ -345,10 +345,17 @@ pub fn decide(before: &Dossier, command: Command, ctx: &Context) -> Result<Outco
         handover,
     });
     d.status = to;
+    // The end of the handling (the first of finished, refused, stopped): evaluated once for
+    // the Decision 766 index.
+    let evaluation = matches!(to, Status::Finished | Status::Refused | Status::Stopped)
+        .then(|| crate::index766::Evaluation::of(&d, t));
+    if let Some(e) = &evaluation {
+        deltas.extend(e.deltas());
+    }
     let previous_version = d.touch(now);
     // Counter reception: the applicant holds the paper receipt (Form 01) in hand.
     let notice = (action.concerns_applicant() && action != Action::ReceiveAtCounter).then(|| Notice::of(&d, action));
-    Ok(Outcome { dossier: d, previous_version, deltas, joined, notice })
+    Ok(Outcome { dossier: d, previous_version, deltas, joined, notice, evaluation })
 }
 
 /// Moves the appointment to the apology's new one (2019: at once; 2025: once approved) and keeps

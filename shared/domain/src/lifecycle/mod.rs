@@ -66,6 +66,8 @@ pub struct Outcome {
     pub joined: Vec<crate::ids::AgencyCode>,
     /// What the applicant is told (G7), when the step concerns them.
     pub notice: Option<Notice>,
+    /// The dossier's evaluation for the Decision 766 index, when its handling ended (R9).
+    pub evaluation: Option<crate::index766::Evaluation>,
 }
 
 /// The time from which a step at `now` counts: never before the dossier's official receipt.

@@ -149,11 +149,20 @@ fn the_happy_path_records_each_step_with_its_stage_and_report_counters() {
     let fin = run(d, &specialist(), vn(2026, 3, 5, 10, 0), finish(vn(2026, 3, 5, 10, 0)));
     assert_eq!(fin.dossier.status, Status::Finished);
     assert_eq!(fin.dossier.finished_at, Some(vn(2026, 3, 5, 10, 0)));
+    use crate::index766::metric as i766;
     assert_eq!(
         fin.deltas,
-        vec![(day(5), report::metric::FINISHED_EARLY, 1), (day(9), report::metric::DUE_MET, 1)],
-        "finished early"
+        vec![
+            (day(5), report::metric::FINISHED_EARLY, 1),
+            (day(9), report::metric::DUE_MET, 1),
+            (day(5), i766::ENDED, 1),
+            (day(5), i766::ON_TIME, 1),
+            (day(5), i766::ONLINE, 1),
+            (day(5), i766::DIGITISED, 1),
+        ],
+        "finished early; evaluated once for the 766 index: on time, online, digitised"
     );
+    assert!(fin.evaluation.as_ref().is_some_and(|e| e.on_time && !e.reused));
     let returned = run(&fin.dossier, &reception(), vn(2026, 3, 5, 14, 0), ret(ReturnMethod::Counter));
     assert_eq!(returned.dossier.status, Status::Returned);
     assert!(returned.dossier.stage.is_none());

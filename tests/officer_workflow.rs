@@ -46,6 +46,22 @@ fn hkd_form() -> Value {
         "capital_vnd": 50000000})
 }
 
+/// The household-business form of a paper dossier: the applicant's details are in it (online,
+/// the profile pre-fills them).
+fn paper_hkd_form() -> Value {
+    let mut form = hkd_form();
+    for (k, v) in [
+        ("full_name", "Lê Văn Bình"),
+        ("id_number", "038095007777"),
+        ("phone", "0911222333"),
+        ("address", "Thôn Đông, phường Hạc Thành"),
+        ("date_of_birth", "1995-04-01"),
+    ] {
+        form[k] = json!(v);
+    }
+    form
+}
+
 /// A household-business dossier filed online by `congdan` (status 1); returns its id.
 async fn file_hkd(app: &TestApp, citizen: &str) -> String {
     let draft = app.post("/api/v1/dossiers", Some(citizen), json!({"procedure": HKD, "form": hkd_form()})).await;
@@ -503,16 +519,7 @@ async fn counter_and_postal_reception_record_paper_dossiers_with_digitised_compo
     let w = ward(&app).await;
     let applicant = json!({"full_name": "Lê Văn Bình", "id_number": "038095007777", "phone": "0911222333",
         "address": "Thôn Đông, phường Hạc Thành"});
-    let mut form = hkd_form();
-    for (k, v) in [
-        ("full_name", "Lê Văn Bình"),
-        ("id_number", "038095007777"),
-        ("phone", "0911222333"),
-        ("address", "Thôn Đông, phường Hạc Thành"),
-        ("date_of_birth", "1995-04-01"),
-    ] {
-        form[k] = json!(v);
-    }
+    let form = paper_hkd_form();
     let body = json!({"procedure": HKD, "channel": "in_person", "applicant": applicant, "form": form});
     assert_eq!(app.post("/api/v1/counter/dossiers", Some(&w.specialist), body.clone()).await.problem(403), "forbidden");
     let online = json!({"procedure": HKD, "channel": "online", "applicant": applicant, "form": form});
@@ -1024,11 +1031,7 @@ async fn the_766_index_matches_the_hand_computed_points_and_lists_the_dossiers_b
     approve(&app, &w, &b).await;
 
     let applicant = json!({"full_name": "Lê Văn Bình", "id_number": "038095007777", "phone": "0911222333"});
-    let mut form = hkd_form();
-    for (k, v) in [("full_name", "Lê Văn Bình"), ("id_number", "038095007777"), ("phone", "0911222333"),
-        ("address", "Thôn Đông"), ("date_of_birth", "1995-04-01")] {
-        form[k] = json!(v);
-    }
+    let form = paper_hkd_form();
     let paper = json!({"procedure": HKD, "channel": "in_person", "applicant": applicant, "form": form});
     let c = app.post("/api/v1/counter/dossiers", Some(&w.reception), paper).await.ok()["id"].as_str().unwrap().to_string();
     app.post(&path(&c, "refuse"), Some(&w.reception), json!({"note": "Ngành nghề cấm kinh doanh"})).await.ok();
@@ -1069,4 +1072,29 @@ async fn the_766_index_matches_the_hand_computed_points_and_lists_the_dossiers_b
     assert_eq!(app.get(&format!("{behind}&agency={WARD}"), Some(&justice)).await.problem(403), "forbidden");
     assert_eq!(app.get(behind, Some(&w.leader)).await.problem(403), "forbidden", "the province: system administrator");
     let _ = c;
+}
+
+/// R8 (Decree 309/2026): under the 2025 regime the officer records how the applicant in person
+/// was identified; what the chip reader gave fills the applicant's details.
+#[tokio::test]
+async fn under_the_2025_regime_the_counter_records_how_the_applicant_was_identified() {
+    use motcua_domain::regime::{Regime, RegimeSchedule};
+    let app = TestApp::spawn_configured(|s| s.regime = RegimeSchedule::only(Regime::R2025)).await;
+    let w = ward(&app).await;
+    let form = paper_hkd_form();
+    let typed = json!({"full_name": "Le Van Binh", "phone": "0911222333"});
+    let body = |identity: Value| json!({"procedure": HKD, "channel": "in_person", "applicant": typed, "form": form, "identity": identity});
+    let missing = app.post("/api/v1/counter/dossiers", Some(&w.reception), body(Value::Null)).await;
+    assert_eq!(missing.problem(422), "validation_failed");
+    assert_eq!(missing.body["errors"][0]["field"], "identity.method");
+    let chip = json!({"method": "chip_reader", "read": {"full_name": "Lê Văn Bình", "id_number": "038095007777",
+        "date_of_birth": "1995-04-01", "gender": "Nam", "address": "Thôn Đông, phường Hạc Thành"}});
+    let created = app.post("/api/v1/counter/dossiers", Some(&w.reception), body(chip)).await.ok().clone();
+    assert_eq!(created["applicant"]["full_name"], "Lê Văn Bình", "filled from the chip");
+    assert_eq!(created["applicant"]["phone"], "0911222333", "what the chip does not hold stays");
+    let check = &created["identity_check"];
+    assert_eq!((check["method"].as_str(), check["id_number"].as_str()), (Some("chip_reader"), Some("038095007777")));
+    assert_eq!((check["filled_from_read"].as_bool(), check["checked_by"]["name"].as_str()), (Some(true), Some("Lê Thị Hoa")));
+    let by_post = json!({"procedure": HKD, "channel": "post", "applicant": typed, "form": form});
+    assert!(app.post("/api/v1/counter/dossiers", Some(&w.reception), by_post).await.ok()["identity_check"].is_null());
 }

@@ -606,6 +606,10 @@ async function run() {
     await r.getByLabel(/^Họ, chữ đệm và tên người được cấp/).fill('Lê Văn Bình');
     await r.getByLabel(/^Số bản sao/).fill('1');
     await check(reception, '32-tiep-nhan-tai-quay');
+    // Under the 2025 regime the applicant's identity must be checked (Decree 309/2026, R8).
+    await r.getByRole('button', { name: /^Tạo hồ sơ/ }).click();
+    await r.locator('#identity').getByText(/Vui lòng xác thực danh tính người nộp/).waitFor();
+    await r.getByLabel('Ứng dụng VNeID').check();
     await r.getByRole('button', { name: /^Tạo hồ sơ/ }).click();
     const scanned = r.locator('.upload-row').first();
     await scanned.waitFor();

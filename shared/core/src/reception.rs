@@ -8,7 +8,8 @@ use crate::actions;
 use crate::drafts::new_dossier;
 use crate::{catalogue, Caller, CoreError, CoreResult, Services};
 use motcua_domain::catalogue::{validate_form, Procedure};
-use motcua_domain::dossier::{Channel, Office};
+use motcua_domain::dossier::{Channel, IdentityCheck, IdentityMethod, Office, Person};
+use motcua_domain::regime::Regime;
 use motcua_domain::error::FieldError;
 use motcua_domain::lifecycle::Command;
 use motcua_domain::profile::Profile;
@@ -32,6 +33,20 @@ pub struct CounterDossier {
     pub form: Map<String, Value>,
     #[serde(default)]
     pub note: Option<String>,
+    /// How the applicant's identity was checked (in person; required under the 2025 regime).
+    #[serde(default)]
+    pub identity: Option<IdentityInput>,
+}
+
+/// The identity check at the counter (Decree 309/2026, R8).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IdentityInput {
+    pub method: IdentityMethod,
+    /// What the chip reader or VNeID gave: it fills the applicant's details (not with a paper
+    /// document).
+    #[serde(default)]
+    pub read: Option<Profile>,
 }
 
 /// How a paper dossier came in: at the counter (channel 1) or by post (channel 3).
@@ -56,6 +71,9 @@ pub async fn receive_at_counter(s: &Services, caller: &Caller, req: CounterDossi
     }
     let procedure = catalogue::procedure(s, &req.procedure).await?;
     let reception_office = reception_office(s, caller, &procedure).await?;
+    let now = s.now();
+    let mut req = req;
+    let identity_check = identity_check(s, caller, &mut req, now)?;
     let mut errors: Vec<FieldError> = req
         .applicant
         .check()
@@ -73,8 +91,9 @@ pub async fn receive_at_counter(s: &Services, caller: &Caller, req: CounterDossi
         return Err(CoreError::Validation(errors));
     }
     let owner = format!("counter:{}", procedure.agency).into();
-    let mut d = new_dossier(s, &procedure, owner, req.applicant, req.channel, form, s.now()).await?;
+    let mut d = new_dossier(s, &procedure, owner, req.applicant, req.channel, form, now).await?;
     d.reception_office = reception_office;
+    d.identity_check = identity_check;
     actions::create(s, caller, d, Command::ReceiveAtCounter { receipt_secret: new_secret(), note: req.note }).await
 }
 
@@ -93,4 +112,44 @@ async fn reception_office(s: &Services, caller: &Caller, procedure: &Procedure) 
         ));
     }
     Ok(Some(Office { code: agency.code, name: agency.name }))
+}
+
+/// Records how the applicant's identity was checked, and fills their details from what a chip
+/// reader or VNeID gave; under the 2025 regime an applicant in person must be checked.
+fn identity_check(
+    s: &Services,
+    caller: &Caller,
+    req: &mut CounterDossier,
+    now: chrono::DateTime<chrono::FixedOffset>,
+) -> CoreResult<Option<IdentityCheck>> {
+    let Some(input) = req.identity.take() else {
+        if req.channel == Channel::InPerson && s.config.regime.at(now.date_naive()) == Regime::R2025 {
+            return Err(CoreError::field(
+                "identity.method",
+                "required",
+                "Vui lòng xác thực danh tính người nộp (ứng dụng VNeID, đầu đọc chip hoặc giấy tờ tùy thân).",
+            ));
+        }
+        return Ok(None);
+    };
+    let filled_from_read = match input.read {
+        Some(read) if input.method != IdentityMethod::PaperId => {
+            let a = &mut req.applicant;
+            a.full_name = read.full_name;
+            a.id_number = read.id_number.or(a.id_number.take());
+            a.date_of_birth = read.date_of_birth.or(a.date_of_birth.take());
+            a.gender = read.gender.or(a.gender.take());
+            a.address = read.address.or(a.address.take());
+            true
+        }
+        _ => false,
+    };
+    Ok(Some(IdentityCheck {
+        method: input.method,
+        method_label: input.method.label().into(),
+        checked_at: now,
+        checked_by: Person { id: caller.id.clone(), name: caller.name.clone() },
+        id_number: req.applicant.id_number.clone(),
+        filled_from_read,
+    }))
 }

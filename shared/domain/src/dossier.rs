@@ -179,6 +179,41 @@ pub struct Apology {
     pub by: Person,
 }
 
+/// How the applicant's identity was checked at the counter (Decree 309/2026, R8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum IdentityMethod {
+    /// The applicant's VNeID app (QR code of the electronic identity).
+    VneidApp,
+    /// The chip of the citizen identity card, read by a reader at the counter.
+    ChipReader,
+    /// The paper (printed) identity document, looked at by the officer.
+    PaperId,
+}
+
+impl IdentityMethod {
+    pub fn label(self) -> &'static str {
+        match self {
+            IdentityMethod::VneidApp => "Ứng dụng VNeID",
+            IdentityMethod::ChipReader => "Đầu đọc chip thẻ căn cước",
+            IdentityMethod::PaperId => "Giấy tờ tùy thân bản giấy",
+        }
+    }
+}
+
+/// The identity check of a paper dossier received at the counter (R8).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct IdentityCheck {
+    pub method: IdentityMethod,
+    pub method_label: String,
+    pub checked_at: DateTime<FixedOffset>,
+    pub checked_by: Person,
+    /// The personal identification number checked.
+    pub id_number: Option<String>,
+    /// Whether the applicant's details were filled from what the chip or VNeID gave.
+    pub filled_from_read: bool,
+}
+
 /// An organisation as a dossier records it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Office {
@@ -323,6 +358,9 @@ pub struct Dossier {
     /// (R5), when it is not the competent authority (`agency`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reception_office: Option<Office>,
+    /// How the applicant's identity was checked at the counter (R8).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_check: Option<IdentityCheck>,
     /// The regime the dossier was filed under (R1): its forms, code and texts follow it.
     #[serde(default)]
     pub regime: crate::regime::Regime,
@@ -399,6 +437,7 @@ impl Dossier {
             apology: None,
             delivery: None,
             reception_office: None,
+            identity_check: None,
             regime: crate::regime::Regime::default(),
             extensions: vec![],
             stop: None,

@@ -35,6 +35,9 @@ async function start() {
     h('fieldset', {}, h('legend', {}, 'Hình thức nhận hồ sơ'),
       h('div', { class: 'choice' }, h('input', { type: 'radio', id: 'ch-in', name: 'channel', value: 'in_person', checked: true }), h('label', { for: 'ch-in' }, 'Trực tiếp tại Bộ phận Một cửa')),
       h('div', { class: 'choice' }, h('input', { type: 'radio', id: 'ch-post', name: 'channel', value: 'post' }), h('label', { for: 'ch-post' }, 'Qua dịch vụ bưu chính công ích'))),
+    h('fieldset', { id: 'identity' }, h('legend', {}, 'Xác thực danh tính người nộp (nộp trực tiếp)'),
+      [['vneid_app', 'Ứng dụng VNeID'], ['chip_reader', 'Đầu đọc chip thẻ căn cước'], ['paper_id', 'Giấy tờ tùy thân bản giấy']].map(([value, label], i) =>
+        h('div', { class: 'choice' }, h('input', { type: 'radio', id: `id-${value}`, name: 'identity', value, 'data-field': i === 0 ? 'identity.method' : null }), h('label', { for: `id-${value}` }, label)))),
     h('fieldset', {}, h('legend', {}, 'Người nộp hồ sơ'),
       field({ label: 'Họ, chữ đệm và tên', name: 'applicant.full_name', required: true, autocomplete: 'off' }),
       h('div', { class: 'inline-fields' },
@@ -58,6 +61,8 @@ async function start() {
       const errors = [];
       if (!procedure) errors.push({ field: 'procedure', message: 'Vui lòng chọn thủ tục.' });
       if (!v('applicant.full_name')) errors.push({ field: 'applicant.full_name', message: 'Vui lòng nhập họ và tên người nộp.' });
+      const inPerson = form.elements.channel.value === 'in_person';
+      const identity = inPerson && form.elements.identity.value ? { method: form.elements.identity.value } : null;
       if (v('applicant.id_number') && !/^\d{12}$/.test(v('applicant.id_number'))) errors.push({ field: 'applicant.id_number', message: 'Số định danh cá nhân phải gồm 12 chữ số.' });
       const read = procedure ? readFields(form, procedure.form.filter((f) => form.elements.namedItem(f.name))) : { values: {}, errors: [] };
       errors.push(...read.errors);
@@ -71,7 +76,7 @@ async function start() {
       for (const f of procedure.form) if (f.prefill && applicant[f.prefill]) fromApplicant[f.name] = applicant[f.prefill];
       try {
         dossier = await post('/counter/dossiers', {
-          procedure: procedure.code, channel: form.elements.channel.value, applicant, form: { ...fromApplicant, ...nonEmpty(read.values) },
+          procedure: procedure.code, channel: form.elements.channel.value, applicant, form: { ...fromApplicant, ...nonEmpty(read.values) }, identity,
         }, { headers: { 'Idempotency-Key': key } });
         scans();
       } catch (e) {

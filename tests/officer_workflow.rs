@@ -982,6 +982,8 @@ async fn a_boundary_free_dossier_taken_at_a_ward_centre_is_processed_by_the_depa
     let created = app.post("/api/v1/counter/dossiers", Some(&centre), body).await.ok().clone();
     let id = created["id"].as_str().unwrap().to_string();
     assert_eq!((created["agency"].as_str(), created["reception_office"]["code"].as_str()), (Some(JUSTICE), Some(WARD_CENTRE)));
+    let inbox = app.get("/api/v1/inbox", Some(&centre)).await.ok().clone();
+    assert_eq!(inbox["items"][0]["id"], id.as_str(), "in the centre's inbox to receive: {inbox}");
     let scanned = app.upload(&centre, &id, CRIMINAL_RECORD_FORM, PDF, "application/pdf", "to-khai.pdf").await;
     assert_eq!(scanned.ok()["components"][0]["digitised"], true);
     let accepted = app.post(&path(&id, "accept"), Some(&centre), json!({})).await.ok().clone();
@@ -993,6 +995,7 @@ async fn a_boundary_free_dossier_taken_at_a_ward_centre_is_processed_by_the_depa
     app.post(&path(&id, "start-processing"), Some(&justice), json!({})).await.ok();
     let upload = result_upload(&app, &justice, &id).await;
     app.post(&path(&id, "finish"), Some(&justice), json!({"upload_id": upload})).await.ok();
+    assert_eq!(app.get("/api/v1/inbox", Some(&centre)).await.ok()["items"][0]["id"], id.as_str(), "to return at its counter");
     let returned = app.post(&path(&id, "return"), Some(&centre), json!({})).await.ok().clone();
     assert_eq!(returned["status"], "returned");
 
@@ -1097,4 +1100,35 @@ async fn under_the_2025_regime_the_counter_records_how_the_applicant_was_identif
     assert_eq!((check["filled_from_read"].as_bool(), check["checked_by"]["name"].as_str()), (Some(true), Some("Lê Thị Hoa")));
     let by_post = json!({"procedure": HKD, "channel": "post", "applicant": typed, "form": form});
     assert!(app.post("/api/v1/counter/dossiers", Some(&w.reception), by_post).await.ok()["identity_check"].is_null());
+}
+
+/// R6: the ward formed on 01/07/2025 from two wards keeps their history; a unit no longer in
+/// force leaves the list and cannot receive new dossiers, naming the unit that took it over.
+#[tokio::test]
+async fn merged_units_keep_their_history_and_an_ended_unit_receives_nothing_new() {
+    let app = TestApp::spawn().await;
+    let history = app.get(&format!("/api/v1/agencies/{WARD}/history"), None).await.ok().clone();
+    let codes: Vec<&str> = history["items"].as_array().unwrap().iter().map(|a| a["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["000.17.01.H56", "000.17.02.H56", WARD]);
+    assert_eq!(history["items"][0]["successor"], WARD);
+    assert_eq!((history["items"][2]["valid_from"].as_str(), history["items"][2]["level"].as_str()), (Some("2025-07-01"), Some("commune")));
+    let old = app.get("/api/v1/agencies/000.17.01.H56/history", None).await.ok().clone();
+    assert_eq!(old["items"].as_array().unwrap().last().unwrap()["code"], WARD, "successors follow");
+    let listed = app.get("/api/v1/agencies", None).await.ok().clone();
+    let in_force: Vec<&str> = listed["items"].as_array().unwrap().iter().map(|a| a["code"].as_str().unwrap()).collect();
+    assert!(in_force.contains(&WARD) && !in_force.contains(&"000.17.01.H56") && !in_force.contains(&"000.17.00.H56"));
+    let all = app.get("/api/v1/agencies?all=true", None).await.ok().clone();
+    assert_eq!(all["items"].as_array().unwrap().len(), in_force.len() + 3);
+
+    // A procedure still assigned to an ended ward (say, an old version synced from a ministry).
+    let services = app.services().clone();
+    let mut procedure = motcua_core::catalogue::procedure(&services, HKD).await.unwrap();
+    procedure.code = "9.999999".into();
+    procedure.agency = "000.17.01.H56".into();
+    motcua_core::catalogue::publish_procedure(&services, procedure).await.unwrap();
+    let citizen = app.login("congdan").await;
+    let refused = app.post("/api/v1/dossiers", Some(&citizen), json!({"procedure": "9.999999", "form": {}})).await;
+    assert_eq!(refused.problem(409), "agency_not_in_force");
+    let detail = refused.body["detail"].as_str().unwrap();
+    assert!(detail.contains("từ ngày 01/07/2025") && detail.contains("Ủy ban nhân dân phường Hạc Thành"), "{detail}");
 }

@@ -33,7 +33,24 @@ pub fn routes() -> Vec<Route> {
             procedure,
         )
         .returns::<ProcedureGuide>(),
-        Route::new(Method::GET, "/api/v1/agencies", FUNCTION, Access::Public, "Danh sách cơ quan", agencies)
+        Route::new(
+            Method::GET,
+            "/api/v1/agencies/{code}/history",
+            FUNCTION,
+            Access::Public,
+            "Lịch sử của cơ quan, đơn vị: các đơn vị được hợp nhất, sáp nhập vào, đơn vị kế thừa, thời gian hiệu lực",
+            agency_history,
+        )
+        .returns::<PageOf<Agency>>(),
+        Route::new(
+            Method::GET,
+            "/api/v1/agencies",
+            FUNCTION,
+            Access::Public,
+            "Danh sách cơ quan đang hoạt động (?all=true: cả các đơn vị đã hợp nhất, sáp nhập, kết thúc hoạt động)",
+            agencies,
+        )
+        .query::<AgencyListParams>()
             .returns::<PageOf<Agency>>(),
         Route::new(Method::GET, "/api/v1/fields", FUNCTION, Access::Public, "Danh sách lĩnh vực", fields)
             .returns::<PageOf<Field>>(),
@@ -95,8 +112,23 @@ async fn procedure(State(s): State<AppState>, ApiPath(code): ApiPath<String>) ->
     Ok(Json(ProcedureGuide { level_label: p.level.label(), procedure: p, agency_detail, field_name }))
 }
 
-async fn agencies(State(s): State<AppState>) -> ApiResult<Json<PageOf<Agency>>> {
-    Ok(Json(PageOf { items: catalogue::agencies(&s).await?, next_cursor: None }))
+async fn agency_history(State(s): State<AppState>, ApiPath(code): ApiPath<String>) -> ApiResult<Json<PageOf<Agency>>> {
+    Ok(Json(PageOf { items: catalogue::agency_history(&s, &code).await?, next_cursor: None }))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct AgencyListParams {
+    /// Also the units no longer in force.
+    #[serde(default)]
+    all: bool,
+}
+
+async fn agencies(State(s): State<AppState>, ApiQuery(p): ApiQuery<AgencyListParams>) -> ApiResult<Json<PageOf<Agency>>> {
+    let today = s.now().date_naive();
+    let mut items = catalogue::agencies(&s).await?;
+    items.retain(|a| p.all || a.in_force(today));
+    Ok(Json(PageOf { items, next_cursor: None }))
 }
 
 async fn fields(State(s): State<AppState>) -> ApiResult<Json<PageOf<Field>>> {

@@ -57,6 +57,32 @@ pub async fn agency(s: &Services, code: &str) -> CoreResult<Agency> {
     Ok(keys::data(&item)?)
 }
 
+/// An agency with the units it took over and those that took it over, oldest first (R6):
+/// the predecessors (recursively), the agency, then its successors.
+pub async fn agency_history(s: &Services, code: &str) -> CoreResult<Vec<Agency>> {
+    let this = agency(s, code).await?;
+    let mut before = vec![];
+    let mut queue: Vec<AgencyCode> = this.predecessors.clone();
+    while let Some(c) = queue.pop() {
+        if before.len() >= 100 || before.iter().any(|a: &Agency| a.code == c) {
+            continue;
+        }
+        if let Ok(a) = agency(s, &c).await {
+            queue.extend(a.predecessors.iter().cloned());
+            before.push(a);
+        }
+    }
+    before.sort_by(|a, b| (a.valid_to, &a.code).cmp(&(b.valid_to, &b.code)));
+    let mut after = vec![];
+    let mut next = this.successor.clone();
+    while let Some(c) = next.filter(|c| after.len() < 100 && *c != this.code) {
+        let a = agency(s, &c).await?;
+        next = a.successor.clone();
+        after.push(a);
+    }
+    Ok(before.into_iter().chain(std::iter::once(this)).chain(after).collect())
+}
+
 /// The current version of a procedure.
 pub async fn procedure(s: &Services, code: &str) -> CoreResult<Procedure> {
     let item =

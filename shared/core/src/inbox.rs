@@ -53,6 +53,12 @@ pub struct Inbox {
 /// Whether the dossier waits for the caller's role and unit.
 fn in_inbox(d: &Dossier, caller: &Caller) -> bool {
     let agency = caller.agency.as_deref().unwrap_or_default();
+    if d.agency != agency && d.receives(agency) {
+        // The service centre that took a boundary-free dossier: to receive it, and to return
+        // its result (R5).
+        return matches!(caller.role, Role::ReceivingOfficer | Role::Leader)
+            && matches!(d.status, Status::Submitted | Status::Finished);
+    }
     if d.agency != agency {
         return d.parts.iter().any(|p| p.agency == agency && p.completed_at.is_none())
             || d.consultations.iter().any(|c| c.agency == agency && c.answered_at.is_none());

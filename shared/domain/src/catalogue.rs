@@ -7,6 +7,7 @@ use crate::calendar::StatutoryTime;
 use crate::error::FieldError;
 use crate::ids::{AgencyCode, ProcedureCode};
 use crate::text;
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -27,6 +28,38 @@ pub struct Agency {
     /// commune): its receiving officers take boundary-free dossiers of any agency (R5).
     #[serde(default)]
     pub service_centre: bool,
+    /// Level of government it belongs to (R6).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<GovernmentLevel>,
+    /// In force from, and until (a merger, a renaming, the end of the districts on 30/06/2025).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_from: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_to: Option<NaiveDate>,
+    /// The units it took over (merged into it, or renamed as it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub predecessors: Vec<AgencyCode>,
+    /// The unit that took it over.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub successor: Option<AgencyCode>,
+}
+
+impl Agency {
+    /// Whether it exists on `day`.
+    pub fn in_force(&self, day: NaiveDate) -> bool {
+        self.valid_from.is_none_or(|f| f <= day) && self.valid_to.is_none_or(|t| day <= t)
+    }
+}
+
+/// Levels of government: since 01/07/2025 two levels of local government, province and commune;
+/// districts end on 30/06/2025 (Resolution 202/2025/QH15).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum GovernmentLevel {
+    Central,
+    Province,
+    District,
+    Commune,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -204,6 +237,10 @@ pub struct Procedure {
     /// Internal workflow (M1); [`Workflow::default_for`] the statutory time when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workflow: Option<crate::workflow::Workflow>,
+    /// The level of government competent for it in this version (R6): sector decrees moved
+    /// competences between levels in 2025.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub competent_level: Option<GovernmentLevel>,
     /// On the province's boundary-free list (phi địa giới, R5): any service centre receives it.
     #[serde(default)]
     pub boundary_free: bool,

@@ -63,6 +63,8 @@ pub fn decide(before: &Dossier, command: Command, ctx: &Context) -> Result<Outco
             t = now;
         }
         Command::ReceiveAtCounter { receipt_secret, .. } => {
+            // A service centre that takes a boundary-free dossier sees it in its inbox (R5).
+            joined.extend(d.reception_office.as_ref().map(|o| o.code.clone()));
             d.submitted_at = Some(now);
             stage::receive(&mut d, cal, now);
             d.receipt_secret = Some(receipt_secret);

@@ -1132,3 +1132,35 @@ async fn merged_units_keep_their_history_and_an_ended_unit_receives_nothing_new(
     let detail = refused.body["detail"].as_str().unwrap();
     assert!(detail.contains("từ ngày 01/07/2025") && detail.contains("Ủy ban nhân dân phường Hạc Thành"), "{detail}");
 }
+
+/// Issue 13, item 9: once past dossiers show that appraisal usually takes longer than the
+/// workflow allows, a new dossier is flagged before it is late, first in the inbox, with a new
+/// appointment prepared for Form 04.
+#[tokio::test]
+async fn a_dossier_likely_to_be_late_is_flagged_before_it_is_with_a_form_04_prepared() {
+    let app = TestApp::spawn().await;
+    let w = ward(&app).await;
+    let first = accepted_hkd(&app, &w).await;
+    let fresh = app.get(&path(&first, ""), Some(&w.specialist)).await.ok().clone();
+    assert_eq!((fresh["risk"]["at_risk"].as_bool(), fresh["risk"]["from_history"].as_bool()), (Some(false), Some(false)));
+
+    // Three dossiers whose appraisal took 26 working hours where the workflow allows 20.
+    let past = [first, accepted_hkd(&app, &w).await, accepted_hkd(&app, &w).await];
+    app.clock.advance(Duration::days(3) + Duration::hours(2)); // Thursday 05/03 11:00
+    for id in &past {
+        approve(&app, &w, id).await;
+    }
+    let late = accepted_hkd(&app, &w).await;
+    let view = app.get(&path(&late, ""), Some(&w.specialist)).await.ok().clone();
+    let risk = &view["risk"];
+    assert_eq!((risk["at_risk"].as_bool(), risk["from_history"].as_bool()), (Some(true), Some(true)), "{view}");
+    assert!(risk["late_by_minutes"].as_i64().unwrap() > 0 && risk["suggested_new_appointment"].is_string(), "{risk}");
+    assert!(risk["suggested_new_appointment"].as_str().unwrap() > view["appointment"].as_str().unwrap());
+    assert!(app.get(&path(&late, ""), Some(&w.citizen)).await.ok()["risk"].is_null(), "staff only");
+    let (ids, inbox) = inbox_ids(&app, &w.specialist, "").await;
+    assert_eq!((inbox["counts"]["at_risk"].as_u64(), ids.first()), (Some(1), Some(&late)), "{inbox}");
+    // The prepared appointment is one the apology accepts.
+    let request = json!({"note": "Thẩm định kéo dài", "new_appointment": risk["suggested_new_appointment"]});
+    let apologised = app.post(&path(&late, "apology"), Some(&w.leader), request).await.ok().clone();
+    assert_eq!(apologised["appointment"], risk["suggested_new_appointment"]);
+}

@@ -280,8 +280,13 @@ async fn run(
     if let Some(e) = &outcome.evaluation {
         extra.extend(crate::index766::evaluation_ops(&d.agency, e)?);
     }
+    let procedure = d.procedure_code.to_string();
     let change = Change { deltas: outcome.deltas, joined: outcome.joined, event, extra, ..Change::new(d, previous) };
-    commit(s, change, response, idem).await
+    let view = commit(s, change, response, idem).await?;
+    if let Some((step, minutes)) = &outcome.closed_step {
+        crate::step_history::record(s, &procedure, step, *minutes).await;
+    }
+    Ok(view)
 }
 
 /// The dossier `id` if the caller may see it and `if_match` (when given) is its version.

@@ -1,9 +1,11 @@
 //! The officers' inbox (M8): dossiers waiting for the caller's role and unit, most urgent
-//! first, with counts by status and by deadline state.
+//! first — overdue, then likely to be late (issue 13, item 9), then by due time — with counts by
+//! status and by deadline state.
 
 use crate::store::load;
 use crate::{keys, Caller, CoreError, CoreResult, Services};
 use motcua_domain::dossier::{Dossier, Status};
+use motcua_domain::risk::{self, Risk};
 use motcua_domain::roles::Role;
 use motcua_domain::views::{Flags, InboxRow, Summary};
 use motcua_ports::Index;
@@ -40,6 +42,8 @@ pub struct InboxCounts {
     pub total: usize,
     pub due_soon: usize,
     pub overdue: usize,
+    /// Open dossiers likely to miss their appointment.
+    pub at_risk: usize,
     pub by_status: BTreeMap<&'static str, usize>,
 }
 
@@ -94,25 +98,29 @@ pub async fn inbox(s: &Services, caller: &Caller, q: InboxQuery) -> CoreResult<I
         }
     }
     let (cal, now) = (s.calendar(), s.now());
-    let mut rows: Vec<(Dossier, Flags)> = all
+    let all: Vec<Dossier> = all.into_iter().filter(|d| in_inbox(d, caller)).collect();
+    let procedures = all.iter().map(|d| d.procedure_code.to_string()).collect();
+    let histories = crate::step_history::of_all(s, procedures).await?;
+    let mut rows: Vec<(Dossier, Flags, Option<Risk>)> = all
         .into_iter()
-        .filter(|d| in_inbox(d, caller))
         .map(|d| {
             let f = Flags::of(&d, &cal, now);
-            (d, f)
+            let risk = histories.get(d.procedure_code.as_str()).and_then(|h| risk::predict(&d, h, &cal, now));
+            (d, f, risk)
         })
         .collect();
     let mut by_status = BTreeMap::new();
-    for (d, _) in &rows {
+    for (d, ..) in &rows {
         *by_status.entry(d.status.as_str()).or_default() += 1;
     }
     let counts = InboxCounts {
         total: rows.len(),
-        due_soon: rows.iter().filter(|(_, f)| f.due_soon).count(),
-        overdue: rows.iter().filter(|(_, f)| f.overdue).count(),
+        due_soon: rows.iter().filter(|(_, f, _)| f.due_soon).count(),
+        overdue: rows.iter().filter(|(_, f, _)| f.overdue).count(),
+        at_risk: rows.iter().filter(|(.., r)| r.as_ref().is_some_and(|r| r.at_risk)).count(),
         by_status,
     };
-    rows.retain(|(d, f)| {
+    rows.retain(|(d, f, _)| {
         q.status.is_none_or(|st| st == d.status)
             && q.procedure.as_ref().is_none_or(|p| p == &d.procedure_code)
             && (!q.mine || d.assignee.as_ref().is_some_and(|a| a.id == caller.id))
@@ -122,18 +130,28 @@ pub async fn inbox(s: &Services, caller: &Caller, q: InboxQuery) -> CoreResult<I
                 None => true,
             }
     });
-    rows.sort_by(|(a, fa), (b, fb)| {
-        (!fa.overdue, fa.due_at.is_none(), fa.due_at, &a.id).cmp(&(!fb.overdue, fb.due_at.is_none(), fb.due_at, &b.id))
+    // Overdue first, then those likely to be late (the latest first), then by due time.
+    let late_by = |r: &Option<Risk>| r.as_ref().filter(|r| r.at_risk).map(|r| std::cmp::Reverse(r.late_by_minutes));
+    rows.sort_by(|(a, fa, ra), (b, fb, rb)| {
+        (!fa.overdue, late_by(ra).is_none(), late_by(ra), fa.due_at.is_none(), fa.due_at, &a.id).cmp(&(
+            !fb.overdue,
+            late_by(rb).is_none(),
+            late_by(rb),
+            fb.due_at.is_none(),
+            fb.due_at,
+            &b.id,
+        ))
     });
     let next_cursor = (offset + limit < rows.len()).then(|| (offset + limit).to_string());
     let items = rows
         .into_iter()
         .skip(offset)
         .take(limit)
-        .map(|(d, f)| InboxRow {
+        .map(|(d, f, risk)| InboxRow {
             summary: Summary { flags: Some(f), ..Summary::of(&d) },
             stage: d.stage,
             assignee: d.assignee,
+            risk,
         })
         .collect();
     Ok(Inbox { items, next_cursor, counts })

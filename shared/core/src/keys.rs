@@ -14,6 +14,7 @@
 //! | ledger entry: a change of a dossier or an administrative action | `LEDGER` | `<unix ms>#<id>` | | |
 //! | chain record / signed checkpoint / head of the chained ledger | `CHAIN` | `R#<seq>` / `CP#<seq>` / `HEAD` | records: `CHAINOF#<subject>` / seq | |
 //! | closed dossier due to move to the archive (G9) | `ARCHIVEDUE` | `<due unix time>#<dossier id>` | | |
+//! | working minutes spent in each workflow step by a procedure's dossiers | `STEPS#<procedure>` | `HISTORY` | | |
 //! | an ended dossier's evaluation for the Decision 766 index (R9) | `EVAL766#<agency:code or all>` | `<end day>#<dossier id>` | | |
 //! | login name → user | `LOGIN#<username>` | `LOGIN` | | |
 //! | failed logins of a username (ttl a day) | `THROTTLE#login#<username>` | `THROTTLE` | | |
@@ -117,6 +118,9 @@ pub fn chain_of(subject: &str) -> String {
     format!("CHAINOF#{subject}")
 }
 pub const ARCHIVE_DUE: &str = "ARCHIVEDUE";
+pub fn step_history(procedure: &str) -> Key {
+    Key::new(format!("STEPS#{procedure}"), "HISTORY")
+}
 /// The evaluations of ended dossiers of a scope (`agency:<code>` or `all`).
 pub fn evaluations(scope: &str) -> String {
     format!("EVAL766#{scope}")

@@ -33,6 +33,7 @@ pub mod reception;
 pub mod reports;
 pub mod second_factor;
 pub mod services;
+pub mod step_history;
 pub mod store;
 pub mod surveys;
 pub mod upload_limits;

@@ -7,7 +7,7 @@ use crate::{keys, Caller, CoreError, CoreResult, Services};
 use motcua_domain::dossier::{Dossier, Status};
 use motcua_domain::lifecycle::Context;
 use motcua_domain::throttle::Attempts;
-use motcua_domain::views::{DossierView, PublicView, Summary};
+use motcua_domain::views::{participates, DossierView, PublicView, Summary};
 use motcua_ports::WriteOp;
 use motcua_ports::{Index, Query};
 use serde_json::Value;
@@ -24,7 +24,10 @@ pub async fn get(s: &Services, caller: &Caller, id: &str) -> CoreResult<DossierV
     let d = load(s, id).await?;
     ensure_visible(caller, &d)?;
     crate::reads::record(s, caller, &d, "dossier".into()).await?;
-    Ok(view(s, caller, d))
+    let history = if participates(caller, &d) { Some(crate::step_history::of(s, &d.procedure_code).await?) } else { None };
+    let (cal, now) = (s.calendar(), s.now());
+    let risk = history.and_then(|h| motcua_domain::risk::predict(&d, &h, &cal, now));
+    Ok(DossierView { risk, ..view(s, caller, d) })
 }
 
 /// A page of a list with its cursor.

@@ -86,6 +86,9 @@ pub struct Stage {
 pub struct Handover {
     /// The step handed over (its name in the workflow).
     pub step: String,
+    /// Its id in the workflow (the history of step durations, issue 13 item 9).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step_id: Option<String>,
     /// Unit or person receiving the dossier.
     pub receiver: String,
     pub allowed_minutes: i64,

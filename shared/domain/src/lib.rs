@@ -17,6 +17,7 @@
 //! - [`throttle`]: login throttling (free failures, growing lockouts).
 //! - [`index766`]: the Decision 766 index (five groups, 100 points) and each dossier's evaluation.
 //! - [`regime`]: the 2019 and 2025 regimes (forms, codes, extension approval) and their schedule.
+//! - [`risk`]: lateness predicted from the usual duration of each workflow step.
 //! - [`retention`]: archive and retention periods, erasure of personal data (G9).
 //! - [`text`]: Vietnamese text folding for search without diacritics (P10).
 
@@ -37,6 +38,7 @@ pub mod rating;
 pub mod regime;
 pub mod report;
 pub mod retention;
+pub mod risk;
 pub mod roles;
 pub mod state_machine;
 pub mod status;

@@ -90,6 +90,9 @@ pub struct DossierView {
     pub allowed_actions: Vec<AllowedAction>,
     /// The forms the dossier has now, numbered as its regime numbers them (R2).
     pub forms: Vec<FormLink>,
+    /// Whether it will likely miss its appointment, for staff taking part.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub risk: Option<crate::risk::Risk>,
 }
 
 /// A printable form of a dossier (`GET /api/v1/dossiers/{id}/forms/{number}`).
@@ -146,6 +149,7 @@ impl DossierView {
             d.consultations.clear();
         }
         DossierView {
+            risk: None,
             forms: FormLink::all(&d),
             status_label: d.status.label().into(),
             national_status: d.status.national_code(),
@@ -215,6 +219,9 @@ pub struct InboxRow {
     pub summary: Summary,
     pub stage: Option<Stage>,
     pub assignee: Option<Person>,
+    /// Whether it will likely miss its appointment (open dossiers with the clock running).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub risk: Option<crate::risk::Risk>,
 }
 
 /// One step of the public progress.

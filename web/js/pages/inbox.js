@@ -55,14 +55,20 @@ function row(d) {
     h('td', {}, fmtDateTime(d.received_at || d.submitted_at)),
     h('td', {}, fmtDateTime(d.appointment)),
     h('td', {}, stopped ? h('span', { class: 'badge neutral' }, 'Tạm dừng tính hạn')
-      : dueAt ? [fmtDateTime(dueAt), h('br'), dueBadge(state)] : '—'));
+      : dueAt ? [fmtDateTime(dueAt), h('br'), dueBadge(state), riskBadge(d.risk)] : '—'));
+}
+
+/** Likely to miss the appointment (predicted from how long each step usually takes). */
+function riskBadge(risk) {
+  if (!risk || !risk.at_risk) return null;
+  return [h('br'), h('span', { class: 'badge warn', title: `Dự kiến hoàn thành ${fmtDateTime(risk.predicted_finish)}` }, 'Có nguy cơ trễ hạn')];
 }
 
 
 function showCounts(counts) {
   const box = $('#counts');
   if (!counts || typeof counts !== 'object') { box.replaceChildren(); return; }
-  const entries = [['Tổng số hồ sơ cần xử lý', counts.total], ['Sắp đến hạn', counts.due_soon], ['Quá hạn', counts.overdue],
+  const entries = [['Tổng số hồ sơ cần xử lý', counts.total], ['Sắp đến hạn', counts.due_soon], ['Quá hạn', counts.overdue], ['Có nguy cơ trễ hạn', counts.at_risk],
     ...Object.entries(counts.by_status || {}).map(([k, n]) => [STATUS_NAMES[k] || k, n])].filter(([, n]) => typeof n === 'number');
   setContent(box, h('ul', { class: 'kpis', 'aria-label': 'Số hồ sơ theo nhóm' }, entries.map(([label, n]) =>
     h('li', {}, h('span', { class: 'value' }, fmtNumber(n)), label))));

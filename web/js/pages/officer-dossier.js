@@ -81,7 +81,8 @@ function apologyFields(d) {
       h('textarea', { id: r, name: 'reason', rows: 2, required: true })),
     h('div', { class: 'field' }, h('label', { for: t }, 'Ngày hẹn trả mới', h('span', { class: 'req', 'aria-hidden': 'true' }, ' *')),
       h('span', { class: 'hint', id: t + '-hint' }, `Dạng ngày/tháng/năm giờ:phút, ví dụ ${fmtDate(new Date(Date.now() + 3 * 864e5).toISOString())} 16:00. Ngày hẹn hiện tại: ${fmtDateTime(d.appointment)}`),
-      h('input', { id: t, name: 'new_appointment', required: true, 'aria-describedby': t + '-hint', inputmode: 'numeric' })),
+      h('input', { id: t, name: 'new_appointment', required: true, 'aria-describedby': t + '-hint', inputmode: 'numeric',
+        value: d.risk && d.risk.suggested_new_appointment ? fmtDateTime(d.risk.suggested_new_appointment) : null })),
   ];
 }
 
@@ -290,6 +291,9 @@ async function render(_, message) {
     notice,
     archiveNotice(d),
     state === 'overdue' ? alertBox('error', null, 'Hồ sơ đã quá hạn xử lý.') : state === 'soon' ? alertBox('warn', null, 'Hồ sơ sắp đến hạn xử lý.') : null,
+    state !== 'overdue' && d.risk && d.risk.at_risk ? alertBox('warn', 'Hồ sơ có nguy cơ trễ hạn',
+      `Theo thời gian các bước của thủ tục này thường mất, dự kiến hoàn thành ${fmtDateTime(d.risk.predicted_finish)}, sau ngày hẹn ${fmtDateTime(d.appointment)}.`
+      + (d.risk.suggested_new_appointment ? ` Phiếu xin lỗi và hẹn lại (Mẫu 04) đã được chuẩn bị với ngày hẹn mới ${fmtDateTime(d.risk.suggested_new_appointment)}.` : '')) : null,
     h('div', { class: 'grid-2' },
       h('div', {},
         h('section', { class: 'card', 'aria-labelledby': 'chung' },

@@ -330,6 +330,11 @@ pub fn decide(before: &Dossier, command: Command, ctx: &Context) -> Result<Outco
         }
         d.stage = None;
     }
+    // A stage that ended in the normal course feeds the history of step durations.
+    let closed_step = handover
+        .as_ref()
+        .filter(|_| !matches!(to, Status::Refused | Status::Stopped))
+        .and_then(|h| Some((h.step_id.clone()?, h.used_minutes)));
     d.history.push(Step {
         action,
         label: action.label().into(),
@@ -357,7 +362,7 @@ pub fn decide(before: &Dossier, command: Command, ctx: &Context) -> Result<Outco
     let previous_version = d.touch(now);
     // Counter reception: the applicant holds the paper receipt (Form 01) in hand.
     let notice = (action.concerns_applicant() && action != Action::ReceiveAtCounter).then(|| Notice::of(&d, action));
-    Ok(Outcome { dossier: d, previous_version, deltas, joined, notice, evaluation })
+    Ok(Outcome { dossier: d, previous_version, deltas, joined, notice, evaluation, closed_step })
 }
 
 /// Moves the appointment to the apology's new one (2019: at once; 2025: once approved) and keeps

@@ -68,6 +68,8 @@ pub struct Outcome {
     pub notice: Option<Notice>,
     /// The dossier's evaluation for the Decision 766 index, when its handling ended (R9).
     pub evaluation: Option<crate::index766::Evaluation>,
+    /// The workflow step a stage just completed, and the working minutes it took.
+    pub closed_step: Option<(String, i64)>,
 }
 
 /// The time from which a step at `now` counts: never before the dossier's official receipt.

@@ -39,6 +39,7 @@ pub fn close(d: &mut Dossier, receiver: String, cal: &Calendar, now: DateTime<Fi
     let stage = d.stage.take()?;
     let used = (cal.working_minutes_between(stage.entered_at, now) - stage.paused_minutes).max(0);
     Some(Handover {
+        step_id: Some(stage.step_id),
         step: stage.name,
         receiver,
         allowed_minutes: stage.allowed_minutes,

@@ -1,0 +1,78 @@
+//! Lateness seen before it happens (issue 13, item 9): from how long each step of a
+//! procedure's workflow usually takes — the working minutes its past dossiers spent in it, once
+//! a step has [`MIN_SAMPLES`] of them, otherwise the time the workflow allows — the time still
+//! needed by an open dossier is the rest of its current step plus the steps after it up to the
+//! result. When the finish that predicts falls after the appointment, the dossier is at risk,
+//! and while the apology (Form 04) is still possible a new appointment is prepared for the
+//! officer: a working day after the predicted finish.
+
+use crate::calendar::Calendar;
+use crate::dossier::Dossier;
+use crate::lifecycle::working_day;
+use crate::workflow::{StepKind, WorkflowStep};
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// Past stages needed before their average replaces the workflow's allowance.
+pub const MIN_SAMPLES: i64 = 3;
+
+/// Working minutes spent in each step (by step id) by past dossiers of a procedure, and how
+/// many stages they add up.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StepHistory(pub HashMap<String, (i64, i64)>);
+
+impl StepHistory {
+    /// The usual time of `step`: the average of its past stages, or its allowance.
+    pub fn typical(&self, step: &WorkflowStep) -> i64 {
+        match self.0.get(&step.id) {
+            Some((minutes, n)) if *n >= MIN_SAMPLES => minutes / n,
+            _ => i64::from(step.working_hours) * 60,
+        }
+    }
+}
+
+/// The prediction for an open dossier.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Risk {
+    pub predicted_finish: DateTime<FixedOffset>,
+    pub at_risk: bool,
+    /// Working minutes the predicted finish falls after (positive) or before the appointment.
+    pub late_by_minutes: i64,
+    /// A new appointment prepared for Form 04, while the apology is still possible.
+    pub suggested_new_appointment: Option<DateTime<FixedOffset>>,
+    /// Whether each step's time came from past dossiers (otherwise from the allowances).
+    pub from_history: bool,
+}
+
+/// The prediction for `d` at `now`, when it is open with its clock running.
+pub fn predict(d: &Dossier, history: &StepHistory, cal: &Calendar, now: DateTime<FixedOffset>) -> Option<Risk> {
+    if !d.status.is_open() || d.waiting.is_some() {
+        return None;
+    }
+    let (appointment, stage) = (d.appointment?, d.stage.as_ref()?);
+    let workflow = d.workflow();
+    let position = workflow.steps.iter().position(|s| s.id == stage.step_id)?;
+    let current = &workflow.steps[position];
+    let elapsed = (cal.working_minutes_between(stage.entered_at, now) - stage.paused_minutes).max(0);
+    let until_result = workflow.steps[position + 1..].iter().filter(|s| s.kind != StepKind::Return);
+    let remaining = (history.typical(current) - elapsed).max(0) + until_result.map(|s| history.typical(s)).sum::<i64>();
+    let predicted_finish = cal.add_working_minutes(now, remaining);
+    let at_risk = predicted_finish > appointment;
+    let late_by_minutes = if at_risk {
+        cal.working_minutes_between(appointment, predicted_finish)
+    } else {
+        -cal.working_minutes_between(predicted_finish, appointment)
+    };
+    let apology_possible = d.apology.is_none()
+        && d.pending_extension().is_none()
+        && cal.working_minutes_between(now, appointment) >= working_day(cal);
+    Some(Risk {
+        predicted_finish,
+        at_risk,
+        late_by_minutes,
+        suggested_new_appointment: (at_risk && apology_possible)
+            .then(|| cal.add_working_minutes(predicted_finish, working_day(cal))),
+        from_history: workflow.steps[position..].iter().any(|s| history.0.get(&s.id).is_some_and(|(_, n)| *n >= MIN_SAMPLES)),
+    })
+}

@@ -1010,14 +1010,17 @@ async fn a_boundary_free_dossier_taken_at_a_ward_centre_is_processed_by_the_depa
     assert_eq!(offices["total"]["received"], 1, "the province counts it once");
 }
 
-/// R9: the Decision 766 index of the ward for March, against four dossiers whose fate the test
-/// knows — A on time and online but rated "very unsatisfied", B finished before its appointment
+/// R9 and rules §7: the Decision 766 index of the ward for March and its evaluation for the
+/// quarter, against four dossiers whose fate the test knows — A on time and online but rated "very unsatisfied", B finished before its appointment
 /// after two supplement requests (late by the rule), C on paper refused at reception without
 /// scans, D finished after its appointment.
 #[tokio::test]
-async fn the_766_index_matches_the_hand_computed_points_and_lists_the_dossiers_behind_an_input() {
+async fn the_766_index_and_the_nine_indicators_match_hand_computed_points() {
     let app = TestApp::spawn().await;
     let w = ward(&app).await;
+    let petition = json!({"kind": "petition", "agency": WARD, "title": "Đề nghị mở cửa sáng thứ Bảy",
+        "content": "Xin mở cửa tiếp nhận hồ sơ sáng thứ Bảy.", "submitter_name": "Nguyễn Văn An"});
+    let feedback = app.post("/api/v1/feedback", None, petition).await.ok()["code"].as_str().unwrap().to_string();
     let a = accepted_hkd(&app, &w).await;
     approve(&app, &w, &a).await;
     let unhappy = json!({"extra_contacts": 0, "agencies_contacted": "none", "complaint": false, "satisfaction": 1});
@@ -1032,6 +1035,8 @@ async fn the_766_index_matches_the_hand_computed_points_and_lists_the_dossiers_b
     }
     app.post(&path(&b, "accept"), Some(&w.reception), json!({})).await.ok();
     approve(&app, &w, &b).await;
+    let complaint = json!({"extra_contacts": 2, "agencies_contacted": "more", "complaint": true, "satisfaction": 3});
+    app.post(&path(&b, "rating"), Some(&w.citizen), complaint).await.ok();
 
     let applicant = json!({"full_name": "Lê Văn Bình", "id_number": "038095007777", "phone": "0911222333"});
     let form = paper_hkd_form();
@@ -1050,13 +1055,13 @@ async fn the_766_index_matches_the_hand_computed_points_and_lists_the_dossiers_b
         .iter()
         .map(|k| c766[*k].as_i64().unwrap())
         .collect();
-    assert_eq!(counts, [4, 2, 3, 3, 0, 1, 3, 0, 10], "{index}");
+    assert_eq!(counts, [4, 2, 3, 3, 0, 2, 3, 0, 10], "{index}");
     let points: Vec<f64> = index["groups"].as_array().unwrap().iter().map(|g| g["points"].as_f64().unwrap()).collect();
     // Synced 0/3 → 0; on time 2/4 → 20·0.5 = 10; digitised 75 % of an 80 % target → 10.3, reused
     // 0; procedures online 100 % → 11, dossiers online 75 % ≥ 50 % → 11; satisfied 100 % − (50 %
-    // late + 25 % unhappy) = 25 % of a 90 % target → 18·25/90 = 5.
-    assert_eq!(points, [0.0, 10.0, 10.3, 22.0, 5.0], "{index}");
-    assert_eq!((index["points"].as_f64(), index["max_points"].as_f64()), (Some(47.3), Some(100.0)));
+    // late + 50 % unhappy or complaining: A's rating, B's complaint) = 0 % → 0.
+    assert_eq!(points, [0.0, 10.0, 10.3, 22.0, 0.0], "{index}");
+    assert_eq!((index["points"].as_f64(), index["max_points"].as_f64()), (Some(42.3), Some(100.0)));
     let province = app.get("/api/v1/reports/index-766?from=2026-03-01&to=2026-03-31", None).await.ok().clone();
     assert_eq!(province["counts"]["ended"], 4, "the province counts each dossier once");
 
@@ -1075,6 +1080,21 @@ async fn the_766_index_matches_the_hand_computed_points_and_lists_the_dossiers_b
     assert_eq!(app.get(&format!("{behind}&agency={WARD}"), Some(&justice)).await.problem(403), "forbidden");
     assert_eq!(app.get(behind, Some(&w.leader)).await.problem(403), "forbidden", "the province: system administrator");
     let _ = c;
+
+    // The quarter's evaluation (rules §7), with the petition answered after its 15 working days.
+    app.clock.advance(Duration::days(25));
+    let answer = json!({"answer": "Từ tháng 5, phường tiếp nhận hồ sơ sáng thứ Bảy.", "publish": true});
+    app.post(&format!("/api/v1/feedback/{feedback}/answer"), Some(&w.leader), answer).await.ok();
+    let quarter = app.get(&format!("/api/v1/reports/evaluation?agency={WARD}&period=2026-Q1"), None).await.ok().clone();
+    let points: Vec<f64> = quarter["indicators"].as_array().unwrap().iter().map(|i| i["points"].as_f64().unwrap()).collect();
+    // Rated A (early, no complaint: all 2) and B (early, 2 extra contacts → 0, several agencies
+    // → 0, complaint not upheld → 1): 1 = 2, 2 = 2, 3 = 1, 4 = 1, 6 = 2, 7 = 1.5; 5: no procedure
+    // handled at the one-stop office → 0; 8: the one petition due answered late → 0; 9: 75 %
+    // filed online but two of them late → 1.
+    assert_eq!(points, [2.0, 2.0, 1.0, 1.0, 0.0, 2.0, 1.5, 0.0, 1.0], "{quarter}");
+    assert_eq!((quarter["total"].as_f64(), quarter["class"].as_str(), quarter["ratings"].as_u64()), (Some(10.5), Some("Khá"), Some(2)));
+    let bad = app.get(&format!("/api/v1/reports/evaluation?agency={WARD}&period=2026-Q5"), None).await;
+    assert_eq!(bad.problem(400), "invalid_period");
 }
 
 /// R8 (Decree 309/2026): under the 2025 regime the officer records how the applicant in person

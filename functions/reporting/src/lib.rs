@@ -31,6 +31,16 @@ pub fn routes() -> Vec<Route> {
         .returns_or::<reports::Report>(&["text/csv"]),
         Route::new(
             Method::GET,
+            "/api/v1/reports/evaluation",
+            FUNCTION,
+            Access::Public,
+            "Đánh giá việc giải quyết thủ tục hành chính của cơ quan theo quý, năm: 9 chỉ số, tổng điểm, xếp loại",
+            evaluation,
+        )
+        .query::<EvaluationParams>()
+        .returns::<motcua_core::evaluation::EvaluationReport>(),
+        Route::new(
+            Method::GET,
             "/api/v1/reports/index-766",
             FUNCTION,
             Access::Public,
@@ -80,6 +90,22 @@ pub fn routes() -> Vec<Route> {
         .query::<UsageParams>()
         .returns::<PageOf<access_log::DayUsage>>(),
     ]
+}
+
+/// The agency and the quarter (`2026-Q1`) or year (`2026`) of the evaluation.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct EvaluationParams {
+    agency: String,
+    #[schema(pattern = "^(20|21)[0-9]{2}(-Q[1-4])?$")]
+    period: String,
+}
+
+async fn evaluation(
+    State(s): State<AppState>,
+    ApiQuery(p): ApiQuery<EvaluationParams>,
+) -> ApiResult<Json<motcua_core::evaluation::EvaluationReport>> {
+    Ok(Json(motcua_core::evaluation::agency(&s, &p.agency, &p.period).await?))
 }
 
 /// The period (at most a year) and the agency of the index (absent: the province).

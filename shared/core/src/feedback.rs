@@ -6,8 +6,7 @@ use crate::access::ensure_visible;
 use crate::events::{self, Event};
 use crate::store;
 use crate::{catalogue, keys, Caller, CoreError, CoreResult, Services};
-use chrono::{DateTime, FixedOffset};
-use motcua_domain::catalogue::ServiceLevel;
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use motcua_domain::dossier::{Status, Timing};
 use motcua_domain::error::FieldError;
 use motcua_domain::ids::{AgencyCode, DossierCode, UserId};
@@ -58,8 +57,7 @@ pub async fn rate(s: &Services, caller: &Caller, dossier_id: &str, answers: Rati
         (Status::Finished | Status::Returned, Some(t)) => t,
         _ => return Err(CoreError::rule("not_finished", "Chỉ đánh giá được hồ sơ đã giải quyết xong.")),
     };
-    let procedure = catalogue::procedure_version(s, &d.procedure_code, d.procedure_version).await?;
-    let score = answers.score(timing, procedure.level == ServiceLevel::Full);
+    let score = answers.score(&d, timing);
     let now = s.now();
     let rating = Rating {
         dossier_id: d.id.clone(),
@@ -384,4 +382,32 @@ pub async fn list(
         items.push(if private { fb.private_view() } else { fb.public_view() });
     }
     Ok((items, page.next))
+}
+
+/// Working days an agency has to answer a feedback (Decision 766, petitions: 15).
+const ANSWER_DAYS: i64 = 15;
+
+/// The feedback addressed to `agency` created from `from` to `to` whose answer is due by now
+/// (answered, or past its deadline), and those answered within it (rules §7, indicator 8).
+pub(crate) async fn answered_on_time(s: &Services, agency: &str, from: NaiveDate, to: NaiveDate) -> CoreResult<(i64, i64)> {
+    let query = Query::partition(Index::Gsi2, keys::feedback_agency(agency)).sort(motcua_ports::SortCondition::Between(
+        format!("{}T00:00:00", from.format("%Y-%m-%d")),
+        format!("{}T23:59:59~", to.format("%Y-%m-%d")),
+    ));
+    let (cal, now) = (s.calendar(), s.now());
+    let day = motcua_domain::lifecycle::working_day(&cal);
+    let (mut due, mut on_time) = (0, 0);
+    for item in keys::read_items(s.table.as_ref(), query.limit(500)).await? {
+        let fb: Feedback = keys::data(&item)?;
+        let deadline = cal.add_working_minutes(cal.receipt_time(fb.created_at), ANSWER_DAYS * day);
+        match &fb.answer {
+            Some(a) => {
+                due += 1;
+                on_time += i64::from(a.at <= deadline);
+            }
+            None if now > deadline => due += 1,
+            None => {}
+        }
+    }
+    Ok((due, on_time))
 }

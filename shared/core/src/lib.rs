@@ -16,6 +16,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod drafts;
 pub mod error;
+pub mod evaluation;
 pub mod events;
 pub mod feedback;
 pub mod forms;

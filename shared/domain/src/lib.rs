@@ -10,6 +10,7 @@
 //! - [`codes`]: dossier codes (rules §2) and other identifiers.
 //! - [`calendar`]: working days, holidays, lunar dates and deadlines (rules §5).
 //! - [`report`]: the statistics report (rules §6) computed from day-bucketed aggregates.
+//! - [`evaluation`]: the nine indicators of an agency, its total and class (rules §7).
 //! - [`rating`]: the satisfaction rating of a dossier (rules §7).
 //! - [`workflow`]: per-procedure workflow steps and inter-agency parts (M1, G4).
 //! - [`national`]: the national portal's records and the mapping of a dossier onto them (M10).
@@ -29,6 +30,7 @@ pub mod credentials;
 pub mod delivery;
 pub mod dossier;
 pub mod error;
+pub mod evaluation;
 pub mod ids;
 pub mod index766;
 pub mod lifecycle;

@@ -63,13 +63,25 @@ impl RatingAnswers {
         Ok(())
     }
 
-    /// Scores the dossier. `published_online`: the procedure is posted and offered online.
-    pub fn score(&self, timing: Timing, published_online: bool) -> DossierScore {
-        let time = match timing {
+    /// Scores the dossier `d`, finished with `timing`. Every procedure of the catalogue is
+    /// posted and offered online (fully or partly): publication scores 2 (indicator 6). A
+    /// complaint is the applicant's word until the agency upholds it: it keeps attitude at 1 at
+    /// most, never 0 (indicator 7). With inter-agency parts, each agency's time against its
+    /// share scores like the total time, the worst part counting (indicator 2).
+    pub fn score(&self, d: &crate::dossier::Dossier, timing: Timing) -> DossierScore {
+        let points = |t: Timing| match t {
             Timing::Early => 2,
             Timing::OnTime => 1,
             Timing::Late => 0,
         };
+        let time = points(timing);
+        let agency_time = d
+            .parts
+            .iter()
+            .filter_map(|p| Some(points(Timing::of(p.completed_at?, p.due_at))))
+            .chain(std::iter::once(time))
+            .min()
+            .unwrap_or(time);
         let extra_contacts = match self.extra_contacts {
             0 => 2,
             1 => 1,
@@ -80,14 +92,11 @@ impl RatingAnswers {
             AgenciesContacted::OneStopOnly => 1,
             AgenciesContacted::More => 0,
         };
-        let publication = if published_online { 2 } else { 1 };
+        let publication = 2;
         let attitude = match (self.complaint, timing) {
-            (true, _) => 0,
             (false, Timing::Early) => 2,
-            (false, _) => 1,
+            _ => 1,
         };
-        // A dossier handled by one agency: its share is the whole statutory time.
-        let agency_time = time;
         let sum = [time, agency_time, extra_contacts, agencies_contacted, publication, attitude]
             .iter()
             .map(|&p| p as f64)
@@ -105,19 +114,50 @@ mod tests {
         RatingAnswers { extra_contacts: extra, agencies_contacted: agencies, complaint, satisfaction: 5, comment: None }
     }
 
+    fn dossier() -> crate::dossier::Dossier {
+        serde_json::from_value(serde_json::json!({
+            "id": "d", "code": null, "procedure_code": "1.000001", "procedure_version": 1, "procedure_name": "Thủ tục",
+            "agency": "A", "agency_name": "Cơ quan", "field": "F", "statutory_time": {"unit": "working_days", "value": 5},
+            "owner": "u", "applicant": {"full_name": "Nguyễn Văn A"}, "channel": "online", "status": "returned", "form": {},
+            "components": [], "result": null, "created_at": "2026-03-02T09:00:00+07:00",
+            "updated_at": "2026-03-02T09:00:00+07:00", "submitted_at": null, "received_at": null, "accepted_at": null,
+            "appointment": null, "appointment_explanation": null, "calendar_version": null, "finished_at": null,
+            "returned_at": null, "history": [], "version": 1
+        }))
+        .unwrap()
+    }
+
     #[test]
     fn an_early_dossier_without_extra_contacts_scores_full_marks() {
-        let s = answers(0, AgenciesContacted::None, false).score(Timing::Early, true);
+        let s = answers(0, AgenciesContacted::None, false).score(&dossier(), Timing::Early);
         assert_eq!(s.average, 2.0);
     }
 
     #[test]
-    fn late_handling_with_a_complaint_scores_low_and_rounds_to_one_decimal() {
-        let s = answers(2, AgenciesContacted::OneStopOnly, true).score(Timing::Late, true);
-        assert_eq!((s.time, s.extra_contacts, s.agencies_contacted, s.attitude), (0, 0, 1, 0));
-        assert_eq!(s.average, 0.5);
-        let s = answers(1, AgenciesContacted::OneStopOnly, false).score(Timing::OnTime, false);
-        assert_eq!(s.average, 1.0);
+    fn late_handling_scores_low_and_a_complaint_not_upheld_is_not_zero() {
+        let s = answers(2, AgenciesContacted::OneStopOnly, true).score(&dossier(), Timing::Late);
+        assert_eq!((s.time, s.extra_contacts, s.agencies_contacted, s.publication, s.attitude), (0, 0, 1, 2, 1));
+        assert_eq!(s.average, 0.7, "(0 + 0 + 0 + 1 + 2 + 1) / 6");
+        let s = answers(0, AgenciesContacted::None, true).score(&dossier(), Timing::Early);
+        assert_eq!(s.attitude, 1, "early, but a complaint: 1 until the agency rules on it");
+    }
+
+    #[test]
+    fn each_agency_is_scored_against_its_share_the_worst_part_counting() {
+        let mut d = dossier();
+        let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+        d.parts.push(crate::dossier::Part {
+            agency: "B".into(),
+            agency_name: "Cơ quan B".into(),
+            task: "Đăng ký thường trú".into(),
+            lead: false,
+            due_at: at("2026-03-04T09:00:00+07:00"),
+            completed_at: Some(at("2026-03-05T09:00:00+07:00")),
+            completed_by: None,
+            note: None,
+        });
+        let s = answers(0, AgenciesContacted::None, false).score(&d, Timing::Early);
+        assert_eq!((s.time, s.agency_time), (2, 0), "the dossier early, but one agency late on its part");
     }
 
     #[test]

@@ -844,7 +844,8 @@ async fn a_closed_dossier_moves_to_the_archive_and_its_personal_data_is_erased_a
     assert!(ledger::check_proof(&forged, &services.keys).is_err(), "an edited entry does not hold");
 
     // Erasure: only an administrator of the agency, only past retention, on a decision.
-    let erase = async |token: &str, body: Value| app.post(&format!("/api/v1/archive/{code}/erasure"), Some(token), body).await;
+    let erase =
+        async |token: &str, body: Value| app.post(&format!("/api/v1/archive/{code}/erasure"), Some(token), body).await;
     let decision = json!({"decision": "Quyết định số 12/QĐ-UBND ngày 05/03/2031", "reason": "Hết thời hạn lưu trữ"});
     assert_eq!(erase(&w.specialist, decision.clone()).await.problem(403), "forbidden");
     let early = erase(&admin, decision.clone()).await;
@@ -901,7 +902,10 @@ async fn under_the_2025_regime_an_extension_needs_approval_and_a_stop_prints_for
     let asked = app.post(&path(&id, "apology"), Some(&w.specialist), request.clone()).await.ok().clone();
     assert_eq!(asked["appointment"], "2026-03-05T09:00:00+07:00", "not before approval");
     assert_eq!(asked["extensions"][0]["requested_appointment"], "2026-03-10T09:00:00+07:00");
-    assert_eq!(app.post(&path(&id, "apology"), Some(&w.specialist), request.clone()).await.problem(409), "extension_pending");
+    assert_eq!(
+        app.post(&path(&id, "apology"), Some(&w.specialist), request.clone()).await.problem(409),
+        "extension_pending"
+    );
     let approve = async |token: &str, body: Value| app.post(&path(&id, "approve-extension"), Some(token), body).await;
     assert_eq!(approve(&w.specialist, json!({})).await.problem(403), "action_not_allowed_for_role");
     let form = app.get(&path(&id, "forms/04"), Some(&w.leader)).await;
@@ -923,9 +927,15 @@ async fn under_the_2025_regime_an_extension_needs_approval_and_a_stop_prints_for
     assert_eq!(approved["extensions"][1]["decision"]["by"]["name"], "Hoàng Minh Đức");
     let form = app.get(&path(&id, "forms/04"), Some(&w.citizen)).await;
     assert!(text(&form).contains("đồng ý gia hạn (Hoàng Minh Đức") && text(&form).contains("ngày 11/03/2026"));
-    assert!(notifications(&app, &w.citizen).await.iter().any(|m| m.contains("Đồng ý gia hạn") && m.contains("11/03/2026")));
+    assert!(notifications(&app, &w.citizen)
+        .await
+        .iter()
+        .any(|m| m.contains("Đồng ý gia hạn") && m.contains("11/03/2026")));
     let more = json!({"note": "x", "new_appointment": "2026-03-13T09:00:00+07:00"});
-    assert_eq!(app.post(&path(&id, "apology"), Some(&w.specialist), more).await.problem(409), "appointment_already_reset");
+    assert_eq!(
+        app.post(&path(&id, "apology"), Some(&w.specialist), more).await.problem(409),
+        "appointment_already_reset"
+    );
 
     // Another dossier: the fee is paid, then the leader stops it — Form 05 says what was reached.
     let other = accepted_hkd(&app, &w).await;
@@ -975,13 +985,24 @@ async fn a_boundary_free_dossier_taken_at_a_ward_centre_is_processed_by_the_depa
         "address": "Thôn Đông, phường Hạc Thành", "phone": "0912000111"});
     let body = json!({"procedure": CRIMINAL_RECORD, "channel": "in_person", "applicant": applicant, "form": form});
     let local = json!({"procedure": HKD, "channel": "in_person", "applicant": applicant, "form": hkd_form()});
-    assert_eq!(app.post("/api/v1/counter/dossiers", Some(&centre), local).await.problem(403), "forbidden", "not on the list");
+    assert_eq!(
+        app.post("/api/v1/counter/dossiers", Some(&centre), local).await.problem(403),
+        "forbidden",
+        "not on the list"
+    );
     let w = ward(&app).await;
-    assert_eq!(app.post("/api/v1/counter/dossiers", Some(&w.reception), body.clone()).await.problem(403), "forbidden", "not a centre");
+    assert_eq!(
+        app.post("/api/v1/counter/dossiers", Some(&w.reception), body.clone()).await.problem(403),
+        "forbidden",
+        "not a centre"
+    );
 
     let created = app.post("/api/v1/counter/dossiers", Some(&centre), body).await.ok().clone();
     let id = created["id"].as_str().unwrap().to_string();
-    assert_eq!((created["agency"].as_str(), created["reception_office"]["code"].as_str()), (Some(JUSTICE), Some(WARD_CENTRE)));
+    assert_eq!(
+        (created["agency"].as_str(), created["reception_office"]["code"].as_str()),
+        (Some(JUSTICE), Some(WARD_CENTRE))
+    );
     let inbox = app.get("/api/v1/inbox", Some(&centre)).await.ok().clone();
     assert_eq!(inbox["items"][0]["id"], id.as_str(), "in the centre's inbox to receive: {inbox}");
     let scanned = app.upload(&centre, &id, CRIMINAL_RECORD_FORM, PDF, "application/pdf", "to-khai.pdf").await;
@@ -995,17 +1016,27 @@ async fn a_boundary_free_dossier_taken_at_a_ward_centre_is_processed_by_the_depa
     app.post(&path(&id, "start-processing"), Some(&justice), json!({})).await.ok();
     let upload = result_upload(&app, &justice, &id).await;
     app.post(&path(&id, "finish"), Some(&justice), json!({"upload_id": upload})).await.ok();
-    assert_eq!(app.get("/api/v1/inbox", Some(&centre)).await.ok()["items"][0]["id"], id.as_str(), "to return at its counter");
+    assert_eq!(
+        app.get("/api/v1/inbox", Some(&centre)).await.ok()["items"][0]["id"],
+        id.as_str(),
+        "to return at its counter"
+    );
     let returned = app.post(&path(&id, "return"), Some(&centre), json!({})).await.ok().clone();
     assert_eq!(returned["status"], "returned");
 
     // Counted once per role.
-    let report =
-        async |query: &str| app.get(&format!("/api/v1/reports/statistics?from=2026-03-01&to=2026-03-31{query}"), None).await;
+    let report = async |query: &str| {
+        app.get(&format!("/api/v1/reports/statistics?from=2026-03-01&to=2026-03-31{query}"), None).await
+    };
     let department = report(&format!("&agency={JUSTICE}")).await.ok().clone();
-    assert_eq!((department["total"]["received"].as_i64(), department["total"]["finished"].as_i64()), (Some(1), Some(1)));
+    assert_eq!(
+        (department["total"]["received"].as_i64(), department["total"]["finished"].as_i64()),
+        (Some(1), Some(1))
+    );
     let offices = report("&group_by=receiving_office").await.ok().clone();
-    let received = |code: &str| offices["rows"].as_array().unwrap().iter().find(|r| r["key"] == code).unwrap()["received"].as_i64();
+    let received = |code: &str| {
+        offices["rows"].as_array().unwrap().iter().find(|r| r["key"] == code).unwrap()["received"].as_i64()
+    };
     assert_eq!((received(WARD_CENTRE), received(JUSTICE)), (Some(1), Some(0)), "{offices}");
     assert_eq!(offices["total"]["received"], 1, "the province counts it once");
 }
@@ -1041,7 +1072,8 @@ async fn the_766_index_and_the_nine_indicators_match_hand_computed_points() {
     let applicant = json!({"full_name": "Lê Văn Bình", "id_number": "038095007777", "phone": "0911222333"});
     let form = paper_hkd_form();
     let paper = json!({"procedure": HKD, "channel": "in_person", "applicant": applicant, "form": form});
-    let c = app.post("/api/v1/counter/dossiers", Some(&w.reception), paper).await.ok()["id"].as_str().unwrap().to_string();
+    let c =
+        app.post("/api/v1/counter/dossiers", Some(&w.reception), paper).await.ok()["id"].as_str().unwrap().to_string();
     app.post(&path(&c, "refuse"), Some(&w.reception), json!({"note": "Ngành nghề cấm kinh doanh"})).await.ok();
 
     let d = accepted_hkd(&app, &w).await;
@@ -1051,10 +1083,11 @@ async fn the_766_index_and_the_nine_indicators_match_hand_computed_points() {
     let index = app.get(&format!("/api/v1/reports/index-766?from=2026-03-01&to=2026-03-31&agency={WARD}"), None).await;
     let index = index.ok().clone();
     let c766 = &index["counts"];
-    let counts: Vec<i64> = ["ended", "on_time", "online", "digitised", "reused", "disliked", "received", "synced", "procedures"]
-        .iter()
-        .map(|k| c766[*k].as_i64().unwrap())
-        .collect();
+    let counts: Vec<i64> =
+        ["ended", "on_time", "online", "digitised", "reused", "disliked", "received", "synced", "procedures"]
+            .iter()
+            .map(|k| c766[*k].as_i64().unwrap())
+            .collect();
     assert_eq!(counts, [4, 2, 3, 3, 0, 2, 3, 0, 10], "{index}");
     let points: Vec<f64> = index["groups"].as_array().unwrap().iter().map(|g| g["points"].as_f64().unwrap()).collect();
     // Synced 0/3 → 0; on time 2/4 → 20·0.5 = 10; digitised 75 % of an 80 % target → 10.3, reused
@@ -1068,7 +1101,8 @@ async fn the_766_index_and_the_nine_indicators_match_hand_computed_points() {
     // The dossiers behind "on time", missed: B and D, for the ward's staff only.
     let behind = "/api/v1/reports/index-766/dossiers?from=2026-03-01&to=2026-03-31&input=on_time";
     let late = app.get(&format!("{behind}&agency={WARD}"), Some(&w.leader)).await.ok().clone();
-    let mut ids: Vec<&str> = late["items"].as_array().unwrap().iter().map(|e| e["dossier_id"].as_str().unwrap()).collect();
+    let mut ids: Vec<&str> =
+        late["items"].as_array().unwrap().iter().map(|e| e["dossier_id"].as_str().unwrap()).collect();
     ids.sort();
     let mut expected = vec![b.as_str(), d.as_str()];
     expected.sort();
@@ -1086,13 +1120,17 @@ async fn the_766_index_and_the_nine_indicators_match_hand_computed_points() {
     let answer = json!({"answer": "Từ tháng 5, phường tiếp nhận hồ sơ sáng thứ Bảy.", "publish": true});
     app.post(&format!("/api/v1/feedback/{feedback}/answer"), Some(&w.leader), answer).await.ok();
     let quarter = app.get(&format!("/api/v1/reports/evaluation?agency={WARD}&period=2026-Q1"), None).await.ok().clone();
-    let points: Vec<f64> = quarter["indicators"].as_array().unwrap().iter().map(|i| i["points"].as_f64().unwrap()).collect();
+    let points: Vec<f64> =
+        quarter["indicators"].as_array().unwrap().iter().map(|i| i["points"].as_f64().unwrap()).collect();
     // Rated A (early, no complaint: all 2) and B (early, 2 extra contacts → 0, several agencies
     // → 0, complaint not upheld → 1): 1 = 2, 2 = 2, 3 = 1, 4 = 1, 6 = 2, 7 = 1.5; 5: no procedure
     // handled at the one-stop office → 0; 8: the one petition due answered late → 0; 9: 75 %
     // filed online but two of them late → 1.
     assert_eq!(points, [2.0, 2.0, 1.0, 1.0, 0.0, 2.0, 1.5, 0.0, 1.0], "{quarter}");
-    assert_eq!((quarter["total"].as_f64(), quarter["class"].as_str(), quarter["ratings"].as_u64()), (Some(10.5), Some("Khá"), Some(2)));
+    assert_eq!(
+        (quarter["total"].as_f64(), quarter["class"].as_str(), quarter["ratings"].as_u64()),
+        (Some(10.5), Some("Khá"), Some(2))
+    );
     let bad = app.get(&format!("/api/v1/reports/evaluation?agency={WARD}&period=2026-Q5"), None).await;
     assert_eq!(bad.problem(400), "invalid_period");
 }
@@ -1117,7 +1155,10 @@ async fn under_the_2025_regime_the_counter_records_how_the_applicant_was_identif
     assert_eq!(created["applicant"]["phone"], "0911222333", "what the chip does not hold stays");
     let check = &created["identity_check"];
     assert_eq!((check["method"].as_str(), check["id_number"].as_str()), (Some("chip_reader"), Some("038095007777")));
-    assert_eq!((check["filled_from_read"].as_bool(), check["checked_by"]["name"].as_str()), (Some(true), Some("Lê Thị Hoa")));
+    assert_eq!(
+        (check["filled_from_read"].as_bool(), check["checked_by"]["name"].as_str()),
+        (Some(true), Some("Lê Thị Hoa"))
+    );
     let by_post = json!({"procedure": HKD, "channel": "post", "applicant": typed, "form": form});
     assert!(app.post("/api/v1/counter/dossiers", Some(&w.reception), by_post).await.ok()["identity_check"].is_null());
 }
@@ -1131,7 +1172,10 @@ async fn merged_units_keep_their_history_and_an_ended_unit_receives_nothing_new(
     let codes: Vec<&str> = history["items"].as_array().unwrap().iter().map(|a| a["code"].as_str().unwrap()).collect();
     assert_eq!(codes, ["000.17.01.H56", "000.17.02.H56", WARD]);
     assert_eq!(history["items"][0]["successor"], WARD);
-    assert_eq!((history["items"][2]["valid_from"].as_str(), history["items"][2]["level"].as_str()), (Some("2025-07-01"), Some("commune")));
+    assert_eq!(
+        (history["items"][2]["valid_from"].as_str(), history["items"][2]["level"].as_str()),
+        (Some("2025-07-01"), Some("commune"))
+    );
     let old = app.get("/api/v1/agencies/000.17.01.H56/history", None).await.ok().clone();
     assert_eq!(old["items"].as_array().unwrap().last().unwrap()["code"], WARD, "successors follow");
     let listed = app.get("/api/v1/agencies", None).await.ok().clone();
@@ -1162,7 +1206,10 @@ async fn a_dossier_likely_to_be_late_is_flagged_before_it_is_with_a_form_04_prep
     let w = ward(&app).await;
     let first = accepted_hkd(&app, &w).await;
     let fresh = app.get(&path(&first, ""), Some(&w.specialist)).await.ok().clone();
-    assert_eq!((fresh["risk"]["at_risk"].as_bool(), fresh["risk"]["from_history"].as_bool()), (Some(false), Some(false)));
+    assert_eq!(
+        (fresh["risk"]["at_risk"].as_bool(), fresh["risk"]["from_history"].as_bool()),
+        (Some(false), Some(false))
+    );
 
     // Three dossiers whose appraisal took 26 working hours where the workflow allows 20.
     let past = [first, accepted_hkd(&app, &w).await, accepted_hkd(&app, &w).await];

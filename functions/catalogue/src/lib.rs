@@ -51,7 +51,7 @@ pub fn routes() -> Vec<Route> {
             agencies,
         )
         .query::<AgencyListParams>()
-            .returns::<PageOf<Agency>>(),
+        .returns::<PageOf<Agency>>(),
         Route::new(Method::GET, "/api/v1/fields", FUNCTION, Access::Public, "Danh sách lĩnh vực", fields)
             .returns::<PageOf<Field>>(),
     ]
@@ -124,7 +124,10 @@ struct AgencyListParams {
     all: bool,
 }
 
-async fn agencies(State(s): State<AppState>, ApiQuery(p): ApiQuery<AgencyListParams>) -> ApiResult<Json<PageOf<Agency>>> {
+async fn agencies(
+    State(s): State<AppState>,
+    ApiQuery(p): ApiQuery<AgencyListParams>,
+) -> ApiResult<Json<PageOf<Agency>>> {
     let today = s.now().date_naive();
     let mut items = catalogue::agencies(&s).await?;
     items.retain(|a| p.all || a.in_force(today));

@@ -9,8 +9,8 @@ use axum::Json;
 use chrono::NaiveDate;
 use motcua_core::access_log;
 use motcua_core::index766;
-use motcua_domain::index766::{Evaluation, Input};
 use motcua_core::reports::{self, GroupBy};
+use motcua_domain::index766::{Evaluation, Input};
 use motcua_http::extract::{document, ApiQuery, Authenticated, Origin, PageOf};
 use motcua_http::{Access, ApiError, ApiResult, AppState, Route};
 use serde::Deserialize;
@@ -122,7 +122,10 @@ struct IndexParams {
     agency: Option<String>,
 }
 
-async fn index_766(State(s): State<AppState>, ApiQuery(p): ApiQuery<IndexParams>) -> ApiResult<Json<index766::Index766>> {
+async fn index_766(
+    State(s): State<AppState>,
+    ApiQuery(p): ApiQuery<IndexParams>,
+) -> ApiResult<Json<index766::Index766>> {
     let (from, to) = (date("from", &p.from)?, date("to", &p.to)?);
     Ok(Json(index766::index(&s, from, to, p.agency.as_deref()).await?))
 }

@@ -36,7 +36,11 @@ fn safe_name(name: &str) -> String {
     let cleaned: String =
         name.chars().map(|c| if c.is_control() || "/\\:*?\"<>|".contains(c) { '_' } else { c }).collect();
     let trimmed = cleaned.trim().trim_start_matches('.');
-    if trimmed.is_empty() { "tep".into() } else { trimmed.chars().take(120).collect() }
+    if trimmed.is_empty() {
+        "tep".into()
+    } else {
+        trimmed.chars().take(120).collect()
+    }
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -93,9 +97,8 @@ pub fn build(
         now.second() as u8,
     )
     .unwrap_or_default();
-    let options = SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(modified);
+    let options =
+        SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated).last_modified_time(modified);
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let bag = safe_name(&code);
     for (path, bytes) in tags.iter().chain(payload.iter()) {

@@ -248,13 +248,22 @@ pub async fn set_retention(
     ensure_configures(caller, &p, "thời hạn lưu trữ")?;
     let retention = setting.retention;
     if retention.check().is_err() {
-        return Err(CoreError::field("retention", "invalid_retention", "Thời hạn lưu trữ từ 1 đến 100 năm, hoặc vĩnh viễn."));
+        return Err(CoreError::field(
+            "retention",
+            "invalid_retention",
+            "Thời hạn lưu trữ từ 1 đến 100 năm, hoặc vĩnh viễn.",
+        ));
     }
     let p = if p.retention == retention {
         p
     } else {
         let published = publish_procedure(s, Procedure { retention, ..p }).await?;
-        let detail = format!("Thời hạn lưu trữ thủ tục {}: {}, phiên bản {}", published.code, retention.label(), published.version);
+        let detail = format!(
+            "Thời hạn lưu trữ thủ tục {}: {}, phiên bản {}",
+            published.code,
+            retention.label(),
+            published.version
+        );
         crate::admin::audit_record(s, caller, "retention.set", &published.code, &detail).await?;
         published
     };

@@ -69,11 +69,20 @@ pub(crate) async fn new_dossier(
     let agency = catalogue::agency(s, &procedure.agency).await?;
     if !agency.in_force(now.date_naive()) {
         let successor = match &agency.successor {
-            Some(code) => format!(" Vui lòng nộp hồ sơ tại {}.", catalogue::agency(s, code).await.map_or(code.to_string(), |a| a.name)),
+            Some(code) => format!(
+                " Vui lòng nộp hồ sơ tại {}.",
+                catalogue::agency(s, code).await.map_or(code.to_string(), |a| a.name)
+            ),
             None => String::new(),
         };
-        let since = agency.valid_to.map(|d| format!(" từ ngày {}", (d + chrono::Days::new(1)).format("%d/%m/%Y"))).unwrap_or_default();
-        return Err(CoreError::rule("agency_not_in_force", format!("{} không còn hoạt động{since}.{successor}", agency.name)));
+        let since = agency
+            .valid_to
+            .map(|d| format!(" từ ngày {}", (d + chrono::Days::new(1)).format("%d/%m/%Y")))
+            .unwrap_or_default();
+        return Err(CoreError::rule(
+            "agency_not_in_force",
+            format!("{} không còn hoạt động{since}.{successor}", agency.name),
+        ));
     }
     let id = uuid::Uuid::now_v7().to_string();
     let mut d = Dossier::draft(id, procedure, agency.name, owner, applicant, channel, form, now);

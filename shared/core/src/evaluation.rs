@@ -33,9 +33,10 @@ fn period(p: &str) -> CoreResult<(NaiveDate, NaiveDate)> {
     let year: i32 = year.parse().ok().filter(|y| (2000..=2199).contains(y)).ok_or_else(invalid)?;
     let (first, last) = quarter.map_or((1, 12), |q| (3 * q - 2, 3 * q));
     let from = NaiveDate::from_ymd_opt(year, first, 1).ok_or_else(invalid)?;
-    let to = NaiveDate::from_ymd_opt(if last == 12 { year + 1 } else { year }, if last == 12 { 1 } else { last + 1 }, 1)
-        .and_then(|d| d.pred_opt())
-        .ok_or_else(invalid)?;
+    let to =
+        NaiveDate::from_ymd_opt(if last == 12 { year + 1 } else { year }, if last == 12 { 1 } else { last + 1 }, 1)
+            .and_then(|d| d.pred_opt())
+            .ok_or_else(invalid)?;
     Ok((from, to))
 }
 
@@ -52,7 +53,9 @@ pub async fn agency(s: &Services, agency: &str, period_name: &str) -> CoreResult
         .map(|item| keys::data::<crate::feedback::Rating>(item).map(|r| r.score))
         .collect::<Result<_, _>>()?;
     let mut facts = AgencyFacts::default();
-    for summary in catalogue::search(s, &catalogue::SearchQuery { agency: Some(agency.into()), ..Default::default() }).await? {
+    for summary in
+        catalogue::search(s, &catalogue::SearchQuery { agency: Some(agency.into()), ..Default::default() }).await?
+    {
         let p = catalogue::procedure(s, &summary.code).await?;
         facts.procedures += 1;
         // Every procedure of the catalogue is offered online, fully or partly.

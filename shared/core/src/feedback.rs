@@ -389,11 +389,17 @@ const ANSWER_DAYS: i64 = 15;
 
 /// The feedback addressed to `agency` created from `from` to `to` whose answer is due by now
 /// (answered, or past its deadline), and those answered within it (rules §7, indicator 8).
-pub(crate) async fn answered_on_time(s: &Services, agency: &str, from: NaiveDate, to: NaiveDate) -> CoreResult<(i64, i64)> {
-    let query = Query::partition(Index::Gsi2, keys::feedback_agency(agency)).sort(motcua_ports::SortCondition::Between(
-        format!("{}T00:00:00", from.format("%Y-%m-%d")),
-        format!("{}T23:59:59~", to.format("%Y-%m-%d")),
-    ));
+pub(crate) async fn answered_on_time(
+    s: &Services,
+    agency: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> CoreResult<(i64, i64)> {
+    let query =
+        Query::partition(Index::Gsi2, keys::feedback_agency(agency)).sort(motcua_ports::SortCondition::Between(
+            format!("{}T00:00:00", from.format("%Y-%m-%d")),
+            format!("{}T23:59:59~", to.format("%Y-%m-%d")),
+        ));
     let (cal, now) = (s.calendar(), s.now());
     let day = motcua_domain::lifecycle::working_day(&cal);
     let (mut due, mut on_time) = (0, 0);

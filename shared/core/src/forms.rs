@@ -74,7 +74,10 @@ pub async fn form(
     ensure_visible(caller, &d)?;
     let kind = d.regime.form(number).ok_or_else(|| CoreError::not_found("mẫu phiếu"))?;
     if kind == FormKind::Register {
-        return Err(CoreError::rule("form_not_available", "Sổ theo dõi hồ sơ in theo năm, tại mục Sổ theo dõi (GET /api/v1/register)."));
+        return Err(CoreError::rule(
+            "form_not_available",
+            "Sổ theo dõi hồ sơ in theo năm, tại mục Sổ theo dõi (GET /api/v1/register).",
+        ));
     }
     if !form_available(kind, &d) {
         return Err(CoreError::rule(

@@ -48,10 +48,8 @@ pub async fn index(s: &Services, from: NaiveDate, to: NaiveDate, agency: Option<
     if let Some(a) = agency {
         catalogue::agency(s, a).await?;
     }
-    let query = Query::partition(Index::Primary, keys::aggregate_partition(&scope(agency))).sort(SortCondition::Between(
-        format!("D#{}", from.format("%Y-%m-%d")),
-        format!("D#{}", to.format("%Y-%m-%d")),
-    ));
+    let query = Query::partition(Index::Primary, keys::aggregate_partition(&scope(agency)))
+        .sort(SortCondition::Between(format!("D#{}", from.format("%Y-%m-%d")), format!("D#{}", to.format("%Y-%m-%d"))));
     let mut c = Counts::default();
     for item in keys::read_items(s.table.as_ref(), query.limit(400)).await? {
         if attr_str(&item, "day").is_none() {
@@ -67,11 +65,9 @@ pub async fn index(s: &Services, from: NaiveDate, to: NaiveDate, agency: Option<
         c.synced += n(metric::SYNCED);
         c.received += n(report_metric::RECEIVED_ONLINE) + n(report_metric::RECEIVED_DIRECT);
     }
-    let procedures = catalogue::search(
-        s,
-        &catalogue::SearchQuery { agency: agency.map(String::from), ..Default::default() },
-    )
-    .await?;
+    let procedures =
+        catalogue::search(s, &catalogue::SearchQuery { agency: agency.map(String::from), ..Default::default() })
+            .await?;
     // Every procedure of the catalogue is offered online, fully or partly (Decree 42/2022
     // levels); one offered only at the counter would not count.
     c.procedures = procedures.len() as i64;
@@ -107,7 +103,8 @@ pub async fn dossiers(
     // Reads pages until `limit` matching dossiers or the end; the cursor resumes after the last
     // record read.
     loop {
-        let page = s.table.query(query.clone().limit(limit).after(cursor.take())).await.map_err(crate::store::cursor_error)?;
+        let page =
+            s.table.query(query.clone().limit(limit).after(cursor.take())).await.map_err(crate::store::cursor_error)?;
         for item in &page.items {
             let e: Evaluation = keys::data(item)?;
             if e.meets(input) == met {

@@ -325,8 +325,9 @@ fn attr_of<'a>(item: &'a Item, name: &str) -> &'a str {
 pub fn check_proof(proof: &Proof, keys: &crate::auth::JwtKeys) -> Result<(), String> {
     let mut chained: HashMap<u64, &Record> = HashMap::new();
     for (i, segment) in proof.segments.iter().enumerate() {
-        let checkpoint: Checkpoint =
-            keys.verify_json(&segment.checkpoint).map_err(|_| format!("đoạn {i}: chữ ký điểm kiểm tra không hợp lệ"))?;
+        let checkpoint: Checkpoint = keys
+            .verify_json(&segment.checkpoint)
+            .map_err(|_| format!("đoạn {i}: chữ ký điểm kiểm tra không hợp lệ"))?;
         let mut prev: Option<&Record> = None;
         for r in &segment.records {
             let follows = prev.is_none_or(|p| p.seq + 1 == r.seq && p.hash == r.prev_hash);

@@ -88,7 +88,9 @@ pub async fn list(s: &Services, caller: &Caller, dossier_id: &str) -> CoreResult
 }
 
 fn messages_of(dossier_id: &str) -> Query {
-    Query::partition(Index::Primary, keys::dossier(dossier_id).pk).sort(SortCondition::BeginsWith("MSG#".into())).limit(500)
+    Query::partition(Index::Primary, keys::dossier(dossier_id).pk)
+        .sort(SortCondition::BeginsWith("MSG#".into()))
+        .limit(500)
 }
 
 /// Deletes every message of a dossier (erasure of its personal data); returns how many.

@@ -24,7 +24,8 @@ pub async fn get(s: &Services, caller: &Caller, id: &str) -> CoreResult<DossierV
     let d = load(s, id).await?;
     ensure_visible(caller, &d)?;
     crate::reads::record(s, caller, &d, "dossier".into()).await?;
-    let history = if participates(caller, &d) { Some(crate::step_history::of(s, &d.procedure_code).await?) } else { None };
+    let history =
+        if participates(caller, &d) { Some(crate::step_history::of(s, &d.procedure_code).await?) } else { None };
     let (cal, now) = (s.calendar(), s.now());
     let risk = history.and_then(|h| motcua_domain::risk::predict(&d, &h, &cal, now));
     Ok(DossierView { risk, ..view(s, caller, d) })

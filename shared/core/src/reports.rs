@@ -126,7 +126,11 @@ pub async fn statistics(
                 if agency.is_some_and(|x| x != a.code) {
                     continue;
                 }
-                rows.push(NamedRow { row: row(format!("office:{}", a.code)).await?, key: a.code.to_string(), name: a.name });
+                rows.push(NamedRow {
+                    row: row(format!("office:{}", a.code)).await?,
+                    key: a.code.to_string(),
+                    name: a.name,
+                });
             }
         }
         Some(GroupBy::Field) => {

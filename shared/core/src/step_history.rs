@@ -35,13 +35,13 @@ pub(crate) async fn of(s: &Services, procedure: &str) -> CoreResult<StepHistory>
 }
 
 /// The histories of several procedures, each read once.
-pub(crate) async fn of_all(s: &Services, procedures: Vec<String>) -> CoreResult<HashMap<String, StepHistory>> {
+pub(crate) async fn of_all(s: &Services, mut procedures: Vec<String>) -> CoreResult<HashMap<String, StepHistory>> {
+    procedures.sort();
+    procedures.dedup();
     let mut out = HashMap::new();
     for p in procedures {
-        if !out.contains_key(&p) {
-            let history = of(s, &p).await?;
-            out.insert(p, history);
-        }
+        let history = of(s, &p).await?;
+        out.insert(p, history);
     }
     Ok(out)
 }

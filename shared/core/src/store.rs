@@ -96,7 +96,15 @@ pub(crate) struct Change {
 
 impl Change {
     pub(crate) fn new(dossier: Dossier, previous_version: Option<u64>) -> Self {
-        Change { dossier, previous_version, deltas: vec![], joined: vec![], event: None, extra: vec![], archival: false }
+        Change {
+            dossier,
+            previous_version,
+            deltas: vec![],
+            joined: vec![],
+            event: None,
+            extra: vec![],
+            archival: false,
+        }
     }
 }
 

@@ -49,7 +49,11 @@ fn round1(x: f64) -> f64 {
 }
 
 fn share(n: i64, of: i64) -> f64 {
-    if of == 0 { 0.0 } else { n as f64 / of as f64 }
+    if of == 0 {
+        0.0
+    } else {
+        n as f64 / of as f64
+    }
 }
 
 /// Rules §7: ≥ 15 excellent, 12–< 15 good, 9–< 12 fair, 6–< 9 average, < 6 weak.
@@ -74,7 +78,13 @@ pub fn evaluate(scores: &[DossierScore], f: AgencyFacts) -> AgencyEvaluation {
     };
     // Indicator 5 has no threshold in the texts obtained: the ones of indicator 9 *(practice)*.
     let one_stop = share(f.procedures_at_one_stop, f.procedures);
-    let at_one_stop = if one_stop >= 0.2 { 2.0 } else if one_stop >= 0.15 { 1.0 } else { 0.0 };
+    let at_one_stop = if one_stop >= 0.2 {
+        2.0
+    } else if one_stop >= 0.15 {
+        1.0
+    } else {
+        0.0
+    };
     let feedback = match (f.feedback_due, share(f.feedback_on_time, f.feedback_due)) {
         (0, _) => 2.0,
         (_, s) if s >= 1.0 => 2.0,
@@ -92,7 +102,12 @@ pub fn evaluate(scores: &[DossierScore], f: AgencyFacts) -> AgencyEvaluation {
     let indicator = |number, name, points, per_dossier| IndicatorScore { number, name, points, per_dossier };
     let indicators = vec![
         indicator(1, "Tổng thời gian giải quyết so với thời gian quy định", average(|s| s.time), true),
-        indicator(2, "Thời gian giải quyết của từng cơ quan so với thời gian được phân bổ", average(|s| s.agency_time), true),
+        indicator(
+            2,
+            "Thời gian giải quyết của từng cơ quan so với thời gian được phân bổ",
+            average(|s| s.agency_time),
+            true,
+        ),
         indicator(3, "Số lần liên hệ để hoàn thiện hồ sơ", average(|s| s.extra_contacts), true),
         indicator(4, "Số cơ quan phải liên hệ", average(|s| s.agencies_contacted), true),
         indicator(5, "Thủ tục được thẩm định, phê duyệt tại Bộ phận Một cửa", at_one_stop, false),
@@ -110,7 +125,15 @@ mod tests {
     use super::*;
 
     fn score(time: u8, extra: u8, attitude: u8) -> DossierScore {
-        DossierScore { time, agency_time: time, extra_contacts: extra, agencies_contacted: 2, publication: 2, attitude, average: 0.0 }
+        DossierScore {
+            time,
+            agency_time: time,
+            extra_contacts: extra,
+            agencies_contacted: 2,
+            publication: 2,
+            attitude,
+            average: 0.0,
+        }
     }
 
     #[test]

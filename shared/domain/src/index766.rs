@@ -223,7 +223,14 @@ pub fn score(c: &Counts) -> Vec<Group> {
             "Số hóa hồ sơ, kết quả",
             22.0,
             vec![
-                indicator("so_hoa_ho_so", "Hồ sơ được số hóa", (c.digitised, c.ended), 80.0, 11.0, Some(Input::Digitised)),
+                indicator(
+                    "so_hoa_ho_so",
+                    "Hồ sơ được số hóa",
+                    (c.digitised, c.ended),
+                    80.0,
+                    11.0,
+                    Some(Input::Digitised),
+                ),
                 indicator(
                     "tai_su_dung",
                     "Hồ sơ tái sử dụng dữ liệu đã có",
@@ -247,7 +254,14 @@ pub fn score(c: &Counts) -> Vec<Group> {
                     11.0,
                     None,
                 ),
-                indicator("ho_so_truc_tuyen", "Hồ sơ nộp trực tuyến", (c.online, c.ended), 50.0, 11.0, Some(Input::Online)),
+                indicator(
+                    "ho_so_truc_tuyen",
+                    "Hồ sơ nộp trực tuyến",
+                    (c.online, c.ended),
+                    50.0,
+                    11.0,
+                    Some(Input::Online),
+                ),
             ],
         ),
         group(

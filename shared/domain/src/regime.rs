@@ -128,7 +128,9 @@ impl RegimeSchedule {
         let mut entries = vec![];
         for (i, part) in s.split(',').enumerate() {
             let (regime, from) = match part.split_once('@') {
-                Some((r, d)) => (r, Some(NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|e| format!("{d}: {e}"))?)),
+                Some((r, d)) => {
+                    (r, Some(NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|e| format!("{d}: {e}"))?))
+                }
                 None => (part, None),
             };
             let regime = Regime::parse(regime).ok_or_else(|| format!("unknown regime {regime:?} (2019 or 2025)"))?;

@@ -132,7 +132,12 @@ pub fn archive_due(d: &Dossier) -> Option<DateTime<FixedOffset>> {
 }
 
 /// The archive record of `d`, closed at `closed`, archived at `now` with `package`.
-pub fn record(d: &Dossier, closed: DateTime<FixedOffset>, now: DateTime<FixedOffset>, package: Package) -> ArchiveRecord {
+pub fn record(
+    d: &Dossier,
+    closed: DateTime<FixedOffset>,
+    now: DateTime<FixedOffset>,
+    package: Package,
+) -> ArchiveRecord {
     ArchiveRecord {
         archived_at: now,
         closed_at: closed,
@@ -156,7 +161,11 @@ pub fn erasure_refused(d: &Dossier, today: NaiveDate) -> Option<(&'static str, S
         None => Some(("retention_permanent", "Hồ sơ thuộc loại lưu trữ vĩnh viễn, không được xóa.".into())),
         Some(from) if today < from => Some((
             "retention_not_expired",
-            format!("Chưa hết thời hạn lưu trữ ({}): chỉ được xóa từ ngày {}.", archive.retention_label, from.format("%d/%m/%Y")),
+            format!(
+                "Chưa hết thời hạn lưu trữ ({}): chỉ được xóa từ ngày {}.",
+                archive.retention_label,
+                from.format("%d/%m/%Y")
+            ),
         )),
         Some(_) => None,
     }

@@ -73,6 +73,8 @@ pub fn predict(d: &Dossier, history: &StepHistory, cal: &Calendar, now: DateTime
         late_by_minutes,
         suggested_new_appointment: (at_risk && apology_possible)
             .then(|| cal.add_working_minutes(predicted_finish, working_day(cal))),
-        from_history: workflow.steps[position..].iter().any(|s| history.0.get(&s.id).is_some_and(|(_, n)| *n >= MIN_SAMPLES)),
+        from_history: workflow.steps[position..]
+            .iter()
+            .any(|s| history.0.get(&s.id).is_some_and(|(_, n)| *n >= MIN_SAMPLES)),
     })
 }

@@ -1,10 +1,10 @@
 //! The content of each form, from the dossier's data (rules §4).
 
 use crate::{Block, Doc, FormKind, Paper};
-use motcua_domain::regime::Regime;
 use chrono::{DateTime, FixedOffset};
 use motcua_domain::catalogue::Procedure;
 use motcua_domain::dossier::{Action, Dossier, Timing};
+use motcua_domain::regime::Regime;
 
 /// What a form needs beyond the dossier.
 #[derive(Debug, Clone)]
@@ -213,8 +213,16 @@ pub fn build(kind: FormKind, d: &Dossier, ctx: &FormContext) -> Doc {
                         ctx.agency_name
                     )));
                     blocks.push(Block::Paragraph(match decision {
-                        Some(dec) if dec.approved => format!("Ý kiến của người có thẩm quyền: đồng ý gia hạn ({}, ngày {}).", dec.by.name, day(dec.at)),
-                        Some(dec) => format!("Ý kiến của người có thẩm quyền: không đồng ý gia hạn ({}, ngày {}).", dec.by.name, day(dec.at)),
+                        Some(dec) if dec.approved => format!(
+                            "Ý kiến của người có thẩm quyền: đồng ý gia hạn ({}, ngày {}).",
+                            dec.by.name,
+                            day(dec.at)
+                        ),
+                        Some(dec) => format!(
+                            "Ý kiến của người có thẩm quyền: không đồng ý gia hạn ({}, ngày {}).",
+                            dec.by.name,
+                            day(dec.at)
+                        ),
                         None => "Ý kiến của người có thẩm quyền: đang chờ phê duyệt.".into(),
                     }));
                 }
@@ -237,7 +245,10 @@ pub fn build(kind: FormKind, d: &Dossier, ctx: &FormContext) -> Doc {
             )));
             let requested = match stop {
                 Some(st) if st.requested_by_applicant => {
-                    format!("Theo đề nghị dừng giải quyết (rút hồ sơ) của ông/bà ngày {}.", st.requested_at.map(day).unwrap_or_default())
+                    format!(
+                        "Theo đề nghị dừng giải quyết (rút hồ sơ) của ông/bà ngày {}.",
+                        st.requested_at.map(day).unwrap_or_default()
+                    )
                 }
                 _ => "Theo quyết định của cơ quan có thẩm quyền giải quyết.".to_string(),
             };

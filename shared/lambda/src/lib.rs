@@ -58,8 +58,10 @@ impl Env {
             audience: get("MOTCUA_AUDIENCE").unwrap_or_else(|| "motcua-api".into()),
             jwt_keys_param: need("MOTCUA_JWT_KEYS_PARAM")?,
             lookup_pepper_param: need("MOTCUA_LOOKUP_PEPPER_PARAM")?,
-            regime: motcua_domain::regime::RegimeSchedule::parse(&get("MOTCUA_REGIME").unwrap_or_else(|| "2019".into()))
-                .map_err(|e| ConfigError::Invalid(format!("MOTCUA_REGIME: {e}")))?,
+            regime: motcua_domain::regime::RegimeSchedule::parse(
+                &get("MOTCUA_REGIME").unwrap_or_else(|| "2019".into()),
+            )
+            .map_err(|e| ConfigError::Invalid(format!("MOTCUA_REGIME: {e}")))?,
             endpoint: get("AWS_ENDPOINT_URL").filter(|v| !v.is_empty()),
         })
     }
@@ -317,7 +319,10 @@ mod tests {
         let with_regime = |regime: &'static str| {
             Env::from_lookup(move |k| Some(if k == "MOTCUA_REGIME" { regime.into() } else { "x".into() }))
         };
-        assert_eq!(with_regime("2019,2025@2025-07-01").unwrap().regime, RegimeSchedule::parse("2019,2025@2025-07-01").unwrap());
+        assert_eq!(
+            with_regime("2019,2025@2025-07-01").unwrap().regime,
+            RegimeSchedule::parse("2019,2025@2025-07-01").unwrap()
+        );
         assert!(with_regime("2021").unwrap_err().to_string().contains("MOTCUA_REGIME"));
         let unset = Env::from_lookup(|k| (k != "MOTCUA_REGIME").then(|| "x".to_string())).unwrap();
         assert_eq!(unset.regime, RegimeSchedule::only(motcua_domain::regime::Regime::R2019));

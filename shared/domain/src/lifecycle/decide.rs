@@ -6,8 +6,8 @@ use super::stage::{self, close, enter, receiver_after, waits_for_applicant};
 use super::{official_time, permitted, Command, Context, Notice, Outcome, Refusal, MAX_NOTE_CHARS};
 use crate::calendar::{Deadline, StatutoryTime};
 use crate::dossier::{
-    Action, Apology, Consultation, Delivery, Dossier, ExtensionDecision, ExtensionRequest, Part, Payment, Person, ReturnMethod, Status, Step, StopRecord, SupplementRequest,
-    Wait, WaitKind,
+    Action, Apology, Consultation, Delivery, Dossier, ExtensionDecision, ExtensionRequest, Part, Payment, Person,
+    ReturnMethod, Status, Step, StopRecord, SupplementRequest, Wait, WaitKind,
 };
 use crate::report::{self, Delta};
 use crate::workflow::StepKind;
@@ -264,7 +264,10 @@ pub fn decide(before: &Dossier, command: Command, ctx: &Context) -> Result<Outco
                 });
             } else {
                 let by = caller.person();
-                deltas = reset_appointment(&mut d, Apology { reason, previous_appointment: appointment, new_appointment: new_local, at: t, by });
+                deltas = reset_appointment(
+                    &mut d,
+                    Apology { reason, previous_appointment: appointment, new_appointment: new_local, at: t, by },
+                );
             }
         }
         Command::ApproveExtension { .. } | Command::RefuseExtension { .. } => {
@@ -389,11 +392,18 @@ fn reset_appointment(d: &mut Dossier, apology: Apology) -> Vec<Delta> {
 
 /// What Form 05 of 2025 says of a stop: who asked, the stage reached, the decision, the fees
 /// already paid.
-fn stop_record(d: &Dossier, action: Action, reason: Option<String>, at: DateTime<FixedOffset>, by: Person) -> StopRecord {
+fn stop_record(
+    d: &Dossier,
+    action: Action,
+    reason: Option<String>,
+    at: DateTime<FixedOffset>,
+    by: Person,
+) -> StopRecord {
     let requested_at = (action == Action::ConfirmWithdrawal)
         .then(|| d.history.iter().rev().find(|s| s.action == Action::RequestWithdrawal).map(|s| s.at))
         .flatten();
-    let withdrawal_reason = || d.history.iter().rev().find(|s| s.action == Action::RequestWithdrawal).and_then(|s| s.note.clone());
+    let withdrawal_reason =
+        || d.history.iter().rev().find(|s| s.action == Action::RequestWithdrawal).and_then(|s| s.note.clone());
     StopRecord {
         at,
         decided_by: by,

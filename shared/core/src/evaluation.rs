@@ -63,8 +63,7 @@ pub async fn agency(s: &Services, agency: &str, period_name: &str) -> CoreResult
         let at_one_stop = p.workflow().steps.iter().all(|st| st.role == Role::ReceivingOfficer);
         facts.procedures_at_one_stop += i64::from(at_one_stop);
     }
-    let ended = Query::partition(Index::Primary, keys::evaluations(&format!("agency:{agency}")))
-        .sort(SortCondition::Between(bounds(from, "#"), bounds(to, "#~")));
+    let ended = crate::index766::evaluations(Some(agency), from, to);
     for item in keys::read_items(s.table.as_ref(), ended.limit(500)).await? {
         let e: Evaluation = keys::data(&item)?;
         facts.dossiers += 1;

@@ -25,6 +25,14 @@ pub struct Index766 {
     pub groups: Vec<Group>,
 }
 
+/// The evaluation records of the dossiers of `agency` (or the province) ended from `from` to
+/// `to`, in order of their end day.
+pub(crate) fn evaluations(agency: Option<&str>, from: NaiveDate, to: NaiveDate) -> Query {
+    let day = |d: NaiveDate, end: &str| format!("{}{end}", d.format("%Y-%m-%d"));
+    Query::partition(Index::Primary, keys::evaluations(&scope(agency)))
+        .sort(SortCondition::Between(day(from, "#"), day(to, "#~")))
+}
+
 fn scope(agency: Option<&str>) -> String {
     agency.map_or_else(|| "all".to_string(), |a| format!("agency:{a}"))
 }
@@ -96,8 +104,7 @@ pub async fn dossiers(
             "Chỉ cán bộ của cơ quan (hoặc quản trị hệ thống, cho toàn tỉnh) xem danh sách hồ sơ của chỉ số.".into(),
         ));
     }
-    let query = Query::partition(Index::Primary, keys::evaluations(&scope(agency)))
-        .sort(SortCondition::Between(format!("{}#", from.format("%Y-%m-%d")), format!("{}#~", to.format("%Y-%m-%d"))));
+    let query = evaluations(agency, from, to);
     let mut out = vec![];
     let mut cursor = cursor;
     // Reads pages until `limit` matching dossiers or the end; the cursor resumes after the last

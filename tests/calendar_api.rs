@@ -102,3 +102,54 @@ async fn an_administrator_override_is_a_new_version_that_deadlines_use_and_that_
     assert_eq!(app.get(q, None).await.ok()["due_at"], "2026-09-15T10:00:00+07:00");
     drop(tmp);
 }
+
+/// R1: a system administrator puts a regime in force from a day on (today or later); dossiers
+/// filed before keep theirs, dossiers filed from that day follow it, and the setting survives a
+/// restart whatever the deployment's `--regime` says.
+#[tokio::test]
+async fn an_administrator_switches_the_regime_from_a_day_and_dossiers_keep_theirs() {
+    let mut app = TestApp::spawn().await;
+    let (admin, officer, citizen) =
+        (app.login("quantri").await, app.login("tiepnhan.stp").await, app.login("congdan").await);
+    let r = app.get("/api/v1/regime", None).await.ok().clone();
+    assert_eq!(
+        (r["in_force"].as_str(), r["source"].as_str(), r["version"].as_u64()),
+        (Some("2019"), Some("deployment"), Some(0))
+    );
+
+    // Monday 02/03/2026: only a system administrator, and never for a past day.
+    let put = async |token: &str, body: Value| {
+        app.request(reqwest::Method::PUT, "/api/v1/regime", Some(token), Some(body), &[]).await
+    };
+    let tomorrow = json!({"regime": "2025", "from": "2026-03-03"});
+    assert_eq!(put(&officer, tomorrow.clone()).await.problem(403), "forbidden");
+    let past = put(&admin, json!({"regime": "2025", "from": "2026-03-01"})).await;
+    assert_eq!(past.problem(400), "regime_date_in_past");
+    assert!(past.body["detail"].as_str().unwrap().contains("02/03/2026"), "{}", past.body);
+    let set = put(&admin, tomorrow).await.ok().clone();
+    assert_eq!(
+        (set["in_force"].as_str(), set["source"].as_str(), set["version"].as_u64()),
+        (Some("2019"), Some("administrator"), Some(1))
+    );
+    assert_eq!(set["schedule"], json!([{"regime": "2019", "from": null}, {"regime": "2025", "from": "2026-03-03"}]));
+
+    // A draft started today and submitted tomorrow is filed under 2025; one filed today keeps 2019.
+    let today = app.submitted_dossier(&citizen).await;
+    let draft = app.criminal_record_draft(&citizen).await["id"].as_str().unwrap().to_string();
+    app.upload(&citizen, &draft, CRIMINAL_RECORD_FORM, PDF, "application/pdf", "to-khai.pdf").await.ok();
+    app.clock.advance(chrono::Duration::days(1));
+    app.post(&format!("/api/v1/dossiers/{draft}/submit"), Some(&citizen), json!({})).await.ok();
+    let regime_of =
+        async |id: &str| app.get(&format!("/api/v1/dossiers/{id}"), Some(&citizen)).await.ok()["regime"].clone();
+    assert_eq!((regime_of(&today).await, regime_of(&draft).await), (json!("2019"), json!("2025")));
+    assert_eq!(app.get("/api/v1/regime", None).await.ok()["in_force"], "2025");
+
+    // The administrator's setting is kept across a restart, and audited.
+    let tmp = app.stop().await;
+    let app = TestApp::start(app.dir.clone(), app.clock.clone()).await;
+    let r = app.get("/api/v1/regime", None).await.ok().clone();
+    assert_eq!((r["in_force"].as_str(), r["version"].as_u64()), (Some("2025"), Some(1)));
+    let audit = app.get("/api/v1/audit?month=2026-03", Some(&app.login("quantri").await)).await.ok().clone();
+    assert!(audit.to_string().contains("regime.switch"), "{audit}");
+    drop(tmp);
+}

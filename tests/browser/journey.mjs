@@ -659,6 +659,14 @@ async function run() {
     await q.getByText('Đã lưu lịch làm việc').waitFor();
     await q.getByRole('cell', { name: 'Nghỉ hoán đổi theo quyết định của tỉnh' }).waitFor();
     await check(sys, '36-quan-tri-lich');
+    // The regime in force (R1): the demo files new dossiers under 2025; a day in the past is
+    // refused by the server, and the form says why.
+    await q.getByText('Đang áp dụng: Chế độ 2025').waitFor();
+    await q.getByLabel(/^Chế độ 2019/).check();
+    await q.getByLabel('Áp dụng từ ngày').fill('01/01/2020');
+    await q.getByRole('button', { name: 'Lưu chế độ áp dụng' }).click();
+    await q.getByText(/Ngày áp dụng phải từ hôm nay/).waitFor();
+    await check(sys, '36a-quan-tri-che-do', { shot: false });
     // The connections (G2): the demo's national portal has received the dossiers accepted
     // above; the reconciliation finds nothing missing.
     await q.getByRole('heading', { name: 'Kết nối liên thông' }).waitFor();

@@ -1,12 +1,15 @@
 //! Function `calendar`: the public working-day calendar of a year (days off, working
 //! weekend days, Tết and Hùng Kings' day) and deadline computation with its explanation
-//! (rules §5), used by the portal and by agencies' systems.
+//! (rules §5), used by the portal and by agencies' systems; and the regime in force (R1),
+//! which a system administrator switches from a day on.
 
 use axum::extract::State;
 use axum::http::Method;
 use axum::Json;
 use chrono::{DateTime, FixedOffset, NaiveDate};
+use motcua_core::regime::RegimeSetting;
 use motcua_domain::calendar::{DayOff, SkippedDay, StatutoryTime, YearCalendar, YearOverride};
+use motcua_domain::regime::Regime;
 use motcua_http::extract::{ApiJson, ApiPath, ApiQuery, Authenticated};
 use motcua_http::{Access, ApiError, ApiResult, AppState, Route};
 use serde::{Deserialize, Serialize};
@@ -23,7 +26,66 @@ pub fn routes() -> Vec<Route> {
         Route::new(Method::PUT, "/api/v1/calendar/{year}/overrides", FUNCTION, Access::Authenticated, "Quản trị hệ thống điều chỉnh lịch năm: ngày nghỉ thêm, ngày làm bù, bỏ ngày nghỉ mặc định (tạo phiên bản lịch mới)", set_overrides)
             .body::<YearOverride>()
             .returns::<YearView>(),
+        Route::new(Method::GET, "/api/v1/regime", FUNCTION, Access::Public, "Chế độ áp dụng cho hồ sơ nộp mới (2019 hoặc 2025) và lịch áp dụng theo ngày", regime)
+            .returns::<RegimeView>(),
+        Route::new(Method::PUT, "/api/v1/regime", FUNCTION, Access::Authenticated, "Quản trị hệ thống đặt chế độ áp dụng từ một ngày (hôm nay trở đi); hồ sơ đã nộp giữ chế độ của mình", switch_regime)
+            .body::<RegimeSwitch>()
+            .returns::<RegimeView>(),
     ]
+}
+
+/// A regime from a day on.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct RegimeSwitch {
+    regime: Regime,
+    /// First day of filing under it (today or later).
+    from: NaiveDate,
+}
+
+/// One entry of the schedule; the first has no date.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+struct RegimeEntry {
+    regime: Regime,
+    from: Option<NaiveDate>,
+}
+
+/// The regime new dossiers are filed under today, and the schedule.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+struct RegimeView {
+    in_force: Regime,
+    /// The decree of the one-stop mechanism under the regime in force.
+    decree: &'static str,
+    schedule: Vec<RegimeEntry>,
+    /// `deployment` (the `--regime` setting) or `administrator`.
+    source: &'static str,
+    version: u32,
+    changed_at: Option<DateTime<FixedOffset>>,
+}
+
+fn regime_view(s: &motcua_core::Services, setting: RegimeSetting) -> Json<RegimeView> {
+    let in_force = setting.schedule.at(s.now().date_naive());
+    Json(RegimeView {
+        in_force,
+        decree: in_force.decree(),
+        schedule: setting.schedule.entries().iter().map(|&(from, regime)| RegimeEntry { regime, from }).collect(),
+        source: if setting.version == 0 { "deployment" } else { "administrator" },
+        version: setting.version,
+        changed_at: setting.changed_at,
+    })
+}
+
+async fn regime(State(s): State<AppState>) -> Json<RegimeView> {
+    regime_view(&s, s.regime_setting())
+}
+
+async fn switch_regime(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiJson(body): ApiJson<RegimeSwitch>,
+) -> ApiResult<Json<RegimeView>> {
+    let setting = motcua_core::regime::switch(&s, &c, body.regime, body.from).await?;
+    Ok(regime_view(&s, setting))
 }
 
 fn parse_year(year: &str) -> Result<i32, ApiError> {

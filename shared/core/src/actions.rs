@@ -357,7 +357,8 @@ pub async fn submit(
     let ctx = Context { caller, calendar: &cal, now };
     lifecycle::permitted(&d, Action::Submit, &ctx)?;
     let procedure = catalogue::procedure_version(s, &d.procedure_code, d.procedure_version).await?;
-    let command = Command::Submit { procedure: Box::new(procedure), receipt_secret: new_secret() };
+    let regime = s.regime_at(now.date_naive());
+    let command = Command::Submit { procedure: Box::new(procedure), receipt_secret: new_secret(), regime };
     run(s, &ctx, &d, command, Stored::Already, idem, vec![]).await
 }
 

@@ -86,7 +86,7 @@ pub(crate) async fn new_dossier(
     }
     let id = uuid::Uuid::now_v7().to_string();
     let mut d = Dossier::draft(id, procedure, agency.name, owner, applicant, channel, form, now);
-    d.regime = s.config.regime.at(now.date_naive());
+    d.regime = s.regime_at(now.date_naive());
     Ok(d)
 }
 

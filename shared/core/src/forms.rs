@@ -106,6 +106,6 @@ pub async fn register(s: &Services, caller: &Caller, year: i32, format: Format, 
     dossiers.retain(|d| d.received_at.is_some_and(|r| r.format("%Y").to_string() == year.to_string()));
     let ctx = context(s, &agency, None, origin).await?;
     let last_day = chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default().min(s.now().date_naive());
-    let regime = s.config.regime.at(last_day);
+    let regime = s.regime_at(last_day);
     render(&register_doc(year, regime, &dossiers, &ctx), format, &format!("so-theo-doi-{year}"))
 }

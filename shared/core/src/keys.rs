@@ -33,6 +33,7 @@
 //! | outbox event | `OUTBOX` | `<time>#<event id>` | | |
 //! | notification | `NOTIF#<user>` | `<time>#<event id>` | | |
 //! | calendar configuration | `CONFIG#CALENDAR` | `CURRENT`, `V#<000001>` | | |
+//! | regime schedule set by an administrator | `CONFIG#REGIME` | `CURRENT` | | |
 //! | agency taking part in another agency's dossier | `PARTICIPANT#<agency>` | `<dossier id>` | | |
 //! | outgoing email / SMS (embedded outbox) | `OUTBOUND` | `<time>#<event id>#<channel>` | | |
 //! | dossier message (P5) | `DOSSIER#<id>` | `MSG#<time>#<id>` | | |
@@ -212,6 +213,9 @@ pub fn feedback_agency(agency: &str) -> String {
 }
 pub fn calendar_current() -> Key {
     Key::new("CONFIG#CALENDAR", "CURRENT")
+}
+pub fn regime_current() -> Key {
+    Key::new("CONFIG#REGIME", "CURRENT")
 }
 pub fn calendar_version(version: u32) -> Key {
     Key::new("CONFIG#CALENDAR", format!("V#{version:06}"))

@@ -31,6 +31,7 @@ pub mod messages;
 pub mod queries;
 pub mod reads;
 pub mod reception;
+pub mod regime;
 pub mod reports;
 pub mod second_factor;
 pub mod services;

@@ -123,7 +123,7 @@ fn identity_check(
     now: chrono::DateTime<chrono::FixedOffset>,
 ) -> CoreResult<Option<IdentityCheck>> {
     let Some(input) = req.identity.take() else {
-        if req.channel == Channel::InPerson && s.config.regime.at(now.date_naive()) == Regime::R2025 {
+        if req.channel == Channel::InPerson && s.regime_at(now.date_naive()) == Regime::R2025 {
             return Err(CoreError::field(
                 "identity.method",
                 "required",

@@ -17,7 +17,8 @@ pub struct Config {
     /// `aud` of the tokens.
     pub audience: String,
     pub token_ttl: Duration,
-    /// Which regime new dossiers are filed under, from which day (R1).
+    /// Which regime new dossiers are filed under, from which day (R1), until a system
+    /// administrator changes it ([`crate::regime`]).
     pub regime: RegimeSchedule,
     pub upload_url_ttl: Duration,
     pub download_url_ttl: Duration,
@@ -51,6 +52,8 @@ pub struct Services {
     pub clock: Arc<dyn Clock>,
     /// The working-day calendar in force (swapped when an administrator changes it).
     pub calendar: RwLock<Arc<Calendar>>,
+    /// The regime schedule in force (the deployment's or an administrator's).
+    pub regime: RwLock<crate::regime::RegimeSetting>,
     pub keys: JwtKeys,
     pub config: Config,
     /// Outgoing email and SMS (G7).
@@ -79,12 +82,14 @@ impl Services {
     /// calendar in force is read from the table.
     pub async fn assemble(adapters: Adapters, signing_pems: &[String], config: Config) -> crate::CoreResult<Services> {
         let calendar = crate::calendar::load(adapters.table.as_ref()).await?;
+        let regime = crate::regime::load(adapters.table.as_ref(), &config.regime).await?;
         Ok(Services {
             table: adapters.table,
             objects: adapters.objects,
             queue: adapters.queue,
             clock: adapters.clock,
             calendar: RwLock::new(Arc::new(calendar)),
+            regime: RwLock::new(regime),
             keys: JwtKeys::from_pems(signing_pems)?,
             config,
             notifier: adapters.notifier,
@@ -97,6 +102,16 @@ impl Services {
     /// The calendar in force now.
     pub fn calendar(&self) -> Arc<Calendar> {
         self.calendar.read().expect("calendar lock").clone()
+    }
+
+    /// The regime schedule in force and its version.
+    pub fn regime_setting(&self) -> crate::regime::RegimeSetting {
+        self.regime.read().expect("regime lock").clone()
+    }
+
+    /// The regime new dossiers are filed under on `day`.
+    pub fn regime_at(&self, day: chrono::NaiveDate) -> Regime {
+        self.regime.read().expect("regime lock").schedule.at(day)
     }
 
     /// Now, in Vietnam time.

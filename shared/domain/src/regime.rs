@@ -151,6 +151,50 @@ impl RegimeSchedule {
     pub fn at(&self, day: NaiveDate) -> Regime {
         self.0.iter().rev().find(|(from, _)| from.is_none_or(|f| f <= day)).map_or(Regime::R2019, |(_, r)| *r)
     }
+
+    /// The entries, oldest first (the first has no date).
+    pub fn entries(&self) -> &[(Option<NaiveDate>, Regime)] {
+        &self.0
+    }
+
+    /// The schedule with `regime` in force from `from` on: entries from that day on are
+    /// replaced, and an entry that changes nothing is not added.
+    pub fn switched(&self, from: NaiveDate, regime: Regime) -> RegimeSchedule {
+        let mut entries: Vec<_> = self.0.iter().filter(|(f, _)| f.is_none_or(|f| f < from)).copied().collect();
+        if entries.last().map(|(_, r)| *r) != Some(regime) {
+            entries.push((Some(from), regime));
+        }
+        RegimeSchedule(entries)
+    }
+}
+
+impl std::fmt::Display for RegimeSchedule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, (from, regime)) in self.0.iter().enumerate() {
+            let regime = match regime {
+                Regime::R2019 => "2019",
+                Regime::R2025 => "2025",
+            };
+            let separator = if i == 0 { "" } else { "," };
+            match from {
+                Some(from) => write!(f, "{separator}{regime}@{from}")?,
+                None => write!(f, "{separator}{regime}")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for RegimeSchedule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for RegimeSchedule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        RegimeSchedule::parse(&String::deserialize(deserializer)?).map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(test)]
@@ -177,5 +221,16 @@ mod tests {
         for bad in ["2020", "2019@2025-01-01", "2019,2025", "2019,2025@2025-07-01,2019@2025-01-01"] {
             assert!(RegimeSchedule::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn an_administrator_switches_the_regime_from_a_day() {
+        let day = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+        let s = RegimeSchedule::parse("2019,2025@2025-07-01").unwrap();
+        assert_eq!(s.switched(day("2026-12-15"), Regime::R2019).to_string(), "2019,2025@2025-07-01,2019@2026-12-15");
+        assert_eq!(s.switched(day("2025-07-01"), Regime::R2019).to_string(), "2019");
+        assert_eq!(s.switched(day("2026-01-01"), Regime::R2025), s);
+        let back: RegimeSchedule = serde_json::from_value(serde_json::to_value(&s).unwrap()).unwrap();
+        assert_eq!(back, s);
     }
 }

@@ -159,8 +159,9 @@ const CALENDAR_REFRESH: Duration = Duration::from_secs(60);
 /// When this instance last loaded or checked the calendar.
 static CALENDAR_CHECKED: std::sync::Mutex<Option<std::time::Instant>> = std::sync::Mutex::new(None);
 
-/// Keeps the calendar of this instance in step with the stored one (an administrator's change
-/// is handled by one instance; the others pick it up within [`CALENDAR_REFRESH`]).
+/// Keeps the calendar and the regime schedule of this instance in step with the stored ones
+/// (an administrator's change is handled by one instance; the others pick it up within
+/// [`CALENDAR_REFRESH`]).
 async fn refresh_calendar(
     axum::extract::State(s): axum::extract::State<Arc<Services>>,
     request: axum::extract::Request,
@@ -177,6 +178,9 @@ async fn refresh_calendar(
     if due {
         if let Err(e) = motcua_core::calendar::refresh(&s).await {
             tracing::warn!(error = %e, "calendar refresh failed; keeping the current one");
+        }
+        if let Err(e) = motcua_core::regime::refresh(&s).await {
+            tracing::warn!(error = %e, "regime refresh failed; keeping the current one");
         }
     }
     next.run(request).await

@@ -9,7 +9,7 @@ import { add, h, $, setContent, showFailure, showErrors, clearErrors, busy, aler
 layout({ area: 'console', current: 'quan-tri' });
 const me = await requireLogin('console', STAFF_ROLES);
 const KIND = { holiday: 'Ngày lễ', compensatory: 'Nghỉ bù', adjusted: 'Nghỉ hoán đổi, điều chỉnh' };
-const AUDIT = { create_staff: 'Tạo tài khoản cán bộ', lock: 'Khóa tài khoản', unlock: 'Mở khóa tài khoản', 'calendar.override': 'Điều chỉnh lịch làm việc', 'workflow.publish': 'Sửa quy trình nội bộ',
+const AUDIT = { create_staff: 'Tạo tài khoản cán bộ', lock: 'Khóa tài khoản', unlock: 'Mở khóa tài khoản', 'calendar.override': 'Điều chỉnh lịch làm việc', 'regime.switch': 'Đổi chế độ áp dụng', 'workflow.publish': 'Sửa quy trình nội bộ',
   'survey.create': 'Tạo khảo sát', 'otp.enrol': 'Bật xác thực hai lớp', 'retention.set': 'Sửa thời hạn lưu trữ', 'archive.erase': 'Xóa dữ liệu cá nhân hồ sơ lưu trữ',
   'integration.replay': 'Gửi lại thư lỗi của kết nối', 'integration.reconcile': 'Đối soát với Cổng DVCQG', 'integration.catalogue_sync': 'Đồng bộ danh mục thủ tục quốc gia',
   'webhook.create': 'Đăng ký webhook', 'webhook.delete': 'Hủy đăng ký webhook' };
@@ -129,6 +129,57 @@ function overrideForm(c) {
 
 calForm.addEventListener('submit', (ev) => { ev.preventDefault(); showCalendar(); });
 await showCalendar();
+
+// ---- Regime in force (R1) ----------------------------------------------------------------------
+const regimeBox = $('#regime');
+const REGIME_LABEL = {
+  2019: 'Chế độ 2019 (Nghị định 61/2018/NĐ-CP, Thông tư 01/2018/TT-VPCP: mẫu 01–06)',
+  2025: 'Chế độ 2025 (Nghị định 118/2025/NĐ-CP, Thông tư 03/2025/TT-VPCP: mẫu 01–07)',
+};
+
+async function showRegime(message) {
+  try {
+    const r = await get('/regime');
+    const parts = [
+      message ? alertBox('ok', null, message) : null,
+      h('p', {}, 'Đang áp dụng: ', h('strong', {}, REGIME_LABEL[r.in_force])),
+      h('div', { class: 'table-wrap' }, h('table', {},
+        h('caption', {}, r.source === 'deployment' ? 'Lịch áp dụng theo cấu hình triển khai' : `Lịch áp dụng do quản trị đặt (phiên bản ${r.version}, ${fmtDateTime(r.changed_at)})`),
+        h('thead', {}, h('tr', {}, ['Từ ngày', 'Chế độ'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('tbody', {}, r.schedule.map((e) => h('tr', {}, h('td', {}, e.from ? fmtDate(e.from) : 'Ban đầu'), h('td', {}, REGIME_LABEL[e.regime])))))),
+      h('p', { class: 'small muted' }, 'Mỗi hồ sơ giữ chế độ áp dụng vào ngày nộp: mẫu phiếu, mã hồ sơ và cách tính điểm theo chế độ đó.'),
+    ];
+    if (me.role === 'system_admin') parts.push(regimeForm());
+    setContent(regimeBox, ...parts);
+  } catch (e) { showFailure(regimeBox, e, 'tải chế độ áp dụng'); }
+}
+
+function regimeForm() {
+  const choice = (value) => h('div', { class: 'choice' }, h('input', { type: 'radio', id: `regime-${value}`, name: 'regime', value }), h('label', { for: `regime-${value}` }, REGIME_LABEL[value]));
+  const form = h('form', { novalidate: true },
+    h('h3', {}, 'Đổi chế độ áp dụng'),
+    h('fieldset', {}, h('legend', {}, 'Chế độ'), choice('2025'), choice('2019')),
+    field({ label: 'Áp dụng từ ngày', name: 'from', hint: 'ngày/tháng/năm, từ hôm nay trở đi', inputmode: 'numeric' }),
+    h('button', { type: 'submit' }, 'Lưu chế độ áp dụng'));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const regime = form.elements.regime.value;
+    const from = parseVnDate(form.elements.from.value.trim());
+    const errors = [];
+    if (!regime) errors.push({ field: 'regime', message: 'Vui lòng chọn chế độ.' });
+    if (!from) errors.push({ field: 'from', message: 'Ngày áp dụng phải có dạng ngày/tháng/năm.' });
+    if (errors.length) { showErrors(form, errors); return; }
+    busy(form.querySelector('button'), async () => {
+      try {
+        await put('/regime', { regime, from });
+        await showRegime(`Đã lưu: ${REGIME_LABEL[regime]} áp dụng từ ${fmtDate(from)}.`);
+      } catch (e) { showErrors(form, e); }
+    });
+  });
+  return form;
+}
+await showRegime();
 
 // ---- Catalogue and workflow -------------------------------------------------------------------
 const catBox = $('#catalogue');

@@ -104,7 +104,7 @@ pub async fn receive(s: &Services, record: &Record) -> CoreResult<Received> {
     let marker =
         WriteOp::Put { item: keys::item(&keys::inbound(DVCQG, &code), &d.id, &[])?, condition: Condition::NotExists };
     let id = d.id.clone();
-    let command = Command::Submit { procedure: Box::new(procedure), receipt_secret: new_secret() };
+    let command = Command::Submit { procedure: Box::new(procedure), receipt_secret: new_secret(), regime: d.regime };
     match actions::create_with(s, &caller, d, command, vec![marker]).await {
         Ok(_) => Ok(Received { portal_code: code, dossier_id: id, duplicate: false }),
         // Received meanwhile by a concurrent push or pull.

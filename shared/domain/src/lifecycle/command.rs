@@ -40,6 +40,8 @@ pub enum Command {
     Submit {
         procedure: Box<Procedure>,
         receipt_secret: String,
+        /// The regime in force on the day of submission: the dossier is filed under it (R1).
+        regime: crate::regime::Regime,
     },
     /// A paper dossier entered at the counter or received by post (M2, G8).
     ReceiveAtCounter {

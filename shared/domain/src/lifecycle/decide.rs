@@ -47,7 +47,7 @@ pub fn decide(before: &Dossier, command: Command, ctx: &Context) -> Result<Outco
     // The time the law counts from; the step itself is recorded at `now`.
     let mut t = official_time(&d, now);
     match command {
-        Command::Submit { procedure, receipt_secret } => {
+        Command::Submit { procedure, receipt_secret, regime } => {
             let mut errors = vec![];
             match crate::catalogue::validate_form(&procedure.form, &d.form, true) {
                 Ok(form) => d.form = form,
@@ -58,6 +58,7 @@ pub fn decide(before: &Dossier, command: Command, ctx: &Context) -> Result<Outco
                 return Err(Refusal::Fields(errors));
             }
             d.submitted_at = Some(now);
+            d.regime = regime;
             stage::receive(&mut d, cal, now);
             d.receipt_secret = Some(receipt_secret);
             t = now;

@@ -98,7 +98,7 @@ fn refusal(d: &Dossier, who: &Caller, now: DateTime<FixedOffset>, command: Comma
 }
 
 fn submit(p: &Procedure) -> Command {
-    Command::Submit { procedure: Box::new(p.clone()), receipt_secret: "ABCDEFGH".into() }
+    Command::Submit { procedure: Box::new(p.clone()), receipt_secret: "ABCDEFGH".into(), regime: Default::default() }
 }
 
 fn accept() -> Command {

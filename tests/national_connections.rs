@@ -347,3 +347,107 @@ async fn an_agency_reads_its_feed_by_cursor_and_receives_signed_webhooks_in_orde
     let citizen = app.login("congdan").await;
     assert_eq!(app.get("/api/v1/events", Some(&citizen)).await.problem(403), "forbidden");
 }
+
+/// R11: a procedure processed in a ministry's system (the demo's permanent-residence
+/// registration, in the Ministry of Public Security's residence system) is never filed here;
+/// that system syncs each dossier's status, the only one; statistics count each dossier once
+/// whatever the repeats and the order; a batch with one bad record changes nothing.
+#[tokio::test]
+async fn dossiers_processed_in_a_ministry_system_are_synced_in_and_counted_once() {
+    use motcua::seed::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, MINISTRY_CLIENT_ID, MINISTRY_CLIENT_SECRET, WARD_POLICE};
+    const RESIDENCE: &str = "1.004222";
+    let app = TestApp::spawn().await;
+    let citizen = app.login("congdan").await;
+    let refused = app.post("/api/v1/dossiers", Some(&citizen), json!({"procedure": RESIDENCE, "form": {}})).await;
+    assert_eq!(refused.problem(409), "processed_elsewhere");
+    assert!(refused.body["detail"].as_str().unwrap().contains("dichvucong.bocongan.gov.vn"), "{}", refused.body);
+
+    let token = async |id: &str, secret: &str| {
+        let body = json!({"grant_type": "client_credentials", "client_id": id, "client_secret": secret});
+        app.post("/api/v1/auth/token", None, body).await.ok()["access_token"].as_str().unwrap().to_string()
+    };
+    let ministry = token(MINISTRY_CLIENT_ID, MINISTRY_CLIENT_SECRET).await;
+    let record = |code: &str, status: &str, updated: &str| {
+        let ended = ["finished", "returned", "stopped"].contains(&status);
+        json!({"code": code, "procedure_code": RESIDENCE, "agency": WARD_POLICE, "channel": "online",
+            "applicant_name": "Lê Thị Hoa", "received_at": "2026-03-02T08:00:00+07:00",
+            "appointment": "2026-03-05T08:00:00+07:00", "status": status,
+            "finished_at": if ended { json!("2026-03-04T10:00:00+07:00") } else { Value::Null },
+            "updated_at": updated})
+    };
+    let push = async |token: &str, records: Vec<Value>| {
+        app.post("/api/v1/ministry-systems/dossiers", Some(token), json!({"data": records})).await
+    };
+    let statistics = async || {
+        let q = format!("/api/v1/reports/statistics?from=2026-03-01&to=2026-03-31&agency={WARD_POLICE}");
+        app.get(&q, None).await.ok()["total"].clone()
+    };
+    let counts = |t: &Value| {
+        (t["received"].as_i64(), t["new_online"].as_i64(), t["finished_early"].as_i64(), t["finished"].as_i64())
+    };
+
+    let first = push(
+        &ministry,
+        vec![
+            record("CT-001", "received", "2026-03-02T08:00:00+07:00"),
+            record("CT-002", "finished", "2026-03-04T10:00:00+07:00"),
+        ],
+    )
+    .await;
+    assert_eq!(first.ok()["result"], json!([{"code": "CT-001", "changed": true}, {"code": "CT-002", "changed": true}]));
+    assert_eq!(counts(&statistics().await), (Some(2), Some(2), Some(1), Some(1)));
+
+    // Repeats and an older update change nothing; CT-001 finishes, CT-002 is handed over.
+    let again = push(
+        &ministry,
+        vec![
+            record("CT-002", "finished", "2026-03-04T10:00:00+07:00"),
+            record("CT-002", "processing", "2026-03-03T10:00:00+07:00"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        again.ok()["result"],
+        json!([{"code": "CT-002", "changed": false}, {"code": "CT-002", "changed": false}])
+    );
+    push(
+        &ministry,
+        vec![
+            record("CT-001", "finished", "2026-03-04T11:00:00+07:00"),
+            record("CT-002", "returned", "2026-03-04T12:00:00+07:00"),
+        ],
+    )
+    .await
+    .ok();
+    assert_eq!(counts(&statistics().await), (Some(2), Some(2), Some(2), Some(2)));
+
+    // One bad record (an ended dossier reopened) refuses the whole batch: CT-003 is not stored.
+    let bad = push(
+        &ministry,
+        vec![
+            record("CT-003", "received", "2026-03-04T12:00:00+07:00"),
+            record("CT-001", "processing", "2026-03-05T08:00:00+07:00"),
+        ],
+    )
+    .await;
+    assert_eq!(bad.problem(400), "status_regressed");
+    let officer = app.login("congan.phuong").await;
+    let read = async |token: &str, code: &str| {
+        app.get(&format!("/api/v1/ministry-systems/{MINISTRY_CLIENT_ID}/dossiers/{code}"), Some(token)).await
+    };
+    assert_eq!(read(&officer, "CT-003").await.problem(404), "not_found");
+    assert_eq!(read(&officer, "CT-002").await.ok()["status"], "returned");
+    assert_eq!(read(&citizen, "CT-002").await.problem(404), "not_found");
+    assert_eq!(counts(&statistics().await), (Some(2), Some(2), Some(2), Some(2)));
+
+    // Another system may not speak for this one; people may not push at all.
+    let lgsp = token(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET).await;
+    assert_eq!(
+        push(&lgsp, vec![record("CT-004", "received", "2026-03-04T12:00:00+07:00")]).await.problem(403),
+        "forbidden"
+    );
+    assert_eq!(
+        push(&officer, vec![record("CT-004", "received", "2026-03-04T12:00:00+07:00")]).await.problem(403),
+        "forbidden"
+    );
+}

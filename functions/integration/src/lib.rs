@@ -1,5 +1,6 @@
-//! Function `integration` (G2, M10, G6): the endpoint where the national portal pushes the
-//! dossiers filed there, the agencies' event feed and webhook subscriptions, and the operators'
+//! Function `integration` (G2, M10, G6, R11): the endpoint where the national portal pushes the
+//! dossiers filed there, the one where ministries' systems sync the statuses of the dossiers
+//! they process, the agencies' event feed and webhook subscriptions, and the operators'
 //! view of every connection (health, dead letters and their replay, reconciliation, catalogue
 //! sync). The logic lives in `motcua_core::integration`.
 
@@ -9,9 +10,11 @@ use axum::Json;
 use motcua_core::integration::catalogue_sync::{self, CatalogueChange, CatalogueSyncReport};
 use motcua_core::integration::health::{self, ConnectionHealth, DeadLetter};
 use motcua_core::integration::inbound::{self, Received};
+use motcua_core::integration::ministry::{self, SyncOutcome};
 use motcua_core::integration::reconcile::{self, ReconcileReport};
 use motcua_core::integration::webhooks::{self, FeedEvent, NewWebhook, WebhookView};
 use motcua_core::CoreError;
+use motcua_domain::coexistence::SyncedDossier;
 use motcua_http::extract::{ApiJson, ApiPath, ApiQuery, Authenticated, PageOf};
 use motcua_http::{Access, ApiResult, AppState, Route};
 use serde::{Deserialize, Serialize};
@@ -41,6 +44,25 @@ pub fn routes() -> Vec<Route> {
         )
         .query::<FileLinkParams>()
         .redirects(),
+        Route::new(
+            Method::POST,
+            "/api/v1/ministry-systems/dossiers",
+            FUNCTION,
+            Access::Authenticated,
+            "Hệ thống xử lý của bộ, ngành đồng bộ trạng thái các hồ sơ của thủ tục giải quyết trên hệ thống đó (cả lô được kiểm tra trước khi ghi; bản cũ hoặc lặp lại không thay đổi gì)",
+            ministry_push,
+        )
+        .body::<MinistryPush>()
+        .returns::<MinistryPushAnswer>(),
+        Route::new(
+            Method::GET,
+            "/api/v1/ministry-systems/{system}/dossiers/{code}",
+            FUNCTION,
+            Access::Authenticated,
+            "Trạng thái một hồ sơ do hệ thống của bộ, ngành đồng bộ về (hệ thống đó, cán bộ cơ quan giải quyết, quản trị hệ thống)",
+            ministry_dossier,
+        )
+        .returns::<SyncedDossier>(),
         Route::new(
             Method::GET,
             "/api/v1/events",
@@ -141,6 +163,36 @@ pub fn routes() -> Vec<Route> {
 struct PortalPush {
     #[schema(value_type = Vec<Object>, max_items = 100)]
     data: Vec<Map<String, Value>>,
+}
+
+/// Statuses from a ministry's system.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct MinistryPush {
+    #[schema(max_items = 100)]
+    data: Vec<SyncedDossier>,
+}
+
+/// One outcome per record, in order.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+struct MinistryPushAnswer {
+    result: Vec<SyncOutcome>,
+}
+
+async fn ministry_push(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiJson(push): ApiJson<MinistryPush>,
+) -> ApiResult<Json<MinistryPushAnswer>> {
+    Ok(Json(MinistryPushAnswer { result: ministry::receive(&s, &c, push.data).await? }))
+}
+
+async fn ministry_dossier(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiPath((system, code)): ApiPath<(String, String)>,
+) -> ApiResult<Json<SyncedDossier>> {
+    Ok(Json(ministry::get(&s, &c, &system, &code).await?))
 }
 
 /// The answer in the portal's vocabulary, one result per record.

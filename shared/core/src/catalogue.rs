@@ -38,6 +38,8 @@ pub struct ProcedureSummary {
     pub audience: Vec<Audience>,
     /// On the boundary-free list: any service centre receives it (R5).
     pub boundary_free: bool,
+    /// Processed in a ministry's system, where applicants file (R11).
+    pub processed_in: Option<motcua_domain::coexistence::ProcessingSystem>,
 }
 
 async fn read_all<T: serde::de::DeserializeOwned>(table: &dyn Table, partition: &str) -> CoreResult<Vec<T>> {
@@ -204,6 +206,7 @@ pub async fn search(s: &Services, q: &SearchQuery) -> CoreResult<Vec<ProcedureSu
             statutory_time: p.statutory_time,
             audience: p.audience,
             boundary_free: p.boundary_free,
+            processed_in: p.processed_in,
         })
         .collect();
     out.sort_by_key(|p| text::fold(&p.name));

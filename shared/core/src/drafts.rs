@@ -66,6 +66,15 @@ pub(crate) async fn new_dossier(
     form: Map<String, Value>,
     now: DateTime<FixedOffset>,
 ) -> CoreResult<Dossier> {
+    if let Some(elsewhere) = &procedure.processed_in {
+        return Err(CoreError::rule(
+            "processed_elsewhere",
+            format!(
+                "Thủ tục “{}” được giải quyết trên {}; vui lòng nộp hồ sơ tại {}.",
+                procedure.name, elsewhere.name, elsewhere.url
+            ),
+        ));
+    }
     let agency = catalogue::agency(s, &procedure.agency).await?;
     if !agency.in_force(now.date_naive()) {
         let successor = match &agency.successor {

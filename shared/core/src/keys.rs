@@ -42,6 +42,7 @@
 //! | what the portal already holds of a dossier | `SYNCSTATE#<connection>#<dossier id>` | `STATE` | | |
 //! | dead letter of a connection | `DEAD#<connection>` | `<dossier id or feed position>` | | |
 //! | dossier received from the portal (idempotency) | `INBOUND#<connection>#<portal code>` | `INBOUND` | | |
+//! | dossier processed in a ministry's system, synced in (R11) | `SYNCED#<system>#<code>` | `SYNCED` | | |
 //! | agency event feed entry (ttl 90 days) | `FEED#<agency>` | `<µs>#<dossier id>#<version>` | | |
 //! | webhook subscription | `WEBHOOK#<agency>` | `<id>` | `WEBHOOKS` / id | |
 //! | webhook delivery position | `WHSTATE#<id>` | `STATE` | | |
@@ -176,6 +177,10 @@ pub fn dead_letters(connection: &str) -> String {
 }
 pub fn inbound(connection: &str, code: &str) -> Key {
     Key::new(format!("INBOUND#{connection}#{code}"), "INBOUND")
+}
+/// A dossier processed in a ministry's system, as synced in (R11).
+pub fn synced(system: &str, code: &str) -> Key {
+    Key::new(format!("SYNCED#{system}#{code}"), "SYNCED")
 }
 pub fn feed(agency: &str) -> String {
     format!("FEED#{agency}")

@@ -39,14 +39,26 @@ pub(crate) fn check_if_match(d: &Dossier, if_match: Option<u64>) -> CoreResult<(
 }
 
 pub(crate) fn aggregate_ops(d: &Dossier, deltas: Vec<Delta>) -> Vec<WriteOp> {
-    let a = &d.agency;
+    aggregate_ops_of(&d.agency, &d.field, &d.procedure_code, d.receiving_office(), deltas)
+}
+
+/// The counter updates of `deltas` for a dossier of `agency`, `field` and `procedure`, received
+/// by `office`: every scope gets them, the receiving office only reception (R5).
+pub(crate) fn aggregate_ops_of(
+    agency: &str,
+    field: &str,
+    procedure: &str,
+    office: &str,
+    deltas: Vec<Delta>,
+) -> Vec<WriteOp> {
+    let a = agency;
     let scopes = [
         "all".to_string(),
         format!("agency:{a}"),
-        format!("agency:{a}|field:{}", d.field),
-        format!("agency:{a}|procedure:{}", d.procedure_code),
-        format!("field:{}", d.field),
-        format!("procedure:{}", d.procedure_code),
+        format!("agency:{a}|field:{field}"),
+        format!("agency:{a}|procedure:{procedure}"),
+        format!("field:{field}"),
+        format!("procedure:{procedure}"),
     ];
     let mut by_day: BTreeMap<NaiveDate, Vec<(String, i64)>> = BTreeMap::new();
     for (day, metric, n) in deltas {
@@ -63,8 +75,7 @@ pub(crate) fn aggregate_ops(d: &Dossier, deltas: Vec<Delta>) -> Vec<WriteOp> {
             ops.push(add(scope, *day, metrics.clone()));
         }
     }
-    // Reception is also counted for the official receiving office (R5), and only reception.
-    let office = format!("office:{}", d.receiving_office());
+    let office = format!("office:{office}");
     for (day, metrics) in &by_day {
         let received: Vec<_> = metrics.iter().filter(|(m, _)| m.starts_with("received_")).cloned().collect();
         if !received.is_empty() {

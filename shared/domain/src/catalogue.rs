@@ -244,6 +244,10 @@ pub struct Procedure {
     /// On the province's boundary-free list (phi địa giới, R5): any service centre receives it.
     #[serde(default)]
     pub boundary_free: bool,
+    /// Processed in a ministry's system, not here (R11): its dossiers are filed there and
+    /// their statuses synced in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processed_in: Option<crate::coexistence::ProcessingSystem>,
     /// How long its dossiers are kept after closing (G9); 10 years when not said.
     #[serde(default)]
     pub retention: crate::retention::Retention,

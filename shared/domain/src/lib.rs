@@ -26,6 +26,7 @@ pub mod calendar;
 pub mod caller;
 pub mod catalogue;
 pub mod codes;
+pub mod coexistence;
 pub mod credentials;
 pub mod delivery;
 pub mod dossier;

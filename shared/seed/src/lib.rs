@@ -16,6 +16,10 @@ pub const DEMO_PASSWORD: &str = "MotCua@2026";
 /// Demo machine client of the provincial integration platform (LGSP).
 pub const DEMO_CLIENT_ID: &str = "lgsp-thanhhoa";
 pub const DEMO_CLIENT_SECRET: &str = "lgsp-thanhhoa-demo-secret";
+/// Demo machine client of the Ministry of Public Security's residence system, where the
+/// demo's permanent-residence registration is processed (R11).
+pub const MINISTRY_CLIENT_ID: &str = "cutru-bca";
+pub const MINISTRY_CLIENT_SECRET: &str = "cutru-bca-demo-secret";
 
 /// Ward People's Committee of the demo (receives most civil procedures).
 pub const WARD: &str = "000.17.22.H56";
@@ -86,6 +90,9 @@ impl DemoAccounts {
         s.push_str(&format!(
             "  Hệ thống tích hợp: client_id={DEMO_CLIENT_ID} client_secret={DEMO_CLIENT_SECRET} (cơ quan {WARD})\n"
         ));
+        s.push_str(&format!(
+            "  Hệ thống của Bộ Công an (cư trú): client_id={MINISTRY_CLIENT_ID} client_secret={MINISTRY_CLIENT_SECRET}\n"
+        ));
         s
     }
 }
@@ -121,15 +128,14 @@ pub async fn load(s: &Services) -> CoreResult<DemoAccounts> {
             Err(e) => return Err(e),
         }
     }
-    if s.table.get(&keys::client(DEMO_CLIENT_ID)).await?.is_none() {
-        users::create_client(
-            s,
-            DEMO_CLIENT_ID,
-            "Nền tảng tích hợp, chia sẻ dữ liệu tỉnh Thanh Hóa (LGSP)",
-            WARD,
-            DEMO_CLIENT_SECRET,
-        )
-        .await?;
+    let clients = [
+        (DEMO_CLIENT_ID, "Nền tảng tích hợp, chia sẻ dữ liệu tỉnh Thanh Hóa (LGSP)", WARD, DEMO_CLIENT_SECRET),
+        (MINISTRY_CLIENT_ID, "Hệ thống thông tin quản lý cư trú của Bộ Công an", WARD_POLICE, MINISTRY_CLIENT_SECRET),
+    ];
+    for (id, name, agency, secret) in clients {
+        if s.table.get(&keys::client(id)).await?.is_none() {
+            users::create_client(s, id, name, agency, secret).await?;
+        }
     }
     Ok(DemoAccounts)
 }

@@ -35,9 +35,14 @@ if (!code) {
           ['Kết quả', `${p.result.name} (${RESULT[p.result.kind] || p.result.kind})`],
           ['Phiên bản', String(p.version)],
         ]),
-        h('div', { class: 'actions' },
-          h('a', { class: 'button', href: `/nop-ho-so.html?ma=${encodeURIComponent(p.code)}` }, 'Nộp hồ sơ trực tuyến'),
-          h('a', { class: 'button secondary', href: '/tra-cuu.html' }, 'Tra cứu hồ sơ đã nộp'))),
+        // A procedure processed in a ministry's system (R11) is filed there, not here.
+        p.processed_in
+          ? h('div', { class: 'alert info', role: 'note' },
+            h('p', {}, `Thủ tục này được giải quyết trên ${p.processed_in.name}. Vui lòng nộp hồ sơ và theo dõi kết quả tại `,
+              h('a', { href: p.processed_in.url, rel: 'noopener' }, p.processed_in.url), '.'))
+          : h('div', { class: 'actions' },
+            h('a', { class: 'button', href: `/nop-ho-so.html?ma=${encodeURIComponent(p.code)}` }, 'Nộp hồ sơ trực tuyến'),
+            h('a', { class: 'button secondary', href: '/tra-cuu.html' }, 'Tra cứu hồ sơ đã nộp'))),
       h('section', { class: 'card', 'aria-labelledby': 'trinh-tu' },
         h('h2', { id: 'trinh-tu' }, 'Trình tự thực hiện'),
         h('ol', {}, p.steps.map((s) => h('li', {}, s)))),

@@ -11,11 +11,13 @@
 //! - [`webhooks`]: the agencies' event feed by cursor and their signed webhooks.
 //! - [`file_links`]: signed links through which the portal fetches a dossier's files.
 //! - [`health`]: each connection's state, backlog and dead letters for operators.
+//! - [`ministry`]: the statuses of dossiers processed in ministries' systems, in (R11).
 
 pub mod catalogue_sync;
 pub mod file_links;
 pub mod health;
 pub mod inbound;
+pub mod ministry;
 pub mod portal_sync;
 pub mod reconcile;
 pub mod webhooks;

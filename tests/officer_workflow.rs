@@ -1231,3 +1231,87 @@ async fn a_dossier_likely_to_be_late_is_flagged_before_it_is_with_a_form_04_prep
     let apologised = app.post(&path(&late, "apology"), Some(&w.leader), request).await.ok().clone();
     assert_eq!(apologised["appointment"], risk["suggested_new_appointment"]);
 }
+
+/// Rules §7 (item 5 of issue 13): ratings come from three sources — online by the owner, a
+/// paper slip entered by a receiving officer, and the receipt's code and secret at a kiosk —
+/// one per dossier whatever the source; each counts against the 766 index when dissatisfied.
+#[tokio::test]
+async fn ratings_come_online_from_paper_slips_entered_by_staff_and_from_a_kiosk_with_the_receipt() {
+    let app = TestApp::spawn().await;
+    let w = ward(&app).await;
+    let answers =
+        json!({"extra_contacts": 0, "agencies_contacted": "one_stop_only", "complaint": false, "satisfaction": 2});
+
+    // A paper slip: only the one-stop office's receiving officer enters it, with its number.
+    let slip = accepted_hkd(&app, &w).await;
+    let early = app
+        .post(&path(&slip, "rating-slip"), Some(&w.reception), json!({"slip_number": "PDG-0001", "answers": answers}))
+        .await;
+    assert_eq!(early.problem(409), "not_finished");
+    approve(&app, &w, &slip).await;
+    let by_specialist = app
+        .post(&path(&slip, "rating-slip"), Some(&w.specialist), json!({"slip_number": "PDG-0001", "answers": answers}))
+        .await;
+    assert_eq!(by_specialist.problem(403), "forbidden");
+    let no_number = app
+        .post(&path(&slip, "rating-slip"), Some(&w.reception), json!({"slip_number": " ", "answers": answers}))
+        .await;
+    assert_eq!(no_number.problem(422), "validation_failed");
+    assert_eq!(no_number.body["errors"][0]["field"], "slip_number");
+    let entered = app
+        .post(&path(&slip, "rating-slip"), Some(&w.reception), json!({"slip_number": "PDG-0001", "answers": answers}))
+        .await;
+    assert_eq!((entered.status.as_u16(), entered.body["source"].as_str()), (201, Some("slip")));
+    assert_eq!(
+        (entered.body["slip"]["number"].as_str(), entered.body["slip"]["entered_by"]["name"].is_string()),
+        (Some("PDG-0001"), true)
+    );
+    // One rating per dossier: the owner cannot rate it again online.
+    assert_eq!(app.post(&path(&slip, "rating"), Some(&w.citizen), answers.clone()).await.problem(409), "already_rated");
+
+    // At a kiosk: the code and the secret of the receipt; a wrong secret is an unknown dossier.
+    let kiosk = accepted_hkd(&app, &w).await;
+    let d = approve(&app, &w, &kiosk).await;
+    let (code, secret) = (d["code"].as_str().unwrap().to_string(), d["receipt_secret"].as_str().unwrap().to_string());
+    let wrong = app
+        .post("/api/v1/ratings/by-receipt", None, json!({"code": code, "secret": "SAIMABIMAT", "answers": answers}))
+        .await;
+    assert_eq!(wrong.problem(404), "not_found");
+    let rated =
+        app.post("/api/v1/ratings/by-receipt", None, json!({"code": code, "secret": secret, "answers": answers})).await;
+    assert_eq!((rated.status.as_u16(), rated.body["source"].as_str()), (201, Some("receipt")));
+    assert_eq!(app.get(&path(&kiosk, "rating"), Some(&w.citizen)).await.ok()["source"], "receipt");
+    let again =
+        app.post("/api/v1/ratings/by-receipt", None, json!({"code": code, "secret": secret, "answers": answers})).await;
+    assert_eq!(again.problem(409), "already_rated");
+
+    // A complaint about attitude is the applicant's word until the agency's leader concludes,
+    // once: upheld, indicator 7 scores 0.
+    let complained = accepted_hkd(&app, &w).await;
+    approve(&app, &w, &complained).await;
+    let complaint =
+        json!({"extra_contacts": 0, "agencies_contacted": "one_stop_only", "complaint": true, "satisfaction": 3});
+    let online = app.post(&path(&complained, "rating"), Some(&w.citizen), complaint).await.ok().clone();
+    assert_eq!((online["source"].as_str(), online["score"]["attitude"].as_u64()), (Some("online"), Some(1)));
+    let ruling = json!({"upheld": true, "reason": "Cán bộ trả lời thiếu tôn trọng, đã kiểm điểm."});
+    let rule =
+        async |token: &str, id: &str| app.post(&path(id, "rating/complaint-ruling"), Some(token), ruling.clone()).await;
+    assert_eq!(rule(&w.specialist, &complained).await.problem(403), "forbidden");
+    assert_eq!(rule(&w.leader, &slip).await.problem(409), "no_complaint");
+    let ruled = rule(&w.leader, &complained).await.ok().clone();
+    assert_eq!(
+        (ruled["score"]["attitude"].as_u64(), ruled["complaint_ruling"]["upheld"].as_bool()),
+        (Some(0), Some(true))
+    );
+    assert_eq!(rule(&w.leader, &complained).await.problem(409), "already_ruled");
+    assert_eq!(app.get(&path(&complained, "rating"), Some(&w.citizen)).await.ok()["score"]["attitude"], 0);
+
+    // Both dissatisfied ratings count against the 766 index's satisfaction input, and so does
+    // the complaint.
+    let index = app
+        .get(&format!("/api/v1/reports/index-766?from=2026-03-01&to=2026-03-31&agency={WARD}"), None)
+        .await
+        .ok()
+        .clone();
+    assert!(index.to_string().contains("\"disliked\":3"), "{index}");
+}

@@ -689,6 +689,35 @@ async function run() {
     }
   });
 
+  // -------------------------------------------------------------------- kiosk (R8)
+  await step('kiosk of a service centre: tiles, rating with the receipt (once), the session ends', async () => {
+    const k = await person(browser);
+    const p = k.page;
+    await login(k, 'doanhnghiep'); // a person who walked away without signing out
+    await p.goto('/may-tu-phuc-vu.html');
+    await p.getByRole('link', { name: /^Đánh giá mức độ hài lòng/ }).waitFor();
+    // The previous person's session is ended on the server and in the page.
+    assert(!(await p.getByRole('button', { name: 'Đăng xuất' }).count()), 'the kiosk kept a session');
+    await check(k, '45-may-tu-phuc-vu');
+    await Promise.all([p.waitForURL(/danh-gia\.html/), p.getByRole('link', { name: /^Đánh giá mức độ hài lòng/ }).click()]);
+    await p.getByRole('button', { name: 'Kết thúc phiên' }).waitFor();
+    await p.getByLabel(/^Mã hồ sơ/).fill(state.code);
+    await p.getByLabel(/^Mã bí mật/).fill(state.secret);
+    await p.getByLabel('Hài lòng', { exact: true }).check();
+    await p.getByLabel('Không phải liên hệ thêm').check();
+    await p.getByLabel('Chỉ Bộ phận Một cửa').check();
+    await p.getByRole('radio', { name: 'Không', exact: true }).check();
+    await check(k, '46-may-tu-phuc-vu-danh-gia', { shot: false });
+    await p.getByRole('button', { name: 'Gửi đánh giá' }).click();
+    // The citizen rated this dossier online above: one rating per dossier.
+    await p.getByText(/đã được đánh giá; mỗi hồ sơ chỉ đánh giá một lần/).waitFor();
+    await Promise.all([p.waitForURL(/may-tu-phuc-vu\.html/), p.getByRole('button', { name: 'Kết thúc phiên' }).click()]);
+    await p.goto('/may-tu-phuc-vu.html?thoat=1');
+    await p.waitForURL((u) => u.pathname === '/');
+    assert(!(await p.locator('.kiosk-bar').count()), 'kiosk mode did not end');
+    await k.context.close();
+  });
+
   // -------------------------------------------------------------------- phone-sized screens
   await step('phone screen (375 px): pages reflow without horizontal scrolling; menu opens', async () => {
     const m = phone.page;

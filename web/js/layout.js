@@ -66,6 +66,31 @@ function accountArea(area) {
   return box;
 }
 
+const KIOSK_IDLE_MS = 120_000;
+const inKiosk = () => sessionStorage.getItem('motcua_kiosk') === '1';
+
+/** Ends the session of the person who used the kiosk: revoked on the server, forgotten here. */
+export async function endKioskSession() {
+  if (session()) {
+    try { await post('/auth/logout', {}); } catch { /* already invalid: nothing to revoke */ }
+  }
+  clearSession();
+}
+
+/** Kiosk mode (R8): larger text, a button to end the session, and the session ended after two
+ * minutes without a touch or a key. */
+function kioskFrame() {
+  document.body.classList.add('kiosk');
+  const home = async () => { await endKioskSession(); location.href = '/may-tu-phuc-vu.html'; };
+  let timer = setTimeout(home, KIOSK_IDLE_MS);
+  for (const kind of ['pointerdown', 'keydown', 'scroll', 'input']) {
+    addEventListener(kind, () => { clearTimeout(timer); timer = setTimeout(home, KIOSK_IDLE_MS); }, { passive: true });
+  }
+  return h('div', { class: 'kiosk-bar', role: 'region', 'aria-label': 'Máy tự phục vụ' },
+    h('span', {}, 'Máy tự phục vụ — phiên tự kết thúc sau 2 phút không thao tác.'),
+    h('button', { type: 'button', onclick: home }, 'Kết thúc phiên'));
+}
+
 /** Builds the frame around <main id="main">. */
 export function layout({ area = 'portal', current = '' } = {}) {
   const main = document.getElementById('main') || document.querySelector('main');
@@ -102,6 +127,7 @@ export function layout({ area = 'portal', current = '' } = {}) {
       area === 'console' ? h('a', { href: '/' }, 'Cổng Dịch vụ công') : h('a', { href: '/can-bo/index.html' }, 'Dành cho cán bộ'))));
   const live = h('div', { id: 'live', class: 'visually-hidden', 'aria-live': 'polite', role: 'status' });
   document.body.prepend(skip, header);
+  if (area === 'portal' && inKiosk()) header.after(kioskFrame());
   document.body.append(footer, live);
   // Wide tables scroll sideways on a phone: their scrolling box must be reachable and named.
   const label = (w) => {

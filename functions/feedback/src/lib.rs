@@ -4,10 +4,15 @@
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::Json;
-use motcua_core::feedback::{self, AnswerInput, FeedbackReceipt, FeedbackView, NewFeedback, Rating};
+use motcua_core::feedback::{
+    self, AnswerInput, ComplaintRulingInput, FeedbackReceipt, FeedbackView, NewFeedback, Rating, RatingSlip,
+    ReceiptRating,
+};
 use motcua_core::surveys::{Answers, NewSurvey, SurveyView};
 use motcua_domain::rating::RatingAnswers;
-use motcua_http::extract::{ApiJson, ApiPath, ApiQuery, Authenticated, MaybeAuthenticated, PageOf, PageParams};
+use motcua_http::extract::{
+    ApiJson, ApiPath, ApiQuery, Authenticated, ClientAddress, MaybeAuthenticated, PageOf, PageParams,
+};
 use motcua_http::{Access, ApiResult, AppState, Route};
 use serde::Deserialize;
 
@@ -62,6 +67,36 @@ pub fn routes() -> Vec<Route> {
             rate,
         )
         .body::<RatingAnswers>()
+        .creates::<Rating>(),
+        Route::new(
+            Method::POST,
+            "/api/v1/dossiers/{id}/rating-slip",
+            FUNCTION,
+            Access::Authenticated,
+            "Cán bộ Bộ phận Một cửa nhập phiếu đánh giá giấy của người nộp (một lần mỗi hồ sơ)",
+            enter_slip,
+        )
+        .body::<RatingSlip>()
+        .creates::<Rating>(),
+        Route::new(
+            Method::POST,
+            "/api/v1/dossiers/{id}/rating/complaint-ruling",
+            FUNCTION,
+            Access::Authenticated,
+            "Lãnh đạo cơ quan kết luận phàn nàn về thái độ cán bộ trong đánh giá (một lần; phàn nàn đúng: tiêu chí 7 được 0 điểm)",
+            rule_complaint,
+        )
+        .body::<ComplaintRulingInput>()
+        .returns::<Rating>(),
+        Route::new(
+            Method::POST,
+            "/api/v1/ratings/by-receipt",
+            FUNCTION,
+            Access::Public,
+            "Đánh giá mức độ hài lòng bằng mã hồ sơ và mã bí mật trên giấy tiếp nhận (máy tự phục vụ, mã QR)",
+            rate_by_receipt,
+        )
+        .body::<ReceiptRating>()
         .creates::<Rating>(),
         Route::new(
             Method::GET,
@@ -122,6 +157,32 @@ async fn rate(
     ApiJson(a): ApiJson<RatingAnswers>,
 ) -> ApiResult<(StatusCode, Json<Rating>)> {
     Ok((StatusCode::CREATED, Json(feedback::rate(&s, &c, &id, a).await?)))
+}
+
+async fn enter_slip(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(slip): ApiJson<RatingSlip>,
+) -> ApiResult<(StatusCode, Json<Rating>)> {
+    Ok((StatusCode::CREATED, Json(feedback::enter_slip(&s, &c, &id, slip).await?)))
+}
+
+async fn rule_complaint(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(input): ApiJson<ComplaintRulingInput>,
+) -> ApiResult<Json<Rating>> {
+    Ok(Json(feedback::rule_complaint(&s, &c, &id, input).await?))
+}
+
+async fn rate_by_receipt(
+    State(s): State<AppState>,
+    ClientAddress(client): ClientAddress,
+    ApiJson(r): ApiJson<ReceiptRating>,
+) -> ApiResult<(StatusCode, Json<Rating>)> {
+    Ok((StatusCode::CREATED, Json(feedback::rate_by_receipt(&s, r, client.as_deref()).await?)))
 }
 
 async fn rating(

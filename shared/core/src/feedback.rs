@@ -17,6 +17,19 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
+/// How a rating was collected (rules §7: rating slips, rating devices and online rating).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RatingSource {
+    /// By the applicant, signed in.
+    #[default]
+    Online,
+    /// A paper slip the applicant filled in, entered by a receiving officer.
+    Slip,
+    /// At a kiosk or by the receipt's QR code, with the dossier code and the receipt secret.
+    Receipt,
+}
+
 /// The rating of a dossier (rules §7).
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Rating {
@@ -27,6 +40,59 @@ pub struct Rating {
     pub score: DossierScore,
     pub timing: Timing,
     pub at: DateTime<FixedOffset>,
+    #[serde(default)]
+    pub source: RatingSource,
+    /// The slip's number, and who entered it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slip: Option<SlipEntry>,
+    /// The agency's conclusion on the applicant's complaint (indicator 7: upheld scores 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complaint_ruling: Option<ComplaintRuling>,
+}
+
+/// A leader's conclusion on a complaint about the officers' attitude.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ComplaintRuling {
+    pub upheld: bool,
+    pub reason: String,
+    pub by: motcua_domain::dossier::Person,
+    pub at: DateTime<FixedOffset>,
+}
+
+/// A conclusion to record.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ComplaintRulingInput {
+    pub upheld: bool,
+    #[schema(max_length = 2000)]
+    pub reason: String,
+}
+
+/// A paper rating slip entered by staff.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SlipEntry {
+    pub number: String,
+    pub entered_by: motcua_domain::dossier::Person,
+}
+
+/// A paper rating slip to enter.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RatingSlip {
+    /// The number printed on the slip.
+    #[schema(max_length = 40)]
+    pub slip_number: String,
+    pub answers: RatingAnswers,
+}
+
+/// A rating given with the receipt's code and secret (kiosk, QR code).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiptRating {
+    pub code: String,
+    /// The secret printed on the receipt (Form 01).
+    pub secret: String,
+    pub answers: RatingAnswers,
 }
 
 /// The write that blanks the comment of a dossier's rating, if it has one (erasure of the
@@ -49,6 +115,42 @@ pub async fn rate(s: &Services, caller: &Caller, dossier_id: &str, answers: Rati
     if d.owner != caller.id {
         return Err(CoreError::Forbidden("Chỉ chủ hồ sơ được đánh giá việc giải quyết hồ sơ.".into()));
     }
+    record(s, &d, answers, RatingSource::Online, None).await
+}
+
+/// Enters the paper rating slip of a finished dossier: a receiving officer of the agency that
+/// handled it or of the office that received it.
+pub async fn enter_slip(s: &Services, caller: &Caller, dossier_id: &str, slip: RatingSlip) -> CoreResult<Rating> {
+    let d = store::load(s, dossier_id).await?;
+    ensure_visible(caller, &d)?;
+    let receives = caller.works_for(&d.agency) || caller.works_for(d.receiving_office());
+    if !(receives && caller.role == motcua_domain::roles::Role::ReceivingOfficer) {
+        return Err(CoreError::Forbidden("Chỉ cán bộ Bộ phận Một cửa nhập phiếu đánh giá.".into()));
+    }
+    if let Some(e) = text_error("slip_number", "số phiếu đánh giá", &slip.slip_number, 40) {
+        return Err(CoreError::Validation(vec![e]));
+    }
+    let entry = SlipEntry { number: slip.slip_number.trim().into(), entered_by: caller.person() };
+    record(s, &d, slip.answers, RatingSource::Slip, Some(entry)).await
+}
+
+/// Rates a finished dossier with the code and the secret of its receipt (kiosk, QR code),
+/// checked and throttled as the public lookup is.
+pub async fn rate_by_receipt(s: &Services, r: ReceiptRating, client: Option<&str>) -> CoreResult<Rating> {
+    let code = r.code.trim();
+    let lookup = crate::queries::verified_lookup(s, code, Some(r.secret.trim()), None, client).await?;
+    let id = motcua_ports::attr_str(&lookup, "dossier").ok_or_else(|| CoreError::not_found("hồ sơ"))?.to_string();
+    let d = store::load(s, &id).await?;
+    record(s, &d, r.answers, RatingSource::Receipt, None).await
+}
+
+async fn record(
+    s: &Services,
+    d: &motcua_domain::dossier::Dossier,
+    answers: RatingAnswers,
+    source: RatingSource,
+    slip: Option<SlipEntry>,
+) -> CoreResult<Rating> {
     answers.check().map_err(|e| CoreError::invalid("invalid_rating", e.to_string()))?;
     if d.archive.is_some() {
         return Err(crate::archive::read_only());
@@ -57,7 +159,7 @@ pub async fn rate(s: &Services, caller: &Caller, dossier_id: &str, answers: Rati
         (Status::Finished | Status::Returned, Some(t)) => t,
         _ => return Err(CoreError::rule("not_finished", "Chỉ đánh giá được hồ sơ đã giải quyết xong.")),
     };
-    let score = answers.score(&d, timing);
+    let score = answers.score(d, timing);
     let now = s.now();
     let rating = Rating {
         dossier_id: d.id.clone(),
@@ -67,18 +169,66 @@ pub async fn rate(s: &Services, caller: &Caller, dossier_id: &str, answers: Rati
         score,
         timing,
         at: now,
+        source,
+        slip,
+        complaint_ruling: None,
     };
     let index = [("gsi1pk", json!(format!("RATINGS#{}", d.agency))), ("gsi1sk", json!(now.to_rfc3339()))];
     let item = keys::item(&keys::rating(&d.id), &rating, &index)?;
     let mut ops = vec![WriteOp::Put { item, condition: Condition::NotExists }];
     // A dissatisfied applicant, or a complaint, counts against the Decision 766 index (R9).
     if rating.answers.satisfaction <= 2 || rating.answers.complaint {
-        ops.extend(store::aggregate_ops(&d, vec![(now.date_naive(), motcua_domain::index766::metric::DISLIKED, 1)]));
+        ops.extend(store::aggregate_ops(d, vec![(now.date_naive(), motcua_domain::index766::metric::DISLIKED, 1)]));
     }
     match s.table.transact(ops).await {
         Ok(()) => Ok(rating),
         Err(TableError::ConditionFailed { index: Some(0) }) => {
             Err(CoreError::rule("already_rated", "Hồ sơ này đã được đánh giá; mỗi hồ sơ chỉ đánh giá một lần."))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A leader of the agency that handled the dossier concludes on the applicant's complaint,
+/// once: upheld, the attitude indicator scores 0.
+pub async fn rule_complaint(
+    s: &Services,
+    caller: &Caller,
+    dossier_id: &str,
+    input: ComplaintRulingInput,
+) -> CoreResult<Rating> {
+    let d = store::load(s, dossier_id).await?;
+    ensure_visible(caller, &d)?;
+    if !(caller.role == motcua_domain::roles::Role::Leader && caller.works_for(&d.agency)) {
+        return Err(CoreError::Forbidden("Chỉ lãnh đạo cơ quan giải quyết hồ sơ kết luận phàn nàn.".into()));
+    }
+    if let Some(e) = text_error("reason", "nội dung kết luận", &input.reason, 2000) {
+        return Err(CoreError::Validation(vec![e]));
+    }
+    let mut item = s.table.get(&keys::rating(dossier_id)).await?.ok_or_else(|| CoreError::not_found("đánh giá"))?;
+    let mut rating: Rating = keys::data(&item)?;
+    if !rating.answers.complaint {
+        return Err(CoreError::rule("no_complaint", "Người nộp không phàn nàn về thái độ của cán bộ."));
+    }
+    if input.upheld {
+        rating.score = rating.score.with_complaint_upheld();
+    }
+    rating.complaint_ruling = Some(ComplaintRuling {
+        upheld: input.upheld,
+        reason: input.reason.trim().into(),
+        by: caller.person(),
+        at: s.now(),
+    });
+    item.insert("data".into(), serde_json::to_value(&rating)?);
+    let marker = keys::item(&keys::rating_ruling(dossier_id), &json!(true), &[])?;
+    let ops = vec![
+        WriteOp::Put { item: marker, condition: Condition::NotExists },
+        WriteOp::Put { item, condition: Condition::Exists },
+    ];
+    match s.table.transact(ops).await {
+        Ok(()) => Ok(rating),
+        Err(TableError::ConditionFailed { index: Some(0) }) => {
+            Err(CoreError::rule("already_ruled", "Phàn nàn này đã có kết luận."))
         }
         Err(e) => Err(e.into()),
     }

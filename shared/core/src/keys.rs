@@ -25,7 +25,7 @@
 //! | upload declarations of a dossier (quota) | `DOSSIER#<id>` | `UPLOADQUOTA` | | |
 //! | upload declarations of a user in a day (quota, ttl 2 days) | `UPLOADQUOTA#<user>` | `D#<yyyy-mm-dd>` | | |
 //! | object to delete when due unless a dossier holds it | `SWEEP#uploads` | `<due unix time>#<dossier>#<object name>` | | |
-//! | rating | `DOSSIER#<id>` | `RATING` | `RATINGS#<agency>` / at | |
+//! | rating; its complaint's conclusion (once) | `DOSSIER#<id>` | `RATING`; `RATING#RULING` | `RATINGS#<agency>` / at | |
 //! | public lookup | `LOOKUP#<dossier code>` | `LOOKUP` | | |
 //! | code sequence | `SEQ#<unit>#<yymmdd>` | `SEQ` | | |
 //! | idempotency record | `IDEM#<caller>#<key>` | `IDEM` (ttl) | | |
@@ -146,6 +146,10 @@ pub fn sweep(due: i64, dossier_id: &str, name: &str) -> Key {
 }
 pub fn rating(dossier_id: &str) -> Key {
     Key::new(format!("DOSSIER#{dossier_id}"), "RATING")
+}
+/// Marks a rating's complaint as concluded (once).
+pub fn rating_ruling(dossier_id: &str) -> Key {
+    Key::new(format!("DOSSIER#{dossier_id}"), "RATING#RULING")
 }
 pub fn lookup(code: &str) -> Key {
     Key::new(format!("LOOKUP#{code}"), "LOOKUP")

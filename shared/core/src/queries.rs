@@ -78,6 +78,18 @@ pub async fn lookup(
     id_number: Option<&str>,
     client: Option<&str>,
 ) -> CoreResult<PublicView> {
+    Ok(keys::data(&verified_lookup(s, code, secret, id_number, client).await?)?)
+}
+
+/// The lookup record of `code` once a second factor matched it (limits per client and per
+/// code as for the public lookup).
+pub(crate) async fn verified_lookup(
+    s: &Services,
+    code: &str,
+    secret: Option<&str>,
+    id_number: Option<&str>,
+    client: Option<&str>,
+) -> CoreResult<motcua_ports::Item> {
     let not_found = || CoreError::NotFound("Không tìm thấy hồ sơ với mã và thông tin xác minh đã nhập.".into());
     if secret.is_none() && id_number.is_none() {
         return Err(CoreError::invalid(
@@ -116,7 +128,7 @@ pub async fn lookup(
     if !ok {
         return Err(not_found());
     }
-    Ok(keys::data(&item)?)
+    Ok(item)
 }
 
 /// The attribute of a lookup record counting wrong second factors.

@@ -97,12 +97,30 @@ impl RatingAnswers {
             (false, Timing::Early) => 2,
             _ => 1,
         };
-        let sum = [time, agency_time, extra_contacts, agencies_contacted, publication, attitude]
-            .iter()
-            .map(|&p| p as f64)
-            .sum::<f64>();
-        let average = (sum / 6.0 * 10.0).round() / 10.0;
-        DossierScore { time, agency_time, extra_contacts, agencies_contacted, publication, attitude, average }
+        DossierScore { time, agency_time, extra_contacts, agencies_contacted, publication, attitude, average: 0.0 }
+            .averaged()
+    }
+}
+
+impl DossierScore {
+    fn averaged(self) -> DossierScore {
+        let sum = [
+            self.time,
+            self.agency_time,
+            self.extra_contacts,
+            self.agencies_contacted,
+            self.publication,
+            self.attitude,
+        ]
+        .iter()
+        .map(|&p| p as f64)
+        .sum::<f64>();
+        DossierScore { average: (sum / 6.0 * 10.0).round() / 10.0, ..self }
+    }
+
+    /// The score once the agency upholds the applicant's complaint: attitude 0 (indicator 7).
+    pub fn with_complaint_upheld(self) -> DossierScore {
+        DossierScore { attitude: 0, ..self }.averaged()
     }
 }
 
@@ -140,6 +158,21 @@ mod tests {
         assert_eq!(s.average, 0.7, "(0 + 0 + 0 + 1 + 2 + 1) / 6");
         let s = answers(0, AgenciesContacted::None, true).score(&dossier(), Timing::Early);
         assert_eq!(s.attitude, 1, "early, but a complaint: 1 until the agency rules on it");
+    }
+
+    #[test]
+    fn an_upheld_complaint_scores_attitude_zero() {
+        let score = DossierScore {
+            time: 2,
+            agency_time: 2,
+            extra_contacts: 2,
+            agencies_contacted: 1,
+            publication: 2,
+            attitude: 1,
+            average: 1.7,
+        };
+        let upheld = score.with_complaint_upheld();
+        assert_eq!((upheld.attitude, upheld.average), (0, 1.5));
     }
 
     #[test]

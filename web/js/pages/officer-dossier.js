@@ -10,6 +10,7 @@ import {
 import { timeline, fileList, messagesPanel, formsPanel, archiveNotice } from '../dossier.js';
 import { allowedActions, dueState } from '../workflow.js';
 import { uploadFile, checkFile } from '../upload.js';
+import { ratingQuestions, readAnswers, scoreSection } from '../rating-form.js';
 
 layout({ area: 'console', current: 'inbox' });
 const me = await requireLogin('console', STAFF_ROLES);
@@ -273,6 +274,69 @@ function formDataTable(d) {
 }
 
 
+/** The rating of a finished dossier, or — for the one-stop office's receiving officer — the
+ * form to enter the applicant's paper rating slip (rules §7). */
+async function ratingPanel(d) {
+  if (!['finished', 'returned'].includes(d.status)) return null;
+  let rating = null;
+  try { rating = await get(`/dossiers/${encodeURIComponent(d.id)}/rating`); } catch { rating = null; }
+  const section = (...body) => h('section', { class: 'card', 'aria-labelledby': 'danh-gia' }, h('h2', { id: 'danh-gia' }, 'Đánh giá của người nộp'), ...body);
+  if (rating) return scoreSection(rating, rulingForm(d, rating));
+  if (me.role !== 'receiving_officer' || d.archive) return section(h('p', {}, 'Người nộp chưa đánh giá.'));
+  const number = nextId('slip');
+  const form = h('form', { novalidate: true },
+    h('p', { class: 'small' }, 'Nhập phiếu đánh giá giấy người nộp đã điền tại Bộ phận Một cửa. Mỗi hồ sơ chỉ được đánh giá một lần.'),
+    h('div', { class: 'field' }, h('label', { for: number }, 'Số phiếu', h('span', { class: 'req', 'aria-hidden': 'true' }, ' *')),
+      h('input', { id: number, name: 'slip_number', type: 'text', required: true, maxlength: 40 })),
+    ...ratingQuestions(), h('button', { type: 'submit' }, 'Lưu phiếu đánh giá'));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const { answers, errors = [] } = readAnswers(form);
+    const slipNumber = form.elements.slip_number.value.trim();
+    if (!slipNumber) errors.unshift({ field: 'slip_number', message: 'Vui lòng nhập số phiếu đánh giá.' });
+    if (errors.length) { showErrors(form, errors); return; }
+    busy(form.querySelector('button[type=submit]'), async () => {
+      try {
+        await post(`/dossiers/${encodeURIComponent(d.id)}/rating-slip`, { slip_number: slipNumber, answers });
+        await render(null, 'Đã lưu phiếu đánh giá.');
+      } catch (e) { showErrors(form, e); }
+    });
+  });
+  return section(form);
+}
+
+/** The leader's conclusion on a complaint about the officers' attitude (indicator 7). */
+function rulingForm(d, rating) {
+  if (!rating.answers.complaint || rating.complaint_ruling || me.role !== 'leader' || me.agency !== d.agency) return null;
+  const reason = nextId('ruling');
+  const choice = (value, label) => h('div', { class: 'choice' }, h('input', { type: 'radio', id: `${reason}-${value}`, name: 'upheld', value }), h('label', { for: `${reason}-${value}` }, label));
+  const form = h('form', { novalidate: true },
+    h('h3', {}, 'Kết luận phàn nàn về thái độ cán bộ'),
+    h('fieldset', {}, h('legend', {}, 'Phàn nàn', h('span', { class: 'req', 'aria-hidden': 'true' }, ' *')),
+      choice('true', 'Đúng (tiêu chí thái độ được 0 điểm)'), choice('false', 'Không đúng')),
+    h('div', { class: 'field' }, h('label', { for: reason }, 'Nội dung kết luận', h('span', { class: 'req', 'aria-hidden': 'true' }, ' *')),
+      h('textarea', { id: reason, name: 'reason', rows: 3, required: true, maxlength: 2000 })),
+    h('button', { type: 'submit' }, 'Lưu kết luận'));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const upheld = form.elements.upheld.value;
+    const text = form.elements.reason.value.trim();
+    const errors = [];
+    if (!upheld) errors.push({ field: 'upheld', message: 'Vui lòng chọn kết luận.' });
+    if (!text) errors.push({ field: 'reason', message: 'Vui lòng nhập nội dung kết luận.' });
+    if (errors.length) { showErrors(form, errors); return; }
+    busy(form.querySelector('button[type=submit]'), async () => {
+      try {
+        await post(`/dossiers/${encodeURIComponent(d.id)}/rating/complaint-ruling`, { upheld: upheld === 'true', reason: text });
+        await render(null, 'Đã lưu kết luận phàn nàn.');
+      } catch (e) { showErrors(form, e); }
+    });
+  });
+  return form;
+}
+
 async function render(_, message) {
   const d = await get('/dossiers/' + encodeURIComponent(id));
   try { procedure = await get('/procedures/' + encodeURIComponent(d.procedure_code)); } catch { /* labels fall back to ids */ }
@@ -287,6 +351,7 @@ async function render(_, message) {
   const notice = message ? alertBox('ok', null, message) : null;
   if (notice) notice.tabIndex = -1;
   const openSupplement = (d.supplements || []).filter((s) => !s.provided_at).pop();
+  const rating = await ratingPanel(d);
   setContent(app,
     notice,
     archiveNotice(d),
@@ -330,7 +395,8 @@ async function render(_, message) {
         h('section', { 'aria-labelledby': 'thao-tac' },
           h('h2', { id: 'thao-tac' }, 'Thao tác'),
           cards.length ? cards : h('p', { class: 'card' }, 'Không có thao tác nào dành cho vai trò của bạn ở trạng thái này.')),
-        d.code ? h('section', { class: 'card', 'aria-labelledby': 'in' }, h('h2', { id: 'in' }, 'In biểu mẫu'), formsPanel(d)) : null)),
+        d.code ? h('section', { class: 'card', 'aria-labelledby': 'in' }, h('h2', { id: 'in' }, 'In biểu mẫu'), formsPanel(d)) : null,
+        rating)),
     h('section', { class: 'card', 'aria-labelledby': 'qua-trinh' }, h('h2', { id: 'qua-trinh' }, 'Quá trình xử lý'), timeline(d.history, { detailed: true })),
     h('section', { class: 'card', 'aria-labelledby': 'trao-doi' }, h('h2', { id: 'trao-doi' }, 'Trao đổi với người nộp'), messagesPanel(d)));
   if (notice) notice.focus();

@@ -1090,11 +1090,12 @@ async fn the_766_index_and_the_nine_indicators_match_hand_computed_points() {
             .collect();
     assert_eq!(counts, [4, 2, 3, 3, 0, 2, 3, 0, 10], "{index}");
     let points: Vec<f64> = index["groups"].as_array().unwrap().iter().map(|g| g["points"].as_f64().unwrap()).collect();
-    // Synced 0/3 → 0; on time 2/4 → 20·0.5 = 10; digitised 75 % of an 80 % target → 10.3, reused
-    // 0; procedures online 100 % → 11, dossiers online 75 % ≥ 50 % → 11; satisfied 100 % − (50 %
-    // late + 50 % unhappy or complaining: A's rating, B's complaint) = 0 % → 0.
-    assert_eq!(points, [0.0, 10.0, 10.3, 22.0, 0.0], "{index}");
-    assert_eq!((index["points"].as_f64(), index["max_points"].as_f64()), (Some(42.3), Some(100.0)));
+    // Synced 0/3 → 0, the petition not yet due → 6; on time 2/4 → 20·0.5 = 10; digitised 75 % of
+    // an 80 % target → 10.3, reused 0; procedures online 100 % → 11, dossiers online 75 % ≥ 50 %
+    // → 11; satisfied 100 % − (50 % late + 50 % unhappy or complaining: A's rating, B's
+    // complaint) = 0 % → 0.
+    assert_eq!(points, [6.0, 10.0, 10.3, 22.0, 0.0], "{index}");
+    assert_eq!((index["points"].as_f64(), index["max_points"].as_f64()), (Some(48.3), Some(100.0)));
     let province = app.get("/api/v1/reports/index-766?from=2026-03-01&to=2026-03-31", None).await.ok().clone();
     assert_eq!(province["counts"]["ended"], 4, "the province counts each dossier once");
 
@@ -1119,6 +1120,13 @@ async fn the_766_index_and_the_nine_indicators_match_hand_computed_points() {
     app.clock.advance(Duration::days(25));
     let answer = json!({"answer": "Từ tháng 5, phường tiếp nhận hồ sơ sáng thứ Bảy.", "publish": true});
     app.post(&format!("/api/v1/feedback/{feedback}/answer"), Some(&w.leader), answer).await.ok();
+    // The petition answered late costs the 766 index its 6 points too.
+    let index = app.get(&format!("/api/v1/reports/index-766?from=2026-03-01&to=2026-03-31&agency={WARD}"), None).await;
+    let petitions = &index.ok()["groups"][0]["indicators"][1];
+    assert_eq!(
+        (petitions["numerator"].as_i64(), petitions["denominator"].as_i64(), petitions["points"].as_f64()),
+        (Some(0), Some(1), Some(0.0))
+    );
     let quarter = app.get(&format!("/api/v1/reports/evaluation?agency={WARD}&period=2026-Q1"), None).await.ok().clone();
     let points: Vec<f64> =
         quarter["indicators"].as_array().unwrap().iter().map(|i| i["points"].as_f64().unwrap()).collect();

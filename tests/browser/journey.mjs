@@ -627,7 +627,7 @@ async function run() {
     await r.locator('figure.chart svg').first().waitFor();
     // The Decision 766 index of the month (R9), with its five groups.
     await r.getByRole('heading', { name: /Bộ chỉ số 766 tháng này: [\d.]+\/100 điểm/ }).waitFor();
-    assert(await r.locator('#index-766 tbody tr').count() === 7, 'the 766 index lists its seven inputs');
+    assert(await r.locator('#index-766 tbody tr').count() === 8, 'the 766 index lists its eight inputs');
     await check(reception, '34-bang-dieu-khien');
     await r.goto('/can-bo/so-theo-doi.html');
     await r.locator('#book iframe, #book .alert').first().waitFor();

@@ -80,6 +80,15 @@ pub async fn index(s: &Services, from: NaiveDate, to: NaiveDate, agency: Option<
     // levels); one offered only at the counter would not count.
     c.procedures = procedures.len() as i64;
     c.procedures_online = c.procedures;
+    let petitioned: Vec<String> = match agency {
+        Some(a) => vec![a.into()],
+        None => catalogue::agencies(s).await?.into_iter().map(|a| a.code.to_string()).collect(),
+    };
+    for a in &petitioned {
+        let (due, on_time) = crate::feedback::answered_on_time(s, a, from, to).await?;
+        c.petitions_due += due;
+        c.petitions_on_time += on_time;
+    }
     let groups = score(&c);
     let points = (groups.iter().map(|g| g.points).sum::<f64>() * 10.0).round() / 10.0;
     let max_points = groups.iter().map(|g| g.max_points).sum();

@@ -13,8 +13,10 @@
 //! - **digitised**: its components are electronic (filed online, or scanned at the counter);
 //! - **reused**: it reused data the state holds (the registries of issue 11; none yet).
 //!
-//! The scoring below the targets is pro rata, as the national dashboards do *(practice)*; an
-//! input with nothing to count scores its full points and says so (`applicable: false`).
+//! Petitions (PAKN) answered within their 15 working days share the transparency group with
+//! the synced share (6 of its 18 points, our reading of the practice). The scoring below the
+//! targets is pro rata, as the national dashboards do *(practice)*; an input with nothing to
+//! count scores its full points and says so (`applicable: false`).
 
 use crate::dossier::{Channel, Dossier, Status};
 use crate::ids::DossierCode;
@@ -122,6 +124,10 @@ pub struct Counts {
     /// Procedures of the agency (or province), and those offered online.
     pub procedures: i64,
     pub procedures_online: i64,
+    /// Petitions whose answer was due in the period (answered, or past their deadline), and
+    /// those answered within it.
+    pub petitions_due: i64,
+    pub petitions_on_time: i64,
 }
 
 /// One input of a group.
@@ -196,14 +202,24 @@ pub fn score(c: &Counts) -> Vec<Group> {
             "cong_khai_minh_bach",
             "Công khai, minh bạch",
             18.0,
-            vec![indicator(
-                "dong_bo",
-                "Hồ sơ đồng bộ lên Cổng Dịch vụ công quốc gia",
-                (c.synced, c.received),
-                100.0,
-                18.0,
-                None,
-            )],
+            vec![
+                indicator(
+                    "dong_bo",
+                    "Hồ sơ đồng bộ lên Cổng Dịch vụ công quốc gia",
+                    (c.synced, c.received),
+                    100.0,
+                    12.0,
+                    None,
+                ),
+                indicator(
+                    "phan_anh_dung_han",
+                    "Phản ánh, kiến nghị được trả lời đúng hạn",
+                    (c.petitions_on_time, c.petitions_due),
+                    100.0,
+                    6.0,
+                    None,
+                ),
+            ],
         ),
         group(
             "tien_do_ket_qua",
@@ -290,7 +306,7 @@ mod tests {
         assert_eq!(full, 100.0);
         assert!(score(&Counts::default()).iter().all(|g| g.points == g.max_points), "nothing to count: full points");
         // 10 ended: 8 on time, 4 online, 6 digitised, none reused, 1 dislike; 10 received, 9
-        // synced; 15 procedures, 9 online.
+        // synced; 15 procedures, 9 online; 4 petitions due, 3 answered in time.
         let c = Counts {
             ended: 10,
             on_time: 8,
@@ -302,12 +318,14 @@ mod tests {
             synced: 9,
             procedures: 15,
             procedures_online: 9,
+            petitions_due: 4,
+            petitions_on_time: 3,
         };
         let g = score(&c);
         let points: Vec<f64> = g.iter().map(|g| g.points).collect();
-        // 18·0.9 = 16.2; 20·0.8 = 16; 11·0.6/0.8 = 8.25 → 8.3 + 0; 11·0.6/0.8 = 8.25 → 8.3 and
+        // 12·0.9 = 10.8 + 6·0.75 = 4.5; 20·0.8 = 16; 11·0.6/0.8 = 8.25 → 8.3 + 0; 11·0.6/0.8 = 8.25 → 8.3 and
         // 11·0.4/0.5 = 8.8; satisfaction 100 − (20 + 10) = 70 % → 18·70/90 = 14.
-        assert_eq!(points, vec![16.2, 16.0, 8.3, 17.1, 14.0]);
+        assert_eq!(points, vec![15.3, 16.0, 8.3, 17.1, 14.0]);
         assert_eq!(g[3].indicators[0].percent, Some(60.0));
     }
 }

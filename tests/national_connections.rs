@@ -396,6 +396,15 @@ async fn dossiers_processed_in_a_ministry_system_are_synced_in_and_counted_once(
     .await;
     assert_eq!(first.ok()["result"], json!([{"code": "CT-001", "changed": true}, {"code": "CT-002", "changed": true}]));
     assert_eq!(counts(&statistics().await), (Some(2), Some(2), Some(1), Some(1)));
+    // The 766 index evaluates only dossiers processed here; the ministry reports these to the
+    // national portal, so its synced share stays whole.
+    let index =
+        app.get(&format!("/api/v1/reports/index-766?from=2026-03-01&to=2026-03-31&agency={WARD_POLICE}"), None).await;
+    let c766 = &index.ok()["counts"];
+    assert_eq!(
+        (c766["ended"].as_i64(), c766["received"].as_i64(), c766["synced"].as_i64()),
+        (Some(0), Some(2), Some(2))
+    );
 
     // Repeats and an older update change nothing; CT-001 finishes, CT-002 is handed over.
     let again = push(

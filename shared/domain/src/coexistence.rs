@@ -5,6 +5,8 @@
 //! status received changes: the stored record, and the report counters it moves — received
 //! once, finished once, the appointment's counter following the dossier — so statistics count a
 //! dossier of such a procedure exactly once, whatever the order or repetition of the updates.
+//! The 766 index here evaluates only dossiers processed here; a ministry's dossier counts in its
+//! synced share as held by the national portal (the ministry's system reports it there).
 
 use crate::dossier::Timing;
 use crate::report::{self, Delta};
@@ -140,6 +142,9 @@ pub fn apply(stored: Option<&SyncedDossier>, new: SyncedDossier) -> Result<Appli
     let counted_due = match stored {
         None => {
             deltas = report::on_received(new.channel, new.received_at.date_naive(), new.appointment.date_naive());
+            // The ministry's system reports its dossiers to the national portal: held there,
+            // as the 766 index's synced share counts them.
+            deltas.push((new.received_at.date_naive(), crate::index766::metric::SYNCED, 1));
             new.appointment.date_naive()
         }
         Some(old) => {
@@ -212,7 +217,11 @@ mod tests {
         let first = record(Received, "2026-03-02T09:00:00+07:00");
         assert_eq!(
             deltas(apply(None, first.clone()).unwrap()),
-            vec![(day("2026-03-02"), metric::RECEIVED_ONLINE, 1), (day("2026-03-09"), metric::DUE, 1)]
+            vec![
+                (day("2026-03-02"), metric::RECEIVED_ONLINE, 1),
+                (day("2026-03-09"), metric::DUE, 1),
+                (day("2026-03-02"), crate::index766::metric::SYNCED, 1)
+            ]
         );
         // Waiting parks the appointment's counter; resuming with a new appointment brings it back.
         let waiting = record(WaitingForApplicant, "2026-03-03T09:00:00+07:00");
@@ -254,6 +263,7 @@ mod tests {
             vec![
                 (day("2026-03-02"), metric::RECEIVED_ONLINE, 1),
                 (day("2026-03-09"), metric::DUE, 1),
+                (day("2026-03-02"), crate::index766::metric::SYNCED, 1),
                 (day("2026-03-10"), metric::FINISHED_LATE, 1)
             ]
         );

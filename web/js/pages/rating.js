@@ -11,13 +11,15 @@ layout({ current: kiosk ? '' : 'ho-so-cua-toi' });
 const app = document.getElementById('app');
 const id = param('id');
 
-function ratingForm(extra, send) {
+/** The questions after `extra` fields; `check` lists the extra fields' errors, all shown at once. */
+function ratingForm(extra, send, check = () => []) {
   const form = h('form', { class: 'card', novalidate: true }, ...extra, ...ratingQuestions(), h('button', { type: 'submit' }, 'Gửi đánh giá'));
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     clearErrors(form);
-    const { answers, errors } = readAnswers(form);
-    if (errors) { showErrors(form, errors); return; }
+    const { answers, errors = [] } = readAnswers(form);
+    const all = [...check(form), ...errors];
+    if (all.length) { showErrors(form, all); return; }
     busy(form.querySelector('button[type=submit]'), async () => {
       try {
         const r = await send(form, answers);
@@ -50,12 +52,11 @@ function byReceipt() {
   const intro = h('p', {}, 'Nhập mã hồ sơ và mã bí mật in trên giấy tiếp nhận hồ sơ và hẹn trả kết quả.');
   const code = field({ label: 'Mã hồ sơ', name: 'code', required: true, value: param('ma') || '', autocomplete: 'off' });
   const secret = field({ label: 'Mã bí mật', name: 'secret', required: true, value: param('bm') || '', autocomplete: 'off' });
-  setContent(app, ratingForm([intro, code, secret], (form, answers) => {
-    const v = (n) => form.elements[n].value.trim();
-    const missing = [['code', 'Vui lòng nhập mã hồ sơ.'], ['secret', 'Vui lòng nhập mã bí mật.']].filter(([n]) => !v(n));
-    if (missing.length) return Promise.reject(missing.map(([f, message]) => ({ field: f, message })));
-    return post('/ratings/by-receipt', { code: v('code'), secret: v('secret'), answers }, { auth: false });
-  }));
+  const v = (form, n) => form.elements[n].value.trim();
+  const check = (form) => [['code', 'Vui lòng nhập mã hồ sơ.'], ['secret', 'Vui lòng nhập mã bí mật.']]
+    .filter(([n]) => !v(form, n)).map(([f, message]) => ({ field: f, message }));
+  const send = (form, answers) => post('/ratings/by-receipt', { code: v(form, 'code'), secret: v(form, 'secret'), answers }, { auth: false });
+  setContent(app, ratingForm([intro, code, secret], send, check));
 }
 
 try {

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use motcua_domain::evaluation::{evaluate, AgencyEvaluation, AgencyFacts};
 use motcua_domain::index766::Evaluation;
 use motcua_domain::roles::Role;
-use motcua_ports::{Index, Query, SortCondition};
+use motcua_ports::{Index, Query};
 use serde::Serialize;
 
 /// The evaluation of an agency for a quarter or a year.
@@ -44,9 +44,7 @@ fn period(p: &str) -> CoreResult<(NaiveDate, NaiveDate)> {
 pub async fn agency(s: &Services, agency: &str, period_name: &str) -> CoreResult<EvaluationReport> {
     let (from, to) = period(period_name)?;
     let a = catalogue::agency(s, agency).await?;
-    let bounds = |d: NaiveDate, end: &str| format!("{}{end}", d.format("%Y-%m-%d"));
-    let ratings = Query::partition(Index::Gsi1, format!("RATINGS#{agency}"))
-        .sort(SortCondition::Between(bounds(from, "T00:00:00"), bounds(to, "T23:59:59~")));
+    let ratings = Query::partition(Index::Gsi1, format!("RATINGS#{agency}")).sort(keys::times_on_days(from, to));
     let scores: Vec<_> = keys::read_items(s.table.as_ref(), ratings.limit(500))
         .await?
         .iter()

@@ -12,6 +12,7 @@ use motcua_domain::error::FieldError;
 use motcua_domain::ids::{AgencyCode, DossierCode, UserId};
 use motcua_domain::profile::contact_errors;
 use motcua_domain::rating::{DossierScore, RatingAnswers};
+use motcua_domain::roles::Role;
 use motcua_ports::{Condition, Index, Query, TableError, WriteOp};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -124,7 +125,7 @@ pub async fn enter_slip(s: &Services, caller: &Caller, dossier_id: &str, slip: R
     let d = store::load(s, dossier_id).await?;
     ensure_visible(caller, &d)?;
     let receives = caller.works_for(&d.agency) || caller.works_for(d.receiving_office());
-    if !(receives && caller.role == motcua_domain::roles::Role::ReceivingOfficer) {
+    if !(receives && caller.role == Role::ReceivingOfficer) {
         return Err(CoreError::Forbidden("Chỉ cán bộ Bộ phận Một cửa nhập phiếu đánh giá.".into()));
     }
     if let Some(e) = text_error("slip_number", "số phiếu đánh giá", &slip.slip_number, 40) {
@@ -199,7 +200,7 @@ pub async fn rule_complaint(
 ) -> CoreResult<Rating> {
     let d = store::load(s, dossier_id).await?;
     ensure_visible(caller, &d)?;
-    if !(caller.role == motcua_domain::roles::Role::Leader && caller.works_for(&d.agency)) {
+    if !(caller.role == Role::Leader && caller.works_for(&d.agency)) {
         return Err(CoreError::Forbidden("Chỉ lãnh đạo cơ quan giải quyết hồ sơ kết luận phàn nàn.".into()));
     }
     if let Some(e) = text_error("reason", "nội dung kết luận", &input.reason, 2000) {
@@ -484,7 +485,7 @@ pub struct AnswerInput {
 /// An officer of the addressed agency answers, and may publish the answer.
 pub async fn answer(s: &Services, caller: &Caller, code: &str, input: AnswerInput) -> CoreResult<FeedbackView> {
     let mut fb = load(s, code).await?;
-    if !caller.works_for(&fb.agency) || caller.role == motcua_domain::roles::Role::IntegrationClient {
+    if !caller.works_for(&fb.agency) || caller.role == Role::IntegrationClient {
         return Err(CoreError::not_found("phản ánh, kiến nghị"));
     }
     if let Some(e) = text_error("answer", "nội dung trả lời", &input.answer, 5000) {
@@ -545,11 +546,7 @@ pub(crate) async fn answered_on_time(
     from: NaiveDate,
     to: NaiveDate,
 ) -> CoreResult<(i64, i64)> {
-    let query =
-        Query::partition(Index::Gsi2, keys::feedback_agency(agency)).sort(motcua_ports::SortCondition::Between(
-            format!("{}T00:00:00", from.format("%Y-%m-%d")),
-            format!("{}T23:59:59~", to.format("%Y-%m-%d")),
-        ));
+    let query = Query::partition(Index::Gsi2, keys::feedback_agency(agency)).sort(keys::times_on_days(from, to));
     let (cal, now) = (s.calendar(), s.now());
     let day = motcua_domain::lifecycle::working_day(&cal);
     let (mut due, mut on_time) = (0, 0);

@@ -49,7 +49,7 @@
 //! | catalogue sync change | `CATSYNC` | `<time>#<kind>#<code>` | | |
 //! | feedback / petition | `FEEDBACK#<code>` | `FEEDBACK` | `FEEDBACK#PUBLIC` / answered (when published) | `FEEDBACK#AGENCY#<code>` / created |
 
-use motcua_ports::{Item, Key};
+use motcua_ports::{Item, Key, SortCondition};
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::Value;
 
@@ -273,6 +273,14 @@ pub async fn read_items(
 }
 
 /// The record stored in an item's `data`.
+/// The sort keys that are RFC 3339 times (Vietnam) on the days `from` to `to`.
+pub fn times_on_days(from: chrono::NaiveDate, to: chrono::NaiveDate) -> SortCondition {
+    SortCondition::Between(
+        format!("{}T00:00:00", from.format("%Y-%m-%d")),
+        format!("{}T23:59:59~", to.format("%Y-%m-%d")),
+    )
+}
+
 pub fn data<T: DeserializeOwned>(item: &Item) -> Result<T, serde_json::Error> {
     T::deserialize(item.get("data").unwrap_or(&Value::Null))
 }

@@ -8,7 +8,7 @@ use crate::actions;
 use crate::drafts::new_dossier;
 use crate::{catalogue, Caller, CoreError, CoreResult, Services};
 use motcua_domain::catalogue::{validate_form, Procedure};
-use motcua_domain::dossier::{Channel, IdentityCheck, IdentityMethod, Office, Person};
+use motcua_domain::dossier::{Channel, IdentityCheck, IdentityMethod, Office};
 use motcua_domain::error::FieldError;
 use motcua_domain::lifecycle::Command;
 use motcua_domain::profile::Profile;
@@ -148,7 +148,7 @@ fn identity_check(
         method: input.method,
         method_label: input.method.label().into(),
         checked_at: now,
-        checked_by: Person { id: caller.id.clone(), name: caller.name.clone() },
+        checked_by: caller.person(),
         id_number: req.applicant.id_number.clone(),
         filled_from_read,
     }))

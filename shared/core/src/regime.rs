@@ -8,13 +8,9 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use motcua_domain::ids::UserId;
 use motcua_domain::regime::{Regime, RegimeSchedule};
 use motcua_domain::roles::Role;
-use motcua_ports::{Condition, Key, Table, TableError, WriteOp};
+use motcua_ports::{Condition, Table, TableError, WriteOp};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-
-fn current() -> Key {
-    keys::regime_current()
-}
 
 /// The schedule in force and where it comes from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -35,7 +31,7 @@ impl RegimeSetting {
 /// The stored setting, or the deployment's schedule on a deployment where no administrator
 /// has changed it.
 pub async fn load(table: &dyn Table, deployment: &RegimeSchedule) -> CoreResult<RegimeSetting> {
-    Ok(match table.get(&current()).await? {
+    Ok(match table.get(&keys::regime_current()).await? {
         Some(item) => keys::data(&item)?,
         None => RegimeSetting::deployment(deployment.clone()),
     })
@@ -68,14 +64,16 @@ pub async fn switch(s: &Services, caller: &Caller, regime: Regime, from: NaiveDa
         0 => Condition::NotExists,
         v => Condition::AttrEquals("version".into(), json!(v)),
     };
-    let put =
-        WriteOp::Put { item: keys::item(&current(), &setting, &[("version", json!(setting.version))])?, condition };
+    let put = WriteOp::Put {
+        item: keys::item(&keys::regime_current(), &setting, &[("version", json!(setting.version))])?,
+        condition,
+    };
     let audit = crate::admin::audit_ops_on(
         s,
         caller,
         "regime.switch",
         "regime".into(),
-        format!("Chế độ {} từ {} (lịch áp dụng: {})", regime_name(regime), from.format("%d/%m/%Y"), setting.schedule),
+        format!("Chế độ {} từ {} (lịch áp dụng: {})", regime.as_str(), from.format("%d/%m/%Y"), setting.schedule),
         None,
     )?;
     s.table.transact(std::iter::once(put).chain(audit).collect()).await.map_err(|e| match e {
@@ -88,18 +86,10 @@ pub async fn switch(s: &Services, caller: &Caller, regime: Regime, from: NaiveDa
 
 /// Puts in force a setting stored by another process if it is newer. One read.
 pub async fn refresh(s: &Services) -> CoreResult<()> {
-    let Some(item) = s.table.get(&current()).await? else { return Ok(()) };
+    let Some(item) = s.table.get(&keys::regime_current()).await? else { return Ok(()) };
     let setting: RegimeSetting = keys::data(&item)?;
     if setting.version > s.regime_setting().version {
         *s.regime.write().expect("regime lock") = setting;
     }
     Ok(())
-}
-
-/// `2019` or `2025`, as people read it.
-pub fn regime_name(regime: Regime) -> &'static str {
-    match regime {
-        Regime::R2019 => "2019",
-        Regime::R2025 => "2025",
-    }
 }

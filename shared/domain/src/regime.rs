@@ -20,6 +20,14 @@ pub enum Regime {
 }
 
 impl Regime {
+    /// `2019` or `2025`, as configured and as people read it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Regime::R2019 => "2019",
+            Regime::R2025 => "2025",
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Regime> {
         match s.trim() {
             "2019" => Some(Regime::R2019),
@@ -171,10 +179,7 @@ impl RegimeSchedule {
 impl std::fmt::Display for RegimeSchedule {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         for (i, (from, regime)) in self.0.iter().enumerate() {
-            let regime = match regime {
-                Regime::R2019 => "2019",
-                Regime::R2025 => "2025",
-            };
+            let regime = regime.as_str();
             let separator = if i == 0 { "" } else { "," };
             match from {
                 Some(from) => write!(f, "{separator}{regime}@{from}")?,

@@ -105,14 +105,14 @@ pub struct FormLink {
     pub for_applicant: bool,
 }
 
-/// Whether form `kind` exists for the dossier yet.
+/// Whether form `kind` (one of the dossier's regime) exists for the dossier yet.
 pub fn form_available(kind: FormKind, d: &Dossier) -> bool {
     match kind {
         FormKind::Receipt | FormKind::ControlSlip => d.code.is_some(),
         FormKind::SupplementRequest => !d.supplements.is_empty(),
         FormKind::Refusal => d.status == Status::Refused,
         FormKind::Apology => d.apology.is_some() || !d.extensions.is_empty(),
-        FormKind::StopNotice => d.stop.is_some() && d.regime.form_number(FormKind::StopNotice).is_some(),
+        FormKind::StopNotice => d.stop.is_some(),
         FormKind::Register => false,
     }
 }

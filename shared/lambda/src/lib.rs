@@ -122,7 +122,7 @@ pub async fn services_with(
     let connections = connections_from_env(|k| std::env::var(k).ok())?;
     let adapters = Adapters { table, objects, queue, clock: Arc::new(SystemClock), notifier, connections };
     let services = Services::assemble(adapters, pems, config).await?;
-    *CALENDAR_CHECKED.lock().expect("refresh lock") = Some(std::time::Instant::now());
+    *SETTINGS_CHECKED.lock().expect("refresh lock") = Some(std::time::Instant::now());
     Ok(Arc::new(services))
 }
 
@@ -154,22 +154,22 @@ pub fn init_logs() {
     let _ = tracing_subscriber::fmt().json().with_env_filter(filter).with_target(false).without_time().try_init();
 }
 
-/// How long an instance keeps its calendar before checking for a newer stored version.
-const CALENDAR_REFRESH: Duration = Duration::from_secs(60);
-/// When this instance last loaded or checked the calendar.
-static CALENDAR_CHECKED: std::sync::Mutex<Option<std::time::Instant>> = std::sync::Mutex::new(None);
+/// How long an instance keeps its calendar and regime schedule before checking for newer stored ones.
+const SETTINGS_REFRESH: Duration = Duration::from_secs(60);
+/// When this instance last loaded or checked them.
+static SETTINGS_CHECKED: std::sync::Mutex<Option<std::time::Instant>> = std::sync::Mutex::new(None);
 
 /// Keeps the calendar and the regime schedule of this instance in step with the stored ones
 /// (an administrator's change is handled by one instance; the others pick it up within
-/// [`CALENDAR_REFRESH`]).
-async fn refresh_calendar(
+/// [`SETTINGS_REFRESH`]).
+async fn refresh_settings(
     axum::extract::State(s): axum::extract::State<Arc<Services>>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     let due = {
-        let mut last = CALENDAR_CHECKED.lock().expect("refresh lock");
-        let due = last.is_none_or(|t| t.elapsed() >= CALENDAR_REFRESH);
+        let mut last = SETTINGS_CHECKED.lock().expect("refresh lock");
+        let due = last.is_none_or(|t| t.elapsed() >= SETTINGS_REFRESH);
         if due {
             *last = Some(std::time::Instant::now());
         }
@@ -190,7 +190,7 @@ async fn refresh_calendar(
 pub fn router(routes: Vec<Route>, services: Arc<Services>) -> axum::Router {
     let router = motcua_http::access::with_access_counting(motcua_http::routes::router(routes), services.clone())
         .fallback(motcua_http::routes::route_not_found)
-        .layer(axum::middleware::from_fn_with_state(services.clone(), refresh_calendar))
+        .layer(axum::middleware::from_fn_with_state(services.clone(), refresh_settings))
         .layer(axum::middleware::map_request(client_address))
         .with_state(services);
     motcua_http::security::with_headers(router)

@@ -400,17 +400,16 @@ fn stop_record(
     at: DateTime<FixedOffset>,
     by: Person,
 ) -> StopRecord {
-    let requested_at = (action == Action::ConfirmWithdrawal)
-        .then(|| d.history.iter().rev().find(|s| s.action == Action::RequestWithdrawal).map(|s| s.at))
-        .flatten();
-    let withdrawal_reason =
-        || d.history.iter().rev().find(|s| s.action == Action::RequestWithdrawal).and_then(|s| s.note.clone());
+    let withdrawal = d.history.iter().rev().find(|s| s.action == Action::RequestWithdrawal);
+    let request = withdrawal.filter(|_| action == Action::ConfirmWithdrawal);
     StopRecord {
         at,
         decided_by: by,
-        reason: reason.or_else(withdrawal_reason).unwrap_or_else(|| "Theo yêu cầu rút hồ sơ của người nộp.".into()),
+        reason: reason
+            .or_else(|| withdrawal.and_then(|s| s.note.clone()))
+            .unwrap_or_else(|| "Theo yêu cầu rút hồ sơ của người nộp.".into()),
         requested_by_applicant: action == Action::ConfirmWithdrawal,
-        requested_at,
+        requested_at: request.map(|s| s.at),
         stage: d.stage.as_ref().map_or_else(|| d.status.label().to_string(), |st| st.name.clone()),
         fees_paid_vnd: d.payment.as_ref().filter(|p| p.confirmed_at.is_some()).map_or(0, |p| p.amount_vnd),
     }

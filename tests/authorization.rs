@@ -840,7 +840,7 @@ async fn the_public_lookup_works_without_login_with_a_second_factor_only() {
 
     // The second factor is required, and must be this dossier's.
     assert_eq!(app.get(&format!("/api/v1/lookup/{code}"), None).await.problem(400), "second_factor_required");
-    let unknown = app.get(&format!("/api/v1/lookup/{JUSTICE}-260302-0999?secret={secret}"), None).await;
+    let unknown = app.get(&format!("/api/v1/lookup/{}?secret={secret}", dossier_code(JUSTICE, 999)), None).await;
     assert_eq!(unknown.problem(404), "not_found");
     for q in [
         format!("{code}?secret={their_secret}"),
@@ -1061,7 +1061,7 @@ async fn walking_codes_is_slowed_down_per_code_and_per_client_address() {
     assert_eq!(lookup(format!("{code}?secret={secret}")).await.0.ok()["code"], code, "the right factor, later");
     // One client address gets 20 lookups in a burst (9 made so far), then one every 3 seconds.
     for n in 9..20 {
-        let (r, _) = lookup(format!("{JUSTICE}-260302-{n:04}?id_number=038090001234")).await;
+        let (r, _) = lookup(format!("{}?id_number=038090001234", dossier_code(JUSTICE, n))).await;
         assert_eq!(r.problem(404), "not_found");
     }
     let (slowed, headers) = lookup(format!("{code}?secret={secret}")).await;

@@ -810,7 +810,7 @@ async fn invalid_query_parameters_are_refused_with_a_stable_code() {
     }
     cases.push(get(&format!("/api/v1/feedback/{}?secret=x&admin=1", w.feedback), None).expect(400, "invalid_query"));
     // The public lookup needs a second factor, and nothing else.
-    let code = format!("{JUSTICE}-260302-0001");
+    let code = dossier_code(JUSTICE, 1);
     cases.push(get(&format!("/api/v1/lookup/{code}"), None).expect(400, "second_factor_required"));
     cases.push(get(&format!("/api/v1/lookup/{code}?secret=ABCDEFGH&owner=1"), None).expect(400, "invalid_query"));
     // The report: dates, period, grouping, format, agency.
@@ -946,10 +946,10 @@ async fn unknown_or_nonsense_path_parameters_are_refused_without_revealing_anyth
     // Lookups of well-formed but unknown codes, and of known codes with the wrong factor,
     // all look the same.
     for q in [
-        format!("{JUSTICE}-260302-0999?secret=ABCDEFGH"),
-        format!("{JUSTICE}-260302-0001?secret=ABCDEFGH"),
-        format!("{JUSTICE}-260302-0001?id_number=001099000000"),
-        format!("{JUSTICE}-260302-0001?secret="),
+        format!("{}?secret=ABCDEFGH", dossier_code(JUSTICE, 999)),
+        format!("{}?secret=ABCDEFGH", dossier_code(JUSTICE, 1)),
+        format!("{}?id_number=001099000000", dossier_code(JUSTICE, 1)),
+        format!("{}?secret=", dossier_code(JUSTICE, 1)),
     ] {
         cases.push(case(Method::GET, format!("/api/v1/lookup/{q}")).expect(404, "not_found"));
     }

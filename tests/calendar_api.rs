@@ -108,7 +108,8 @@ async fn an_administrator_override_is_a_new_version_that_deadlines_use_and_that_
 /// restart whatever the deployment's `--regime` says.
 #[tokio::test]
 async fn an_administrator_switches_the_regime_from_a_day_and_dossiers_keep_theirs() {
-    let mut app = TestApp::spawn().await;
+    // The deployment starts under 2019 whichever regime the suite runs under: this is the switch.
+    let mut app = TestApp::spawn_configured(|s| s.regime = RegimeSchedule::only(Regime::R2019)).await;
     let (admin, officer, citizen) =
         (app.login("quantri").await, app.login("tiepnhan.stp").await, app.login("congdan").await);
     let r = app.get("/api/v1/regime", None).await.ok().clone();

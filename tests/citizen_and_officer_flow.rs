@@ -55,7 +55,7 @@ async fn a_dossier_goes_from_search_to_rating_and_is_counted_in_the_report() {
     let accepted = app.post(&format!("/api/v1/dossiers/{id}/accept"), Some(&officer), json!({})).await;
     let accepted = accepted.ok().clone();
     let code = accepted["code"].as_str().unwrap().to_string();
-    assert_eq!(code, format!("{JUSTICE}-260302-0001"));
+    assert_eq!(code, dossier_code(JUSTICE, 1));
     assert_eq!(accepted["appointment"], "2026-03-16T09:00:00+07:00");
     assert_eq!(accepted["national_status"], 2);
 
@@ -63,7 +63,7 @@ async fn a_dossier_goes_from_search_to_rating_and_is_counted_in_the_report() {
     let no_factor = app.get(&format!("/api/v1/lookup/{code}"), None).await;
     assert_eq!(no_factor.problem(400), "second_factor_required");
     let wrong = app.get(&format!("/api/v1/lookup/{code}?secret=WRONG123"), None).await;
-    let unknown = app.get(&format!("/api/v1/lookup/{JUSTICE}-260302-0999?secret=WRONG123"), None).await;
+    let unknown = app.get(&format!("/api/v1/lookup/{}?secret=WRONG123", dossier_code(JUSTICE, 999)), None).await;
     assert_eq!(wrong.problem(404), unknown.problem(404));
     assert_eq!(wrong.body["detail"], unknown.body["detail"]);
     let public = app.get(&format!("/api/v1/lookup/{code}?secret={secret}"), None).await;

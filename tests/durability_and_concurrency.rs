@@ -33,7 +33,7 @@ async fn everything_acknowledged_is_still_there_after_a_restart() {
     // The sequence goes on after the restart: no code is ever reused.
     let second = app.submitted_dossier(&citizen).await;
     let accepted = app.post(&format!("/api/v1/dossiers/{second}/accept"), Some(&officer), json!({})).await;
-    assert_eq!(accepted.ok()["code"], format!("{JUSTICE}-260302-0002"));
+    assert_eq!(accepted.ok()["code"], dossier_code(JUSTICE, 2));
     // The report aggregates survived too.
     let report =
         app.get(&format!("/api/v1/reports/statistics?from=2026-03-01&to=2026-03-31&agency={JUSTICE}"), None).await;
@@ -55,7 +55,7 @@ async fn fifty_concurrent_submissions_to_one_unit_get_fifty_distinct_codes() {
         .await;
     let codes: HashSet<String> = accepted.iter().map(|r| r.ok()["code"].as_str().unwrap().to_string()).collect();
     assert_eq!(codes.len(), 50);
-    let expected: HashSet<String> = (1..=50).map(|n| format!("{JUSTICE}-260302-{n:04}")).collect();
+    let expected: HashSet<String> = (1..=50).map(|n| dossier_code(JUSTICE, n)).collect();
     assert_eq!(codes, expected);
 }
 

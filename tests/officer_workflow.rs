@@ -100,6 +100,16 @@ async fn approve(app: &TestApp, w: &Ward, id: &str) -> Value {
     app.post(&path(id, "approve"), Some(&w.leader), json!({})).await.ok().clone()
 }
 
+/// Moves the appointment with Form 04 the way the suite's regime does it: the leader's apology
+/// under 2019; under 2025 an extension request that the leader then approves.
+async fn reset_appointment(app: &TestApp, w: &Ward, id: &str, body: Value) -> Value {
+    let apologised = app.post(&path(id, "apology"), Some(&w.leader), body).await.ok().clone();
+    match regime() {
+        Regime::R2019 => apologised,
+        Regime::R2025 => app.post(&path(id, "approve-extension"), Some(&w.leader), json!({})).await.ok().clone(),
+    }
+}
+
 async fn inbox_ids(app: &TestApp, token: &str, query: &str) -> (Vec<String>, Value) {
     let r = app.get(&format!("/api/v1/inbox{query}"), Some(token)).await;
     let body = r.ok().clone();
@@ -135,7 +145,7 @@ async fn happy_path_online_dossier_from_reception_through_approval_to_return_by_
     app.clock.advance(Duration::hours(1));
     let accepted = app.post(&path(&id, "accept"), Some(&w.reception), json!({})).await.ok().clone();
     let code = accepted["code"].as_str().unwrap().to_string();
-    assert_eq!(code, format!("{WARD}-260302-0001"));
+    assert_eq!(code, dossier_code(WARD, 1));
     assert_eq!(accepted["appointment"], "2026-03-05T09:00:00+07:00");
     assert_eq!(accepted["register_number"], 1);
     assert_eq!(accepted["stage"]["step_id"], "tham-dinh");
@@ -165,7 +175,7 @@ async fn happy_path_online_dossier_from_reception_through_approval_to_return_by_
     assert!(text(&pdf).starts_with("%PDF-"));
     let stranger = app.login("doanhnghiep").await;
     assert_eq!(app.get(&path(&id, "forms/01"), Some(&stranger)).await.problem(404), "not_found");
-    assert_eq!(app.get(&path(&id, "forms/07"), Some(&w.citizen)).await.problem(404), "not_found");
+    assert_eq!(app.get(&path(&id, "forms/08"), Some(&w.citizen)).await.problem(404), "not_found");
 
     // The leader assigns the specialist; the assignment is internal (no notification).
     let unknown = app.post(&path(&id, "assign"), Some(&w.leader), json!({"assignee": "tiepnhan.phuong"})).await;
@@ -221,13 +231,15 @@ async fn happy_path_online_dossier_from_reception_through_approval_to_return_by_
     assert!(returned["delivery"]["address"].as_str().unwrap().contains("Lê Lợi"));
     assert!(returned["stage"].is_null());
 
-    // Form 05 from the step history: one row per hand-over, on time.
-    let slip = app.get(&path(&id, "forms/05"), Some(&w.leader)).await;
+    // The control slip (Form 05 of 2019, 06 of 2025) from the step history: one row per
+    // hand-over, on time.
+    let number = regime().form_number(motcua_domain::regime::FormKind::ControlSlip).unwrap();
+    let slip = app.get(&path(&id, &format!("forms/{number}")), Some(&w.leader)).await;
     let slip = text(&slip);
     for step in
         ["Tiếp nhận hồ sơ", "Thẩm định, xử lý hồ sơ", "Lãnh đạo phê duyệt, ký kết quả", "Trả kết quả", "Đúng hạn"]
     {
-        assert!(slip.contains(step), "Form 05 lacks {step}");
+        assert!(slip.contains(step), "Form {number} lacks {step}");
     }
     assert!(slip.contains("Trả kết quả trước hạn"), "finished on Tuesday, due Thursday");
 
@@ -459,9 +471,16 @@ async fn payment_request_stops_the_clock_until_confirmed() {
     assert_eq!(paid["appointment"], "2026-03-09T09:00:00+07:00");
 }
 
+/// How the counter checked identity in these tests: the paper ID card (required under 2025).
+fn paper_id() -> Value {
+    json!({"method": "paper_id"})
+}
+
 #[tokio::test]
 async fn apology_goes_out_at_least_a_working_day_ahead_and_resets_the_appointment_once() {
-    let app = TestApp::spawn().await;
+    // The 2019 rule (the leader's apology moves the appointment at once); the 2025 extension
+    // request and its approval: under_the_2025_regime_an_extension_needs_approval_….
+    let app = TestApp::spawn_configured(|s| s.regime = RegimeSchedule::only(Regime::R2019)).await;
     let w = ward(&app).await;
     let id = accepted_hkd(&app, &w).await; // due Thursday 05/03 09:00
     let reason = json!({"note": "Chờ xác minh địa điểm kinh doanh", "new_appointment": "2026-03-10T09:00:00+07:00"});
@@ -520,7 +539,8 @@ async fn counter_and_postal_reception_record_paper_dossiers_with_digitised_compo
     let applicant = json!({"full_name": "Lê Văn Bình", "id_number": "038095007777", "phone": "0911222333",
         "address": "Thôn Đông, phường Hạc Thành"});
     let form = paper_hkd_form();
-    let body = json!({"procedure": HKD, "channel": "in_person", "applicant": applicant, "form": form});
+    let body =
+        json!({"procedure": HKD, "channel": "in_person", "applicant": applicant, "form": form, "identity": paper_id()});
     assert_eq!(app.post("/api/v1/counter/dossiers", Some(&w.specialist), body.clone()).await.problem(403), "forbidden");
     let online = json!({"procedure": HKD, "channel": "online", "applicant": applicant, "form": form});
     assert_eq!(app.post("/api/v1/counter/dossiers", Some(&w.reception), online).await.problem(400), "invalid_channel");
@@ -570,7 +590,7 @@ async fn the_statistics_report_counts_these_dossiers_early_on_time_late_within_a
 
     approve(&app, &w, &early).await; // Monday: early
     let reason = json!({"note": "Chờ xác minh", "new_appointment": "2026-03-10T09:00:00+07:00"});
-    app.post(&path(&reset, "apology"), Some(&w.leader), reason).await.ok();
+    reset_appointment(&app, &w, &reset, reason).await;
     let items = json!([{"component": "bien-ban-hop-thanh-vien", "reason": "Thiếu chữ ký"}]);
     app.post(&path(&waiting, "start-processing"), Some(&w.specialist), json!({})).await.ok();
     app.post(&path(&waiting, "request-supplement"), Some(&w.specialist), json!({"items": items})).await.ok();
@@ -888,7 +908,6 @@ async fn a_closed_dossier_moves_to_the_archive_and_its_personal_data_is_erased_a
 /// follow the 2025 format; the 2019 texts are not cited.
 #[tokio::test]
 async fn under_the_2025_regime_an_extension_needs_approval_and_a_stop_prints_form_05() {
-    use motcua_domain::regime::{Regime, RegimeSchedule};
     let app = TestApp::spawn_configured(|s| s.regime = RegimeSchedule::only(Regime::R2025)).await;
     let w = ward(&app).await;
     let id = accepted_hkd(&app, &w).await; // due Thursday 05/03 09:00
@@ -983,8 +1002,8 @@ async fn a_boundary_free_dossier_taken_at_a_ward_centre_is_processed_by_the_depa
     let form = json!({"certificate_type": "Phiếu lý lịch tư pháp số 1", "purpose": "Bổ sung hồ sơ xin việc", "copies": 1,
         "full_name": "Đỗ Văn Hải", "date_of_birth": "1996-01-01", "gender": "Nam", "id_number": "038096001111",
         "address": "Thôn Đông, phường Hạc Thành", "phone": "0912000111"});
-    let body = json!({"procedure": CRIMINAL_RECORD, "channel": "in_person", "applicant": applicant, "form": form});
-    let local = json!({"procedure": HKD, "channel": "in_person", "applicant": applicant, "form": hkd_form()});
+    let body = json!({"procedure": CRIMINAL_RECORD, "channel": "in_person", "applicant": applicant, "form": form, "identity": paper_id()});
+    let local = json!({"procedure": HKD, "channel": "in_person", "applicant": applicant, "form": hkd_form(), "identity": paper_id()});
     assert_eq!(
         app.post("/api/v1/counter/dossiers", Some(&centre), local).await.problem(403),
         "forbidden",
@@ -1071,7 +1090,8 @@ async fn the_766_index_and_the_nine_indicators_match_hand_computed_points() {
 
     let applicant = json!({"full_name": "Lê Văn Bình", "id_number": "038095007777", "phone": "0911222333"});
     let form = paper_hkd_form();
-    let paper = json!({"procedure": HKD, "channel": "in_person", "applicant": applicant, "form": form});
+    let paper =
+        json!({"procedure": HKD, "channel": "in_person", "applicant": applicant, "form": form, "identity": paper_id()});
     let c =
         app.post("/api/v1/counter/dossiers", Some(&w.reception), paper).await.ok()["id"].as_str().unwrap().to_string();
     app.post(&path(&c, "refuse"), Some(&w.reception), json!({"note": "Ngành nghề cấm kinh doanh"})).await.ok();
@@ -1147,7 +1167,6 @@ async fn the_766_index_and_the_nine_indicators_match_hand_computed_points() {
 /// was identified; what the chip reader gave fills the applicant's details.
 #[tokio::test]
 async fn under_the_2025_regime_the_counter_records_how_the_applicant_was_identified() {
-    use motcua_domain::regime::{Regime, RegimeSchedule};
     let app = TestApp::spawn_configured(|s| s.regime = RegimeSchedule::only(Regime::R2025)).await;
     let w = ward(&app).await;
     let form = paper_hkd_form();
@@ -1236,7 +1255,7 @@ async fn a_dossier_likely_to_be_late_is_flagged_before_it_is_with_a_form_04_prep
     assert_eq!((inbox["counts"]["at_risk"].as_u64(), ids.first()), (Some(1), Some(&late)), "{inbox}");
     // The prepared appointment is one the apology accepts.
     let request = json!({"note": "Thẩm định kéo dài", "new_appointment": risk["suggested_new_appointment"]});
-    let apologised = app.post(&path(&late, "apology"), Some(&w.leader), request).await.ok().clone();
+    let apologised = reset_appointment(&app, &w, &late, request).await;
     assert_eq!(apologised["appointment"], risk["suggested_new_appointment"]);
 }
 

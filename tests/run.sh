@@ -2,9 +2,10 @@
 # The whole test suite, as CI runs it on a fresh machine: installs what it needs (Python venvs
 # for moto, cfn-lint + SAM CLI, cargo-lambda), then runs
 #   1. formatting and lint checks,
-#   2. unit tests, port conformance suites and system tests on the embedded runtime,
+#   2. unit tests, port conformance suites and system tests on the embedded runtime, the system
+#      tests once under each regime (MOTCUA_TEST_REGIME=2019, the default, then 2025),
 #   3. the AWS adapters' conformance suites and the same system tests on the AWS adapters,
-#      against a local AWS emulator (moto), plus the request-budget test,
+#      against a local AWS emulator (moto), under each regime, plus the request-budget test,
 #   4. cfn-lint and `sam validate --lint` of template.yaml,
 #   5. the release build of every Lambda function with cargo-lambda;
 #   and, after 2, the browser tests of the portal and the officer console (tests/browser/run.sh)
@@ -32,8 +33,11 @@ cargo fmt --all -- --check
 step "lint"
 cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
 
-step "tests: domain, ports (embedded adapters), system tests on the embedded runtime"
+step "tests: domain, ports (embedded adapters), system tests on the embedded runtime (2019 regime)"
 cargo test --workspace --locked
+
+step "system tests on the embedded runtime under the 2025 regime"
+MOTCUA_TEST_REGIME=2025 cargo test -p motcua --tests --locked
 
 step "browser tests: portal and officer console in Chromium (Playwright + axe-core)"
 bash tests/browser/run.sh
@@ -44,7 +48,8 @@ bash tests/schemathesis.sh
 step "tests on the AWS adapters (moto): conformance suites, system tests, request budgets"
 bash tests/moto.sh bash -c '
   cargo test -p motcua-aws --features moto --locked &&
-  MOTCUA_TEST_BACKEND=aws cargo test -p motcua --tests --locked -- --include-ignored'
+  MOTCUA_TEST_BACKEND=aws cargo test -p motcua --tests --locked -- --include-ignored &&
+  MOTCUA_TEST_BACKEND=aws MOTCUA_TEST_REGIME=2025 cargo test -p motcua --tests --locked -- --include-ignored'
 
 step "template: cfn-lint and sam validate"
 bash tests/aws-checks.sh

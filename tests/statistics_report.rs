@@ -131,7 +131,7 @@ async fn requests_are_counted_per_operation_and_day_for_administrators_and_the_p
     for _ in 0..3 {
         app.get("/api/v1/procedures", None).await.ok();
     }
-    let code = format!("{JUSTICE}-260302-0999");
+    let code = dossier_code(JUSTICE, 999);
     app.get(&format!("/api/v1/lookup/{code}?id_number=038090001234"), None).await.problem(404);
     let admin = app.login("quantri").await;
     motcua_core::access_log::flush(app.services()).await.unwrap();

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use motcua::{Application, Settings};
+pub use motcua_domain::regime::{Regime, RegimeSchedule};
 use motcua_ports::ManualClock;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -16,6 +17,22 @@ pub use motcua::seed::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PASSWORD, JUSTIC
 /// Criminal-record certificate at the Department of Justice: 10 working days.
 pub const CRIMINAL_RECORD: &str = "2.000488";
 pub const CRIMINAL_RECORD_FORM: &str = "to-khai-lltp";
+
+/// The regime the suite runs under: `MOTCUA_TEST_REGIME` (`2019` unless set), so that the whole
+/// suite passes under both regimes (tests/run.sh runs it twice).
+pub fn regime() -> Regime {
+    match std::env::var("MOTCUA_TEST_REGIME").as_deref() {
+        Ok("2025") => Regime::R2025,
+        Ok("2019") | Err(_) => Regime::R2019,
+        Ok(other) => panic!("MOTCUA_TEST_REGIME must be 2019 or 2025, not {other}"),
+    }
+}
+
+/// The code of the `seq`-th dossier `unit` accepted on Monday 02/03/2026, in the suite's regime's
+/// format (`…-260302-0001` under 2019, `…-20260302-0000001` under 2025).
+pub fn dossier_code(unit: &str, seq: u64) -> String {
+    regime().code_format().format(unit, monday_morning().date_naive(), seq)
+}
 
 /// Monday 02/03/2026 09:00 Vietnam time.
 pub fn monday_morning() -> DateTime<Utc> {
@@ -125,6 +142,7 @@ impl TestApp {
             web_dir: Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("web")),
             seed_demo: true,
             clock: clock.clone(),
+            regime: RegimeSchedule::only(regime()),
             ..Settings::default()
         };
         configure(&mut settings);

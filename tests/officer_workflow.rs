@@ -1060,6 +1060,92 @@ async fn a_boundary_free_dossier_taken_at_a_ward_centre_is_processed_by_the_depa
     assert_eq!(offices["total"]["received"], 1, "the province counts it once");
 }
 
+/// Decision 766, group 1 (R9): a petition is refused within 2 working days, the sender asked for
+/// more within 5, answered within 15 — the wait for the sender's reply not counted — and the
+/// answer published within 2; the index counts a petition on time only if every step was.
+#[tokio::test]
+async fn petitions_are_refused_questioned_answered_and_published_within_their_deadlines() {
+    let app = TestApp::spawn().await;
+    let w = ward(&app).await;
+    let send = async |token: Option<&str>, title: &str| {
+        let body = json!({"kind": "petition", "agency": WARD, "title": title, "content": "Nội dung kiến nghị.",
+            "submitter_name": "Nguyễn Văn An"});
+        let r = app.post("/api/v1/feedback", token, body).await.ok().clone();
+        (r["code"].as_str().unwrap().to_string(), r["secret"].as_str().unwrap().to_string())
+    };
+    let step = async |token: Option<&str>, code: &str, action: &str, body: Value| {
+        app.post(&format!("/api/v1/feedback/{code}/{action}"), token, body).await
+    };
+    // Monday 02/03 09:00: three petitions.
+    let (refused, refused_secret) = send(None, "Kiến nghị ngoài thẩm quyền").await;
+    let (asked, asked_secret) = send(Some(&w.citizen), "Kiến nghị về giờ làm việc").await;
+    let (ignored, _) = send(None, "Kiến nghị chưa được xử lý").await;
+    let fresh = app.get(&format!("/api/v1/feedback/{asked}"), Some(&w.leader)).await.ok().clone();
+    let deadlines = &fresh["deadlines"];
+    assert_eq!(
+        (deadlines["refuse_by"].as_str(), deadlines["ask_by"].as_str(), deadlines["answer_by"].as_str()),
+        (Some("2026-03-04T09:00:00+07:00"), Some("2026-03-09T09:00:00+07:00"), Some("2026-03-23T09:00:00+07:00"))
+    );
+
+    // Tuesday: one refused with its reason, more information asked on another.
+    app.clock.advance(Duration::days(1));
+    assert_eq!(step(Some(&w.leader), &refused, "refuse", json!({"text": " "})).await.problem(422), "validation_failed");
+    let outside = json!({"text": "Nội dung thuộc thẩm quyền của Sở Tư pháp."});
+    let r = step(Some(&w.leader), &refused, "refuse", outside).await.ok().clone();
+    assert_eq!(
+        (r["status_label"].as_str(), r["refusal"]["text"].as_str()),
+        (Some("Từ chối tiếp nhận"), Some("Nội dung thuộc thẩm quyền của Sở Tư pháp."))
+    );
+    let closed = step(Some(&w.leader), &refused, "answer", json!({"answer": "x"})).await;
+    assert_eq!(closed.problem(409), "petition_refused");
+    let seen = app.get(&format!("/api/v1/feedback/{refused}?secret={refused_secret}"), None).await.ok().clone();
+    assert_eq!(seen["refusal"]["text"], "Nội dung thuộc thẩm quyền của Sở Tư pháp.");
+    assert!(app.get("/api/v1/feedback", None).await.ok()["items"].as_array().unwrap().is_empty(), "nothing published");
+
+    let question = json!({"text": "Xin cho biết khung giờ anh đề nghị."});
+    let q = step(Some(&w.specialist), &asked, "request-info", question.clone()).await.ok().clone();
+    assert_eq!(q["status_label"], "Chờ người gửi bổ sung thông tin");
+    assert!(q["deadlines"]["answer_by"].is_null(), "the answer's clock stops while waiting");
+    assert_eq!(step(Some(&w.leader), &asked, "request-info", question).await.problem(409), "petition_already_asked");
+    assert!(notifications(&app, &w.citizen).await.iter().any(|m| m.contains("đề nghị bổ sung thông tin")));
+
+    // Friday: the sender replies with the secret (three working days waited).
+    app.clock.advance(Duration::days(3));
+    let stranger = app.login("doanhnghiep").await;
+    let reply = json!({"text": "Từ 7 giờ 30 đến 11 giờ sáng thứ Bảy."});
+    assert_eq!(step(Some(&stranger), &asked, "reply", reply.clone()).await.problem(404), "not_found");
+    let wrong = json!({"text": "x", "secret": "SAI"});
+    assert_eq!(step(None, &asked, "reply", wrong).await.problem(404), "not_found");
+    let with_secret = json!({"text": reply["text"], "secret": asked_secret});
+    let r = step(None, &asked, "reply", with_secret.clone()).await.ok().clone();
+    assert_eq!(r["question"]["reply"]["text"], "Từ 7 giờ 30 đến 11 giờ sáng thứ Bảy.");
+    assert_eq!(r["deadlines"]["answer_by"], "2026-03-26T09:00:00+07:00", "15 working days plus the 3 waited");
+    assert_eq!(step(None, &asked, "reply", with_secret).await.problem(409), "petition_no_question");
+
+    // Wednesday 25/03: answered in time, not yet published; published on Monday 30/03, late.
+    app.clock.advance(Duration::days(19));
+    let answer = json!({"answer": "Phường sẽ mở cửa sáng thứ Bảy từ tháng 5.", "publish": false});
+    let r = step(Some(&w.leader), &asked, "answer", answer.clone()).await.ok().clone();
+    assert_eq!(
+        (r["status_label"].as_str(), r["deadlines"]["publish_by"].as_str()),
+        (Some("Đã trả lời"), Some("2026-03-27T09:00:00+07:00"))
+    );
+    assert_eq!(step(Some(&w.leader), &asked, "answer", answer).await.problem(409), "petition_answered");
+    let index = async || {
+        let r = app.get(&format!("/api/v1/reports/index-766?from=2026-03-01&to=2026-03-31&agency={WARD}"), None).await;
+        let petitions = r.ok()["groups"][0]["indicators"][1].clone();
+        (petitions["numerator"].as_i64().unwrap(), petitions["denominator"].as_i64().unwrap())
+    };
+    assert_eq!(index().await, (2, 3), "refused and answered in time; the third past its 15 days");
+    app.clock.advance(Duration::days(5));
+    assert_eq!(step(Some(&w.leader), &ignored, "publish", json!({})).await.problem(409), "petition_not_answered");
+    let published = step(Some(&w.leader), &asked, "publish", json!({})).await.ok().clone();
+    assert_eq!(published["published"], true);
+    assert_eq!(app.get("/api/v1/feedback", None).await.ok()["items"][0]["code"], asked.as_str());
+    assert_eq!(step(Some(&w.leader), &asked, "publish", json!({})).await.problem(409), "petition_already_published");
+    assert_eq!(index().await, (1, 3), "published after its 2 working days");
+}
+
 /// R9 and rules §7: the Decision 766 index of the ward for March and its evaluation for the
 /// quarter, against four dossiers whose fate the test knows — A on time and online but rated "very unsatisfied", B finished before its appointment
 /// after two supplement requests (late by the rule), C on paper refused at reception without
@@ -1109,6 +1195,15 @@ async fn the_766_index_and_the_nine_indicators_match_hand_computed_points() {
             .map(|k| c766[*k].as_i64().unwrap())
             .collect();
     assert_eq!(counts, [4, 2, 3, 3, 0, 2, 3, 0, 10], "{index}");
+    // The 2026 additions, unscored: 7 of the ward's 10 procedures are fully online, and so were
+    // A, B and D (online, with an electronic result) of the 4 ended.
+    let shares: Vec<(i64, i64)> = index["additions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["numerator"].as_i64().unwrap(), s["denominator"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(shares, [(7, 10), (3, 4)], "{index}");
     let points: Vec<f64> = index["groups"].as_array().unwrap().iter().map(|g| g["points"].as_f64().unwrap()).collect();
     // Synced 0/3 → 0, the petition not yet due → 6; on time 2/4 → 20·0.5 = 10; digitised 75 % of
     // an 80 % target → 10.3, reused 0; procedures online 100 % → 11, dossiers online 75 % ≥ 50 %

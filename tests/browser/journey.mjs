@@ -370,7 +370,7 @@ async function run() {
     await c.getByText('Hồ sơ này đã được đánh giá').waitFor();
   });
 
-  await step('feedback (P18): send, officer answers and publishes, citizen follows, answer is public', async () => {
+  await step('feedback (P18, Decision 766): send, officer asks for more, citizen replies, officer answers and publishes, answer is public', async () => {
     await c.goto('/phan-anh.html');
     await c.getByLabel('Kiến nghị (về quy định hành chính)').check();
     await c.getByLabel(/^Cơ quan tiếp nhận/).selectOption({ label: 'Ủy ban nhân dân phường Hạc Thành' });
@@ -386,12 +386,23 @@ async function run() {
     const r = reception.page;
     await r.goto('/can-bo/phan-anh.html');
     const item = r.locator('.results > li', { hasText: state.fbCode });
+    await item.getByText('Từ chối tiếp nhận hoặc đề nghị bổ sung thông tin').click();
+    await item.getByLabel(/^Thông tin cần người gửi bổ sung/).fill('Xin cho biết địa chỉ nhận bản sao.');
+    await item.getByRole('button', { name: 'Đề nghị bổ sung' }).click();
+    await item.getByText('Đang chờ người gửi trả lời.').waitFor();
+    await c.getByLabel(/^Mã theo dõi/).fill(state.fbCode);
+    await c.getByLabel(/^Mã bí mật/).fill(state.fbSecret);
+    await c.getByRole('button', { name: 'Xem tình trạng' }).click();
+    await c.getByLabel(/^Thông tin bổ sung/).fill('Số 12 Lê Lợi, phường Hạc Thành.');
+    await check(citizen, '21b-phan-anh-bo-sung-thong-tin');
+    await c.getByRole('button', { name: 'Gửi thông tin bổ sung' }).click();
+    await c.locator('#tracked').getByText('Bạn đã trả lời').waitFor();
+    await r.reload();
+    await item.getByText('Số 12 Lê Lợi, phường Hạc Thành.').waitFor();
     await item.getByLabel(/^Nội dung trả lời/).fill('Ủy ban nhân dân phường đã triển khai trả kết quả qua bưu chính công ích từ tháng này.');
     await check(reception, '31-can-bo-tra-loi-phan-anh');
     await item.getByRole('button', { name: 'Gửi trả lời' }).click();
-    await item.getByText('Đã gửi trả lời').waitFor();
-    await c.getByLabel(/^Mã theo dõi/).fill(state.fbCode);
-    await c.getByLabel(/^Mã bí mật/).fill(state.fbSecret);
+    await item.getByText('Câu trả lời đã được công khai trên Cổng.').waitFor();
     await c.getByRole('button', { name: 'Xem tình trạng' }).click();
     await c.locator('#tracked').getByText('bưu chính công ích từ tháng này').waitFor();
     await c.reload();

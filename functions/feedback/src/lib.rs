@@ -6,7 +6,7 @@ use axum::http::{Method, StatusCode};
 use axum::Json;
 use motcua_core::feedback::{
     self, AnswerInput, ComplaintRulingInput, FeedbackReceipt, FeedbackView, NewFeedback, Rating, RatingSlip,
-    ReceiptRating,
+    ReceiptRating, ReplyInput, StepInput,
 };
 use motcua_core::surveys::{Answers, NewSurvey, SurveyView};
 use motcua_domain::rating::RatingAnswers;
@@ -147,6 +147,45 @@ pub fn routes() -> Vec<Route> {
         )
         .body::<AnswerInput>()
         .returns::<FeedbackView>(),
+        Route::new(
+            Method::POST,
+            "/api/v1/feedback/{code}/refuse",
+            FUNCTION,
+            Access::Authenticated,
+            "Cán bộ từ chối tiếp nhận phản ánh, kiến nghị, nêu lý do (trong 2 ngày làm việc)",
+            refuse,
+        )
+        .body::<StepInput>()
+        .returns::<FeedbackView>(),
+        Route::new(
+            Method::POST,
+            "/api/v1/feedback/{code}/request-info",
+            FUNCTION,
+            Access::Authenticated,
+            "Cán bộ đề nghị người gửi bổ sung thông tin (một lần, trong 5 ngày làm việc; thời gian chờ không tính vào hạn trả lời)",
+            request_info,
+        )
+        .body::<StepInput>()
+        .returns::<FeedbackView>(),
+        Route::new(
+            Method::POST,
+            "/api/v1/feedback/{code}/reply",
+            FUNCTION,
+            Access::OptionalAuth,
+            "Người gửi bổ sung thông tin theo đề nghị của cơ quan (đăng nhập, hoặc mã bí mật)",
+            reply,
+        )
+        .body::<ReplyInput>()
+        .returns::<FeedbackView>(),
+        Route::new(
+            Method::POST,
+            "/api/v1/feedback/{code}/publish",
+            FUNCTION,
+            Access::Authenticated,
+            "Cán bộ công khai câu trả lời đã gửi (trong 2 ngày làm việc sau khi trả lời)",
+            publish,
+        )
+        .returns::<FeedbackView>(),
     ]
 }
 
@@ -233,6 +272,41 @@ async fn answer(
     ApiJson(a): ApiJson<AnswerInput>,
 ) -> ApiResult<Json<FeedbackView>> {
     Ok(Json(feedback::answer(&s, &c, &code, a).await?))
+}
+
+async fn refuse(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiPath(code): ApiPath<String>,
+    ApiJson(input): ApiJson<StepInput>,
+) -> ApiResult<Json<FeedbackView>> {
+    Ok(Json(feedback::refuse(&s, &c, &code, input).await?))
+}
+
+async fn request_info(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiPath(code): ApiPath<String>,
+    ApiJson(input): ApiJson<StepInput>,
+) -> ApiResult<Json<FeedbackView>> {
+    Ok(Json(feedback::ask(&s, &c, &code, input).await?))
+}
+
+async fn reply(
+    State(s): State<AppState>,
+    MaybeAuthenticated(c): MaybeAuthenticated,
+    ApiPath(code): ApiPath<String>,
+    ApiJson(input): ApiJson<ReplyInput>,
+) -> ApiResult<Json<FeedbackView>> {
+    Ok(Json(feedback::reply(&s, c.as_ref(), &code, input).await?))
+}
+
+async fn publish(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiPath(code): ApiPath<String>,
+) -> ApiResult<Json<FeedbackView>> {
+    Ok(Json(feedback::publish(&s, &c, &code).await?))
 }
 
 async fn surveys(State(s): State<AppState>) -> ApiResult<Json<PageOf<SurveyView>>> {

@@ -68,7 +68,7 @@ pub async fn agency(s: &Services, agency: &str, period_name: &str) -> CoreResult
         facts.dossiers_online += i64::from(e.online);
         facts.dossiers_online_late += i64::from(e.online && !e.on_time);
     }
-    (facts.feedback_due, facts.feedback_on_time) = crate::feedback::answered_on_time(s, agency, from, to).await?;
+    (facts.feedback_due, facts.feedback_on_time) = crate::feedback::handled_on_time(s, agency, from, to).await?;
     Ok(EvaluationReport {
         agency: agency.into(),
         agency_name: a.name,

@@ -7,9 +7,11 @@ use crate::events::{self, Event};
 use crate::store;
 use crate::{catalogue, keys, Caller, CoreError, CoreResult, Services};
 use chrono::{DateTime, FixedOffset, NaiveDate};
+use motcua_domain::calendar::Calendar;
 use motcua_domain::dossier::{Status, Timing};
 use motcua_domain::error::FieldError;
 use motcua_domain::ids::{AgencyCode, DossierCode, UserId};
+use motcua_domain::petition::{Deadlines, Progress, Step};
 use motcua_domain::profile::contact_errors;
 use motcua_domain::rating::{DossierScore, RatingAnswers};
 use motcua_domain::roles::Role;
@@ -303,6 +305,34 @@ struct Feedback {
     created_at: DateTime<FixedOffset>,
     answer: Option<Answer>,
     published: bool,
+    /// When the answer was published (absent on records published with their answer before
+    /// this was kept: the answer's time).
+    #[serde(default)]
+    published_at: Option<DateTime<FixedOffset>>,
+    #[serde(default)]
+    refusal: Option<Answer>,
+    #[serde(default)]
+    question: Option<Question>,
+    /// Bumped by every change; each write is conditional on the version read.
+    #[serde(default)]
+    version: u64,
+}
+
+/// The agency's request for more information, and the sender's reply.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = FeedbackQuestion)]
+pub struct Question {
+    #[serde(flatten)]
+    asked: Answer,
+    reply: Option<Reply>,
+}
+
+/// The sender's reply to the agency's question.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = FeedbackReply)]
+pub struct Reply {
+    text: String,
+    at: DateTime<FixedOffset>,
 }
 
 /// A feedback as shown: to everyone once published (no name, no contact), and in full to
@@ -328,6 +358,16 @@ pub struct FeedbackView {
     pub status_label: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub published: Option<bool>,
+    /// Why the agency refused to take it up (sender and agency only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refusal: Option<Answer>,
+    /// The agency's request for more information and the sender's reply.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub question: Option<Question>,
+    /// When each step is due (Decision 766: refuse in 2, ask in 5, answer in 15, publish in 2
+    /// working days).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadlines: Option<Deadlines>,
 }
 
 /// What the submitter keeps to follow a feedback: its code and secret.
@@ -340,16 +380,38 @@ pub struct FeedbackReceipt {
 }
 
 impl Feedback {
+    /// Whether the caller sent it (signed in as its sender, or holding its secret).
+    fn sent_by(&self, caller: Option<&Caller>, secret: Option<&str>) -> bool {
+        caller.is_some_and(|c| self.submitter.as_deref() == Some(c.id.as_str()))
+            || secret.is_some_and(|x| hash(x) == self.secret_hash)
+    }
+
+    /// When each step happened.
+    fn progress(&self) -> Progress {
+        Progress {
+            refused: self.refusal.as_ref().map(|r| r.at),
+            asked: self.question.as_ref().map(|q| q.asked.at),
+            replied: self.question.as_ref().and_then(|q| q.reply.as_ref()).map(|r| r.at),
+            answered: self.answer.as_ref().map(|a| a.at),
+            published: self.published_at.or(self.answer.as_ref().filter(|_| self.published).map(|a| a.at)),
+        }
+    }
+
     fn status_label(&self) -> &'static str {
-        if self.answer.is_some() {
+        let p = self.progress();
+        if p.refused.is_some() {
+            "Từ chối tiếp nhận"
+        } else if p.answered.is_some() {
             "Đã trả lời"
+        } else if p.awaiting_reply() {
+            "Chờ người gửi bổ sung thông tin"
         } else {
             "Đang xử lý"
         }
     }
 
     /// What the submitter and the agency see.
-    fn private_view(&self) -> FeedbackView {
+    fn private_view(&self, cal: &Calendar) -> FeedbackView {
         FeedbackView {
             submitter_name: Some(self.submitter_name.clone()),
             phone: self.phone.clone(),
@@ -357,6 +419,9 @@ impl Feedback {
             dossier_code: self.dossier_code.clone(),
             status_label: Some(self.status_label()),
             published: Some(self.published),
+            refusal: self.refusal.clone(),
+            question: self.question.clone(),
+            deadlines: Some(self.progress().deadlines(self.created_at, cal)),
             ..self.public_view()
         }
     }
@@ -377,6 +442,9 @@ impl Feedback {
             dossier_code: None,
             status_label: None,
             published: None,
+            refusal: None,
+            question: None,
+            deadlines: None,
         }
     }
 
@@ -389,6 +457,7 @@ impl Feedback {
             index.push(("gsi1pk", json!(keys::FEEDBACK_PUBLIC)));
             index.push(("gsi1sk", json!(a.at.to_rfc3339())));
         }
+        index.push(("version", json!(self.version)));
         Ok(keys::item(&keys::feedback(&self.code), self, &index)?)
     }
 }
@@ -447,6 +516,10 @@ pub async fn submit(s: &Services, caller: Option<&Caller>, f: NewFeedback) -> Co
         created_at: now,
         answer: None,
         published: false,
+        published_at: None,
+        refusal: None,
+        question: None,
+        version: 1,
     };
     s.table.put(fb.item()?, Condition::NotExists).await?;
     Ok(FeedbackReceipt { code, secret, status_label: fb.status_label(), created_at: now })
@@ -461,10 +534,8 @@ async fn load(s: &Services, code: &str) -> CoreResult<Feedback> {
 pub async fn get(s: &Services, caller: Option<&Caller>, code: &str, secret: Option<&str>) -> CoreResult<FeedbackView> {
     let fb = load(s, code).await?;
     let staff = caller.is_some_and(|c| c.works_for(&fb.agency));
-    let own = caller.is_some_and(|c| fb.submitter.as_deref() == Some(c.id.as_str()));
-    let with_secret = secret.is_some_and(|x| hash(x) == fb.secret_hash);
-    if staff || own || with_secret {
-        Ok(fb.private_view())
+    if staff || fb.sent_by(caller, secret) {
+        Ok(fb.private_view(&s.calendar()))
     } else if fb.published {
         Ok(fb.public_view())
     } else {
@@ -482,37 +553,125 @@ pub struct AnswerInput {
     pub publish: bool,
 }
 
-/// An officer of the addressed agency answers, and may publish the answer.
-pub async fn answer(s: &Services, caller: &Caller, code: &str, input: AnswerInput) -> CoreResult<FeedbackView> {
-    let mut fb = load(s, code).await?;
+/// A refusal's reason, or a question to the sender.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = FeedbackStepInput)]
+pub struct StepInput {
+    #[schema(max_length = 5000, pattern = r"\S")]
+    pub text: String,
+}
+
+/// The sender's reply: signed in as the sender, or with the secret given at submission.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = FeedbackReplyInput)]
+pub struct ReplyInput {
+    #[serde(default)]
+    #[schema(max_length = 100)]
+    pub secret: Option<String>,
+    #[schema(max_length = 5000, pattern = r"\S")]
+    pub text: String,
+}
+
+/// The feedback `code` for an officer of the agency it is addressed to, if `step` may be taken.
+async fn load_for_step(s: &Services, caller: &Caller, code: &str, step: Step) -> CoreResult<Feedback> {
+    let fb = load(s, code).await?;
     if !caller.works_for(&fb.agency) || caller.role == Role::IntegrationClient {
         return Err(CoreError::not_found("phản ánh, kiến nghị"));
     }
-    if let Some(e) = text_error("answer", "nội dung trả lời", &input.answer, 5000) {
-        return Err(CoreError::Validation(vec![e]));
+    check_step(&fb, step)?;
+    Ok(fb)
+}
+
+fn check_step(fb: &Feedback, step: Step) -> CoreResult<()> {
+    fb.progress().allows(step).map_err(|r| CoreError::rule(r.code, r.message))
+}
+
+fn step_text(field: &str, label: &str, value: &str) -> CoreResult<String> {
+    match text_error(field, label, value, 5000) {
+        Some(e) => Err(CoreError::Validation(vec![e])),
+        None => Ok(value.trim().into()),
     }
+}
+
+/// Writes the changed feedback, conditional on the version it was read at, with the sender's
+/// notification (`kind`, `message`) when they have an account.
+async fn save(s: &Services, mut fb: Feedback, notice: Option<(&str, String)>) -> CoreResult<FeedbackView> {
+    let condition = match fb.version {
+        0 => Condition::Exists,
+        v => Condition::AttrEquals("version".into(), json!(v)),
+    };
+    fb.version += 1;
     let now = s.now();
-    fb.answer = Some(Answer { text: input.answer.trim().into(), by_name: caller.name.clone(), at: now });
-    fb.published = input.publish;
-    let event = fb.submitter.as_ref().map(|user| {
-        Event::new(
-            "feedback.answered".into(),
-            &fb.code,
-            user,
-            format!("Phản ánh, kiến nghị {}", fb.code),
-            format!("Phản ánh, kiến nghị “{}” đã được trả lời.", fb.title),
-            now,
-        )
+    let event = notice.zip(fb.submitter.as_ref()).map(|((kind, message), user)| {
+        Event::new(kind.into(), &fb.code, user, format!("Phản ánh, kiến nghị {}", fb.code), message, now)
     });
-    let mut ops = vec![WriteOp::Put { item: fb.item()?, condition: Condition::Exists }];
+    let mut ops = vec![WriteOp::Put { item: fb.item()?, condition }];
     if let Some(e) = &event {
         ops.push(e.outbox_op()?);
     }
-    s.table.transact(ops).await?;
+    s.table.transact(ops).await.map_err(|e| match e {
+        TableError::ConditionFailed { .. } => CoreError::Conflict,
+        e => e.into(),
+    })?;
     if let Some(e) = event {
         events::publish(s, &[e]).await;
     }
-    Ok(fb.private_view())
+    Ok(fb.private_view(&s.calendar()))
+}
+
+/// An officer of the addressed agency answers, and may publish the answer at once.
+pub async fn answer(s: &Services, caller: &Caller, code: &str, input: AnswerInput) -> CoreResult<FeedbackView> {
+    let mut fb = load_for_step(s, caller, code, Step::Answer).await?;
+    let text = step_text("answer", "nội dung trả lời", &input.answer)?;
+    let now = s.now();
+    fb.answer = Some(Answer { text, by_name: caller.name.clone(), at: now });
+    fb.published = input.publish;
+    fb.published_at = input.publish.then_some(now);
+    let message = format!("Phản ánh, kiến nghị “{}” đã được trả lời.", fb.title);
+    save(s, fb, Some(("feedback.answered", message))).await
+}
+
+/// An officer publishes an answer given earlier (due within 2 working days of it).
+pub async fn publish(s: &Services, caller: &Caller, code: &str) -> CoreResult<FeedbackView> {
+    let mut fb = load_for_step(s, caller, code, Step::Publish).await?;
+    fb.published = true;
+    fb.published_at = Some(s.now());
+    save(s, fb, None).await
+}
+
+/// An officer refuses to take the feedback up, saying why (due within 2 working days).
+pub async fn refuse(s: &Services, caller: &Caller, code: &str, input: StepInput) -> CoreResult<FeedbackView> {
+    let mut fb = load_for_step(s, caller, code, Step::Refuse).await?;
+    let text = step_text("text", "lý do từ chối", &input.text)?;
+    fb.refusal = Some(Answer { text, by_name: caller.name.clone(), at: s.now() });
+    let message = format!("Phản ánh, kiến nghị “{}” không được tiếp nhận xử lý. Xem lý do trên Cổng.", fb.title);
+    save(s, fb, Some(("feedback.refused", message))).await
+}
+
+/// An officer asks the sender for more information, once (due within 5 working days); the
+/// answer's clock stops until the sender replies.
+pub async fn ask(s: &Services, caller: &Caller, code: &str, input: StepInput) -> CoreResult<FeedbackView> {
+    let mut fb = load_for_step(s, caller, code, Step::Ask).await?;
+    let text = step_text("text", "nội dung đề nghị bổ sung", &input.text)?;
+    fb.question = Some(Question { asked: Answer { text, by_name: caller.name.clone(), at: s.now() }, reply: None });
+    let message = format!("Cơ quan đề nghị bổ sung thông tin cho phản ánh, kiến nghị “{}”.", fb.title);
+    save(s, fb, Some(("feedback.info_requested", message))).await
+}
+
+/// The sender replies to the agency's question (signed in as the sender, or with the secret).
+pub async fn reply(s: &Services, caller: Option<&Caller>, code: &str, input: ReplyInput) -> CoreResult<FeedbackView> {
+    let mut fb = load(s, code).await?;
+    if !fb.sent_by(caller, input.secret.as_deref()) {
+        return Err(CoreError::not_found("phản ánh, kiến nghị"));
+    }
+    check_step(&fb, Step::Reply)?;
+    let text = step_text("text", "thông tin bổ sung", &input.text)?;
+    if let Some(q) = fb.question.as_mut() {
+        q.reply = Some(Reply { text, at: s.now() });
+    }
+    save(s, fb, None).await
 }
 
 /// Published answers for everyone (newest first), or an agency's inbox for its staff.
@@ -527,20 +686,19 @@ pub async fn list(
         None => (Query::partition(Index::Gsi1, keys::FEEDBACK_PUBLIC), false),
     };
     let page = s.table.query(query.descending().limit(limit).after(cursor)).await.map_err(store::cursor_error)?;
-    let mut items = Vec::new();
+    let (cal, mut items) = (s.calendar(), Vec::new());
     for item in &page.items {
         let fb: Feedback = keys::data(item)?;
-        items.push(if private { fb.private_view() } else { fb.public_view() });
+        items.push(if private { fb.private_view(&cal) } else { fb.public_view() });
     }
     Ok((items, page.next))
 }
 
-/// Working days an agency has to answer a feedback (Decision 766, petitions: 15).
-const ANSWER_DAYS: i64 = 15;
-
-/// The feedback addressed to `agency` created from `from` to `to` whose answer is due by now
-/// (answered, or past its deadline), and those answered within it (rules §7, indicator 8).
-pub(crate) async fn answered_on_time(
+/// The feedback addressed to `agency` sent from `from` to `to` that has something due by now
+/// (handled, or past a deadline), and those handled on time at every step (refused within 2
+/// working days, asked within 5, answered within 15 less the wait for the sender, published
+/// within 2: [`Progress::on_time`]; rules §7 indicator 8, Decision 766 group 1).
+pub(crate) async fn handled_on_time(
     s: &Services,
     agency: &str,
     from: NaiveDate,
@@ -548,18 +706,12 @@ pub(crate) async fn answered_on_time(
 ) -> CoreResult<(i64, i64)> {
     let query = Query::partition(Index::Gsi2, keys::feedback_agency(agency)).sort(keys::times_on_days(from, to));
     let (cal, now) = (s.calendar(), s.now());
-    let day = motcua_domain::lifecycle::working_day(&cal);
     let (mut due, mut on_time) = (0, 0);
     for item in keys::read_items(s.table.as_ref(), query.limit(500)).await? {
         let fb: Feedback = keys::data(&item)?;
-        let deadline = cal.add_working_minutes(cal.receipt_time(fb.created_at), ANSWER_DAYS * day);
-        match &fb.answer {
-            Some(a) => {
-                due += 1;
-                on_time += i64::from(a.at <= deadline);
-            }
-            None if now > deadline => due += 1,
-            None => {}
+        if let Some(in_time) = fb.progress().on_time(fb.created_at, &cal, now) {
+            due += 1;
+            on_time += i64::from(in_time);
         }
     }
     Ok((due, on_time))

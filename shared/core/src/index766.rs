@@ -6,7 +6,8 @@
 use crate::reports::check_period;
 use crate::{catalogue, keys, Caller, CoreError, CoreResult, Services};
 use chrono::NaiveDate;
-use motcua_domain::index766::{metric, score, Counts, Evaluation, Group, Input};
+use motcua_domain::catalogue::ServiceLevel;
+use motcua_domain::index766::{additions, metric, score, Counts, Evaluation, Group, Input, Share};
 use motcua_domain::report::metric as report_metric;
 use motcua_domain::roles::Role;
 use motcua_ports::{attr_i64, attr_str, Condition, Index, Query, SortCondition, WriteOp};
@@ -23,6 +24,8 @@ pub struct Index766 {
     pub max_points: f64,
     pub counts: Counts,
     pub groups: Vec<Group>,
+    /// The 2026 dashboards' additions, without points.
+    pub additions: Vec<Share>,
 }
 
 /// The evaluation records of the dossiers of `agency` (or the province) ended from `from` to
@@ -69,6 +72,7 @@ pub async fn index(s: &Services, from: NaiveDate, to: NaiveDate, agency: Option<
         c.online += n(metric::ONLINE);
         c.digitised += n(metric::DIGITISED);
         c.reused += n(metric::REUSED);
+        c.full_online += n(metric::FULL_ONLINE);
         c.disliked += n(metric::DISLIKED);
         c.synced += n(metric::SYNCED);
         c.received += n(report_metric::RECEIVED_ONLINE) + n(report_metric::RECEIVED_DIRECT);
@@ -80,19 +84,21 @@ pub async fn index(s: &Services, from: NaiveDate, to: NaiveDate, agency: Option<
     // levels); one offered only at the counter would not count.
     c.procedures = procedures.len() as i64;
     c.procedures_online = c.procedures;
+    c.procedures_full_online = procedures.iter().filter(|p| p.level == ServiceLevel::Full).count() as i64;
     let petitioned: Vec<String> = match agency {
         Some(a) => vec![a.into()],
         None => catalogue::agencies(s).await?.into_iter().map(|a| a.code.to_string()).collect(),
     };
     for a in &petitioned {
-        let (due, on_time) = crate::feedback::answered_on_time(s, a, from, to).await?;
+        let (due, on_time) = crate::feedback::handled_on_time(s, a, from, to).await?;
         c.petitions_due += due;
         c.petitions_on_time += on_time;
     }
     let groups = score(&c);
     let points = (groups.iter().map(|g| g.points).sum::<f64>() * 10.0).round() / 10.0;
     let max_points = groups.iter().map(|g| g.max_points).sum();
-    Ok(Index766 { from, to, agency: agency.map(String::from), points, max_points, counts: c, groups })
+    let additions = additions(&c);
+    Ok(Index766 { from, to, agency: agency.map(String::from), points, max_points, counts: c, groups, additions })
 }
 
 /// The ended dossiers of the period that meet (`met`) or miss an input, a page at a time: the

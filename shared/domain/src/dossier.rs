@@ -303,6 +303,9 @@ pub struct Dossier {
     pub agency_name: String,
     pub field: String,
     pub statutory_time: StatutoryTime,
+    /// The procedure's online service level when the dossier was filed (Decree 42/2022).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_level: Option<crate::catalogue::ServiceLevel>,
     /// The procedure's workflow when the dossier was filed (M1: versioned with the procedure).
     #[serde(default)]
     pub workflow: Option<crate::workflow::Workflow>,
@@ -407,6 +410,7 @@ impl Dossier {
             agency_name,
             field: procedure.field.clone(),
             statutory_time: procedure.statutory_time,
+            service_level: Some(procedure.level),
             workflow: Some(procedure.workflow()),
             owner,
             applicant,

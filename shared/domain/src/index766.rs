@@ -13,11 +13,14 @@
 //! - **digitised**: its components are electronic (filed online, or scanned at the counter);
 //! - **reused**: it reused data the state holds (the registries of issue 11; none yet).
 //!
-//! Petitions (PAKN) answered within their 15 working days share the transparency group with
-//! the synced share (6 of its 18 points, our reading of the practice). The scoring below the
+//! Petitions (PAKN) handled on time — refused within 2 working days, asked about within 5,
+//! answered within 15, published within 2 (`crate::petition`) — share the transparency group
+//! with the synced share (6 of its 18 points, our reading of the practice). The 2026 dashboards'
+//! shares of fully online procedures and dossiers are shown beside the index, unscored. The scoring below the
 //! targets is pro rata, as the national dashboards do *(practice)*; an input with nothing to
 //! count scores its full points and says so (`applicable: false`).
 
+use crate::catalogue::ServiceLevel;
 use crate::dossier::{Channel, Dossier, Status};
 use crate::ids::DossierCode;
 use crate::report::Delta;
@@ -32,6 +35,8 @@ pub mod metric {
     pub const ONLINE: &str = "i766_online";
     pub const DIGITISED: &str = "i766_digitised";
     pub const REUSED: &str = "i766_reused";
+    /// Online dossiers of procedures offered fully online (2026 dashboards).
+    pub const FULL_ONLINE: &str = "i766_full_online";
     /// Ratings saying the applicant was dissatisfied or complained, by rating day.
     pub const DISLIKED: &str = "i766_disliked";
     /// Dossiers the national portal holds, by their day of receipt.
@@ -49,6 +54,9 @@ pub struct Evaluation {
     pub online: bool,
     pub digitised: bool,
     pub reused: bool,
+    /// Online (as above) for a procedure offered fully online when it was filed.
+    #[serde(default)]
+    pub full_online: bool,
     pub supplements: u32,
 }
 
@@ -58,15 +66,17 @@ impl Evaluation {
         let supplements = d.supplements.len() as u32;
         let by = d.appointment.or(d.reception_due);
         let has_result = matches!(d.status, Status::Finished | Status::Returned);
+        let online = d.channel == Channel::Online && (!has_result || d.result.is_some());
         Evaluation {
             dossier_id: d.id.clone(),
             code: d.code.clone(),
             procedure_name: d.procedure_name.clone(),
             ended_at,
             on_time: supplements <= 1 && by.is_none_or(|by| ended_at <= by),
-            online: d.channel == Channel::Online && (!has_result || d.result.is_some()),
+            online,
             digitised: !d.components.is_empty(),
             reused: false,
+            full_online: online && d.service_level == Some(ServiceLevel::Full),
             supplements,
         }
     }
@@ -80,6 +90,7 @@ impl Evaluation {
             (self.online, metric::ONLINE),
             (self.digitised, metric::DIGITISED),
             (self.reused, metric::REUSED),
+            (self.full_online, metric::FULL_ONLINE),
         ] {
             if met {
                 out.push((day, name, 1));
@@ -124,10 +135,48 @@ pub struct Counts {
     /// Procedures of the agency (or province), and those offered online.
     pub procedures: i64,
     pub procedures_online: i64,
-    /// Petitions whose answer was due in the period (answered, or past their deadline), and
-    /// those answered within it.
+    /// Petitions sent in the period with a step due by now (handled, or past a deadline), and
+    /// those handled on time at every step (`crate::petition`).
     pub petitions_due: i64,
     pub petitions_on_time: i64,
+    /// 2026 dashboards: ended dossiers filed online for a procedure offered fully online, and
+    /// the procedures offered fully online.
+    #[serde(default)]
+    pub full_online: i64,
+    #[serde(default)]
+    pub procedures_full_online: i64,
+}
+
+/// A share shown beside the index without points (the 2026 dashboards' additions).
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Share {
+    pub key: &'static str,
+    pub name: &'static str,
+    pub numerator: i64,
+    pub denominator: i64,
+    /// In percent (one decimal); absent with nothing to count.
+    pub percent: Option<f64>,
+}
+
+/// The 2026 dashboards' additions: the shares of procedures and of ended dossiers that are
+/// fully online *(practice: shown, not scored)*.
+pub fn additions(c: &Counts) -> Vec<Share> {
+    let share = |key, name, numerator, denominator: i64| Share {
+        key,
+        name,
+        numerator,
+        denominator,
+        percent: (denominator > 0).then(|| round1(numerator as f64 * 100.0 / denominator as f64)),
+    };
+    vec![
+        share(
+            "thu_tuc_toan_trinh",
+            "Thủ tục cung cấp dịch vụ công trực tuyến toàn trình",
+            c.procedures_full_online,
+            c.procedures,
+        ),
+        share("ho_so_toan_trinh", "Hồ sơ trực tuyến toàn trình", c.full_online, c.ended),
+    ]
 }
 
 /// One input of a group.
@@ -213,7 +262,7 @@ pub fn score(c: &Counts) -> Vec<Group> {
                 ),
                 indicator(
                     "phan_anh_dung_han",
-                    "Phản ánh, kiến nghị được trả lời đúng hạn",
+                    "Phản ánh, kiến nghị được xử lý đúng hạn",
                     (c.petitions_on_time, c.petitions_due),
                     100.0,
                     6.0,
@@ -320,6 +369,8 @@ mod tests {
             procedures_online: 9,
             petitions_due: 4,
             petitions_on_time: 3,
+            full_online: 3,
+            procedures_full_online: 6,
         };
         let g = score(&c);
         let points: Vec<f64> = g.iter().map(|g| g.points).collect();
@@ -327,5 +378,8 @@ mod tests {
         // 11·0.4/0.5 = 8.8; satisfaction 100 − (20 + 10) = 70 % → 18·70/90 = 14.
         assert_eq!(points, vec![15.3, 16.0, 8.3, 17.1, 14.0]);
         assert_eq!(g[3].indicators[0].percent, Some(60.0));
+        let shares: Vec<Option<f64>> = additions(&c).iter().map(|s| s.percent).collect();
+        assert_eq!(shares, [Some(40.0), Some(30.0)], "6 of 15 procedures, 3 of 10 dossiers fully online");
+        assert!(additions(&Counts::default()).iter().all(|s| s.percent.is_none()));
     }
 }

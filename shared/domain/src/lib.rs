@@ -36,6 +36,7 @@ pub mod ids;
 pub mod index766;
 pub mod lifecycle;
 pub mod national;
+pub mod petition;
 pub mod profile;
 pub mod rating;
 pub mod regime;

@@ -3,7 +3,7 @@
 // with the dossiers behind each input.
 import { layout, requireLogin } from '../layout.js';
 import { get, STAFF_ROLES } from '../api.js';
-import { h, $, setContent, showFailure, todayIso, fmtNumber, fmtDate, fmtDateTime, statusBadge } from '../ui.js';
+import { h, $, setContent, showFailure, todayIso, fmtNumber, fmtDate, fmtDateTime, statusBadge, facts } from '../ui.js';
 import { renderReport, index766Chart } from '../stats.js';
 import { dueState } from '../workflow.js';
 
@@ -91,7 +91,9 @@ try {
       h('caption', {}, `Các chỉ tiêu từ ${fmtDate(idx.from)} đến ${fmtDate(idx.to)}`),
       h('thead', {}, h('tr', {}, ['Nhóm', 'Chỉ tiêu', 'Kết quả', 'Mục tiêu', 'Điểm', 'Hồ sơ chưa đạt'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, rows))),
-    h('p', { class: 'small muted' }, 'Tính theo thời điểm kết thúc giải quyết của từng hồ sơ; dưới mục tiêu được tính điểm theo tỷ lệ.'));
+    h('p', { class: 'small muted' }, 'Tính theo thời điểm kết thúc giải quyết của từng hồ sơ; dưới mục tiêu được tính điểm theo tỷ lệ.'),
+    h('h3', {}, 'Chỉ tiêu bổ sung năm 2026 (theo dõi, không tính điểm)'),
+    facts(idx.additions.map((a) => [a.name, a.percent == null ? 'Không phát sinh' : `${fmtNumber(a.numerator)}/${fmtNumber(a.denominator)} (${a.percent}%)`])));
 } catch (e) {
   showFailure(indexBox, e, 'tải Bộ chỉ số 766');
 }

@@ -45,6 +45,40 @@ send.addEventListener('submit', (ev) => {
   }, 'Đang gửi…');
 });
 
+// The sender's reply to the agency's request for more information (with the secret).
+function replyForm(f, secret) {
+  const form = h('form', { novalidate: true, class: 'stack' },
+    h('div', { class: 'field' }, h('label', { for: 'reply-text' }, 'Thông tin bổ sung', h('span', { class: 'req', 'aria-hidden': 'true' }, ' *')),
+      h('textarea', { id: 'reply-text', name: 'text', rows: 3, required: true })),
+    h('button', { type: 'submit' }, 'Gửi thông tin bổ sung'));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const text = form.elements.text.value.trim();
+    if (!text) { showErrors(form, [{ field: 'text', message: 'Vui lòng nhập thông tin bổ sung.' }]); return; }
+    busy(form.querySelector('button'), async () => {
+      try {
+        showTracked(await post(`/feedback/${encodeURIComponent(f.code)}/reply`, { text, secret }), secret);
+      } catch (e) { showErrors(form, e); }
+    }, 'Đang gửi…');
+  });
+  return form;
+}
+
+function showTracked(f, secret) {
+  const q = f.question;
+  setContent($('#tracked'), h('div', { class: 'stack' },
+    h('h3', {}, f.title),
+    facts([['Mã', f.code], ['Loại', KIND[f.kind] || f.kind], ['Cơ quan', agencyName(f.agency)], ['Gửi lúc', fmtDateTime(f.created_at)], ['Tình trạng', f.status_label]]),
+    h('p', {}, f.content),
+    f.refusal ? h('div', { class: 'alert warn' }, h('h3', {}, `Từ chối tiếp nhận (${fmtDate(f.refusal.at)})`), h('p', {}, f.refusal.text)) : null,
+    q ? h('div', { class: 'alert warn' }, h('h3', {}, `Cơ quan đề nghị bổ sung thông tin (${fmtDate(q.at)})`), h('p', {}, q.text),
+      q.reply ? h('p', {}, h('strong', {}, `Bạn đã trả lời (${fmtDate(q.reply.at)}): `), q.reply.text) : null) : null,
+    q && !q.reply && !f.answer && !f.refusal ? replyForm(f, secret) : null,
+    f.answer ? h('div', { class: 'alert ok' }, h('h3', {}, `Trả lời của ${f.answer.by_name || 'cơ quan'} (${fmtDate(f.answer.at)})`), h('p', {}, f.answer.text))
+      : f.refusal ? null : h('p', {}, 'Chưa có câu trả lời.')));
+}
+
 track.addEventListener('submit', (ev) => {
   ev.preventDefault();
   clearErrors(track);
@@ -56,12 +90,7 @@ track.addEventListener('submit', (ev) => {
   if (errors.length) { showErrors(track, errors); return; }
   busy(track.querySelector('button[type=submit]'), async () => {
     try {
-      const f = await get(`/feedback/${encodeURIComponent(code)}?secret=${encodeURIComponent(secret)}`);
-      setContent($('#tracked'), h('div', { class: 'stack' },
-        h('h3', {}, f.title),
-        facts([['Mã', f.code], ['Loại', KIND[f.kind] || f.kind], ['Cơ quan', agencyName(f.agency)], ['Gửi lúc', fmtDateTime(f.created_at)], ['Tình trạng', f.status_label]]),
-        h('p', {}, f.content),
-        f.answer ? h('div', { class: 'alert ok' }, h('h3', {}, `Trả lời của ${f.answer.by_name || 'cơ quan'} (${fmtDate(f.answer.at)})`), h('p', {}, f.answer.text)) : h('p', {}, 'Chưa có câu trả lời.')));
+      showTracked(await get(`/feedback/${encodeURIComponent(code)}?secret=${encodeURIComponent(secret)}`), secret);
     } catch (e) { showErrors(track, e); }
   }, 'Đang tải…');
 });

@@ -159,8 +159,9 @@ fn the_happy_path_records_each_step_with_its_stage_and_report_counters() {
             (day(5), i766::ON_TIME, 1),
             (day(5), i766::ONLINE, 1),
             (day(5), i766::DIGITISED, 1),
+            (day(5), i766::FULL_ONLINE, 1),
         ],
-        "finished early; evaluated once for the 766 index: on time, online, digitised"
+        "finished early; evaluated once for the 766 index: on time, online, digitised, fully online"
     );
     assert!(fin.evaluation.as_ref().is_some_and(|e| e.on_time && !e.reused));
     let returned = run(&fin.dossier, &reception(), vn(2026, 3, 5, 14, 0), ret(ReturnMethod::Counter));

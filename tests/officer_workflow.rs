@@ -1053,11 +1053,32 @@ async fn a_boundary_free_dossier_taken_at_a_ward_centre_is_processed_by_the_depa
         (Some(1), Some(1))
     );
     let offices = report("&group_by=receiving_office").await.ok().clone();
-    let received = |code: &str| {
+    let received = |offices: &Value, code: &str| {
         offices["rows"].as_array().unwrap().iter().find(|r| r["key"] == code).unwrap()["received"].as_i64()
     };
-    assert_eq!((received(WARD_CENTRE), received(JUSTICE)), (Some(1), Some(0)), "{offices}");
+    assert_eq!((received(&offices, WARD_CENTRE), received(&offices, JUSTICE)), (Some(1), Some(0)), "{offices}");
     assert_eq!(offices["total"]["received"], 1, "the province counts it once");
+
+    // Another applicant files online at the centre's kiosk (the point that helped): the
+    // department's office receives it, the centre counts it as a filing it helped.
+    let draft = |at: &str| json!({"procedure": CRIMINAL_RECORD, "form": form, "assisted_at": at});
+    let not_a_centre = app.post("/api/v1/dossiers", Some(&w.citizen), draft(JUSTICE)).await;
+    assert_eq!(not_a_centre.problem(422), "validation_failed");
+    assert_eq!(not_a_centre.body["errors"][0]["field"], "assisted_at");
+    let helped = app.post("/api/v1/dossiers", Some(&w.citizen), draft(WARD_CENTRE)).await.ok().clone();
+    assert_eq!(helped["assisted_at"]["code"], WARD_CENTRE);
+    let helped = helped["id"].as_str().unwrap();
+    app.upload(&w.citizen, helped, CRIMINAL_RECORD_FORM, PDF, "application/pdf", "to-khai.pdf").await.ok();
+    app.post(&path(helped, "submit"), Some(&w.citizen), json!({})).await.ok();
+    let justice_reception = app.login("tiepnhan.stp").await;
+    app.post(&path(helped, "accept"), Some(&justice_reception), json!({})).await.ok();
+    let offices = report("&group_by=receiving_office").await.ok().clone();
+    assert_eq!((received(&offices, WARD_CENTRE), received(&offices, JUSTICE)), (Some(1), Some(1)), "{offices}");
+    let points = report("&group_by=assisting_point").await.ok().clone();
+    let rows = points["rows"].as_array().unwrap();
+    assert!(rows.iter().all(|r| r["key"] != JUSTICE), "service centres only: {points}");
+    let centre_row = rows.iter().find(|r| r["key"] == WARD_CENTRE).unwrap();
+    assert_eq!((centre_row["received"].as_i64(), centre_row["new_online"].as_i64()), (Some(1), Some(1)));
 }
 
 /// Decision 766, group 1 (R9): a petition is refused within 2 working days, the sender asked for
@@ -1352,6 +1373,55 @@ async fn a_dossier_likely_to_be_late_is_flagged_before_it_is_with_a_form_04_prep
     let request = json!({"note": "Thẩm định kéo dài", "new_appointment": risk["suggested_new_appointment"]});
     let apologised = reset_appointment(&app, &w, &late, request).await;
     assert_eq!(apologised["appointment"], risk["suggested_new_appointment"]);
+}
+
+/// Issue 13, item 9, the officer's queue: the current step is timed by its assignee's own past
+/// stages — an officer whose appraisals run long (a long queue) puts the dossiers assigned to
+/// them at risk, while the procedure's average and a quicker colleague's dossiers stay safe.
+#[tokio::test]
+async fn an_officer_whose_own_stages_run_long_puts_the_dossiers_assigned_to_them_at_risk() {
+    let app = TestApp::spawn().await;
+    let w = ward(&app).await;
+    let admin = app.login("quantri.phuong").await;
+    let slow = json!({"username": "chuyenvien2.phuong", "password": DEMO_PASSWORD, "role": "specialist",
+        "agency": WARD, "full_name": "Đinh Thị Thu"});
+    app.post("/api/v1/users", Some(&admin), slow).await.ok();
+    let slow = app.login("chuyenvien2.phuong").await;
+    let hand_over = async |token: &str, id: &str| {
+        let upload = result_upload(&app, token, id).await;
+        app.post(&path(id, "submit-for-approval"), Some(token), json!({"upload_id": upload})).await.ok();
+        app.post(&path(id, "approve"), Some(&w.leader), json!({})).await.ok();
+    };
+    // Six appraisals handed over at once by the usual specialist, three after 26 working hours
+    // (the workflow allows 20) by the new one: 8.7 hours on average.
+    let mut past = vec![];
+    for _ in 0..9 {
+        past.push(accepted_hkd(&app, &w).await);
+    }
+    for id in &past[..6] {
+        hand_over(&w.specialist, id).await;
+    }
+    app.clock.advance(Duration::days(3) + Duration::hours(2)); // Thursday 05/03 11:00
+    for id in &past[6..] {
+        hand_over(&slow, id).await;
+    }
+
+    let risk_when_assigned_to = async |assignee: Option<&str>| {
+        let id = accepted_hkd(&app, &w).await;
+        if let Some(who) = assignee {
+            app.post(&path(&id, "assign"), Some(&w.leader), json!({"assignee": who})).await.ok();
+        }
+        app.get(&path(&id, ""), Some(&w.leader)).await.ok()["risk"].clone()
+    };
+    let slow_risk = risk_when_assigned_to(Some("chuyenvien2.phuong")).await;
+    assert_eq!(
+        (slow_risk["at_risk"].as_bool(), slow_risk["from_history"].as_bool()),
+        (Some(true), Some(true)),
+        "{slow_risk}"
+    );
+    let quick = risk_when_assigned_to(Some("chuyenvien.phuong")).await;
+    assert_eq!(quick["at_risk"], false, "{quick}");
+    assert_eq!(risk_when_assigned_to(None).await["at_risk"], false, "the procedure's average is within the allowance");
 }
 
 /// Rules §7 (item 5 of issue 13): ratings come from three sources — online by the owner, a

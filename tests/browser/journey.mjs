@@ -705,7 +705,7 @@ async function run() {
     const k = await person(browser);
     const p = k.page;
     await login(k, 'doanhnghiep'); // a person who walked away without signing out
-    await p.goto('/may-tu-phuc-vu.html');
+    await p.goto('/may-tu-phuc-vu.html?diem=000.17.24.H56');
     await p.getByRole('link', { name: /^Đánh giá mức độ hài lòng/ }).waitFor();
     // The previous person's session is ended on the server and in the page.
     assert(!(await p.getByRole('button', { name: 'Đăng xuất' }).count()), 'the kiosk kept a session');

@@ -69,6 +69,10 @@ function accountArea(area) {
 const KIOSK_IDLE_MS = 120_000;
 const inKiosk = () => sessionStorage.getItem('motcua_kiosk') === '1';
 
+/** The service centre whose kiosk this is (`may-tu-phuc-vu.html?diem=<code>`): dossiers filed
+ * here record it as the point that helped (R5). */
+export const kioskPoint = () => (inKiosk() && sessionStorage.getItem('motcua_kiosk_point')) || null;
+
 /** Ends the session of the person who used the kiosk: revoked on the server, forgotten here. */
 export async function endKioskSession() {
   if (session()) {

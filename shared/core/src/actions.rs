@@ -284,7 +284,7 @@ async fn run(
     let change = Change { deltas: outcome.deltas, joined: outcome.joined, event, extra, ..Change::new(d, previous) };
     let view = commit(s, change, response, idem).await?;
     if let Some((step, minutes)) = &outcome.closed_step {
-        crate::step_history::record(s, &procedure, step, *minutes).await;
+        crate::step_history::record(s, &procedure, step, &ctx.caller.id, *minutes).await;
     }
     Ok(view)
 }

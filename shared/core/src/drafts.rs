@@ -8,7 +8,7 @@ use crate::store::{check_if_match, commit, load, Change};
 use crate::{catalogue, users, Caller, CoreError, CoreResult, Services};
 use chrono::{DateTime, FixedOffset};
 use motcua_domain::catalogue::{validate_form, Procedure};
-use motcua_domain::dossier::{Channel, Dossier, Status};
+use motcua_domain::dossier::{Channel, Dossier, Office, Status};
 use motcua_domain::ids::UserId;
 use motcua_domain::profile::Profile;
 use motcua_domain::roles::Role;
@@ -26,6 +26,11 @@ pub struct NewDraft {
     #[serde(default)]
     #[schema(value_type = Object)]
     pub form: Map<String, Value>,
+    /// Code of the Public Administration Service Centre where the applicant is being helped to
+    /// file (its kiosk or help desk; R5).
+    #[serde(default)]
+    #[schema(max_length = 35)]
+    pub assisted_at: Option<String>,
 }
 
 /// Creates a draft of a procedure for the caller, pre-filled from the profile (P1, P4).
@@ -51,9 +56,27 @@ pub async fn create_draft(
     // A business files in its own name.
     let full_name = profile.business_name.clone().filter(|_| caller.role == Role::Business);
     let applicant = Profile { full_name: full_name.unwrap_or_else(|| profile.full_name.clone()), ..profile };
-    let dossier = new_dossier(s, &procedure, caller.id.clone(), applicant, Channel::Online, form, s.now()).await?;
+    let assisted_at = match req.assisted_at.as_deref() {
+        Some(code) => Some(assisting_centre(s, code).await?),
+        None => None,
+    };
+    let mut dossier = new_dossier(s, &procedure, caller.id.clone(), applicant, Channel::Online, form, s.now()).await?;
+    dossier.assisted_at = assisted_at;
     let response = view(s, caller, dossier.clone());
     commit(s, Change::new(dossier, None), response, idem).await
+}
+
+/// The service centre in force named `code`, where an applicant is being helped to file.
+async fn assisting_centre(s: &Services, code: &str) -> CoreResult<Office> {
+    let centre = catalogue::agency(s, code).await.ok().filter(|a| a.service_centre && a.in_force(s.now().date_naive()));
+    match centre {
+        Some(a) => Ok(Office { code: a.code, name: a.name }),
+        None => Err(CoreError::field(
+            "assisted_at",
+            "not_a_service_centre",
+            "Điểm hỗ trợ nộp hồ sơ phải là một Trung tâm Phục vụ hành chính công đang hoạt động.",
+        )),
+    }
 }
 
 /// A new dossier of the current version of `procedure`, in draft, with its workflow.

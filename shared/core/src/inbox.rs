@@ -99,8 +99,8 @@ pub async fn inbox(s: &Services, caller: &Caller, q: InboxQuery) -> CoreResult<I
     }
     let (cal, now) = (s.calendar(), s.now());
     let all: Vec<Dossier> = all.into_iter().filter(|d| in_inbox(d, caller)).collect();
-    let procedures = all.iter().map(|d| d.procedure_code.to_string()).collect();
-    let histories = crate::step_history::of_all(s, procedures).await?;
+    let assigned = all.iter().map(|d| (d.procedure_code.to_string(), d.assignee.as_ref().map(|a| a.id.to_string())));
+    let histories = crate::step_history::of_all(s, assigned.collect()).await?;
     let mut rows: Vec<(Dossier, Flags, Option<Risk>)> = all
         .into_iter()
         .map(|d| {

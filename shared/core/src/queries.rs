@@ -24,8 +24,11 @@ pub async fn get(s: &Services, caller: &Caller, id: &str) -> CoreResult<DossierV
     let d = load(s, id).await?;
     ensure_visible(caller, &d)?;
     crate::reads::record(s, caller, &d, "dossier".into()).await?;
-    let history =
-        if participates(caller, &d) { Some(crate::step_history::of(s, &d.procedure_code).await?) } else { None };
+    let officers: Vec<&str> = d.assignee.iter().map(|a| a.id.as_str()).collect();
+    let history = match participates(caller, &d) {
+        true => Some(crate::step_history::of(s, &d.procedure_code, &officers).await?),
+        false => None,
+    };
     let (cal, now) = (s.calendar(), s.now());
     let risk = history.and_then(|h| motcua_domain::risk::predict(&d, &h, &cal, now));
     Ok(DossierView { risk, ..view(s, caller, d) })

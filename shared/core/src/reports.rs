@@ -16,6 +16,8 @@ pub enum GroupBy {
     /// Reception by official receiving office (R5): the service centres and the agencies' own
     /// one-stop offices; only the reception columns are filled.
     ReceivingOffice,
+    /// Online filings helped at each service centre (R5): only the reception columns.
+    AssistingPoint,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -121,13 +123,17 @@ pub async fn statistics(
                 });
             }
         }
-        Some(GroupBy::ReceivingOffice) => {
+        Some(by @ (GroupBy::ReceivingOffice | GroupBy::AssistingPoint)) => {
+            let (prefix, centres_only) = match by {
+                GroupBy::AssistingPoint => ("assist", true),
+                _ => ("office", false),
+            };
             for a in catalogue::agencies(s).await? {
-                if agency.is_some_and(|x| x != a.code) {
+                if agency.is_some_and(|x| x != a.code) || (centres_only && !a.service_centre) {
                     continue;
                 }
                 rows.push(NamedRow {
-                    row: row(format!("office:{}", a.code)).await?,
+                    row: row(format!("{prefix}:{}", a.code)).await?,
                     key: a.code.to_string(),
                     name: a.name,
                 });

@@ -14,33 +14,55 @@ fn attr(prefix: &str, step_id: &str) -> String {
     format!("{prefix}_{safe}")
 }
 
-/// Adds a completed stage of `step_id` that took `minutes` to `procedure`'s history.
-pub(crate) async fn record(s: &Services, procedure: &str, step_id: &str, minutes: i64) {
-    let add = vec![(attr("minutes", step_id), minutes), (attr("stages", step_id), 1)];
+/// The attribute names of a step closed by an officer.
+fn officer_attr(prefix: &str, step_id: &str, officer: &str) -> String {
+    attr(prefix, &format!("{step_id}__{officer}"))
+}
+
+/// Adds a completed stage of `step_id` that took `minutes`, closed by `officer`, to
+/// `procedure`'s history (everyone's and the officer's own).
+pub(crate) async fn record(s: &Services, procedure: &str, step_id: &str, officer: &str, minutes: i64) {
+    let add = vec![
+        (attr("minutes", step_id), minutes),
+        (attr("stages", step_id), 1),
+        (officer_attr("minutes", step_id, officer), minutes),
+        (officer_attr("stages", step_id, officer), 1),
+    ];
     let op = WriteOp::Add { key: keys::step_history(procedure), add, set: Item::new() };
     if let Err(e) = s.table.transact(vec![op]).await {
         tracing::warn!(procedure, step_id, error = %e, "step duration not recorded");
     }
 }
 
-/// The history of `procedure`'s steps.
-pub(crate) async fn of(s: &Services, procedure: &str) -> CoreResult<StepHistory> {
+/// The history of `procedure`'s steps, and of the officers who closed them (`officers`).
+pub(crate) async fn of(s: &Services, procedure: &str, officers: &[&str]) -> CoreResult<StepHistory> {
     let Some(item) = s.table.get(&keys::step_history(procedure)).await? else { return Ok(StepHistory::default()) };
     let n = |name: String| motcua_ports::attr_i64(&item, &name).unwrap_or(0);
     let procedure = crate::catalogue::procedure(s, procedure).await?;
-    let steps = procedure.workflow().steps;
-    let map: HashMap<String, (i64, i64)> =
-        steps.iter().map(|st| (st.id.clone(), (n(attr("minutes", &st.id)), n(attr("stages", &st.id))))).collect();
-    Ok(StepHistory(map))
+    let mut history = StepHistory::default();
+    for st in procedure.workflow().steps {
+        for officer in officers {
+            let samples = (n(officer_attr("minutes", &st.id, officer)), n(officer_attr("stages", &st.id, officer)));
+            history.by_officer.insert((st.id.clone(), officer.to_string()), samples);
+        }
+        history.steps.insert(st.id.clone(), (n(attr("minutes", &st.id)), n(attr("stages", &st.id))));
+    }
+    Ok(history)
 }
 
-/// The histories of several procedures, each read once.
-pub(crate) async fn of_all(s: &Services, mut procedures: Vec<String>) -> CoreResult<HashMap<String, StepHistory>> {
-    procedures.sort();
-    procedures.dedup();
+/// The histories of several procedures, each read once, with the officers assigned to them.
+pub(crate) async fn of_all(
+    s: &Services,
+    assigned: Vec<(String, Option<String>)>,
+) -> CoreResult<HashMap<String, StepHistory>> {
+    let mut officers: HashMap<String, Vec<String>> = HashMap::new();
+    for (procedure, officer) in assigned {
+        let list = officers.entry(procedure).or_default();
+        list.extend(officer.filter(|o| !list.contains(o)));
+    }
     let mut out = HashMap::new();
-    for p in procedures {
-        let history = of(s, &p).await?;
+    for (p, list) in officers {
+        let history = of(s, &p, &list.iter().map(String::as_str).collect::<Vec<_>>()).await?;
         out.insert(p, history);
     }
     Ok(out)

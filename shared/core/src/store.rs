@@ -39,16 +39,18 @@ pub(crate) fn check_if_match(d: &Dossier, if_match: Option<u64>) -> CoreResult<(
 }
 
 pub(crate) fn aggregate_ops(d: &Dossier, deltas: Vec<Delta>) -> Vec<WriteOp> {
-    aggregate_ops_of(&d.agency, &d.field, &d.procedure_code, d.receiving_office(), deltas)
+    let assisted_at = d.assisted_at.as_ref().map(|o| o.code.as_str());
+    aggregate_ops_of(&d.agency, &d.field, &d.procedure_code, (d.receiving_office(), assisted_at), deltas)
 }
 
 /// The counter updates of `deltas` for a dossier of `agency`, `field` and `procedure`, received
-/// by `office`: every scope gets them, the receiving office only reception (R5).
+/// by `office` and filed with the help of the service centre `assisted_at`: every scope gets
+/// them, the receiving office and the helping centre only reception (R5).
 pub(crate) fn aggregate_ops_of(
     agency: &str,
     field: &str,
     procedure: &str,
-    office: &str,
+    (office, assisted_at): (&str, Option<&str>),
     deltas: Vec<Delta>,
 ) -> Vec<WriteOp> {
     let a = agency;
@@ -75,11 +77,14 @@ pub(crate) fn aggregate_ops_of(
             ops.push(add(scope, *day, metrics.clone()));
         }
     }
-    let office = format!("office:{office}");
+    let reception_scopes: Vec<String> =
+        std::iter::once(format!("office:{office}")).chain(assisted_at.map(|c| format!("assist:{c}"))).collect();
     for (day, metrics) in &by_day {
         let received: Vec<_> = metrics.iter().filter(|(m, _)| m.starts_with("received_")).cloned().collect();
         if !received.is_empty() {
-            ops.push(add(&office, *day, received));
+            for scope in &reception_scopes {
+                ops.push(add(scope, *day, received.clone()));
+            }
         }
     }
     ops

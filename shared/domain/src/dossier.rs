@@ -364,6 +364,10 @@ pub struct Dossier {
     /// (R5), when it is not the competent authority (`agency`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reception_office: Option<Office>,
+    /// The service centre where the applicant was helped to file online (its kiosk or help
+    /// desk: R5, the point that helped); reception stays the competent authority's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assisted_at: Option<Office>,
     /// How the applicant's identity was checked at the counter (R8).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity_check: Option<IdentityCheck>,
@@ -444,6 +448,7 @@ impl Dossier {
             apology: None,
             delivery: None,
             reception_office: None,
+            assisted_at: None,
             identity_check: None,
             regime: crate::regime::Regime::default(),
             extensions: vec![],

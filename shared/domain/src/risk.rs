@@ -2,7 +2,8 @@
 //! procedure's workflow usually takes — the working minutes its past dossiers spent in it, once
 //! a step has [`MIN_SAMPLES`] of them, otherwise the time the workflow allows — the time still
 //! needed by an open dossier is the rest of its current step plus the steps after it up to the
-//! result. When the finish that predicts falls after the appointment, the dossier is at risk,
+//! result. The current step is timed by its assignee's own past stages when they have enough:
+//! an officer with a long queue takes longer to hand over, and their history shows it. When the finish that predicts falls after the appointment, the dossier is at risk,
 //! and while the apology (Form 04) is still possible a new appointment is prepared for the
 //! officer: a working day after the predicted finish.
 
@@ -18,17 +19,37 @@ use std::collections::HashMap;
 pub const MIN_SAMPLES: i64 = 3;
 
 /// Working minutes spent in each step (by step id) by past dossiers of a procedure, and how
-/// many stages they add up.
+/// many stages they add up; the same per officer who closed the stages, whose own usual time
+/// reflects their queue.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct StepHistory(pub HashMap<String, (i64, i64)>);
+pub struct StepHistory {
+    pub steps: HashMap<String, (i64, i64)>,
+    /// By (step id, officer id).
+    pub by_officer: HashMap<(String, String), (i64, i64)>,
+}
+
+fn average(samples: Option<&(i64, i64)>) -> Option<i64> {
+    samples.filter(|(_, n)| *n >= MIN_SAMPLES).map(|(minutes, n)| minutes / n)
+}
 
 impl StepHistory {
     /// The usual time of `step`: the average of its past stages, or its allowance.
     pub fn typical(&self, step: &WorkflowStep) -> i64 {
-        match self.0.get(&step.id) {
-            Some((minutes, n)) if *n >= MIN_SAMPLES => minutes / n,
-            _ => i64::from(step.working_hours) * 60,
-        }
+        average(self.steps.get(&step.id)).unwrap_or(i64::from(step.working_hours) * 60)
+    }
+
+    /// The usual time of `step` in the hands of `officer` (their own past stages, which carry
+    /// their queue), else [`Self::typical`].
+    pub fn typical_for(&self, step: &WorkflowStep, officer: Option<&str>) -> i64 {
+        officer
+            .and_then(|o| average(self.by_officer.get(&(step.id.clone(), o.to_string()))))
+            .unwrap_or_else(|| self.typical(step))
+    }
+
+    /// Whether `step`'s time comes from past stages (the officer's or everyone's).
+    fn known(&self, step: &WorkflowStep, officer: Option<&str>) -> bool {
+        average(self.steps.get(&step.id)).is_some()
+            || officer.is_some_and(|o| average(self.by_officer.get(&(step.id.clone(), o.to_string()))).is_some())
     }
 }
 
@@ -56,7 +77,10 @@ pub fn predict(d: &Dossier, history: &StepHistory, cal: &Calendar, now: DateTime
     let current = &workflow.steps[position];
     let elapsed = (cal.working_minutes_between(stage.entered_at, now) - stage.paused_minutes).max(0);
     let until_result = workflow.steps[position + 1..].iter().filter(|s| s.kind != StepKind::Return);
-    let remaining = (history.typical(current) - elapsed).max(0) + until_result.map(|s| history.typical(s)).sum::<i64>();
+    // The current step in its assignee's hands, the later ones at everyone's usual pace.
+    let officer = d.assignee.as_ref().map(|a| a.id.as_str());
+    let remaining = (history.typical_for(current, officer) - elapsed).max(0)
+        + until_result.map(|s| history.typical(s)).sum::<i64>();
     let predicted_finish = cal.add_working_minutes(now, remaining);
     let at_risk = predicted_finish > appointment;
     let late_by_minutes = if at_risk {
@@ -73,8 +97,7 @@ pub fn predict(d: &Dossier, history: &StepHistory, cal: &Calendar, now: DateTime
         late_by_minutes,
         suggested_new_appointment: (at_risk && apology_possible)
             .then(|| cal.add_working_minutes(predicted_finish, working_day(cal))),
-        from_history: workflow.steps[position..]
-            .iter()
-            .any(|s| history.0.get(&s.id).is_some_and(|(_, n)| *n >= MIN_SAMPLES)),
+        from_history: history.known(current, officer)
+            || workflow.steps[position + 1..].iter().any(|s| history.known(s, None)),
     })
 }

@@ -1,7 +1,7 @@
 // The dossier form (P1, P2, P4): the e-form generated from the procedure's schema and
 // pre-filled from the profile; save as draft (If-Match on the draft version); component uploads
 // with progress; submission with an Idempotency-Key, then the receipt.
-import { layout, requireLogin } from '../layout.js';
+import { layout, requireLogin, kioskPoint } from '../layout.js';
 import { get, post, patch, newKey } from '../api.js';
 import { add, h, param, setContent, showFailure, showErrors, clearErrors, busy, announce, alertBox, statutoryLabel, fmtDateTime } from '../ui.js';
 import { renderFields, readFields, nonEmpty } from '../form.js';
@@ -42,7 +42,8 @@ async function ensureDossier(form) {
   if (!creating) {
     creating = (async () => {
       const { values } = readFields(form, procedure.form);
-      dossier = await post('/dossiers', { procedure: procedure.code, form: nonEmpty(values) }, { headers: { 'Idempotency-Key': createKey } });
+      const body = { procedure: procedure.code, form: nonEmpty(values), ...(kioskPoint() ? { assisted_at: kioskPoint() } : {}) };
+      dossier = await post('/dossiers', body, { headers: { 'Idempotency-Key': createKey } });
       history.replaceState(null, '', '/nop-ho-so.html?id=' + encodeURIComponent(dossier.id));
       updateDraftNote();
       return dossier.id;

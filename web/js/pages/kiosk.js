@@ -7,9 +7,11 @@ import { h, param, setContent } from '../ui.js';
 
 if (param('thoat') === '1') {
   sessionStorage.removeItem('motcua_kiosk');
+  sessionStorage.removeItem('motcua_kiosk_point');
   location.replace('/');
 } else {
   sessionStorage.setItem('motcua_kiosk', '1');
+  if (param('diem')) sessionStorage.setItem('motcua_kiosk_point', param('diem'));
   await endKioskSession();
   layout({ current: '' });
   const tile = (href, title, text) => h('li', {}, h('a', { class: 'kiosk-tile', href }, h('strong', {}, title), h('span', {}, text)));

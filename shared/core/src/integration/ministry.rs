@@ -68,8 +68,13 @@ pub async fn receive(s: &Services, caller: &Caller, records: Vec<SyncedDossier>)
             )?,
             condition,
         };
-        let counters =
-            crate::store::aggregate_ops_of(&record.agency, &field, &record.procedure_code, &record.agency, deltas);
+        let counters = crate::store::aggregate_ops_of(
+            &record.agency,
+            &field,
+            &record.procedure_code,
+            (&record.agency, None),
+            deltas,
+        );
         s.table.transact(std::iter::once(put).chain(counters).collect()).await.map_err(|e| match e {
             TableError::ConditionFailed { .. } => CoreError::Conflict,
             e => e.into(),

@@ -1340,6 +1340,63 @@ async fn merged_units_keep_their_history_and_an_ended_unit_receives_nothing_new(
     assert!(detail.contains("từ ngày 01/07/2025") && detail.contains("Ủy ban nhân dân phường Hạc Thành"), "{detail}");
 }
 
+/// R6: a system administrator records a merger (two departments merged in the 2025
+/// reorganisation): the old unit ends the day before, its history leads to the new one, new
+/// dossiers of the old unit are refused from that day naming the successor; audited.
+#[tokio::test]
+async fn an_administrator_records_a_merger_and_the_ended_unit_points_to_its_successor() {
+    use motcua_domain::catalogue::Agency;
+    let app = TestApp::spawn().await;
+    let services = app.services().clone();
+    let mut unit = motcua_core::catalogue::agency(&services, JUSTICE).await.unwrap();
+    let (old, new) = ("000.00.30.H56", "000.00.31.H56");
+    unit.predecessors = vec![];
+    let department = |code: &str, name: &str, from: Option<&str>| Agency {
+        code: code.into(),
+        name: name.into(),
+        valid_from: from.map(|d| d.parse().unwrap()),
+        ..unit.clone()
+    };
+    motcua_core::catalogue::put_agency(&services, &department(old, "Sở Tài nguyên và Môi trường", None)).await.unwrap();
+    let merged = department(new, "Sở Nông nghiệp và Môi trường", Some("2026-03-03"));
+    motcua_core::catalogue::put_agency(&services, &merged).await.unwrap();
+    let mut procedure = motcua_core::catalogue::procedure(&services, HKD).await.unwrap();
+    (procedure.code, procedure.agency) = ("9.999998".into(), old.into());
+    motcua_core::catalogue::publish_procedure(&services, procedure).await.unwrap();
+
+    let (admin, leader) = (app.login("quantri").await, app.login("lanhdao.phuong").await);
+    let record = async |token: &str, body: Value| {
+        app.post(&format!("/api/v1/agencies/{old}/succession"), Some(token), body).await
+    };
+    let body = json!({"successor": new, "from": "2026-03-03"});
+    assert_eq!(record(&leader, body.clone()).await.problem(403), "forbidden");
+    let unknown = record(&admin, json!({"successor": "000.00.99.H56", "from": "2026-03-03"})).await;
+    assert_eq!(
+        (unknown.problem(422), unknown.body["errors"][0]["field"].as_str()),
+        ("validation_failed".into(), Some("successor"))
+    );
+    let early = record(&admin, json!({"successor": new, "from": "2026-03-02"})).await;
+    assert_eq!(early.problem(409), "successor_not_in_force", "the new department starts on 03/03");
+    let history = record(&admin, body.clone()).await.ok().clone();
+    let items = history["items"].as_array().unwrap();
+    let codes: Vec<&str> = items.iter().map(|a| a["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, [old, new]);
+    assert_eq!((items[0]["valid_to"].as_str(), items[0]["successor"].as_str()), (Some("2026-03-02"), Some(new)));
+    assert_eq!(record(&admin, body).await.problem(409), "agency_already_ended");
+    let audit = app.get("/api/v1/audit?month=2026-03", Some(&admin)).await.ok().clone();
+    assert!(audit.to_string().contains("agency.succession"), "{audit}");
+
+    // Today the old department still receives; from 03/03 its dossiers go to the new one.
+    let citizen = app.login("congdan").await;
+    let draft = json!({"procedure": "9.999998", "form": {}});
+    app.post("/api/v1/dossiers", Some(&citizen), draft.clone()).await.ok();
+    app.clock.advance(Duration::days(1));
+    let refused = app.post("/api/v1/dossiers", Some(&citizen), draft).await;
+    assert_eq!(refused.problem(409), "agency_not_in_force");
+    let detail = refused.body["detail"].as_str().unwrap();
+    assert!(detail.contains("từ ngày 03/03/2026") && detail.contains("Sở Nông nghiệp và Môi trường"), "{detail}");
+}
+
 /// Issue 13, item 9: once past dossiers show that appraisal usually takes longer than the
 /// workflow allows, a new dossier is flagged before it is late, first in the inbox, with a new
 /// appointment prepared for Form 04.

@@ -10,14 +10,15 @@ use axum::http::{Method, StatusCode};
 use axum::Json;
 use motcua_core::actions::Request;
 use motcua_core::archive::{self, ArchivedDossier, ErasureRequest};
-use motcua_core::catalogue::{self, ProcedureRetention, ProcedureWorkflow, RetentionSetting};
+use motcua_core::catalogue::{self, ProcedureRetention, ProcedureWorkflow, RetentionSetting, SuccessionInput};
 use motcua_core::inbox::{self, Inbox, InboxQuery};
 use motcua_core::reception::{self, CounterDossier};
 use motcua_core::uploads::{self, UploadRequest, UploadTicket};
+use motcua_domain::catalogue::Agency;
 use motcua_domain::dossier::Action;
 use motcua_domain::views::DossierView;
 use motcua_domain::workflow::Workflow;
-use motcua_http::extract::{ApiJson, ApiPath, ApiQuery, Authenticated, IfMatch};
+use motcua_http::extract::{ApiJson, ApiPath, ApiQuery, Authenticated, IfMatch, PageOf};
 use motcua_http::routes::dossier_action;
 use motcua_http::{Access, ApiResult, AppState, Route};
 use serde::Deserialize;
@@ -65,6 +66,16 @@ pub fn routes() -> Vec<Route> {
         )
         .body::<RetentionSetting>()
         .returns::<ProcedureRetention>(),
+        Route::new(
+            Method::POST,
+            "/api/v1/agencies/{code}/succession",
+            FUNCTION,
+            Access::Authenticated,
+            "Quản trị hệ thống ghi nhận đơn vị kết thúc hoạt động và đơn vị kế thừa (hợp nhất, sáp nhập, đổi tên) từ một ngày",
+            record_succession,
+        )
+        .body::<SuccessionInput>()
+        .returns::<PageOf<Agency>>(),
         Route::new(
             Method::POST,
             "/api/v1/counter/dossiers",
@@ -227,6 +238,15 @@ async fn set_retention(
     ApiJson(r): ApiJson<RetentionSetting>,
 ) -> ApiResult<Json<ProcedureRetention>> {
     Ok(Json(catalogue::set_retention(&s, &c, &code, r).await?))
+}
+
+async fn record_succession(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiPath(code): ApiPath<String>,
+    ApiJson(input): ApiJson<SuccessionInput>,
+) -> ApiResult<Json<PageOf<Agency>>> {
+    Ok(Json(PageOf { items: catalogue::record_succession(&s, &c, &code, input).await?, next_cursor: None }))
 }
 
 async fn archived(

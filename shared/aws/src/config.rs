@@ -17,6 +17,8 @@ use crate::RequestCounter;
 pub const MAX_ATTEMPTS: u32 = 8;
 pub const INITIAL_BACKOFF: Duration = Duration::from_millis(100);
 pub const MAX_BACKOFF: Duration = Duration::from_secs(5);
+/// How long one attempt may wait on a local emulator.
+const EMULATOR_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The SDK clients of the three adapters.
 #[derive(Debug, Clone)]
@@ -43,7 +45,12 @@ pub async fn clients(endpoint: Option<&str>, counter: Option<Arc<RequestCounter>
         .with_max_backoff(MAX_BACKOFF);
     let mut loader = aws_config::defaults(BehaviorVersion::latest()).region(region).retry_config(retry);
     if let Some(endpoint) = endpoint {
-        loader = loader.endpoint_url(endpoint);
+        // A local emulator serves one request at a time: an attempt left waiting on it (seen
+        // once in a CI run, a connection it never answered) is dropped and retried rather than
+        // awaited for ever. Longer than SQS's 20-second long poll.
+        let timeouts =
+            aws_config::timeout::TimeoutConfig::builder().operation_attempt_timeout(EMULATOR_ATTEMPT_TIMEOUT);
+        loader = loader.endpoint_url(endpoint).timeout_config(timeouts.build());
     }
     let shared = loader.load().await;
     let path_style = shared.endpoint_url().is_some();

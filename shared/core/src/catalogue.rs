@@ -138,8 +138,50 @@ pub async fn publish_procedure(s: &Services, mut procedure: Procedure) -> CoreRe
 
 /// Adds or changes an agency.
 pub async fn put_agency(s: &Services, a: &Agency) -> CoreResult<()> {
-    let item = keys::item(&keys::agency(&a.code), a, &[("gsi1pk", json!(keys::AGENCIES)), ("gsi1sk", json!(a.code))])?;
-    Ok(s.table.put(item, Condition::None).await?)
+    Ok(s.table.put(agency_item(a)?, Condition::None).await?)
+}
+
+fn agency_item(a: &Agency) -> CoreResult<motcua_ports::Item> {
+    Ok(keys::item(&keys::agency(&a.code), a, &[("gsi1pk", json!(keys::AGENCIES)), ("gsi1sk", json!(a.code))])?)
+}
+
+/// A succession to record (R6): the unit taking over, and its first day.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SuccessionInput {
+    /// Code of the unit taking over.
+    #[schema(max_length = 35)]
+    pub successor: String,
+    /// The first day of the unit taking over; the old one ends the day before.
+    pub from: chrono::NaiveDate,
+}
+
+/// A system administrator records that the unit `code` ended and `successor` took it over (a
+/// merger into it or a renaming as it, as in the reorganisation of 01/07/2025); both are written
+/// in one transaction and audited. New dossiers of the ended unit are refused from that day,
+/// naming its successor; filed ones keep it. Returns the unit's history.
+pub async fn record_succession(
+    s: &Services,
+    caller: &Caller,
+    code: &str,
+    input: SuccessionInput,
+) -> CoreResult<Vec<Agency>> {
+    if caller.role != Role::SystemAdmin {
+        return Err(CoreError::Forbidden(
+            "Chỉ quản trị hệ thống ghi nhận việc hợp nhất, sáp nhập, đổi tên đơn vị.".into(),
+        ));
+    }
+    let old = agency(s, code).await?;
+    let new = agency(s, &input.successor)
+        .await
+        .map_err(|_| CoreError::field("successor", "not_found", "Không tìm thấy đơn vị kế thừa theo mã đã nhập."))?;
+    let (ended, taking_over) =
+        motcua_domain::catalogue::succession(&old, &new, input.from).map_err(|r| CoreError::rule(r.code, r.message))?;
+    let put = |a: &Agency| Ok::<_, CoreError>(WriteOp::Put { item: agency_item(a)?, condition: Condition::Exists });
+    s.table.transact(vec![put(&ended)?, put(&taking_over)?]).await?;
+    let detail = format!("{} → {} từ {}", old.name, new.name, input.from.format("%d/%m/%Y"));
+    crate::admin::audit_record(s, caller, "agency.succession", code, &detail).await?;
+    agency_history(s, code).await
 }
 
 /// Adds or renames a field.

@@ -51,6 +51,47 @@ impl Agency {
     }
 }
 
+/// Why a succession cannot be recorded: a stable code and a Vietnamese message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SuccessionRefused {
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// R6: `old` ends on the day before `from` and `new` takes it over from that day (a merger into
+/// it, or a renaming as it). Returns both as they become. The unit taking over must be in force
+/// that day; a unit ends once.
+pub fn succession(old: &Agency, new: &Agency, from: NaiveDate) -> Result<(Agency, Agency), SuccessionRefused> {
+    let refuse = |code, message: String| Err(SuccessionRefused { code, message });
+    if old.code == new.code {
+        return refuse("same_agency", "Đơn vị kế thừa phải khác đơn vị kết thúc hoạt động.".into());
+    }
+    if old.successor.is_some() || old.valid_to.is_some() {
+        return refuse(
+            "agency_already_ended",
+            format!("{} đã kết thúc hoạt động hoặc đã có đơn vị kế thừa.", old.name),
+        );
+    }
+    if old.valid_from.is_some_and(|f| from <= f) {
+        return refuse(
+            "succession_before_start",
+            format!("{} chưa hoạt động trước ngày {}.", old.name, from.format("%d/%m/%Y")),
+        );
+    }
+    if !new.in_force(from) {
+        return refuse(
+            "successor_not_in_force",
+            format!("{} không hoạt động vào ngày {}.", new.name, from.format("%d/%m/%Y")),
+        );
+    }
+    let ended = Agency { valid_to: from.pred_opt(), successor: Some(new.code.clone()), ..old.clone() };
+    let mut taking_over = new.clone();
+    if !taking_over.predecessors.contains(&old.code) {
+        taking_over.predecessors.push(old.code.clone());
+    }
+    Ok((ended, taking_over))
+}
+
 /// Levels of government: since 01/07/2025 two levels of local government, province and commune;
 /// districts end on 30/06/2025 (Resolution 202/2025/QH15).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -443,6 +484,43 @@ impl CatalogueSeed {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    fn unit(code: &str, name: &str) -> Agency {
+        Agency {
+            code: code.into(),
+            name: name.into(),
+            parent: None,
+            address: None,
+            phone: None,
+            email: None,
+            service_centre: false,
+            level: Some(GovernmentLevel::Commune),
+            valid_from: None,
+            valid_to: None,
+            predecessors: vec![],
+            successor: None,
+        }
+    }
+
+    #[test]
+    fn a_unit_ends_the_day_before_its_successor_takes_it_over_and_only_once() {
+        let day = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+        let old = unit("000.17.05.H56", "Ủy ban nhân dân xã Đông Tân");
+        let new = Agency {
+            valid_from: Some(day("2025-07-01")),
+            ..unit("000.17.22.H56", "Ủy ban nhân dân phường Hạc Thành")
+        };
+        let (ended, taking_over) = succession(&old, &new, day("2025-07-01")).unwrap();
+        assert_eq!((ended.valid_to, ended.successor.as_deref()), (Some(day("2025-06-30")), Some("000.17.22.H56")));
+        assert_eq!(taking_over.predecessors, ["000.17.05.H56"]);
+        assert!(!ended.in_force(day("2025-07-01")) && ended.in_force(day("2025-06-30")));
+        let code = |r: Result<(Agency, Agency), SuccessionRefused>| r.unwrap_err().code;
+        assert_eq!(code(succession(&ended, &new, day("2025-08-01"))), "agency_already_ended");
+        assert_eq!(code(succession(&old, &old, day("2025-07-01"))), "same_agency");
+        assert_eq!(code(succession(&old, &new, day("2025-06-01"))), "successor_not_in_force");
+        let young = Agency { valid_from: Some(day("2025-07-01")), ..old.clone() };
+        assert_eq!(code(succession(&young, &new, day("2025-07-01"))), "succession_before_start");
+    }
 
     fn field(name: &str, kind: FieldKind, required: bool) -> FormField {
         FormField {

@@ -9,7 +9,7 @@ import { add, h, $, setContent, showFailure, showErrors, clearErrors, busy, aler
 layout({ area: 'console', current: 'quan-tri' });
 const me = await requireLogin('console', STAFF_ROLES);
 const KIND = { holiday: 'Ngày lễ', compensatory: 'Nghỉ bù', adjusted: 'Nghỉ hoán đổi, điều chỉnh' };
-const AUDIT = { create_staff: 'Tạo tài khoản cán bộ', lock: 'Khóa tài khoản', unlock: 'Mở khóa tài khoản', 'calendar.override': 'Điều chỉnh lịch làm việc', 'regime.switch': 'Đổi chế độ áp dụng', 'workflow.publish': 'Sửa quy trình nội bộ',
+const AUDIT = { create_staff: 'Tạo tài khoản cán bộ', lock: 'Khóa tài khoản', unlock: 'Mở khóa tài khoản', 'calendar.override': 'Điều chỉnh lịch làm việc', 'regime.switch': 'Đổi chế độ áp dụng', 'agency.succession': 'Ghi nhận đơn vị kế thừa', 'workflow.publish': 'Sửa quy trình nội bộ',
   'survey.create': 'Tạo khảo sát', 'otp.enrol': 'Bật xác thực hai lớp', 'retention.set': 'Sửa thời hạn lưu trữ', 'archive.erase': 'Xóa dữ liệu cá nhân hồ sơ lưu trữ',
   'integration.replay': 'Gửi lại thư lỗi của kết nối', 'integration.reconcile': 'Đối soát với Cổng DVCQG', 'integration.catalogue_sync': 'Đồng bộ danh mục thủ tục quốc gia',
   'webhook.create': 'Đăng ký webhook', 'webhook.delete': 'Hủy đăng ký webhook' };
@@ -180,6 +180,57 @@ function regimeForm() {
   return form;
 }
 await showRegime();
+
+// ---- Units: mergers and renamings (R6) ---------------------------------------------------------
+const unitsBox = $('#units');
+
+async function showUnits(message) {
+  try {
+    const all = (await get('/agencies?all=true')).items;
+    const ended = all.filter((a) => a.successor);
+    const name = (code) => (all.find((a) => a.code === code) || {}).name || code;
+    const parts = [
+      message ? alertBox('ok', null, message) : null,
+      ended.length ? h('div', { class: 'table-wrap' }, h('table', {},
+        h('caption', {}, 'Đơn vị đã kết thúc hoạt động và đơn vị kế thừa'),
+        h('thead', {}, h('tr', {}, ['Đơn vị', 'Hoạt động đến hết ngày', 'Đơn vị kế thừa'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('tbody', {}, ended.map((a) => h('tr', {}, h('td', {}, a.name), h('td', {}, fmtDate(a.valid_to)), h('td', {}, name(a.successor)))))))
+        : h('p', {}, 'Chưa có đơn vị nào kết thúc hoạt động.'),
+      h('p', { class: 'small muted' }, 'Hồ sơ đã nộp giữ đơn vị lúc nộp; từ ngày đơn vị kế thừa tiếp nhận, hồ sơ mới của đơn vị cũ được chuyển hướng sang đơn vị kế thừa.'),
+    ];
+    if (me.role === 'system_admin') parts.push(successionForm(all.filter((a) => !a.successor && !a.valid_to)));
+    setContent(unitsBox, ...parts);
+  } catch (e) { showFailure(unitsBox, e, 'tải danh sách đơn vị'); }
+}
+
+function successionForm(inForce) {
+  const options = [['', '— Chọn đơn vị —'], ...inForce.map((a) => [a.code, a.name])];
+  const form = h('form', { novalidate: true },
+    h('h3', {}, 'Ghi nhận hợp nhất, sáp nhập, đổi tên'),
+    field({ label: 'Đơn vị kết thúc hoạt động', name: 'code', type: 'select', options, required: true }),
+    field({ label: 'Đơn vị kế thừa', name: 'successor', type: 'select', options, required: true }),
+    field({ label: 'Đơn vị kế thừa tiếp nhận từ ngày', name: 'from', hint: 'ngày/tháng/năm; đơn vị cũ hoạt động đến hết ngày hôm trước', inputmode: 'numeric', required: true }),
+    h('button', { type: 'submit' }, 'Ghi nhận'));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const v = (n) => form.elements[n].value.trim();
+    const from = parseVnDate(v('from'));
+    const errors = [];
+    if (!v('code')) errors.push({ field: 'code', message: 'Vui lòng chọn đơn vị kết thúc hoạt động.' });
+    if (!v('successor')) errors.push({ field: 'successor', message: 'Vui lòng chọn đơn vị kế thừa.' });
+    if (!from) errors.push({ field: 'from', message: 'Ngày phải có dạng ngày/tháng/năm.' });
+    if (errors.length) { showErrors(form, errors); return; }
+    busy(form.querySelector('button'), async () => {
+      try {
+        await post(`/agencies/${encodeURIComponent(v('code'))}/succession`, { successor: v('successor'), from });
+        await showUnits('Đã ghi nhận đơn vị kế thừa.');
+      } catch (e) { showErrors(form, e); }
+    });
+  });
+  return form;
+}
+await showUnits();
 
 // ---- Catalogue and workflow -------------------------------------------------------------------
 const catBox = $('#catalogue');

@@ -18,7 +18,7 @@ pub const MAX_ATTEMPTS: u32 = 8;
 pub const INITIAL_BACKOFF: Duration = Duration::from_millis(100);
 pub const MAX_BACKOFF: Duration = Duration::from_secs(5);
 /// How long one attempt may wait on a local emulator.
-const EMULATOR_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
+const EMULATOR_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// The SDK clients of the three adapters.
 #[derive(Debug, Clone)]
@@ -47,7 +47,9 @@ pub async fn clients(endpoint: Option<&str>, counter: Option<Arc<RequestCounter>
     if let Some(endpoint) = endpoint {
         // A local emulator serves one request at a time: an attempt left waiting on it (seen
         // once in a CI run, a connection it never answered) is dropped and retried rather than
-        // awaited for ever. Longer than SQS's 20-second long poll.
+        // awaited for ever. Far longer than any healthy wait: fifty concurrent submissions queue
+        // behind each other for up to two minutes, and a retried attempt that the emulator had
+        // in fact applied would then conflict.
         let timeouts =
             aws_config::timeout::TimeoutConfig::builder().operation_attempt_timeout(EMULATOR_ATTEMPT_TIMEOUT);
         loader = loader.endpoint_url(endpoint).timeout_config(timeouts.build());

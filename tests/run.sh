@@ -11,7 +11,7 @@
 #   and, after 2, the browser tests of the portal and the officer console (tests/browser/run.sh)
 #   and the API contract checked by schemathesis against the served OpenAPI document
 #   (tests/schemathesis.sh, tests/schemathesis.toml).
-# On the 2-core CI machine a cold run takes about 37 minutes (estimated 30/11/2026), most of it
+# On the 2-core CI machine a cold run takes about 44 minutes (estimated 30/11/2026), most of it
 # compiling; the Lambda release build alone takes about 13 minutes, the browser tests and
 # schemathesis about 1.5 minutes each.
 set -euo pipefail

@@ -16,9 +16,9 @@
 //! Petitions (PAKN) handled on time — refused within 2 working days, asked about within 5,
 //! answered within 15, published within 2 (`crate::petition`) — share the transparency group
 //! with the synced share (6 of its 18 points, our reading of the practice). The 2026 dashboards'
-//! shares of fully online procedures and dossiers are shown beside the index, unscored. The scoring below the
-//! targets is pro rata, as the national dashboards do *(practice)*; an input with nothing to
-//! count scores its full points and says so (`applicable: false`).
+//! shares of fully online procedures and dossiers are shown beside the index, unscored. The
+//! scoring below the targets is pro rata, as the national dashboards do *(practice)*; an input
+//! with nothing to count scores its full points and says so (`applicable: false`).
 
 use crate::catalogue::ServiceLevel;
 use crate::dossier::{Channel, Dossier, Status};
@@ -161,21 +161,21 @@ pub struct Share {
 /// The 2026 dashboards' additions: the shares of procedures and of ended dossiers that are
 /// fully online *(practice: shown, not scored)*.
 pub fn additions(c: &Counts) -> Vec<Share> {
-    let share = |key, name, numerator, denominator: i64| Share {
+    let row = |key, name, numerator, denominator: i64| Share {
         key,
         name,
         numerator,
         denominator,
-        percent: (denominator > 0).then(|| round1(numerator as f64 * 100.0 / denominator as f64)),
+        percent: share(numerator, denominator).map(|s| round1(s * 100.0)),
     };
     vec![
-        share(
+        row(
             "thu_tuc_toan_trinh",
             "Thủ tục cung cấp dịch vụ công trực tuyến toàn trình",
             c.procedures_full_online,
             c.procedures,
         ),
-        share("ho_so_toan_trinh", "Hồ sơ trực tuyến toàn trình", c.full_online, c.ended),
+        row("ho_so_toan_trinh", "Hồ sơ trực tuyến toàn trình", c.full_online, c.ended),
     ]
 }
 
@@ -209,6 +209,11 @@ pub struct Group {
     pub indicators: Vec<Indicator>,
 }
 
+/// `numerator / denominator`, when there is anything to count.
+fn share(numerator: i64, denominator: i64) -> Option<f64> {
+    (denominator > 0).then(|| numerator as f64 / denominator as f64)
+}
+
 fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
@@ -221,7 +226,7 @@ fn indicator(
     max_points: f64,
     dossiers: Option<Input>,
 ) -> Indicator {
-    let share = (denominator > 0).then(|| numerator as f64 / denominator as f64);
+    let share = share(numerator, denominator);
     let points = share.map_or(max_points, |s| max_points * (s * 100.0 / target).min(1.0));
     Indicator {
         key,

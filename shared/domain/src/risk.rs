@@ -3,9 +3,10 @@
 //! a step has [`MIN_SAMPLES`] of them, otherwise the time the workflow allows — the time still
 //! needed by an open dossier is the rest of its current step plus the steps after it up to the
 //! result. The current step is timed by its assignee's own past stages when they have enough:
-//! an officer with a long queue takes longer to hand over, and their history shows it. When the finish that predicts falls after the appointment, the dossier is at risk,
-//! and while the apology (Form 04) is still possible a new appointment is prepared for the
-//! officer: a working day after the predicted finish.
+//! an officer with a long queue takes longer to hand over, and their history shows it. When the
+//! finish that predicts falls after the appointment, the dossier is at risk, and while the
+//! apology (Form 04) is still possible a new appointment is prepared for the officer: a working
+//! day after the predicted finish.
 
 use crate::calendar::Calendar;
 use crate::dossier::Dossier;
@@ -41,15 +42,17 @@ impl StepHistory {
     /// The usual time of `step` in the hands of `officer` (their own past stages, which carry
     /// their queue), else [`Self::typical`].
     pub fn typical_for(&self, step: &WorkflowStep, officer: Option<&str>) -> i64 {
-        officer
-            .and_then(|o| average(self.by_officer.get(&(step.id.clone(), o.to_string()))))
-            .unwrap_or_else(|| self.typical(step))
+        self.officers_average(step, officer).unwrap_or_else(|| self.typical(step))
+    }
+
+    /// The average of `officer`'s own past stages of `step`, once they have enough.
+    fn officers_average(&self, step: &WorkflowStep, officer: Option<&str>) -> Option<i64> {
+        officer.and_then(|o| average(self.by_officer.get(&(step.id.clone(), o.to_string()))))
     }
 
     /// Whether `step`'s time comes from past stages (the officer's or everyone's).
     fn known(&self, step: &WorkflowStep, officer: Option<&str>) -> bool {
-        average(self.steps.get(&step.id)).is_some()
-            || officer.is_some_and(|o| average(self.by_officer.get(&(step.id.clone(), o.to_string()))).is_some())
+        average(self.steps.get(&step.id)).is_some() || self.officers_average(step, officer).is_some()
     }
 }
 

@@ -58,6 +58,10 @@ pub struct Settings {
     pub demo_portal: bool,
     /// Secret of the national portal's signed pushes (`MOTCUA_DVCQG_INBOUND_SECRET`).
     pub dvcqg_inbound_secret: Option<String>,
+    /// The national payment platform (`MOTCUA_PAYMENT_*`); `None` = online payment off.
+    pub payment: Option<motcua_connectors::PaymentSettings>,
+    /// Start the fake payment platform in-process and connect to it (the demo).
+    pub demo_payment: bool,
     /// Public base URL (links in synced records); the listening address when unset.
     pub public_url: Option<String>,
     /// Plain `http://` webhook URLs allowed (demo and tests on 127.0.0.1).
@@ -84,6 +88,8 @@ impl Default for Settings {
             dvcqg: None,
             demo_portal: false,
             dvcqg_inbound_secret: None,
+            payment: None,
+            demo_payment: false,
             public_url: None,
             allow_http_webhooks: false,
             header_timeout: Duration::from_secs(20),
@@ -100,38 +106,53 @@ pub struct Application {
     server: JoinHandle<()>,
     worker: JoinHandle<()>,
     demo: Option<seed::DemoAccounts>,
-    /// The in-process fake national portal of the demo.
-    demo_portal: Option<motcua_fakes::FakeNationalPortal>,
+    demo_fakes: DemoFakes,
 }
 
-/// The integration platform's connections of `settings` (the fake portal started when the
-/// demo asks for it; keep it alive as long as the services).
-pub async fn connections(
-    settings: &Settings,
-    base_url: &str,
-) -> (motcua_core::integration::Connections, Option<motcua_fakes::FakeNationalPortal>) {
+/// The counterparts the demo starts in-process (kept alive as long as the services).
+#[derive(Default)]
+pub struct DemoFakes {
+    pub portal: Option<motcua_fakes::FakeNationalPortal>,
+    pub payment: Option<motcua_fakes::FakePaymentPlatform>,
+}
+
+/// Reads settings of a connector from a fake's environment.
+fn from_env<T>(
+    env: Vec<(&'static str, String)>,
+    read: impl FnOnce(&dyn Fn(&str) -> Option<String>) -> Result<Option<T>, String>,
+) -> Option<T> {
+    read(&|k| env.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone())).expect("the fake's settings are complete")
+}
+
+/// The integration platform's connections of `settings` (the fakes started when the demo asks
+/// for them; keep them alive as long as the services).
+pub async fn connections(settings: &Settings, base_url: &str) -> (motcua_core::integration::Connections, DemoFakes) {
+    let mut fakes = DemoFakes::default();
     let mut dvcqg = settings.dvcqg.clone();
-    let mut fake = None;
     if dvcqg.is_none() && settings.demo_portal {
         let portal = motcua_fakes::FakeNationalPortal::start().await;
-        let env = portal.env();
-        dvcqg = motcua_connectors::DvcqgSettings::from_lookup(|k| {
-            env.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone())
-        })
-        .expect("the fake's settings are complete");
-        fake = Some(portal);
+        dvcqg = from_env(portal.env(), |get| motcua_connectors::DvcqgSettings::from_lookup(get));
+        fakes.portal = Some(portal);
+    }
+    let mut payment = settings.payment.clone();
+    if payment.is_none() && settings.demo_payment {
+        let platform = motcua_fakes::FakePaymentPlatform::start().await;
+        payment = from_env(platform.env(), |get| motcua_connectors::PaymentSettings::from_lookup(get));
+        fakes.payment = Some(platform);
     }
     let client = dvcqg.map(|d| Arc::new(motcua_connectors::DvcqgClient::new(d)));
     let connections = motcua_core::integration::Connections {
         portal: client.clone().map(|c| c as Arc<dyn motcua_ports::NationalPortal>),
         catalogue: client.map(|c| c as Arc<dyn motcua_ports::CatalogueSource>),
+        payment: payment
+            .map(|p| Arc::new(motcua_connectors::PaymentClient::new(p)) as Arc<dyn motcua_ports::PaymentPlatform>),
         webhooks: Some(Arc::new(motcua_connectors::HttpWebhooks::default())),
         inbound_secret: settings.dvcqg_inbound_secret.clone(),
         public_base_url: settings.public_url.clone().unwrap_or_else(|| base_url.to_string()),
         allow_http_webhooks: settings.allow_http_webhooks,
         ..Default::default()
     };
-    (connections, fake)
+    (connections, fakes)
 }
 
 /// Reads a secret file of the data directory, creating it on first start.
@@ -183,7 +204,7 @@ impl Application {
             }
             None => Arc::new(motcua_core::events::RegisterOnly),
         };
-        let (connections, demo_portal) = connections(&settings, &base_url).await;
+        let (connections, demo_fakes) = connections(&settings, &base_url).await;
         let adapters = Adapters {
             table,
             objects: objects.clone(),
@@ -198,7 +219,7 @@ impl Application {
         let backups = backup::routes(backup::Source { store, data_dir: dir.clone() }, services.clone());
         let extra = motcua_embedded::router(objects).merge(backups);
         let mut app = Application::start(services, listener, extra, &settings).await?;
-        app.demo_portal = demo_portal;
+        app.demo_fakes = demo_fakes;
         Ok(app)
     }
 
@@ -237,7 +258,7 @@ impl Application {
         } else {
             tokio::spawn(async {})
         };
-        Ok(Application { addr, services, shutdown, server, worker, demo, demo_portal: None })
+        Ok(Application { addr, services, shutdown, server, worker, demo, demo_fakes: DemoFakes::default() })
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -258,10 +279,16 @@ impl Application {
             "MotCua — Cổng Dịch vụ công và Hệ thống thông tin một cửa điện tử\n  Cổng: {url}/\n  API:  {url}/api/v1 (OpenAPI: {url}/api/v1/openapi.json)\n",
             url = self.url()
         );
-        if let Some(portal) = &self.demo_portal {
+        if let Some(portal) = &self.demo_fakes.portal {
             s.push_str(&format!(
                 "  Cổng DVCQG giả lập (kết nối thử): {}/_fake/state — hồ sơ và tiến độ đã đồng bộ\n",
                 portal.url
+            ));
+        }
+        if let Some(payment) = &self.demo_fakes.payment {
+            s.push_str(&format!(
+                "  Nền tảng thanh toán giả lập: {}/_fake/state — các giao dịch thanh toán trực tuyến\n",
+                payment.url
             ));
         }
         if let Some(demo) = &self.demo {

@@ -106,8 +106,18 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
+    // The national payment platform: MOTCUA_PAYMENT_*; unset, the demo uses its fake platform.
+    let payment = match motcua_connectors::PaymentSettings::from_lookup(|k| std::env::var(k).ok()) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("Cấu hình kết nối Nền tảng thanh toán trực tuyến chưa đủ: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
     let settings = Settings {
         demo_portal: dvcqg.is_none() && !args.no_demo,
+        demo_payment: payment.is_none() && !args.no_demo,
+        payment,
         allow_http_webhooks: !args.no_demo,
         dvcqg,
         dvcqg_inbound_secret: args.dvcqg_inbound_secret,

@@ -6,7 +6,7 @@
 # having some. Exits non-zero on any lint error.
 #
 # The route equality between template.yaml and the route table is checked by
-# `cargo test --test template_routes`, not here.
+# `cargo test --test system template_routes::`, not here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

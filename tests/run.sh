@@ -48,10 +48,11 @@ step "API contract: schemathesis, every check, as a citizen and as an officer"
 bash tests/schemathesis.sh
 
 step "tests on the AWS adapters (moto): conformance suites, system tests, request budgets"
+# `--workspace --test system`: the system-test binary built above, not a rebuild.
 bash tests/moto.sh bash -c '
   cargo test -p motcua-aws --features moto --locked &&
-  MOTCUA_TEST_BACKEND=aws cargo test -p motcua --tests --locked -- --include-ignored &&
-  MOTCUA_TEST_BACKEND=aws MOTCUA_TEST_REGIME=2025 cargo test -p motcua --tests --locked -- --include-ignored'
+  MOTCUA_TEST_BACKEND=aws cargo test --workspace --locked --test system -- --include-ignored &&
+  MOTCUA_TEST_BACKEND=aws MOTCUA_TEST_REGIME=2025 cargo test --workspace --locked --test system -- --include-ignored'
 
 step "template: cfn-lint and sam validate"
 bash tests/aws-checks.sh

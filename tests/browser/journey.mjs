@@ -572,7 +572,7 @@ async function run() {
     state.second = second;
   });
 
-  await step('payment (fees): officer accepts and asks for the fee, the citizen sees it, the officer confirms', async () => {
+  await step('payment (fees): officer accepts and asks for the fee, the citizen pays online at the payment platform, the dossier goes on', async () => {
     const r = reception.page;
     await r.goto(`/can-bo/ho-so.html?id=${state.second}`);
     await r.locator('[data-action=accept]').getByRole('button', { name: 'Tiếp nhận hồ sơ' }).click();
@@ -586,9 +586,17 @@ async function run() {
     await c.getByRole('heading', { name: 'Yêu cầu thực hiện nghĩa vụ tài chính' }).waitFor();
     assert((await c.locator('main').innerText()).includes('8.000 đồng'), 'the amount is not shown to the citizen');
     await check(citizen, '29-cong-dan-nop-phi');
+    // The demo's fake national payment platform: its own page, then back to the receipt.
+    await c.getByRole('button', { name: 'Thanh toán trực tuyến' }).click();
+    await c.getByRole('heading', { name: 'Nền tảng thanh toán trực tuyến' }).waitFor();
+    assert((await c.locator('#so-tien').innerText()).includes('8.000 đồng'), 'the platform does not show the amount');
+    await c.getByRole('button', { name: 'Thanh toán', exact: true }).click();
+    await c.getByRole('heading', { name: 'Thanh toán thành công' }).waitFor();
+    assert((await c.locator('main').innerText()).includes('hồ sơ được tiếp tục giải quyết'), 'the receipt does not say the dossier goes on');
+    await check(citizen, '29b-cong-dan-bien-nhan-thanh-toan');
     await r.reload();
-    await r.locator('[data-action=confirm_payment]').getByRole('button', { name: 'Xác nhận đã nộp phí' }).click();
-    await r.locator('#app').getByText('Xác nhận đã nộp phí: đã thực hiện').waitFor();
+    await r.locator('#app').getByText('Nền tảng thanh toán trực tuyến').first().waitFor();
+    assert(await r.locator('[data-action=confirm_payment]').count() === 0, 'the officer is still asked to confirm the payment');
   });
 
   await step('withdrawal: the citizen asks to withdraw the dossier, the officer confirms', async () => {

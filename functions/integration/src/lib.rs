@@ -2,7 +2,9 @@
 //! dossiers filed there, the one where ministries' systems sync the statuses of the dossiers
 //! they process, the agencies' event feed and webhook subscriptions, and the operators'
 //! view of every connection (health, dead letters and their replay, reconciliation, catalogue
-//! sync). The logic lives in `motcua_core::integration`.
+//! sync), and online payment of fees through the national payment platform (the applicant's
+//! order, the platform's signed callback, the daily reconciliation). The logic lives in
+//! `motcua_core::integration` and `motcua_core::payments`.
 
 use axum::extract::State;
 use axum::http::{HeaderMap, Method};
@@ -13,6 +15,7 @@ use motcua_core::integration::inbound::{self, Received};
 use motcua_core::integration::ministry::{self, SyncOutcome};
 use motcua_core::integration::reconcile::{self, ReconcileReport};
 use motcua_core::integration::webhooks::{self, FeedEvent, NewWebhook, WebhookView};
+use motcua_core::payments::{self, CallbackOutcome, PaymentReceipt, PaymentReconciliation, PaymentStart};
 use motcua_core::CoreError;
 use motcua_domain::coexistence::SyncedDossier;
 use motcua_http::extract::{ApiJson, ApiPath, ApiQuery, Authenticated, PageOf};
@@ -146,6 +149,43 @@ pub fn routes() -> Vec<Route> {
             catalogue_sync_now,
         )
         .returns::<CatalogueSyncReport>(),
+        Route::new(
+            Method::POST,
+            "/api/v1/dossiers/{id}/payments",
+            FUNCTION,
+            Access::Authenticated,
+            "Thanh toán trực tuyến khoản phí, lệ phí hồ sơ đang chờ nộp (chủ hồ sơ): trả về địa chỉ trang thanh toán",
+            start_payment,
+        )
+        .creates::<PaymentStart>(),
+        Route::new(
+            Method::GET,
+            "/api/v1/payments/{order}",
+            FUNCTION,
+            Access::Authenticated,
+            "Biên nhận một giao dịch thanh toán trực tuyến (chủ hồ sơ, cán bộ cơ quan giải quyết)",
+            payment_receipt,
+        )
+        .returns::<PaymentReceipt>(),
+        Route::new(
+            Method::POST,
+            "/api/v1/payments/callback",
+            FUNCTION,
+            Access::Public,
+            "Nền tảng thanh toán trực tuyến báo kết quả giao dịch (có chữ ký; áp dụng một lần, báo lặp lại không thay đổi gì)",
+            payment_callback,
+        )
+        .returns::<CallbackOutcome>(),
+        Route::new(
+            Method::POST,
+            "/api/v1/integrations/payment/reconcile",
+            FUNCTION,
+            Access::Authenticated,
+            "Đối soát giao dịch một ngày với Nền tảng thanh toán trực tuyến; ghi nhận các khoản đã trả mà chưa nhận được thông báo",
+            reconcile_payments,
+        )
+        .body::<ReconcileDay>()
+        .returns::<PaymentReconciliation>(),
         Route::new(
             Method::GET,
             "/api/v1/integrations/catalogue-changes",
@@ -321,6 +361,47 @@ async fn replay(
 
 async fn reconcile_now(State(s): State<AppState>, Authenticated(c): Authenticated) -> ApiResult<Json<ReconcileReport>> {
     Ok(Json(reconcile::run_now(&s, &c).await?))
+}
+
+async fn start_payment(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<(axum::http::StatusCode, Json<PaymentStart>)> {
+    Ok((axum::http::StatusCode::CREATED, Json(payments::start(&s, &c, &id).await?)))
+}
+
+async fn payment_receipt(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiPath(order): ApiPath<String>,
+) -> ApiResult<Json<PaymentReceipt>> {
+    Ok(Json(payments::receipt(&s, &c, &order).await?))
+}
+
+async fn payment_callback(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    body: bytes::Bytes,
+) -> ApiResult<Json<CallbackOutcome>> {
+    let signature = headers.get("x-signature").and_then(|v| v.to_str().ok());
+    Ok(Json(payments::callback(&s, signature, &body).await?))
+}
+
+/// The day to reconcile (Vietnam time).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct ReconcileDay {
+    /// `yyyy-mm-dd`
+    date: chrono::NaiveDate,
+}
+
+async fn reconcile_payments(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiJson(day): ApiJson<ReconcileDay>,
+) -> ApiResult<Json<PaymentReconciliation>> {
+    Ok(Json(payments::reconcile(&s, &c, day.date).await?))
 }
 
 async fn catalogue_sync_now(

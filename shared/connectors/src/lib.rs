@@ -1,12 +1,15 @@
 //! Adapters of the integration ports (G2) over HTTPS: [`dvcqg`] speaks the national portal's
 //! JSON services (token, `DongBoHoSoMC`, `CapNhatTienDoHoSoMC`, `TraCuuHoSo`, `LayThuTuc`, the
-//! shared catalogues), [`webhook`] POSTs signed events to subscribers. Only these modules know
+//! shared catalogues), [`webhook`] POSTs signed events to subscribers, [`payment`] creates orders on
+//! the national payment platform and reads its signed callbacks. Only these modules know
 //! a wire format; the core sees the traits of `motcua_ports::integration`.
 
 pub mod dvcqg;
+pub mod payment;
 pub mod webhook;
 
 pub use dvcqg::{DvcqgClient, DvcqgSettings};
+pub use payment::{PaymentClient, PaymentSettings};
 pub use webhook::HttpWebhooks;
 
 use std::time::Duration;

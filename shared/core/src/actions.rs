@@ -362,6 +362,21 @@ pub async fn submit(
     run(s, &ctx, &d, command, Stored::Already, idem, vec![]).await
 }
 
+/// Decides `command` on a stored dossier for a counterpart acting through the integration
+/// platform (the payment platform confirming a payment), with `extra` writes in the same
+/// transaction.
+pub(crate) async fn apply_with(
+    s: &Services,
+    caller: &Caller,
+    d: &Dossier,
+    command: Command,
+    extra: Vec<motcua_ports::WriteOp>,
+) -> CoreResult<DossierView> {
+    let (cal, now) = (s.calendar(), s.now());
+    let ctx = Context { caller, calendar: &cal, now };
+    run(s, &ctx, d, command, Stored::Already, None, extra).await
+}
+
 /// Records a new dossier (counter reception) decided by the lifecycle.
 pub(crate) async fn create(s: &Services, caller: &Caller, d: Dossier, command: Command) -> CoreResult<DossierView> {
     create_with(s, caller, d, command, vec![]).await

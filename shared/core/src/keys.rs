@@ -37,6 +37,8 @@
 //! | agency taking part in another agency's dossier | `PARTICIPANT#<agency>` | `<dossier id>` | | |
 //! | outgoing email / SMS (embedded outbox) | `OUTBOUND` | `<time>#<event id>#<channel>` | | |
 //! | dossier message (P5) | `DOSSIER#<id>` | `MSG#<time>#<id>` | | |
+//! | online payment order of a dossier's fees | `PAYMENT#<order id>` | `ORDER` | | |
+//! | order paid on a day (reconciliation) | `PAYMENTS#<yyyy-mm-dd>` | `<order id>` | | |
 //! | connection health, daily run, last pull (G2) | `CONN#<connection>` | `HEALTH`, `DAILY`, `RECONCILE`, `PULL` | | |
 //! | dossier waiting to be synced (G2) | `SYNC#<connection>` | `<dossier id>` | | |
 //! | what the portal already holds of a dossier | `SYNCSTATE#<connection>#<dossier id>` | `STATE` | | |
@@ -167,6 +169,14 @@ pub fn aggregate(scope: &str, day: chrono::NaiveDate) -> Key {
     Key::new(aggregate_partition(scope), format!("D#{}", day.format("%Y-%m-%d")))
 }
 pub const OUTBOX: &str = "OUTBOX";
+pub fn payment_order(id: &str) -> Key {
+    Key::new(format!("PAYMENT#{id}"), "ORDER")
+}
+
+pub fn payments_paid_on(day: chrono::NaiveDate) -> String {
+    format!("PAYMENTS#{}", day.format("%Y-%m-%d"))
+}
+
 pub fn connection(name: &str) -> String {
     format!("CONN#{name}")
 }

@@ -28,6 +28,7 @@ pub mod keys;
 pub mod ledger;
 pub mod limits;
 pub mod messages;
+pub mod payments;
 pub mod queries;
 pub mod reads;
 pub mod reception;

@@ -48,6 +48,8 @@ use Status as S;
 
 const OFFICERS: &[Role] = &[Role::ReceivingOfficer, Role::Specialist, Role::Leader];
 const APPLICANTS: &[Role] = &[Role::Citizen, Role::Business];
+const OFFICERS_AND_PLATFORM: &[Role] =
+    &[Role::ReceivingOfficer, Role::Specialist, Role::Leader, Role::IntegrationClient];
 /// Statuses in which the dossier is being handled (the clock may run or be stopped).
 const HANDLING: &[Status] =
     &[S::Accepted, S::Processing, S::AwaitingApproval, S::SupplementRequested, S::PaymentRequested];
@@ -112,7 +114,8 @@ impl Action {
             Action::AnswerConsultation => (HANDLING, Same, OFFICERS),
             Action::CompletePart => (&[S::Accepted, S::Processing], Same, OFFICERS),
             Action::RequestPayment => (&[S::Accepted, S::Processing], To(S::PaymentRequested), OFFICERS),
-            Action::ConfirmPayment => (&[S::PaymentRequested], Resume, OFFICERS),
+            // Also the payment platform's signed callback, through the integration platform.
+            Action::ConfirmPayment => (&[S::PaymentRequested], Resume, OFFICERS_AND_PLATFORM),
             Action::SubmitForApproval => (&[S::Accepted, S::Processing], To(S::AwaitingApproval), &[Role::Specialist]),
             Action::Approve => (&[S::AwaitingApproval], To(S::Finished), &[Role::Leader]),
             Action::Rework => (&[S::AwaitingApproval], To(S::Processing), &[Role::Leader]),

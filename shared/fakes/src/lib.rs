@@ -5,12 +5,16 @@
 //! - [`national_portal`]: the national public service portal (DVCQG) speaking the JSON services
 //!   of national-connections §2, with switches: down, slow, 5xx, bad token, expired session,
 //!   duplicate (stored but not acknowledged), a procedure it refuses.
+//! - [`payment_platform`]: the national payment platform: orders, a payment page, signed
+//!   callbacks, the day's transactions; switches: down, forged, duplicate or lost callbacks.
 //! - [`webhook_receiver`]: an agency's system receiving webhooks, checking their signatures.
 
 pub mod national_portal;
+pub mod payment_platform;
 pub mod webhook_receiver;
 
 pub use national_portal::FakeNationalPortal;
+pub use payment_platform::FakePaymentPlatform;
 pub use webhook_receiver::FakeWebhookReceiver;
 
 /// Serves `app` on a free port of 127.0.0.1 until the returned handle is dropped or aborted.

@@ -127,13 +127,16 @@ pub async fn services_with(
 }
 
 /// The integration platform's connections from the environment (`MOTCUA_DVCQG_*`,
-/// `MOTCUA_PUBLIC_URL`): each one off when unset; webhooks always on.
+/// `MOTCUA_PAYMENT_*`, `MOTCUA_PUBLIC_URL`): each one off when unset; webhooks always on.
 pub fn connections_from_env(get: impl Fn(&str) -> Option<String>) -> Result<Connections, ConfigError> {
     let dvcqg = motcua_connectors::DvcqgSettings::from_lookup(&get).map_err(ConfigError::Invalid)?;
     let client = dvcqg.map(|d| Arc::new(motcua_connectors::DvcqgClient::new(d)));
+    let payment = motcua_connectors::PaymentSettings::from_lookup(&get).map_err(ConfigError::Invalid)?;
     Ok(Connections {
         portal: client.clone().map(|c| c as Arc<dyn motcua_ports::NationalPortal>),
         catalogue: client.map(|c| c as Arc<dyn motcua_ports::CatalogueSource>),
+        payment: payment
+            .map(|p| Arc::new(motcua_connectors::PaymentClient::new(p)) as Arc<dyn motcua_ports::PaymentPlatform>),
         webhooks: Some(Arc::new(motcua_connectors::HttpWebhooks::default())),
         inbound_secret: get("MOTCUA_DVCQG_INBOUND_SECRET").filter(|v| !v.is_empty()),
         public_base_url: get("MOTCUA_PUBLIC_URL").unwrap_or_default(),

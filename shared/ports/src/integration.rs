@@ -75,3 +75,42 @@ pub trait WebhookTransport: Send + Sync {
     /// POSTs `body` with `headers`; `Ok` only for a 2xx answer.
     async fn post(&self, url: &str, headers: Vec<(String, String)>, body: Vec<u8>) -> Result<(), ConnectionError>;
 }
+
+/// A payment order sent to the national payment platform: what the payer is asked to pay for
+/// one dossier, and where the platform answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentOrder {
+    /// Our order id; the platform keys its transaction and callbacks by it.
+    pub order_id: String,
+    pub amount_vnd: u64,
+    pub description: String,
+    /// Where the payer's browser comes back after paying.
+    pub return_url: String,
+    /// Where the platform posts its signed callback (IPN).
+    pub notify_url: String,
+}
+
+/// What the platform says of one order, in a callback or in its list of a day's transactions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentNotice {
+    pub order_id: String,
+    /// The platform's transaction id.
+    pub transaction_id: String,
+    pub amount_vnd: u64,
+    /// Paid (true) or failed / cancelled by the payer.
+    pub paid: bool,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The national payment platform (national-connections §5): orders out, signed callbacks in,
+/// each day's transactions for reconciliation.
+#[async_trait]
+pub trait PaymentPlatform: Send + Sync {
+    /// Creates the order on the platform; returns the address the payer is sent to.
+    async fn create(&self, order: &PaymentOrder) -> Result<String, ConnectionError>;
+    /// Reads a callback: `Unauthorized` unless `signature` (the callback's signature header) is
+    /// the platform's signature of `body`.
+    fn read_callback(&self, signature: Option<&str>, body: &[u8]) -> Result<PaymentNotice, ConnectionError>;
+    /// The platform's transactions of a day (Vietnam time), paid or failed.
+    async fn transactions(&self, day: chrono::NaiveDate) -> Result<Vec<PaymentNotice>, ConnectionError>;
+}

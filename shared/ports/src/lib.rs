@@ -19,7 +19,10 @@ pub mod table;
 pub mod conformance;
 
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use integration::{CatalogueSource, ConnectionError, NationalPortal, Record, SharedCatalogue, WebhookTransport};
+pub use integration::{
+    CatalogueSource, ConnectionError, NationalPortal, PaymentNotice, PaymentOrder, PaymentPlatform, Record,
+    SharedCatalogue, WebhookTransport,
+};
 pub use notifier::{Channel, Notifier, OutboundMessage};
 pub use object_store::{ObjectMeta, ObjectStore, PresignedUrl, StoreError, UploadConstraints};
 pub use queue::{Message, Queue, QueueError};

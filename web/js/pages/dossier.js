@@ -1,5 +1,5 @@
 // One dossier for its owner (P12, P5, P16, P17): status, what the agency asks (supplement,
-// payment), result download, timeline, messages, withdrawal, and the way to rate it.
+// payment, online at the national payment platform), result download, timeline, messages, withdrawal, and the way to rate it.
 import { layout, requireLogin } from '../layout.js';
 import { get, post } from '../api.js';
 import { add, h, param, setContent, showFailure, alertBox, fmtDateTime, fmtMoney, facts, statusBadge, statutoryLabel, CHANNEL_LABELS, showErrors, clearErrors, busy, announce } from '../ui.js';
@@ -41,10 +41,18 @@ function supplementBox(d, names, procedure) {
 
 function paymentBox(d) {
   const p = d.payment;
+  const pay = h('button', { type: 'button' }, 'Thanh toán trực tuyến');
+  pay.addEventListener('click', () => busy(pay, async () => {
+    try {
+      const started = await post(`/dossiers/${d.id}/payments`);
+      location.assign(started.payment_url);
+    } catch (e) { pay.after(h('p', { class: 'field-error', role: 'alert' }, e.detail || e.message)); }
+  }));
   return h('section', { class: 'alert warn', 'aria-labelledby': 'nop-phi' },
     h('h2', { id: 'nop-phi' }, 'Yêu cầu thực hiện nghĩa vụ tài chính'),
     p ? facts([['Số tiền', fmtMoney(p.amount_vnd)], ['Nội dung', p.description], ['Yêu cầu lúc', fmtDateTime(p.requested_at)]]) : null,
-    h('p', {}, 'Vui lòng nộp phí, lệ phí qua Nền tảng thanh toán trực tuyến hoặc tại Bộ phận Một cửa. Cơ quan xác nhận đã nhận tiền thì hồ sơ được tiếp tục giải quyết.'));
+    h('p', {}, 'Bạn có thể thanh toán ngay qua Nền tảng thanh toán trực tuyến: hồ sơ được tiếp tục giải quyết khi nền tảng báo đã nhận tiền, không cần chờ cán bộ xác nhận. Bạn cũng có thể nộp tại Bộ phận Một cửa.'),
+    h('div', { class: 'actions' }, pay));
 }
 
 function withdrawBox(d) {

@@ -35,6 +35,8 @@ pub struct Connections {
     pub portal: Option<Arc<dyn NationalPortal>>,
     /// The national procedure catalogue (the same portal's share endpoint).
     pub catalogue: Option<Arc<dyn CatalogueSource>>,
+    /// The national payment platform (`MOTCUA_PAYMENT_*`): online fees.
+    pub payment: Option<Arc<dyn motcua_ports::PaymentPlatform>>,
     /// Delivery of agencies' webhooks.
     pub webhooks: Option<Arc<dyn WebhookTransport>>,
     /// Secret with which the national portal signs the dossiers it pushes here
@@ -88,9 +90,10 @@ pub async fn tick(s: &Services) -> usize {
     done
 }
 
-/// Reconciliation and catalogue sync, once a day after 02:00 (Vietnam time).
+/// Reconciliations (national portal, payment platform) and catalogue sync, once a day after
+/// 02:00 (Vietnam time).
 async fn daily(s: &Services) -> CoreResult<()> {
-    if s.connections.portal.is_none() {
+    if s.connections.portal.is_none() && s.connections.payment.is_none() {
         return Ok(());
     }
     let now = s.now();
@@ -101,10 +104,24 @@ async fn daily(s: &Services) -> CoreResult<()> {
         return Ok(());
     }
     s.table.put(keys::item(&key, &today, &[])?, motcua_ports::Condition::None).await?;
-    // Each job on its own: one failing does not keep the other from running.
-    match reconcile::run(s).await {
-        Ok(r) => tracing::info!(missing = r.missing.len(), different = r.different.len(), "daily reconciliation"),
-        Err(e) => tracing::error!(error = %e, "daily reconciliation failed; run it from the console"),
+    // Each job on its own: one failing does not keep the others from running.
+    if s.connections.payment.is_some() {
+        let yesterday = now.date_naive() - chrono::Days::new(1);
+        match crate::payments::run_reconciliation(s, yesterday).await {
+            Ok(r) => tracing::info!(
+                applied = r.applied_now.len(),
+                unknown = r.unknown_to_platform.len() + r.unknown_here.len(),
+                to_refund = r.to_refund.len(),
+                "daily payment reconciliation"
+            ),
+            Err(e) => tracing::error!(error = %e, "daily payment reconciliation failed; run it from the console"),
+        }
+    }
+    if s.connections.portal.is_some() {
+        match reconcile::run(s).await {
+            Ok(r) => tracing::info!(missing = r.missing.len(), different = r.different.len(), "daily reconciliation"),
+            Err(e) => tracing::error!(error = %e, "daily reconciliation failed; run it from the console"),
+        }
     }
     if s.connections.catalogue.is_some() {
         if let Err(e) = catalogue_sync::run(s).await {

@@ -1,9 +1,7 @@
 //! Nothing acknowledged is lost across a restart (N3); concurrent submissions get distinct
 //! codes; two officers acting at once never overwrite each other.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::json;
 use std::collections::HashSet;
 

@@ -1,9 +1,7 @@
 //! The OpenAPI document is the route table: every documented operation is served (never the
 //! "no such route" answer) and every route is documented.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::Method;
 
 #[tokio::test]

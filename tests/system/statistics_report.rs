@@ -2,10 +2,8 @@
 //! from the previous month, finished early / on time / late, in process within the deadline
 //! and overdue, online and at the counter — every row balanced.
 
-mod common;
-
+use crate::common::*;
 use chrono::{DateTime, Utc};
-use common::*;
 use serde_json::{json, Value};
 
 fn at(s: &str) -> DateTime<Utc> {

@@ -3,9 +3,7 @@
 //! from these counts. Runs on the AWS adapters against moto (`tests/run.sh` runs it through
 //! `tests/moto.sh` with `--include-ignored`).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 

@@ -2,9 +2,7 @@
 //! entitled caller succeeds, everyone else is refused — with 404 `not_found` where existence
 //! must not be revealed, 403 where the caller may see the dossier but not take the action.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::Method;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;

@@ -2,9 +2,7 @@
 //! answers 4xx `application/problem+json` with a stable `code`, and changes nothing. No answer
 //! in this file may be a 5xx: every request goes through [`App`], which refuses them.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::Method;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};

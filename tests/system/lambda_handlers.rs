@@ -2,10 +2,8 @@
 //! API v2, SQS, schedule), as AWS would call them: each HTTP fixture goes through
 //! `lambda_http`'s request conversion into its function's router.
 
-mod common;
-
+use crate::common::*;
 use aws_lambda_events::event::sqs::SqsEvent;
-use common::*;
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use tower::ServiceExt;

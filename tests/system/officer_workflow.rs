@@ -2,10 +2,8 @@
 //! officer takes a dossier through, each checking statuses, deadlines, forms and notifications.
 //! The clock starts on Monday 02/03/2026 09:00 (no day off in March 2026).
 
-mod common;
-
+use crate::common::*;
 use chrono::Duration;
-use common::*;
 use motcua::seed::WARD_POLICE;
 use serde_json::{json, Value};
 
@@ -16,14 +14,14 @@ const HKD_FORM: &str = "giay-de-nghi-dk-hkd";
 /// Inter-agency birth registration (G4): the ward leads, the ward police registers residence.
 const BIRTH: &str = "2.000986";
 
-struct Ward {
-    citizen: String,
-    reception: String,
-    specialist: String,
-    leader: String,
+pub(crate) struct Ward {
+    pub citizen: String,
+    pub reception: String,
+    pub specialist: String,
+    pub leader: String,
 }
 
-async fn ward(app: &TestApp) -> Ward {
+pub(crate) async fn ward(app: &TestApp) -> Ward {
     Ward {
         citizen: app.login("congdan").await,
         reception: app.login("tiepnhan.phuong").await,
@@ -32,7 +30,7 @@ async fn ward(app: &TestApp) -> Ward {
     }
 }
 
-fn path(id: &str, action: &str) -> String {
+pub(crate) fn path(id: &str, action: &str) -> String {
     if action.is_empty() {
         format!("/api/v1/dossiers/{id}")
     } else {
@@ -63,7 +61,7 @@ fn paper_hkd_form() -> Value {
 }
 
 /// A household-business dossier filed online by `congdan` (status 1); returns its id.
-async fn file_hkd(app: &TestApp, citizen: &str) -> String {
+pub(crate) async fn file_hkd(app: &TestApp, citizen: &str) -> String {
     let draft = app.post("/api/v1/dossiers", Some(citizen), json!({"procedure": HKD, "form": hkd_form()})).await;
     let id = draft.ok()["id"].as_str().unwrap().to_string();
     app.upload(citizen, &id, HKD_FORM, PDF, "application/pdf", "giay-de-nghi.pdf").await.ok();
@@ -72,7 +70,7 @@ async fn file_hkd(app: &TestApp, citizen: &str) -> String {
 }
 
 /// Filed and accepted at once (on Monday 02/03 09:00: due Thursday 05/03 09:00).
-async fn accepted_hkd(app: &TestApp, w: &Ward) -> String {
+pub(crate) async fn accepted_hkd(app: &TestApp, w: &Ward) -> String {
     let id = file_hkd(app, &w.citizen).await;
     app.post(&path(&id, "accept"), Some(&w.reception), json!({})).await.ok();
     id

@@ -1,9 +1,7 @@
 //! The public calendar API (rules §5) and its administration: lunar holidays, compensatory
 //! days, deadline vectors, and per-year overrides that create a new calendar version.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{json, Value};
 
 fn dates(v: &Value, kind: &str) -> Vec<String> {

@@ -2,9 +2,7 @@
 //! Parameter Store, then `motcua-bootstrap`'s work (catalogue and first administrator) — on
 //! moto. Runs in `tests/run.sh` through `tests/moto.sh` with `--include-ignored`.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use motcua_core::auth::JwtKeys;
 
 #[tokio::test]

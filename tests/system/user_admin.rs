@@ -1,9 +1,7 @@
 //! User administration over HTTP (M6, N2): staff accounts per agency, lock and unlock, each
 //! action in the audit log; who may do what.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::json;
 
 #[tokio::test]

@@ -2,9 +2,7 @@
 //! dossier with a file, follows it by code; officers accept, finish and return it; the citizen
 //! rates it, sends feedback, and the dossier is counted in the statistics report.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::json;
 
 #[tokio::test]

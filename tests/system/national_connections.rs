@@ -6,10 +6,8 @@
 //! the integration worker's ticks itself and moves the clock between them. Same test on the
 //! AWS adapters (moto) with `MOTCUA_TEST_BACKEND=aws`.
 
-mod common;
-
+use crate::common::*;
 use chrono::Duration;
-use common::*;
 use motcua_fakes::FakeNationalPortal;
 use serde_json::{json, Value};
 

@@ -306,6 +306,7 @@ async fn start_on_aws(endpoint: &str, settings: Settings, counter: Arc<motcua_aw
         SqsOptions { prefix: format!("{name}-"), create_missing: true, max_receives: 5 },
     );
     let pem = kept(&dir, "jwt.pem", motcua_core::auth::JwtKeys::generate_pem);
+    let listener = tokio::net::TcpListener::bind(settings.addr).await.unwrap();
     let pepper = kept(&dir, "pepper", || uuid::Uuid::new_v4().to_string());
     let adapters = motcua_core::Adapters {
         table,
@@ -313,14 +314,13 @@ async fn start_on_aws(endpoint: &str, settings: Settings, counter: Arc<motcua_aw
         queue: Arc::new(queue),
         clock: settings.clock.clone(),
         notifier: Arc::new(motcua_core::events::RegisterOnly),
-        connections: motcua::connections(&settings, "http://127.0.0.1").await.0,
+        connections: motcua::connections(&settings, &format!("http://{}", listener.local_addr().unwrap())).await.0,
     };
     let mut config = motcua_core::Config::new(settings.issuer.clone(), pepper);
     config.regime = settings.regime.clone();
     let services = Arc::new(motcua_core::Services::assemble(adapters, &[pem], config).await.unwrap());
     // Resolve (create) the queues now, as the SAM template does before the first request.
     services.queue.depth(&services.config.events_queue).await.unwrap();
-    let listener = tokio::net::TcpListener::bind(settings.addr).await.unwrap();
     Application::start(services, listener, axum::Router::new(), &settings)
         .await
         .expect("application starts on AWS adapters")

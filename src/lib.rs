@@ -62,6 +62,16 @@ pub struct Settings {
     pub payment: Option<motcua_connectors::PaymentSettings>,
     /// Start the fake payment platform in-process and connect to it (the demo).
     pub demo_payment: bool,
+    /// VNeID through the national SSO (`MOTCUA_VNEID_*`) and the province's staff SSO
+    /// (`MOTCUA_STAFF_SSO_*`); `None` = that login is off.
+    pub vneid: Option<motcua_connectors::OidcSettings>,
+    pub staff_sso: Option<motcua_connectors::OidcSettings>,
+    /// Start fake OpenID providers in-process for both and connect to them (the demo).
+    pub demo_identity: bool,
+    /// The public postal service (`MOTCUA_POST_*`); `None` = no delivery orders or tracking.
+    pub postal: Option<motcua_connectors::ClientSettings>,
+    /// Start the fake postal service in-process and connect to it (the demo).
+    pub demo_postal: bool,
     /// Public base URL (links in synced records); the listening address when unset.
     pub public_url: Option<String>,
     /// Plain `http://` webhook URLs allowed (demo and tests on 127.0.0.1).
@@ -90,6 +100,11 @@ impl Default for Settings {
             dvcqg_inbound_secret: None,
             payment: None,
             demo_payment: false,
+            postal: None,
+            demo_postal: false,
+            vneid: None,
+            staff_sso: None,
+            demo_identity: false,
             public_url: None,
             allow_http_webhooks: false,
             header_timeout: Duration::from_secs(20),
@@ -114,6 +129,35 @@ pub struct Application {
 pub struct DemoFakes {
     pub portal: Option<motcua_fakes::FakeNationalPortal>,
     pub payment: Option<motcua_fakes::FakePaymentPlatform>,
+    pub postal: Option<motcua_fakes::FakePostalService>,
+    pub vneid: Option<motcua_fakes::FakeOidcProvider>,
+    pub staff_sso: Option<motcua_fakes::FakeOidcProvider>,
+}
+
+/// Who the demo's fake VNeID offers: the demo citizen (linked to the account `congdan`), a
+/// person with no account yet (created at the first login), and a level-1 account.
+pub fn demo_citizens() -> Vec<motcua_fakes::oidc_provider::Identity> {
+    use motcua_fakes::oidc_provider::Identity;
+    vec![
+        Identity::new("038090001234", "Nguyễn Văn An", "1990-05-12", 2),
+        Identity::new("038199012345", "Trần Thị Thu Hà", "1999-08-20", 2),
+        Identity::new("038201098765", "Phạm Minh Khôi", "2001-03-02", 1),
+    ]
+}
+
+/// Who the demo's fake staff SSO offers: officers of the demo agencies (their MotCua login names).
+pub fn demo_officers() -> Vec<motcua_fakes::oidc_provider::Identity> {
+    use motcua_fakes::oidc_provider::Identity;
+    [("tiepnhan.phuong", "Lê Thị Hoa"), ("chuyenvien.phuong", "Phạm Văn Cường"), ("lanhdao.phuong", "Hoàng Minh Đức")]
+        .into_iter()
+        .map(|(login, name)| Identity::new(login, name, "1985-01-01", 2))
+        .collect()
+}
+
+/// Reads an OpenID provider's settings from a fake's environment.
+fn from_oidc_env(env: Vec<(String, String)>, kind: (&str, &str)) -> Option<motcua_connectors::OidcSettings> {
+    let get = |k: &str| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    motcua_connectors::OidcSettings::from_lookup(get, kind).expect("the fake's settings are complete")
 }
 
 /// Reads settings of a connector from a fake's environment.
@@ -137,11 +181,38 @@ pub async fn connections(settings: &Settings, base_url: &str) -> (motcua_core::i
     let mut payment = settings.payment.clone();
     if payment.is_none() && settings.demo_payment {
         let platform = motcua_fakes::FakePaymentPlatform::start().await;
-        payment = from_env(platform.env(), |get| motcua_connectors::PaymentSettings::from_lookup(get));
+        payment = from_env(platform.env(), |get| {
+            motcua_connectors::PaymentSettings::from_lookup(get, motcua_connectors::payment::PAYMENT_ENV)
+        });
         fakes.payment = Some(platform);
     }
+    let mut postal = settings.postal.clone();
+    if postal.is_none() && settings.demo_postal {
+        let post = motcua_fakes::FakePostalService::start().await;
+        postal = from_env(post.env(), |get| {
+            motcua_connectors::ClientSettings::from_lookup(get, motcua_connectors::postal::POST_ENV)
+        });
+        fakes.postal = Some(post);
+    }
+    let (mut vneid, mut staff_sso) = (settings.vneid.clone(), settings.staff_sso.clone());
+    if settings.demo_identity && vneid.is_none() {
+        let idp = motcua_fakes::FakeOidcProvider::start(demo_citizens()).await;
+        vneid = from_oidc_env(idp.env("MOTCUA_VNEID"), motcua_connectors::oidc::VNEID);
+        fakes.vneid = Some(idp);
+    }
+    if settings.demo_identity && staff_sso.is_none() {
+        let idp = motcua_fakes::FakeOidcProvider::start(demo_officers()).await;
+        staff_sso = from_oidc_env(idp.env("MOTCUA_STAFF_SSO"), motcua_connectors::oidc::STAFF_SSO);
+        fakes.staff_sso = Some(idp);
+    }
+    let oidc = |o: Option<motcua_connectors::OidcSettings>| {
+        o.map(|o| Arc::new(motcua_connectors::OidcClient::new(o)) as Arc<dyn motcua_ports::IdentityProvider>)
+    };
     let client = dvcqg.map(|d| Arc::new(motcua_connectors::DvcqgClient::new(d)));
     let connections = motcua_core::integration::Connections {
+        vneid: oidc(vneid),
+        staff_sso: oidc(staff_sso),
+        postal: postal.map(|p| Arc::new(motcua_connectors::PostClient::new(p)) as Arc<dyn motcua_ports::PostalService>),
         portal: client.clone().map(|c| c as Arc<dyn motcua_ports::NationalPortal>),
         catalogue: client.map(|c| c as Arc<dyn motcua_ports::CatalogueSource>),
         payment: payment
@@ -283,6 +354,18 @@ impl Application {
             s.push_str(&format!(
                 "  Cổng DVCQG giả lập (kết nối thử): {}/_fake/state — hồ sơ và tiến độ đã đồng bộ\n",
                 portal.url
+            ));
+        }
+        if let (Some(vneid), Some(staff)) = (&self.demo_fakes.vneid, &self.demo_fakes.staff_sso) {
+            s.push_str(&format!(
+                "  VNeID giả lập: {} — nút “Đăng nhập bằng VNeID”; đăng nhập một lần của cán bộ giả lập: {}\n",
+                vneid.issuer, staff.issuer
+            ));
+        }
+        if let Some(post) = &self.demo_fakes.postal {
+            s.push_str(&format!(
+                "  Bưu điện giả lập: {}/_fake/state — bưu gửi kết quả; POST {}/_fake/parcels/<số hiệu>/advance để chuyển trạng thái\n",
+                post.url, post.url
             ));
         }
         if let Some(payment) = &self.demo_fakes.payment {

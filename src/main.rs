@@ -107,15 +107,43 @@ async fn main() -> std::process::ExitCode {
         }
     };
     // The national payment platform: MOTCUA_PAYMENT_*; unset, the demo uses its fake platform.
-    let payment = match motcua_connectors::PaymentSettings::from_lookup(|k| std::env::var(k).ok()) {
+    let payment = match motcua_connectors::PaymentSettings::from_lookup(
+        |k| std::env::var(k).ok(),
+        motcua_connectors::payment::PAYMENT_ENV,
+    ) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("Cấu hình kết nối Nền tảng thanh toán trực tuyến chưa đủ: {e}");
             return std::process::ExitCode::FAILURE;
         }
     };
+    // The public postal service: MOTCUA_POST_*; unset, the demo uses its fake post.
+    let postal = match motcua_connectors::ClientSettings::from_lookup(
+        |k| std::env::var(k).ok(),
+        motcua_connectors::postal::POST_ENV,
+    ) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("Cấu hình kết nối dịch vụ bưu chính chưa đủ: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    // VNeID and the staff SSO: MOTCUA_VNEID_*, MOTCUA_STAFF_SSO_*; unset, the demo starts fakes.
+    let oidc = |kind| motcua_connectors::OidcSettings::from_lookup(|k| std::env::var(k).ok(), kind);
+    let (vneid, staff_sso) = match (oidc(motcua_connectors::oidc::VNEID), oidc(motcua_connectors::oidc::STAFF_SSO)) {
+        (Ok(v), Ok(s)) => (v, s),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("Cấu hình đăng nhập một lần (OpenID Connect) chưa đủ: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
     let settings = Settings {
+        demo_identity: !args.no_demo,
+        vneid,
+        staff_sso,
         demo_portal: dvcqg.is_none() && !args.no_demo,
+        demo_postal: postal.is_none() && !args.no_demo,
+        postal,
         demo_payment: payment.is_none() && !args.no_demo,
         payment,
         allow_http_webhooks: !args.no_demo,

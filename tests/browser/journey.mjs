@@ -599,6 +599,22 @@ async function run() {
     assert(await r.locator('[data-action=confirm_payment]').count() === 0, 'the officer is still asked to confirm the payment');
   });
 
+  await step('result by post (P15): the citizen chooses the post with an address; the officer sees the choice', async () => {
+    await c.goto(`/ho-so.html?id=${state.second}`);
+    await c.locator('summary', { hasText: 'Đổi cách nhận kết quả' }).click();
+    await c.getByLabel('Qua dịch vụ bưu chính công ích').check();
+    await c.getByLabel(/^Địa chỉ nhận kết quả/).fill('');
+    await c.getByRole('button', { name: 'Lưu cách nhận kết quả' }).click();
+    await c.locator('.field-error', { hasText: 'Vui lòng nhập địa chỉ nhận kết quả qua bưu chính.' }).waitFor();
+    await c.getByLabel(/^Địa chỉ nhận kết quả/).fill('Số 5 phố Trường Thi, phường Hạc Thành');
+    await Promise.all([c.waitForEvent('load'), c.getByRole('button', { name: 'Lưu cách nhận kết quả' }).click()]);
+    await c.getByText('Qua dịch vụ bưu chính công ích: Số 5 phố Trường Thi, phường Hạc Thành').waitFor();
+    await check(citizen, '29c-cong-dan-chon-nhan-qua-buu-chinh');
+    const r = reception.page;
+    await r.goto(`/can-bo/ho-so.html?id=${state.second}`);
+    await r.getByText('Qua dịch vụ bưu chính công ích: Số 5 phố Trường Thi, phường Hạc Thành').first().waitFor();
+  });
+
   await step('withdrawal: the citizen asks to withdraw the dossier, the officer confirms', async () => {
     await c.goto(`/ho-so.html?id=${state.second}`);
     await c.locator('summary', { hasText: 'Rút hồ sơ' }).click();
@@ -791,6 +807,24 @@ async function run() {
     await login(phone, 'tiepnhan.phuong', { console: true });
     await phone.page.getByRole('table').waitFor();
     await check(phone, '46-dien-thoai-can-bo');
+  });
+
+  await step('VNeID (P6, R7): a citizen logs in at a certified OpenID provider, lands on their dossiers, and files', async () => {
+    const v = await person(browser);
+    await v.page.goto('/dang-nhap.html?next=%2Fho-so-cua-toi.html');
+    await v.page.getByRole('link', { name: 'Đăng nhập bằng VNeID' }).click();
+    // The provider's own pages (npm oidc-provider's development login and consent).
+    await v.page.locator('input[name=login]').fill('038090001234');
+    await v.page.locator('input[name=password]').fill('bat-ky');
+    await v.page.locator('button[type=submit]').click();
+    await v.page.locator('button[type=submit]', { hasText: /Continue/i }).click();
+    await v.page.waitForURL((u) => u.pathname.endsWith('/ho-so-cua-toi.html'));
+    await v.page.getByText('Nguyễn Văn An').first().waitFor();
+    assert(await v.page.locator('table tbody tr').count() > 0, 'the linked account does not show its dossiers');
+    await check(v, '47-dang-nhap-vneid', { shot: true });
+    await v.page.goto(`/nop-ho-so.html?ma=${PROCEDURE}`);
+    await v.page.getByRole('heading', { name: /Bước 1/ }).waitFor();
+    await v.context.close();
   });
 
   state.forms = state.formsAvailable ? 'available' : 'missing';

@@ -106,9 +106,11 @@ export async function person(browser, { mobile = false } = {}) {
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('request', (r) => {
     const u = r.url();
-    // The demo's fake counterparts (the payment platform's page) are another site, on
-    // `localhost`: the user is sent there on purpose, in the main frame.
-    const counterpart = u.startsWith('http://localhost:') && r.isNavigationRequest() && r.frame() === page.mainFrame();
+    // Counterparts (the payment platform's page, the OpenID provider's login) are other sites,
+    // on `localhost`: the user is sent there on purpose, in the main frame, and what their own
+    // pages load (the npm oidc-provider's development pages use a web font) is theirs.
+    const counterpart = (u.startsWith('http://localhost:') && r.isNavigationRequest() && r.frame() === page.mainFrame())
+      || r.frame().url().startsWith('http://localhost:');
     if (!u.startsWith(BASE) && !counterpart && !u.startsWith('data:') && !u.startsWith('blob:') && !u.startsWith('about:')) problems.push(`external request: ${u}`);
   });
   return { context, page, problems };

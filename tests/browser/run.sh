@@ -20,14 +20,27 @@ fi
 log "npm ci (playwright-core, axe-core; no browser download)"
 (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 
+# VNeID at a certified OpenID provider (npm oidc-provider), on `localhost` (its own site and
+# cookies); the server is told where it is, and the provider where the server's callback is.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+oidc_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+oidc_log=$(mktemp)
+OIDC_PORT=$oidc_port OIDC_REDIRECT_URI="http://127.0.0.1:$port/api/v1/auth/vneid/callback" \
+  node tests/browser/oidc-provider.mjs >"$oidc_log" 2>&1 &
+oidc=$!
+for _ in $(seq 100); do curl -fsS "http://localhost:$oidc_port/.well-known/openid-configuration" >/dev/null 2>&1 && break; sleep 0.1; done
+export MOTCUA_VNEID_ISSUER="http://localhost:$oidc_port" MOTCUA_VNEID_CLIENT_ID=motcua MOTCUA_VNEID_CLIENT_SECRET=motcua-oidc-test-secret
+
 log "starting the server"
 source tests/serve.sh --web-dir web
+trap 'stop_server; kill $oidc 2>/dev/null || true' EXIT
 
 log "journeys"
 status=0
 BASE_URL="$base" node tests/browser/journey.mjs || status=$?
 if [ "$status" -ne 0 ]; then
   echo '--- server log (last 60 lines) ---'; tail -n 60 "$server_log"
+  echo '--- OpenID provider log ---'; tail -n 20 "$oidc_log"
 fi
 log "done (exit $status)"
 exit "$status"

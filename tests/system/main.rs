@@ -17,6 +17,8 @@ mod national_connections;
 mod officer_workflow;
 mod online_payment;
 mod openapi_contract;
+mod postal_delivery;
+mod single_sign_on;
 mod statistics_report;
 mod template_routes;
 mod user_admin;

@@ -91,7 +91,7 @@ async fn result_upload(app: &TestApp, token: &str, id: &str) -> String {
     ticket["upload_id"].as_str().unwrap().to_string()
 }
 
-async fn approve(app: &TestApp, w: &Ward, id: &str) -> Value {
+pub(crate) async fn approve(app: &TestApp, w: &Ward, id: &str) -> Value {
     let upload = result_upload(app, &w.specialist, id).await;
     let submitted = app.post(&path(id, "submit-for-approval"), Some(&w.specialist), json!({"upload_id": upload})).await;
     assert_eq!(submitted.ok()["status"], "awaiting_approval");

@@ -12,9 +12,9 @@ use serde_json::{json, Value};
 
 async fn spawn_with(platform: &FakePaymentPlatform) -> TestApp {
     let env = platform.env();
+    let get = |k: &str| env.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone());
     let settings =
-        motcua_connectors::PaymentSettings::from_lookup(|k| env.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone()))
-            .unwrap();
+        motcua_connectors::PaymentSettings::from_lookup(get, motcua_connectors::payment::PAYMENT_ENV).unwrap();
     TestApp::spawn_configured(|s| s.payment = settings).await
 }
 
@@ -40,7 +40,7 @@ async fn dossier(app: &TestApp, w: &Ward, id: &str) -> Value {
 /// A callback as the platform would send it, signed with `key`.
 async fn callback(app: &TestApp, key: &str, body: Value) -> Response {
     let body = serde_json::to_vec(&body).unwrap();
-    let signature = motcua_connectors::payment::sign(key, &body);
+    let signature = motcua_connectors::signed::sign(key, &body);
     let req = app
         .http
         .post(format!("{}/api/v1/payments/callback", app.url))

@@ -174,3 +174,53 @@ export function messagesPanel(d) {
   refresh();
   return h('div', { 'data-me': me ? me.role : '' }, status, list, form);
 }
+
+export const DELIVERY_LABELS = {
+  counter: 'Nhận trực tiếp tại Bộ phận Một cửa',
+  post: 'Qua dịch vụ bưu chính công ích',
+  online: 'Nhận bản điện tử trực tuyến',
+};
+
+/** How the applicant asked to receive the result, in words. */
+export function deliveryText(choice) {
+  if (!choice) return 'Chưa chọn (nhận tại Bộ phận Một cửa)';
+  return choice.method === 'post' ? `${DELIVERY_LABELS.post}: ${choice.address}` : DELIVERY_LABELS[choice.method];
+}
+
+/** Radios to choose how to receive the result, with the address for the post (P15). */
+export function deliveryChoice(current, fallbackAddress) {
+  const method = current ? current.method : 'counter';
+  const addrId = nextId('nhan-dia-chi');
+  const addressBox = h('div', { class: 'field', hidden: method !== 'post' },
+    h('label', { for: addrId }, 'Địa chỉ nhận kết quả', h('span', { class: 'req', 'aria-hidden': 'true' }, ' *')),
+    h('input', { id: addrId, name: 'result_address', autocomplete: 'street-address', maxlength: '300', value: (current && current.address) || fallbackAddress || '' }));
+  const fs = h('fieldset', {}, h('legend', {}, 'Cách nhận kết quả'),
+    Object.entries(DELIVERY_LABELS).map(([value, label]) => {
+      const id = nextId('nhan');
+      return h('div', { class: 'choice' }, h('input', { type: 'radio', id, name: 'result_method', value, checked: value === method }), h('label', { for: id }, label));
+    }),
+    addressBox);
+  fs.addEventListener('change', () => { addressBox.hidden = fs.querySelector('input[name=result_method]:checked').value !== 'post'; });
+  return fs;
+}
+
+/** The choice made in [deliveryChoice]'s fields, and what is missing. */
+export function readDeliveryChoice(form) {
+  const method = form.elements.result_method.value;
+  const address = form.elements.result_address.value.trim();
+  const errors = method === 'post' && !address ? [{ field: 'result_address', message: 'Vui lòng nhập địa chỉ nhận kết quả qua bưu chính.' }] : [];
+  return { choice: method === 'post' ? { method, address } : { method }, errors };
+}
+
+/** Where the result sent by post is: the post's tracking states, as they came. */
+export async function parcelPanel(d) {
+  if (!d.delivery || d.delivery.method !== 'post') return null;
+  let parcel;
+  try { parcel = await get(`/dossiers/${encodeURIComponent(d.id)}/parcel`); } catch { return null; }
+  return h('section', { class: 'card', 'aria-labelledby': 'buu-gui' },
+    h('h2', { id: 'buu-gui' }, 'Kết quả gửi qua bưu chính'),
+    h('p', {}, `Số hiệu bưu gửi: ${parcel.tracking_number || 'chưa có'} — địa chỉ: ${parcel.address || '—'}`),
+    parcel.events.length
+      ? h('ol', { class: 'timeline' }, parcel.events.map((e) => h('li', {}, h('strong', {}, e.label), ` — ${fmtDateTime(e.at)}`, e.note ? `: ${e.note}` : '')))
+      : h('p', {}, 'Bưu điện chưa báo trạng thái bưu gửi.'));
+}

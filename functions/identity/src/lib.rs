@@ -1,6 +1,6 @@
 //! Function `identity`: registration, login, machine-client tokens, the signing keys (JWKS),
 //! the caller's profile and notifications, user administration with its audit log (P6, P13,
-//! G10, G7, M6).
+//! G10, G7, M6), and the logins through VNeID and the staff SSO (OpenID Connect; R7).
 
 use axum::extract::{FromRequest, Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
@@ -10,9 +10,9 @@ use motcua_core::admin::{self, AuditRecord};
 use motcua_core::auth::Jwks;
 use motcua_core::events::{self, Notification, OutboundMessage};
 use motcua_core::ledger::Verification;
-use motcua_core::second_factor;
 use motcua_core::users::{self, Profile, UserView};
 use motcua_core::CoreError;
+use motcua_core::{second_factor, sso};
 use motcua_domain::roles::Role;
 use motcua_http::extract::{ApiJson, ApiPath, ApiQuery, Authenticated, PageOf, PageParams};
 use motcua_http::{session, Access, ApiError, ApiResult, AppState, Route};
@@ -41,6 +41,65 @@ pub fn routes() -> Vec<Route> {
             login,
         )
         .body::<Login>()
+        .returns::<users::TokenResponse>(),
+        Route::new(
+            Method::GET,
+            "/api/v1/auth/vneid/start",
+            FUNCTION,
+            Access::Public,
+            "Đăng nhập bằng tài khoản định danh điện tử VNeID (công dân, doanh nghiệp): chuyển tới trang đăng nhập của nhà cung cấp định danh (OpenID Connect, PKCE)",
+            start_vneid,
+        )
+        .query::<SsoStart>()
+        .redirects(),
+        Route::new(
+            Method::GET,
+            "/api/v1/auth/vneid/callback",
+            FUNCTION,
+            Access::Public,
+            "Nhà cung cấp định danh chuyển người dùng về (kiểm tra state, nonce, chữ ký, aud, thời hạn của ID token) rồi tới trang hoàn tất đăng nhập",
+            callback_vneid,
+        )
+        .query::<SsoCallback>()
+        .redirects(),
+        Route::new(
+            Method::GET,
+            "/api/v1/auth/staff-sso/start",
+            FUNCTION,
+            Access::Public,
+            "Đăng nhập một lần của cán bộ qua hệ thống định danh của tỉnh: chuyển tới trang đăng nhập của nhà cung cấp định danh (OpenID Connect, PKCE)",
+            start_staff_sso,
+        )
+        .query::<SsoStart>()
+        .redirects(),
+        Route::new(
+            Method::GET,
+            "/api/v1/auth/staff-sso/callback",
+            FUNCTION,
+            Access::Public,
+            "Nhà cung cấp định danh chuyển người dùng về (kiểm tra state, nonce, chữ ký, aud, thời hạn của ID token) rồi tới trang hoàn tất đăng nhập",
+            callback_staff_sso,
+        )
+        .query::<SsoCallback>()
+        .redirects(),
+        Route::new(
+            Method::GET,
+            "/api/v1/auth/providers",
+            FUNCTION,
+            Access::Public,
+            "Các cách đăng nhập qua nhà cung cấp định danh đang bật (VNeID, đăng nhập một lần của cán bộ)",
+            login_providers,
+        )
+        .returns::<sso::Providers>(),
+        Route::new(
+            Method::POST,
+            "/api/v1/auth/sso/redeem",
+            FUNCTION,
+            Access::Public,
+            "Đổi mã đăng nhập một lần (sau VNeID hoặc đăng nhập một lần của cán bộ) lấy mã truy cập",
+            redeem_sso,
+        )
+        .body::<SsoRedeem>()
         .returns::<users::TokenResponse>(),
         Route::new(
             Method::POST,
@@ -245,6 +304,105 @@ async fn login(
     ApiJson(l): ApiJson<Login>,
 ) -> ApiResult<(AppendHeaders<[(HeaderName, HeaderValue); 2]>, Json<users::TokenResponse>)> {
     let token = users::login(&s, &l.username, &l.password, l.otp.as_deref()).await?;
+    let [a, b] = session::open(&token.access_token, token.expires_in, &headers);
+    Ok((AppendHeaders([(header::SET_COOKIE, a), (header::SET_COOKIE, b)]), Json(token)))
+}
+
+/// Where to go back after the login.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct SsoStart {
+    /// A page of this site (`/nop-ho-so.html?...`); anything else is ignored.
+    #[schema(max_length = 500)]
+    next: Option<String>,
+}
+
+/// What the identity provider sends back (RFC 6749 §4.1.2; other parameters, such as `iss`,
+/// are ignored).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+struct SsoCallback {
+    #[schema(max_length = 2000)]
+    code: Option<String>,
+    #[schema(max_length = 200)]
+    state: Option<String>,
+    /// The provider's refusal (`access_denied`…).
+    #[schema(max_length = 200)]
+    error: Option<String>,
+}
+
+/// The one-time login code the portal received.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct SsoRedeem {
+    #[schema(max_length = 200)]
+    code: String,
+}
+
+async fn sso_start(s: &AppState, p: sso::Provider, q: SsoStart) -> ApiResult<axum::response::Redirect> {
+    Ok(axum::response::Redirect::temporary(&sso::start(s, p, q.next.as_deref()).await?))
+}
+
+/// Back from the provider: on to the page that finishes the login, or to the login page with
+/// the reason (`?loi=<code>`) — a browser is on the other end, not a program. Parameters longer
+/// than any provider sends are refused outright.
+async fn sso_callback(s: &AppState, p: sso::Provider, q: SsoCallback) -> ApiResult<axum::response::Redirect> {
+    let too_long = |v: &Option<String>, max: usize| v.as_ref().is_some_and(|v| v.chars().count() > max);
+    if too_long(&q.code, 2000) || too_long(&q.state, 200) || too_long(&q.error, 200) {
+        return Err(
+            CoreError::invalid("parameter_too_long", "Tham số của nhà cung cấp định danh dài bất thường.").into()
+        );
+    }
+    let result = match (q.code, q.state, q.error) {
+        (Some(code), Some(state), None) => sso::callback(s, p, &code, &state).await,
+        _ => Err(CoreError::Unauthenticated("Nhà cung cấp định danh không xác nhận đăng nhập.".into())),
+    };
+    Ok(match result {
+        Ok(page) => axum::response::Redirect::temporary(&page),
+        Err(e) => {
+            tracing::warn!(error = %e, "single sign-on refused");
+            axum::response::Redirect::temporary(&format!("{}?loi={}", sso::login_page(p), e.code()))
+        }
+    })
+}
+
+async fn start_vneid(
+    State(s): State<AppState>,
+    ApiQuery(q): ApiQuery<SsoStart>,
+) -> ApiResult<axum::response::Redirect> {
+    sso_start(&s, sso::Provider::Vneid, q).await
+}
+
+async fn callback_vneid(
+    State(s): State<AppState>,
+    ApiQuery(q): ApiQuery<SsoCallback>,
+) -> ApiResult<axum::response::Redirect> {
+    sso_callback(&s, sso::Provider::Vneid, q).await
+}
+
+async fn start_staff_sso(
+    State(s): State<AppState>,
+    ApiQuery(q): ApiQuery<SsoStart>,
+) -> ApiResult<axum::response::Redirect> {
+    sso_start(&s, sso::Provider::StaffSso, q).await
+}
+
+async fn callback_staff_sso(
+    State(s): State<AppState>,
+    ApiQuery(q): ApiQuery<SsoCallback>,
+) -> ApiResult<axum::response::Redirect> {
+    sso_callback(&s, sso::Provider::StaffSso, q).await
+}
+
+async fn login_providers(State(s): State<AppState>) -> Json<sso::Providers> {
+    Json(sso::providers(&s))
+}
+
+async fn redeem_sso(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(r): ApiJson<SsoRedeem>,
+) -> ApiResult<(AppendHeaders<[(HeaderName, HeaderValue); 2]>, Json<users::TokenResponse>)> {
+    let token = sso::redeem(&s, &r.code).await?;
     let [a, b] = session::open(&token.access_token, token.expires_in, &headers);
     Ok((AppendHeaders([(header::SET_COOKIE, a), (header::SET_COOKIE, b)]), Json(token)))
 }

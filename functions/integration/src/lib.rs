@@ -2,7 +2,7 @@
 //! dossiers filed there, the one where ministries' systems sync the statuses of the dossiers
 //! they process, the agencies' event feed and webhook subscriptions, and the operators'
 //! view of every connection (health, dead letters and their replay, reconciliation, catalogue
-//! sync), and online payment of fees through the national payment platform (the applicant's
+//! sync), results by post (the post's tracking states), and online payment of fees through the national payment platform (the applicant's
 //! order, the platform's signed callback, the daily reconciliation). The logic lives in
 //! `motcua_core::integration` and `motcua_core::payments`.
 
@@ -16,6 +16,7 @@ use motcua_core::integration::ministry::{self, SyncOutcome};
 use motcua_core::integration::reconcile::{self, ReconcileReport};
 use motcua_core::integration::webhooks::{self, FeedEvent, NewWebhook, WebhookView};
 use motcua_core::payments::{self, CallbackOutcome, PaymentReceipt, PaymentReconciliation, PaymentStart};
+use motcua_core::postal::{self, ParcelTracking, TrackingOutcome};
 use motcua_core::CoreError;
 use motcua_domain::coexistence::SyncedDossier;
 use motcua_http::extract::{ApiJson, ApiPath, ApiQuery, Authenticated, PageOf};
@@ -176,6 +177,24 @@ pub fn routes() -> Vec<Route> {
             payment_callback,
         )
         .returns::<CallbackOutcome>(),
+        Route::new(
+            Method::GET,
+            "/api/v1/dossiers/{id}/parcel",
+            FUNCTION,
+            Access::Authenticated,
+            "Hành trình bưu gửi kết quả của hồ sơ trả qua bưu chính công ích (chủ hồ sơ, cán bộ)",
+            parcel,
+        )
+        .returns::<ParcelTracking>(),
+        Route::new(
+            Method::POST,
+            "/api/v1/postal/callback",
+            FUNCTION,
+            Access::Public,
+            "Bưu điện báo trạng thái bưu gửi (có chữ ký; mỗi trạng thái ghi một lần)",
+            postal_callback,
+        )
+        .returns::<TrackingOutcome>(),
         Route::new(
             Method::POST,
             "/api/v1/integrations/payment/reconcile",
@@ -386,6 +405,23 @@ async fn payment_callback(
 ) -> ApiResult<Json<CallbackOutcome>> {
     let signature = headers.get("x-signature").and_then(|v| v.to_str().ok());
     Ok(Json(payments::callback(&s, signature, &body).await?))
+}
+
+async fn parcel(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<ParcelTracking>> {
+    Ok(Json(postal::tracking(&s, &c, &id).await?))
+}
+
+async fn postal_callback(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    body: bytes::Bytes,
+) -> ApiResult<Json<TrackingOutcome>> {
+    let signature = headers.get("x-signature").and_then(|v| v.to_str().ok());
+    Ok(Json(postal::callback(&s, signature, &body).await?))
 }
 
 /// The day to reconcile (Vietnam time).

@@ -9,6 +9,7 @@ use motcua_core::actions::{self, Request};
 use motcua_core::drafts::{self, NewDraft};
 use motcua_core::messages::{Message, NewMessage};
 use motcua_core::{catalogue, users};
+use motcua_domain::dossier::ResultDelivery;
 use motcua_domain::ids::ProcedureCode;
 use motcua_domain::views::DossierView;
 use motcua_http::extract::{idempotency_key, ApiJson, ApiPath, Authenticated, IdempotencyKeyHeader, IfMatch, PageOf};
@@ -40,6 +41,16 @@ pub fn routes() -> Vec<Route> {
         )
         .body::<NewDraft>()
         .creates::<DossierView>(),
+        Route::new(
+            Method::PUT,
+            "/api/v1/dossiers/{id}/result-delivery",
+            FUNCTION,
+            Access::Authenticated,
+            "Chủ hồ sơ chọn cách nhận kết quả: tại Bộ phận Một cửa, qua bưu chính công ích (kèm địa chỉ) hoặc trực tuyến (đổi được đến khi trả kết quả; If-Match)",
+            choose_delivery,
+        )
+        .body::<ResultDelivery>()
+        .returns::<DossierView>(),
         Route::new(
             Method::PATCH,
             "/api/v1/dossiers/{id}",
@@ -141,6 +152,16 @@ async fn update(
     ApiJson(u): ApiJson<Update>,
 ) -> ApiResult<Json<DossierView>> {
     Ok(Json(drafts::update_draft(&s, &c, &id, u.form, v).await?))
+}
+
+async fn choose_delivery(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiPath(id): ApiPath<String>,
+    IfMatch(v): IfMatch,
+    ApiJson(choice): ApiJson<ResultDelivery>,
+) -> ApiResult<Json<DossierView>> {
+    Ok(Json(motcua_core::postal::choose_delivery(&s, &c, &id, choice, v).await?))
 }
 
 async fn submit(

@@ -1,15 +1,23 @@
 //! Adapters of the integration ports (G2) over HTTPS: [`dvcqg`] speaks the national portal's
 //! JSON services (token, `DongBoHoSoMC`, `CapNhatTienDoHoSoMC`, `TraCuuHoSo`, `LayThuTuc`, the
 //! shared catalogues), [`webhook`] POSTs signed events to subscribers, [`payment`] creates orders on
-//! the national payment platform and reads its signed callbacks. Only these modules know
+//! the national payment platform and reads its signed callbacks, [`oidc`] is the OpenID Connect
+//! relying party of VNeID and the staff SSO, [`postal`] orders deliveries from
+//! the public postal service and reads its signed tracking states ([`signed`]: what those two share). Only these modules know
 //! a wire format; the core sees the traits of `motcua_ports::integration`.
 
 pub mod dvcqg;
+pub mod oidc;
 pub mod payment;
+pub mod postal;
+pub mod signed;
 pub mod webhook;
 
 pub use dvcqg::{DvcqgClient, DvcqgSettings};
+pub use oidc::{OidcClient, OidcSettings};
 pub use payment::{PaymentClient, PaymentSettings};
+pub use postal::PostClient;
+pub use signed::ClientSettings;
 pub use webhook::HttpWebhooks;
 
 use std::time::Duration;

@@ -8,49 +8,16 @@
 //! - `GET {url}/api/v1/transactions?merchant_id=…&date=yyyy-mm-dd` → `{transactions: [callback
 //!   bodies]}` (the day's transactions, Vietnam time).
 
-use hmac::{Hmac, Mac};
 use motcua_ports::{ConnectionError, PaymentNotice, PaymentOrder, PaymentPlatform};
 use serde::{Deserialize, Serialize};
-use sha2::Sha256;
 use std::time::Duration;
 
-/// The connection's settings: `MOTCUA_PAYMENT_URL`, `MOTCUA_PAYMENT_MERCHANT`,
-/// `MOTCUA_PAYMENT_SECRET`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PaymentSettings {
-    pub url: String,
-    pub merchant: String,
-    pub secret: String,
-}
+/// The connection's settings: `MOTCUA_PAYMENT_URL`, `MOTCUA_PAYMENT_MERCHANT` (the client),
+/// `MOTCUA_PAYMENT_SECRET`; all three or none (online payment off).
+pub type PaymentSettings = crate::signed::ClientSettings;
 
-impl PaymentSettings {
-    /// `None` when `MOTCUA_PAYMENT_URL` is unset (online payment is off); an error naming what
-    /// else is missing when it is set.
-    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Option<PaymentSettings>, String> {
-        let get = |k: &str| get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
-        let Some(url) = get("MOTCUA_PAYMENT_URL") else { return Ok(None) };
-        match (get("MOTCUA_PAYMENT_MERCHANT"), get("MOTCUA_PAYMENT_SECRET")) {
-            (Some(merchant), Some(secret)) => {
-                Ok(Some(PaymentSettings { url: url.trim_end_matches('/').to_string(), merchant, secret }))
-            }
-            _ => Err("MOTCUA_PAYMENT_URL is set but MOTCUA_PAYMENT_MERCHANT or MOTCUA_PAYMENT_SECRET is not".into()),
-        }
-    }
-}
-
-/// Hex HMAC-SHA256 of `message` with `secret`: the platform's signature.
-pub fn sign(secret: &str, message: &[u8]) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key");
-    mac.update(message);
-    hex::encode(mac.finalize().into_bytes())
-}
-
-fn verify(secret: &str, message: &[u8], signature: &str) -> bool {
-    let Ok(expected) = hex::decode(signature.trim()) else { return false };
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key");
-    mac.update(message);
-    mac.verify_slice(&expected).is_ok()
-}
+/// The variables of [`PaymentSettings`].
+pub const PAYMENT_ENV: [&str; 3] = ["MOTCUA_PAYMENT_URL", "MOTCUA_PAYMENT_MERCHANT", "MOTCUA_PAYMENT_SECRET"];
 
 /// A callback body and an entry of the day's transactions.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -99,32 +66,13 @@ impl PaymentClient {
     pub fn new(settings: PaymentSettings) -> PaymentClient {
         PaymentClient { settings, http: crate::http_client(Duration::from_secs(15)) }
     }
-
-    async fn answer<T: for<'de> Deserialize<'de>>(response: reqwest::Response) -> Result<T, ConnectionError> {
-        let status = response.status();
-        let body = response.bytes().await.map_err(|e| ConnectionError::Unavailable(e.to_string()))?;
-        if status.is_server_error() {
-            return Err(ConnectionError::Unavailable(format!("HTTP {status}")));
-        }
-        if status == reqwest::StatusCode::UNAUTHORIZED || status == reqwest::StatusCode::FORBIDDEN {
-            return Err(ConnectionError::Unauthorized(format!("HTTP {status}")));
-        }
-        if !status.is_success() {
-            let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
-            return Err(ConnectionError::Rejected {
-                code: v["error_code"].as_str().unwrap_or(status.as_str()).to_string(),
-                message: v["message"].as_str().unwrap_or_default().to_string(),
-            });
-        }
-        serde_json::from_slice(&body).map_err(|e| ConnectionError::Malformed(e.to_string()))
-    }
 }
 
 #[async_trait::async_trait]
 impl PaymentPlatform for PaymentClient {
     async fn create(&self, order: &PaymentOrder) -> Result<String, ConnectionError> {
         let body = serde_json::to_vec(&serde_json::json!({
-            "merchant_id": self.settings.merchant,
+            "merchant_id": self.settings.client,
             "order_id": order.order_id,
             "amount": order.amount_vnd,
             "description": order.description,
@@ -136,34 +84,39 @@ impl PaymentPlatform for PaymentClient {
             .http
             .post(format!("{}/api/v1/payments", self.settings.url))
             .header("content-type", "application/json")
-            .header("x-signature", sign(&self.settings.secret, &body))
+            .header("x-signature", crate::signed::sign(&self.settings.secret, &body))
             .body(body)
             .send()
             .await
             .map_err(|e| ConnectionError::Unavailable(e.to_string()))?;
-        Ok(Self::answer::<Created>(response).await?.payment_url)
+        Ok(crate::signed::answer::<Created>(response).await?.payment_url)
     }
 
     fn read_callback(&self, signature: Option<&str>, body: &[u8]) -> Result<PaymentNotice, ConnectionError> {
-        if !signature.is_some_and(|s| verify(&self.settings.secret, body, s)) {
+        if !signature.is_some_and(|s| crate::signed::verify(&self.settings.secret, body, s)) {
             return Err(ConnectionError::Unauthorized("chữ ký của nền tảng thanh toán không hợp lệ".into()));
         }
         let wire: WireNotice = serde_json::from_slice(body).map_err(|e| ConnectionError::Malformed(e.to_string()))?;
-        if wire.merchant_id != self.settings.merchant {
+        if wire.merchant_id != self.settings.client {
             return Err(ConnectionError::Unauthorized("thông báo thanh toán của đơn vị khác".into()));
         }
         wire.notice()
     }
 
     async fn transactions(&self, day: chrono::NaiveDate) -> Result<Vec<PaymentNotice>, ConnectionError> {
-        let query = format!("merchant_id={}&date={}", self.settings.merchant, day.format("%Y-%m-%d"));
+        let query = format!("merchant_id={}&date={}", self.settings.client, day.format("%Y-%m-%d"));
         let response = self
             .http
             .get(format!("{}/api/v1/transactions?{query}", self.settings.url))
-            .header("x-signature", sign(&self.settings.secret, query.as_bytes()))
+            .header("x-signature", crate::signed::sign(&self.settings.secret, query.as_bytes()))
             .send()
             .await
             .map_err(|e| ConnectionError::Unavailable(e.to_string()))?;
-        Self::answer::<Transactions>(response).await?.transactions.into_iter().map(WireNotice::notice).collect()
+        crate::signed::answer::<Transactions>(response)
+            .await?
+            .transactions
+            .into_iter()
+            .map(WireNotice::notice)
+            .collect()
     }
 }

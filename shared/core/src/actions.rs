@@ -240,7 +240,16 @@ async fn resolve(s: &Services, d: &Dossier, request: Request) -> CoreResult<Comm
             Command::Apologise { reason: note, new_appointment }
         }
         Request::ReturnResult(ReturnInput { return_method, tracking_number, address, note }) => {
-            Command::ReturnResult { method: return_method, tracking_number, address, note }
+            // The applicant's choice at filing, unless the officer returns otherwise (P15).
+            let choice = d.result_delivery.clone();
+            let method = return_method.or(choice.as_ref().map(|c| c.method));
+            let address = address.or(choice.and_then(|c| c.address));
+            let to = address.clone().or_else(|| d.applicant.address.clone());
+            let tracking_number = match (method, tracking_number, to) {
+                (Some(ReturnMethod::Post), None, Some(to)) => crate::postal::ship(s, d, &to).await?,
+                (_, given, _) => given,
+            };
+            Command::ReturnResult { method, tracking_number, address, note }
         }
         Request::RequestWithdrawal(NoteInput { note }) => Command::RequestWithdrawal { note },
         Request::ConfirmWithdrawal(NoteInput { note }) => Command::ConfirmWithdrawal { note },

@@ -37,6 +37,7 @@
 //! | agency taking part in another agency's dossier | `PARTICIPANT#<agency>` | `<dossier id>` | | |
 //! | outgoing email / SMS (embedded outbox) | `OUTBOUND` | `<time>#<event id>#<channel>` | | |
 //! | dossier message (P5) | `DOSSIER#<id>` | `MSG#<time>#<id>` | | |
+//! | a tracking state of the dossier's result sent by post (once per state) | `DOSSIER#<id>` | `PARCEL#<state no.>` | | |
 //! | online payment order of a dossier's fees | `PAYMENT#<order id>` | `ORDER` | | |
 //! | order paid on a day (reconciliation) | `PAYMENTS#<yyyy-mm-dd>` | `<order id>` | | |
 //! | connection health, daily run, last pull (G2) | `CONN#<connection>` | `HEALTH`, `DAILY`, `RECONCILE`, `PULL` | | |

@@ -32,6 +32,9 @@ pub struct User {
     /// The second factor of a staff account, when enrolled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub totp: Option<crate::second_factor::Totp>,
+    /// The last login with VNeID and its assurance level (R7).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vneid: Option<crate::sso::VneidLogin>,
     pub created_at: chrono::DateTime<chrono::FixedOffset>,
 }
 
@@ -47,6 +50,8 @@ pub struct UserView {
     pub locked: bool,
     /// The second factor (TOTP) is in force.
     pub otp_enabled: bool,
+    /// Authenticated with VNeID, and at which assurance level (R7).
+    pub vneid: Option<crate::sso::VneidLogin>,
 }
 
 impl UserView {
@@ -60,6 +65,7 @@ impl UserView {
             profile: u.profile.clone(),
             locked: u.locked,
             otp_enabled: u.totp.as_ref().is_some_and(|t| t.confirmed),
+            vneid: u.vneid.clone(),
         }
     }
 }
@@ -120,6 +126,7 @@ pub(crate) async fn create_user_with(
         locked: false,
         sessions: 0,
         totp: None,
+        vneid: None,
         created_at: s.now(),
     };
     let login = keys::item(&keys::login(&username), &user.id, &[])?;
@@ -190,6 +197,20 @@ pub async fn user_by_login(s: &Services, username: &str) -> CoreResult<User> {
         .ok_or_else(|| CoreError::not_found("tài khoản"))?;
     let id: String = keys::data(&item)?;
     user(s, &id).await
+}
+
+/// The citizen account of a personal identification number, if there is one.
+pub async fn account_of_citizen(s: &Services, id_number: &str) -> CoreResult<Option<User>> {
+    let key = keys::account_of("citizen", &crate::access::id_hash(s, id_number));
+    match s.table.get(&key).await? {
+        Some(item) => Ok(Some(user(s, &keys::data::<String>(&item)?).await?)),
+        None => Ok(None),
+    }
+}
+
+/// Stores an existing account as it now is.
+pub(crate) async fn save(s: &Services, u: &User) -> CoreResult<()> {
+    Ok(s.table.put(user_item(u)?, Condition::Exists).await?)
 }
 
 /// Replaces the profile of the caller.
@@ -300,6 +321,11 @@ pub async fn login(s: &Services, username: &str, password: &str, otp: Option<&st
     if u.locked {
         return Err(CoreError::Forbidden("Tài khoản đang bị khóa. Vui lòng liên hệ quản trị viên.".into()));
     }
+    session(s, &u)
+}
+
+/// An access token for the account (its current session generation).
+pub fn session(s: &Services, u: &User) -> CoreResult<TokenResponse> {
     issue(s, &u.id, u.role, u.agency.clone(), &u.profile.full_name, Some(u.sessions))
 }
 

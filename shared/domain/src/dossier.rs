@@ -280,6 +280,35 @@ impl ReturnMethod {
     }
 }
 
+/// How the applicant asks to receive the result, chosen when filing (P15); the officer's return
+/// follows it unless the applicant comes to the counter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResultDelivery {
+    pub method: ReturnMethod,
+    /// The postal address (by post only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 300)]
+    pub address: Option<String>,
+}
+
+impl ResultDelivery {
+    /// By post needs an address of at most 300 characters; the other ways keep none.
+    pub fn checked(self) -> Result<ResultDelivery, crate::error::FieldError> {
+        let address = self.address.map(|a| a.trim().to_string()).filter(|a| !a.is_empty());
+        let field =
+            |code, message: &str| crate::error::FieldError { field: "address".into(), code, message: message.into() };
+        match (self.method, address) {
+            (ReturnMethod::Post, None) => Err(field("required", "Vui lòng nhập địa chỉ nhận kết quả qua bưu chính.")),
+            (ReturnMethod::Post, Some(a)) if a.chars().count() > 300 => {
+                Err(field("too_long", "Địa chỉ dài quá 300 ký tự."))
+            }
+            (ReturnMethod::Post, address) => Ok(ResultDelivery { method: ReturnMethod::Post, address }),
+            (method, _) => Ok(ResultDelivery { method, address: None }),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Delivery {
     pub method: ReturnMethod,
@@ -368,6 +397,9 @@ pub struct Dossier {
     /// desk: R5, the point that helped); reception stays the competent authority's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assisted_at: Option<Office>,
+    /// How the applicant asked to receive the result (P15).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result_delivery: Option<ResultDelivery>,
     /// How the applicant's identity was checked at the counter (R8).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity_check: Option<IdentityCheck>,
@@ -449,6 +481,7 @@ impl Dossier {
             delivery: None,
             reception_office: None,
             assisted_at: None,
+            result_delivery: None,
             identity_check: None,
             regime: crate::regime::Regime::default(),
             extensions: vec![],

@@ -11,10 +11,8 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use chrono::{DateTime, FixedOffset, Utc};
-use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use sha2::Sha256;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
@@ -76,24 +74,6 @@ impl Drop for FakePaymentPlatform {
     fn drop(&mut self) {
         self.task.abort();
     }
-}
-
-fn sign(secret: &str, message: &[u8]) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key");
-    mac.update(message);
-    hex::encode(mac.finalize().into_bytes())
-}
-
-fn signed_by_merchant(headers: &HeaderMap, message: &[u8]) -> bool {
-    let given = headers.get("x-signature").and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let Ok(given) = hex::decode(given) else { return false };
-    let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).expect("HMAC takes any key");
-    mac.update(message);
-    mac.verify_slice(&given).is_ok()
-}
-
-fn error(status: StatusCode, code: &str, message: &str) -> Response {
-    (status, Json(json!({"error_code": code, "message": message}))).into_response()
 }
 
 fn vn(t: DateTime<Utc>) -> DateTime<FixedOffset> {
@@ -176,18 +156,10 @@ async fn send_callback(state: &Shared, o: &Order) {
     if switches.lose_callbacks {
         return;
     }
-    let body = serde_json::to_vec(&notice(o)).expect("JSON");
     let key = if switches.forge_callbacks { "khoa-gia-mao" } else { SECRET };
     let times = if switches.duplicate_callbacks { 2 } else { 1 };
     for _ in 0..times {
-        let answered = reqwest::Client::new()
-            .post(&o.notify_url)
-            .header("content-type", "application/json")
-            .header("x-signature", sign(key, &body))
-            .body(body.clone())
-            .send()
-            .await
-            .map_or(0, |r| r.status().as_u16());
+        let answered = crate::post_signed(&o.notify_url, key, &notice(o)).await;
         let sent = CallbackSent { order_id: o.order_id.clone(), forged: switches.forge_callbacks, answered };
         state.lock().unwrap().callbacks.push(sent);
     }
@@ -205,20 +177,20 @@ struct NewPayment {
 
 async fn create(State(state): State<Shared>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
     if state.lock().unwrap().switches.down {
-        return error(StatusCode::SERVICE_UNAVAILABLE, "99", "Hệ thống đang bảo trì");
+        return crate::error(StatusCode::SERVICE_UNAVAILABLE, "99", "Hệ thống đang bảo trì");
     }
-    if !signed_by_merchant(&headers, &body) {
-        return error(StatusCode::UNAUTHORIZED, "97", "Sai chữ ký");
+    if !crate::signed_by(SECRET, &headers, &body) {
+        return crate::error(StatusCode::UNAUTHORIZED, "97", "Sai chữ ký");
     }
     let Ok(p) = serde_json::from_slice::<NewPayment>(&body) else {
-        return error(StatusCode::BAD_REQUEST, "03", "Dữ liệu không đúng định dạng");
+        return crate::error(StatusCode::BAD_REQUEST, "03", "Dữ liệu không đúng định dạng");
     };
     if p.merchant_id != MERCHANT || p.amount == 0 {
-        return error(StatusCode::BAD_REQUEST, "02", "Đơn vị hoặc số tiền không hợp lệ");
+        return crate::error(StatusCode::BAD_REQUEST, "02", "Đơn vị hoặc số tiền không hợp lệ");
     }
     let mut s = state.lock().unwrap();
     if s.orders.get(&p.order_id).is_some_and(|o| o.amount != p.amount) {
-        return error(StatusCode::CONFLICT, "01", "Mã đơn hàng đã tồn tại");
+        return crate::error(StatusCode::CONFLICT, "01", "Mã đơn hàng đã tồn tại");
     }
     let order = s.orders.entry(p.order_id.clone()).or_insert_with(|| Order {
         order_id: p.order_id.clone(),
@@ -248,10 +220,10 @@ async fn transactions(
     Query(q): Query<DayQuery>,
 ) -> Response {
     if state.lock().unwrap().switches.down {
-        return error(StatusCode::SERVICE_UNAVAILABLE, "99", "Hệ thống đang bảo trì");
+        return crate::error(StatusCode::SERVICE_UNAVAILABLE, "99", "Hệ thống đang bảo trì");
     }
-    if q.merchant_id != MERCHANT || !signed_by_merchant(&headers, raw.unwrap_or_default().as_bytes()) {
-        return error(StatusCode::UNAUTHORIZED, "97", "Sai chữ ký");
+    if q.merchant_id != MERCHANT || !crate::signed_by(SECRET, &headers, raw.unwrap_or_default().as_bytes()) {
+        return crate::error(StatusCode::UNAUTHORIZED, "97", "Sai chữ ký");
     }
     let s = state.lock().unwrap();
     let list: Vec<Value> =

@@ -114,3 +114,97 @@ pub trait PaymentPlatform: Send + Sync {
     /// The platform's transactions of a day (Vietnam time), paid or failed.
     async fn transactions(&self, day: chrono::NaiveDate) -> Result<Vec<PaymentNotice>, ConnectionError>;
 }
+
+/// A parcel handed to the public postal service: a result delivered to the applicant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shipment {
+    /// Our reference (the dossier id): the same reference never makes a second parcel.
+    pub reference: String,
+    pub recipient_name: String,
+    pub recipient_phone: Option<String>,
+    pub address: String,
+    pub description: String,
+    /// Collected from the recipient on delivery (0: nothing).
+    pub cash_on_delivery_vnd: u64,
+    /// Where the post sends the parcel's tracking states.
+    pub notify_url: String,
+}
+
+/// Where a parcel is.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ParcelState {
+    /// Taken by the post.
+    Accepted,
+    InTransit,
+    Delivered,
+    /// Could not be delivered: back at the sender.
+    Returned,
+}
+
+impl ParcelState {
+    pub fn label(self) -> &'static str {
+        match self {
+            ParcelState::Accepted => "Bưu điện đã nhận bưu gửi",
+            ParcelState::InTransit => "Đang vận chuyển",
+            ParcelState::Delivered => "Đã phát thành công",
+            ParcelState::Returned => "Không phát được, đã chuyển hoàn",
+        }
+    }
+}
+
+/// A tracking state the post reports for a parcel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrackingUpdate {
+    pub reference: String,
+    pub tracking_number: String,
+    pub state: ParcelState,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub note: Option<String>,
+}
+
+/// The public postal service (national-connections §6): parcels out, signed tracking states in.
+#[async_trait]
+pub trait PostalService: Send + Sync {
+    /// Orders the delivery; returns the tracking number (the same one for a repeated reference).
+    async fn ship(&self, shipment: &Shipment) -> Result<String, ConnectionError>;
+    /// Reads a tracking callback: `Unauthorized` unless `signature` is the post's signature of `body`.
+    fn read_callback(&self, signature: Option<&str>, body: &[u8]) -> Result<TrackingUpdate, ConnectionError>;
+}
+
+/// What the relying party sends the user to the provider with; it keeps `state`, `nonce` and
+/// the PKCE verifier to check the answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginRequest {
+    pub state: String,
+    pub nonce: String,
+    /// The PKCE code verifier (the provider is sent its S256 challenge).
+    pub pkce_verifier: String,
+    pub redirect_uri: String,
+}
+
+/// A person as an OpenID provider vouches for them, from a verified ID token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedIdentity {
+    pub subject: String,
+    /// The claim that names the person here: the personal identification number for VNeID, the
+    /// login name for staff SSO.
+    pub identifier: Option<String>,
+    pub name: Option<String>,
+    /// `yyyy-mm-dd`
+    pub birthdate: Option<String>,
+    /// Assurance level, 1 or 2, from `acr`.
+    pub level: u8,
+}
+
+/// An OpenID provider (national-connections §3): VNeID through the national SSO, or a
+/// province's staff SSO. The adapter checks the ID token: signature, `iss`, `aud`, `exp`, nonce.
+#[async_trait]
+pub trait IdentityProvider: Send + Sync {
+    /// Where to send the user (authorization code flow, PKCE S256).
+    async fn authorize_url(&self, request: &LoginRequest) -> Result<String, ConnectionError>;
+    /// Exchanges the code and verifies the ID token; `Rejected` when the token is not valid.
+    async fn redeem(&self, code: &str, request: &LoginRequest) -> Result<VerifiedIdentity, ConnectionError>;
+}

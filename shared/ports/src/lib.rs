@@ -20,8 +20,9 @@ pub mod conformance;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use integration::{
-    CatalogueSource, ConnectionError, NationalPortal, PaymentNotice, PaymentOrder, PaymentPlatform, Record,
-    SharedCatalogue, WebhookTransport,
+    CatalogueSource, ConnectionError, IdentityProvider, LoginRequest, NationalPortal, ParcelState, PaymentNotice,
+    PaymentOrder, PaymentPlatform, PostalService, Record, SharedCatalogue, Shipment, TrackingUpdate, VerifiedIdentity,
+    WebhookTransport,
 };
 pub use notifier::{Channel, Notifier, OutboundMessage};
 pub use object_store::{ObjectMeta, ObjectStore, PresignedUrl, StoreError, UploadConstraints};

@@ -2,10 +2,11 @@
 // pre-filled from the profile; save as draft (If-Match on the draft version); component uploads
 // with progress; submission with an Idempotency-Key, then the receipt.
 import { layout, requireLogin, kioskPoint } from '../layout.js';
-import { get, post, patch, newKey } from '../api.js';
+import { get, post, patch, put, newKey } from '../api.js';
 import { add, h, param, setContent, showFailure, showErrors, clearErrors, busy, announce, alertBox, statutoryLabel, fmtDateTime } from '../ui.js';
 import { renderFields, readFields, nonEmpty } from '../form.js';
 import { componentUploader } from '../upload.js';
+import { deliveryChoice, readDeliveryChoice } from '../dossier.js';
 
 layout({ current: 'ho-so-cua-toi' });
 await requireLogin('portal', ['citizen', 'business']);
@@ -105,6 +106,7 @@ function render({ values, prefilled }) {
     h('section', { class: 'card', 'aria-labelledby': 'buoc-3' },
       h('h2', { id: 'buoc-3' }, 'Bước 3. Nộp hồ sơ'),
       h('p', {}, `Thời hạn giải quyết: ${statutoryLabel(procedure.statutory_time)}, tính từ khi hồ sơ được tiếp nhận.`),
+      deliveryChoice(dossier && dossier.result_delivery, values.address),
       pledge,
       h('div', { class: 'actions' }, submitBtn)));
   form.addEventListener('submit', (ev) => {
@@ -112,10 +114,13 @@ function render({ values, prefilled }) {
     busy(submitBtn, async () => {
       clearErrors(form);
       const { errors } = readFields(form, procedure.form, { complete: true });
+      const delivery = readDeliveryChoice(form);
+      errors.push(...delivery.errors);
       if (!form.elements.pledge.checked) errors.push({ field: 'pledge', message: 'Vui lòng xác nhận lời cam đoan trước khi nộp.' });
       if (errors.length) { showErrors(form, errors); return; }
       try {
         await saveDraft(form);
+        dossier = await put(`/dossiers/${dossier.id}/result-delivery`, delivery.choice, { headers: { 'If-Match': `"${dossier.version}"` } });
         const submitted = await post(`/dossiers/${dossier.id}/submit`, {}, {
           headers: { 'Idempotency-Key': submitKey, 'If-Match': `"${dossier.version}"` },
         });

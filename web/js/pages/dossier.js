@@ -1,9 +1,10 @@
 // One dossier for its owner (P12, P5, P16, P17): status, what the agency asks (supplement,
-// payment, online at the national payment platform), result download, timeline, messages, withdrawal, and the way to rate it.
+// payment, online at the national payment platform), how to receive the result and the parcel's
+// tracking when it goes by post, result download, timeline, messages, withdrawal, and the way to rate it.
 import { layout, requireLogin } from '../layout.js';
-import { get, post } from '../api.js';
+import { get, post, put } from '../api.js';
 import { add, h, param, setContent, showFailure, alertBox, fmtDateTime, fmtMoney, facts, statusBadge, statutoryLabel, CHANNEL_LABELS, showErrors, clearErrors, busy, announce } from '../ui.js';
-import { timeline, fileList, messagesPanel, download, formsPanel, archiveNotice } from '../dossier.js';
+import { timeline, fileList, messagesPanel, download, formsPanel, archiveNotice, deliveryChoice, readDeliveryChoice, deliveryText, parcelPanel } from '../dossier.js';
 import { componentUploader } from '../upload.js';
 
 layout({ current: 'ho-so-cua-toi' });
@@ -53,6 +54,26 @@ function paymentBox(d) {
     p ? facts([['Số tiền', fmtMoney(p.amount_vnd)], ['Nội dung', p.description], ['Yêu cầu lúc', fmtDateTime(p.requested_at)]]) : null,
     h('p', {}, 'Bạn có thể thanh toán ngay qua Nền tảng thanh toán trực tuyến: hồ sơ được tiếp tục giải quyết khi nền tảng báo đã nhận tiền, không cần chờ cán bộ xác nhận. Bạn cũng có thể nộp tại Bộ phận Một cửa.'),
     h('div', { class: 'actions' }, pay));
+}
+
+// How to receive the result (P15): chosen when filing, changeable until it is returned.
+function deliveryBox(d) {
+  const form = h('form', { novalidate: true }, deliveryChoice(d.result_delivery, d.applicant.address),
+    h('button', { type: 'submit', class: 'secondary' }, 'Lưu cách nhận kết quả'));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const { choice, errors } = readDeliveryChoice(form);
+    if (errors.length) { showErrors(form, errors); return; }
+    busy(form.querySelector('button[type=submit]'), async () => {
+      try {
+        await put(`/dossiers/${d.id}/result-delivery`, choice, { headers: { 'If-Match': `"${d.version}"` } });
+        announce('Đã lưu cách nhận kết quả.');
+        location.reload();
+      } catch (e) { showErrors(form, e); }
+    });
+  });
+  return h('details', { class: 'card' }, h('summary', {}, 'Đổi cách nhận kết quả'), form);
 }
 
 function withdrawBox(d) {
@@ -122,10 +143,12 @@ try {
         ['Tiếp nhận chính thức', fmtDateTime(d.received_at)],
         ['Thời hạn giải quyết', statutoryLabel(d.statutory_time)],
         ['Ngày hẹn trả kết quả', fmtDateTime(d.appointment)],
+        ['Cách nhận kết quả', d.delivery ? deliveryText({ method: d.delivery.method, address: d.delivery.address }) : deliveryText(d.result_delivery)],
         d.receipt_secret ? ['Mã bí mật tra cứu', h('span', { class: 'secret' }, d.receipt_secret)] : null,
       ]),
       h('div', { class: 'actions' },
         h('a', { class: 'button secondary', href: `/bien-nhan.html?id=${encodeURIComponent(d.id)}` }, 'Giấy tiếp nhận'))),
+    await parcelPanel(d),
     h('section', { class: 'card', 'aria-labelledby': 'giay-to' },
       h('h2', { id: 'giay-to' }, 'Giấy tờ đã nộp'), fileList(d, d.components, { labels: names })),
     h('section', { class: 'card', 'aria-labelledby': 'qua-trinh' },
@@ -135,6 +158,7 @@ try {
     d.code ? h('section', { class: 'card', 'aria-labelledby': 'bieu-mau' },
       h('h2', { id: 'bieu-mau' }, 'Biểu mẫu'),
       formsPanel(d, (f) => f.for_applicant)) : null,
+    !d.delivery && !['refused', 'stopped', 'withdrawn', 'returned'].includes(d.status) ? deliveryBox(d) : null,
     canWithdraw ? withdrawBox(d) : null,
     await readsPanel(d));
 } catch (e) {

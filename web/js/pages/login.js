@@ -23,6 +23,43 @@ function safeNext(n = param('next')) {
   }
 }
 
+const SSO_ERRORS = {
+  unauthenticated: 'Không xác thực được tài khoản qua nhà cung cấp định danh. Vui lòng thử lại.',
+  sso_state_invalid: 'Phiên đăng nhập đã hết hạn hoặc đã được dùng. Vui lòng đăng nhập lại.',
+  forbidden: 'Tài khoản này chưa được cấp quyền trên hệ thống hoặc đang bị khóa. Vui lòng liên hệ quản trị viên.',
+  upstream: 'Nhà cung cấp định danh chưa phản hồi. Vui lòng thử lại sau ít phút.',
+};
+
+/** Signed in: the session is kept and the user goes on (to `next` when it is a page of this site). */
+async function enter(token) {
+  saveSession(token);
+  const me = await get('/me');
+  const s = saveSession(token, me);
+  if (area === 'console' && !isStaff(s)) {
+    clearSession();
+    showErrors(form, { title: 'Không phải tài khoản cán bộ', detail: 'Tài khoản này là tài khoản công dân, doanh nghiệp. Vui lòng đăng nhập tại Cổng Dịch vụ công.', errors: [] });
+    return;
+  }
+  location.href = safeNext() || (isStaff(s) ? '/can-bo/index.html' : '/ho-so-cua-toi.html');
+}
+
+// VNeID (portal) or the province's single sign-on (console): shown when the deployment has it;
+// back from the provider with a one-time code, or with the reason it failed.
+const sso = $('#vneid');
+get('/auth/providers', { auth: false }).then((p) => {
+  if (!(area === 'console' ? p.staff_sso : p.vneid)) return;
+  const link = $('#vneid-login');
+  const next = safeNext();
+  if (next) link.href += '?next=' + encodeURIComponent(next);
+  sso.hidden = false;
+}).catch(() => {});
+if (param('loi')) form.before(alertBox('error', 'Đăng nhập không thành công', SSO_ERRORS[param('loi')] || SSO_ERRORS.unauthenticated));
+if (param('sso')) {
+  post('/auth/sso/redeem', { code: param('sso') }, { auth: false })
+    .then(enter)
+    .catch((e) => form.before(alertBox('error', 'Đăng nhập không thành công', SSO_ERRORS[e.code] || e.detail || SSO_ERRORS.unauthenticated)));
+}
+
 form.addEventListener('submit', async (ev) => {
   ev.preventDefault();
   clearErrors(form);
@@ -36,16 +73,7 @@ form.addEventListener('submit', async (ev) => {
     try {
       const otpField = $('#otp-field');
       const otp = otpField.hidden ? undefined : form.elements.otp.value.trim();
-      const token = await post('/auth/login', { username, password, ...(otp ? { otp } : {}) }, { auth: false });
-      saveSession(token);
-      const me = await get('/me');
-      const s = saveSession(token, me);
-      if (area === 'console' && !isStaff(s)) {
-        clearSession();
-        showErrors(form, { title: 'Không phải tài khoản cán bộ', detail: 'Tài khoản này là tài khoản công dân, doanh nghiệp. Vui lòng đăng nhập tại Cổng Dịch vụ công.', errors: [] });
-        return;
-      }
-      location.href = safeNext() || (isStaff(s) ? '/can-bo/index.html' : '/ho-so-cua-toi.html');
+      await enter(await post('/auth/login', { username, password, ...(otp ? { otp } : {}) }, { auth: false }));
     } catch (e) {
       // Staff with a second factor: the password was right, the app's code is needed too.
       if (e.code === 'otp_required') {

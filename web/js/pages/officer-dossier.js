@@ -7,7 +7,7 @@ import {
   add, h, $, param, setContent, showFailure, alertBox, fmtDateTime, fmtMoney, fmtDate, facts, statusBadge, statutoryLabel,
   CHANNEL_LABELS, showErrors, clearErrors, busy, nextId, parseVnDateTime, announce, fmtSize,
 } from '../ui.js';
-import { timeline, fileList, messagesPanel, formsPanel, archiveNotice } from '../dossier.js';
+import { timeline, fileList, messagesPanel, formsPanel, archiveNotice, deliveryText, parcelPanel } from '../dossier.js';
 import { allowedActions, dueState } from '../workflow.js';
 import { uploadFile, checkFile } from '../upload.js';
 import { ratingQuestions, readAnswers, scoreSection } from '../rating-form.js';
@@ -199,12 +199,17 @@ function returnFields(d) {
   const ids = ['r-counter', 'r-post', 'r-online'].map(nextId);
   const addr = nextId('r-addr');
   const track = nextId('r-track');
-  const postBox = h('div', { hidden: true },
-    h('div', { class: 'field' }, h('label', { for: addr }, 'Địa chỉ nhận kết quả', h('span', { class: 'req', 'aria-hidden': 'true' }, ' *')), h('input', { id: addr, name: 'address', value: d.applicant.address || '' })),
-    h('div', { class: 'field' }, h('label', { for: track }, 'Số hiệu bưu gửi'), h('input', { id: track, name: 'tracking_number' })));
+  const chosen = d.result_delivery ? d.result_delivery.method : (d.channel === 'online' ? 'online' : 'counter');
+  const postBox = h('div', { hidden: chosen !== 'post' },
+    h('div', { class: 'field' }, h('label', { for: addr }, 'Địa chỉ nhận kết quả', h('span', { class: 'req', 'aria-hidden': 'true' }, ' *')),
+      h('input', { id: addr, name: 'address', value: (d.result_delivery && d.result_delivery.address) || d.applicant.address || '' })),
+    h('div', { class: 'field' }, h('label', { for: track }, 'Số hiệu bưu gửi'),
+      h('p', { class: 'hint', id: `${track}-hint` }, 'Để trống: hệ thống đặt dịch vụ phát với bưu điện và nhận số hiệu.'),
+      h('input', { id: track, name: 'tracking_number', 'aria-describedby': `${track}-hint` })));
   const fs = h('fieldset', {}, h('legend', {}, 'Hình thức trả kết quả'),
+    d.result_delivery ? h('p', { class: 'hint' }, `Người nộp đã chọn: ${deliveryText(d.result_delivery)}.`) : null,
     [['counter', 'Trực tiếp tại Bộ phận Một cửa'], ['post', 'Qua dịch vụ bưu chính công ích'], ['online', 'Trực tuyến (bản điện tử)']].map(([v, t], i) =>
-      h('div', { class: 'choice' }, h('input', { type: 'radio', id: ids[i], name: 'return_method', value: v, checked: i === (d.channel === 'online' ? 2 : 0) }), h('label', { for: ids[i] }, t))));
+      h('div', { class: 'choice' }, h('input', { type: 'radio', id: ids[i], name: 'return_method', value: v, checked: v === chosen }), h('label', { for: ids[i] }, t))));
   fs.addEventListener('change', () => { postBox.hidden = fs.querySelector('input:checked').value !== 'post'; });
   return [fs, postBox, noteField({ key: 'return' }, false)];
 }
@@ -378,6 +383,7 @@ async function render(_, message) {
             d.stage ? ['Bước hiện tại', `${d.stage.name} — hạn ${fmtDateTime(d.stage.due_at)}`] : null,
             d.assignee ? ['Chuyên viên xử lý', d.assignee.name] : null,
             d.register_number ? ['Số vào sổ', String(d.register_number)] : null,
+            ['Cách nhận kết quả', d.delivery ? deliveryText({ method: d.delivery.method, address: d.delivery.address }) : deliveryText(d.result_delivery)],
             d.payment ? ['Phí, lệ phí', `${fmtMoney(d.payment.amount_vnd)} — ${d.payment.confirmed_at ? 'đã nộp ' + fmtDateTime(d.payment.confirmed_at) : 'chưa nộp'}`] : null,
           ])),
         h('section', { class: 'card', 'aria-labelledby': 'nguoi-nop' },
@@ -387,6 +393,7 @@ async function render(_, message) {
             ['Thư điện tử', d.applicant.email], ['Địa chỉ', d.applicant.address],
             d.applicant.business_code ? ['Mã số doanh nghiệp', d.applicant.business_code] : null,
           ])),
+        await parcelPanel(d),
         h('section', { class: 'card', 'aria-labelledby': 'to-khai' }, h('h2', { id: 'to-khai' }, 'Tờ khai'), formDataTable(d)),
         h('section', { class: 'card', 'aria-labelledby': 'tep' },
           h('h2', { id: 'tep' }, 'Thành phần hồ sơ và kết quả'),

@@ -37,6 +37,12 @@ pub struct Connections {
     pub catalogue: Option<Arc<dyn CatalogueSource>>,
     /// The national payment platform (`MOTCUA_PAYMENT_*`): online fees.
     pub payment: Option<Arc<dyn motcua_ports::PaymentPlatform>>,
+    /// VNeID through the national SSO (`MOTCUA_VNEID_*`): citizens' login.
+    pub vneid: Option<Arc<dyn motcua_ports::IdentityProvider>>,
+    /// The province's staff SSO (`MOTCUA_STAFF_SSO_*`): officers' login.
+    pub staff_sso: Option<Arc<dyn motcua_ports::IdentityProvider>>,
+    /// The public postal service (`MOTCUA_POST_*`): results by post and their tracking.
+    pub postal: Option<Arc<dyn motcua_ports::PostalService>>,
     /// Delivery of agencies' webhooks.
     pub webhooks: Option<Arc<dyn WebhookTransport>>,
     /// Secret with which the national portal signs the dossiers it pushes here

@@ -164,6 +164,19 @@ async fn officers_log_in_through_the_staff_sso_only_with_an_account_here_and_the
 }
 
 #[tokio::test]
+async fn a_client_address_starts_logins_within_the_public_allowance() {
+    let (vneid, staff) = providers().await;
+    let app = spawn_with(&vneid, &staff).await;
+    let start = format!("{}/api/v1/auth/vneid/start", app.url);
+    for _ in 0..motcua_core::limits::LOOKUPS_PER_MINUTE {
+        assert!(browser().get(&start).send().await.unwrap().status().is_redirection());
+    }
+    let refused = browser().get(&start).send().await.unwrap();
+    assert_eq!(refused.status(), 429);
+    assert!(refused.headers().contains_key("retry-after"));
+}
+
+#[tokio::test]
 async fn without_a_provider_the_login_says_so() {
     let app = TestApp::spawn().await;
     let r = app.get("/api/v1/auth/vneid/start", None).await;

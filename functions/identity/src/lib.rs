@@ -14,7 +14,7 @@ use motcua_core::users::{self, Profile, UserView};
 use motcua_core::CoreError;
 use motcua_core::{second_factor, sso};
 use motcua_domain::roles::Role;
-use motcua_http::extract::{ApiJson, ApiPath, ApiQuery, Authenticated, PageOf, PageParams};
+use motcua_http::extract::{ApiJson, ApiPath, ApiQuery, Authenticated, ClientAddress, PageOf, PageParams};
 use motcua_http::{session, Access, ApiError, ApiResult, AppState, Route};
 use serde::Deserialize;
 
@@ -338,8 +338,13 @@ struct SsoRedeem {
     code: String,
 }
 
-async fn sso_start(s: &AppState, p: sso::Provider, q: SsoStart) -> ApiResult<axum::response::Redirect> {
-    Ok(axum::response::Redirect::temporary(&sso::start(s, p, q.next.as_deref()).await?))
+async fn sso_start(
+    s: &AppState,
+    p: sso::Provider,
+    q: SsoStart,
+    client: Option<String>,
+) -> ApiResult<axum::response::Redirect> {
+    Ok(axum::response::Redirect::temporary(&sso::start(s, p, q.next.as_deref(), client.as_deref()).await?))
 }
 
 /// Back from the provider: on to the page that finishes the login, or to the login page with
@@ -368,8 +373,9 @@ async fn sso_callback(s: &AppState, p: sso::Provider, q: SsoCallback) -> ApiResu
 async fn start_vneid(
     State(s): State<AppState>,
     ApiQuery(q): ApiQuery<SsoStart>,
+    ClientAddress(client): ClientAddress,
 ) -> ApiResult<axum::response::Redirect> {
-    sso_start(&s, sso::Provider::Vneid, q).await
+    sso_start(&s, sso::Provider::Vneid, q, client).await
 }
 
 async fn callback_vneid(
@@ -382,8 +388,9 @@ async fn callback_vneid(
 async fn start_staff_sso(
     State(s): State<AppState>,
     ApiQuery(q): ApiQuery<SsoStart>,
+    ClientAddress(client): ClientAddress,
 ) -> ApiResult<axum::response::Redirect> {
-    sso_start(&s, sso::Provider::StaffSso, q).await
+    sso_start(&s, sso::Provider::StaffSso, q, client).await
 }
 
 async fn callback_staff_sso(

@@ -113,8 +113,12 @@ fn local_path(next: Option<&str>) -> String {
     }
 }
 
-/// Starts a login: stores the attempt and returns where to send the browser.
-pub async fn start(s: &Services, p: Provider, next: Option<&str>) -> CoreResult<String> {
+/// Starts a login: stores the attempt and returns where to send the browser. Each start writes,
+/// so a client address gets the public lookups' allowance (`limits`), not more.
+pub async fn start(s: &Services, p: Provider, next: Option<&str>, client: Option<&str>) -> CoreResult<String> {
+    if let Some(client) = client {
+        s.limits.lookup(client)?;
+    }
     let idp = provider(s, p)?;
     if next.is_some_and(|n| n.chars().count() > 500) {
         return Err(CoreError::field("next", "too_long", "Địa chỉ trang quay lại dài quá 500 ký tự."));

@@ -51,27 +51,23 @@ pub struct Settings {
     /// SMTP relay (`host:port`) and sender for the applicants' emails; without one, emails and
     /// SMS stay in the outbound register (`GET /api/v1/outbound-messages`).
     pub smtp: Option<(String, String)>,
-    /// The national portal connection (`MOTCUA_DVCQG_*`); off when `None`…
+    /// The national portal connection (`MOTCUA_DVCQG_*`); off when `None`, like every
+    /// connection below, unless `demo_counterparts` is set.
     pub dvcqg: Option<motcua_connectors::DvcqgSettings>,
-    /// …unless this is set: the demo then starts the fake national portal in-process and
-    /// connects to it, so that a newcomer sees dossiers flow out.
-    pub demo_portal: bool,
+    /// The demo: each counterpart left unconfigured (national portal, payment platform, post,
+    /// VNeID, staff SSO) gets a fake started in-process and connected, so that a newcomer sees
+    /// every flow work.
+    pub demo_counterparts: bool,
     /// Secret of the national portal's signed pushes (`MOTCUA_DVCQG_INBOUND_SECRET`).
     pub dvcqg_inbound_secret: Option<String>,
     /// The national payment platform (`MOTCUA_PAYMENT_*`); `None` = online payment off.
     pub payment: Option<motcua_connectors::PaymentSettings>,
-    /// Start the fake payment platform in-process and connect to it (the demo).
-    pub demo_payment: bool,
     /// VNeID through the national SSO (`MOTCUA_VNEID_*`) and the province's staff SSO
     /// (`MOTCUA_STAFF_SSO_*`); `None` = that login is off.
     pub vneid: Option<motcua_connectors::OidcSettings>,
     pub staff_sso: Option<motcua_connectors::OidcSettings>,
-    /// Start fake OpenID providers in-process for both and connect to them (the demo).
-    pub demo_identity: bool,
     /// The public postal service (`MOTCUA_POST_*`); `None` = no delivery orders or tracking.
     pub postal: Option<motcua_connectors::ClientSettings>,
-    /// Start the fake postal service in-process and connect to it (the demo).
-    pub demo_postal: bool,
     /// Public base URL (links in synced records); the listening address when unset.
     pub public_url: Option<String>,
     /// Plain `http://` webhook URLs allowed (demo and tests on 127.0.0.1).
@@ -96,15 +92,12 @@ impl Default for Settings {
             issuer: "motcua".into(),
             smtp: None,
             dvcqg: None,
-            demo_portal: false,
+            demo_counterparts: false,
             dvcqg_inbound_secret: None,
             payment: None,
-            demo_payment: false,
             postal: None,
-            demo_postal: false,
             vneid: None,
             staff_sso: None,
-            demo_identity: false,
             public_url: None,
             allow_http_webhooks: false,
             header_timeout: Duration::from_secs(20),
@@ -154,18 +147,14 @@ pub fn demo_officers() -> Vec<motcua_fakes::oidc_provider::Identity> {
         .collect()
 }
 
-/// Reads an OpenID provider's settings from a fake's environment.
-fn from_oidc_env(env: Vec<(String, String)>, kind: (&str, &str)) -> Option<motcua_connectors::OidcSettings> {
-    let get = |k: &str| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-    motcua_connectors::OidcSettings::from_lookup(get, kind).expect("the fake's settings are complete")
-}
-
-/// Reads settings of a connector from a fake's environment.
-fn from_env<T>(
-    env: Vec<(&'static str, String)>,
+/// A connector's settings read from the environment a fake gives (`read` is the connector's
+/// `from_lookup`); the demo's and the tests' way to connect to a fake.
+pub fn from_env<T>(
+    env: Vec<(impl AsRef<str>, String)>,
     read: impl FnOnce(&dyn Fn(&str) -> Option<String>) -> Result<Option<T>, String>,
 ) -> Option<T> {
-    read(&|k| env.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone())).expect("the fake's settings are complete")
+    read(&|k| env.iter().find(|(n, _)| n.as_ref() == k).map(|(_, v)| v.clone()))
+        .expect("the fake's settings are complete")
 }
 
 /// The integration platform's connections of `settings` (the fakes started when the demo asks
@@ -173,13 +162,13 @@ fn from_env<T>(
 pub async fn connections(settings: &Settings, base_url: &str) -> (motcua_core::integration::Connections, DemoFakes) {
     let mut fakes = DemoFakes::default();
     let mut dvcqg = settings.dvcqg.clone();
-    if dvcqg.is_none() && settings.demo_portal {
+    if dvcqg.is_none() && settings.demo_counterparts {
         let portal = motcua_fakes::FakeNationalPortal::start().await;
         dvcqg = from_env(portal.env(), |get| motcua_connectors::DvcqgSettings::from_lookup(get));
         fakes.portal = Some(portal);
     }
     let mut payment = settings.payment.clone();
-    if payment.is_none() && settings.demo_payment {
+    if payment.is_none() && settings.demo_counterparts {
         let platform = motcua_fakes::FakePaymentPlatform::start().await;
         payment = from_env(platform.env(), |get| {
             motcua_connectors::PaymentSettings::from_lookup(get, motcua_connectors::payment::PAYMENT_ENV)
@@ -187,7 +176,7 @@ pub async fn connections(settings: &Settings, base_url: &str) -> (motcua_core::i
         fakes.payment = Some(platform);
     }
     let mut postal = settings.postal.clone();
-    if postal.is_none() && settings.demo_postal {
+    if postal.is_none() && settings.demo_counterparts {
         let post = motcua_fakes::FakePostalService::start().await;
         postal = from_env(post.env(), |get| {
             motcua_connectors::ClientSettings::from_lookup(get, motcua_connectors::postal::POST_ENV)
@@ -195,14 +184,18 @@ pub async fn connections(settings: &Settings, base_url: &str) -> (motcua_core::i
         fakes.postal = Some(post);
     }
     let (mut vneid, mut staff_sso) = (settings.vneid.clone(), settings.staff_sso.clone());
-    if settings.demo_identity && vneid.is_none() {
+    if settings.demo_counterparts && vneid.is_none() {
         let idp = motcua_fakes::FakeOidcProvider::start(demo_citizens()).await;
-        vneid = from_oidc_env(idp.env("MOTCUA_VNEID"), motcua_connectors::oidc::VNEID);
+        vneid = from_env(idp.env("MOTCUA_VNEID"), |get| {
+            motcua_connectors::OidcSettings::from_lookup(get, motcua_connectors::oidc::VNEID)
+        });
         fakes.vneid = Some(idp);
     }
-    if settings.demo_identity && staff_sso.is_none() {
+    if settings.demo_counterparts && staff_sso.is_none() {
         let idp = motcua_fakes::FakeOidcProvider::start(demo_officers()).await;
-        staff_sso = from_oidc_env(idp.env("MOTCUA_STAFF_SSO"), motcua_connectors::oidc::STAFF_SSO);
+        staff_sso = from_env(idp.env("MOTCUA_STAFF_SSO"), |get| {
+            motcua_connectors::OidcSettings::from_lookup(get, motcua_connectors::oidc::STAFF_SSO)
+        });
         fakes.staff_sso = Some(idp);
     }
     let oidc = |o: Option<motcua_connectors::OidcSettings>| {

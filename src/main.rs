@@ -138,13 +138,10 @@ async fn main() -> std::process::ExitCode {
         }
     };
     let settings = Settings {
-        demo_identity: !args.no_demo,
+        demo_counterparts: !args.no_demo,
         vneid,
         staff_sso,
-        demo_portal: dvcqg.is_none() && !args.no_demo,
-        demo_postal: postal.is_none() && !args.no_demo,
         postal,
-        demo_payment: payment.is_none() && !args.no_demo,
         payment,
         allow_http_webhooks: !args.no_demo,
         dvcqg,

@@ -11,10 +11,9 @@ use motcua_fakes::FakePaymentPlatform;
 use serde_json::{json, Value};
 
 async fn spawn_with(platform: &FakePaymentPlatform) -> TestApp {
-    let env = platform.env();
-    let get = |k: &str| env.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone());
-    let settings =
-        motcua_connectors::PaymentSettings::from_lookup(get, motcua_connectors::payment::PAYMENT_ENV).unwrap();
+    let settings = motcua::from_env(platform.env(), |get| {
+        motcua_connectors::PaymentSettings::from_lookup(get, motcua_connectors::payment::PAYMENT_ENV)
+    });
     TestApp::spawn_configured(|s| s.payment = settings).await
 }
 

@@ -9,9 +9,9 @@ use motcua_fakes::FakePostalService;
 use serde_json::{json, Value};
 
 async fn spawn_with(post: &FakePostalService) -> TestApp {
-    let env = post.env();
-    let get = |k: &str| env.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone());
-    let settings = motcua_connectors::ClientSettings::from_lookup(get, motcua_connectors::postal::POST_ENV).unwrap();
+    let settings = motcua::from_env(post.env(), |get| {
+        motcua_connectors::ClientSettings::from_lookup(get, motcua_connectors::postal::POST_ENV)
+    });
     TestApp::spawn_configured(|s| s.postal = settings).await
 }
 

@@ -10,9 +10,7 @@ use motcua_fakes::FakeOidcProvider;
 use serde_json::json;
 
 fn settings(idp: &FakeOidcProvider, kind: (&str, &str)) -> Option<motcua_connectors::OidcSettings> {
-    let env = idp.env(kind.0);
-    motcua_connectors::OidcSettings::from_lookup(|k| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()), kind)
-        .unwrap()
+    motcua::from_env(idp.env(kind.0), |get| motcua_connectors::OidcSettings::from_lookup(get, kind))
 }
 
 async fn spawn_with(vneid: &FakeOidcProvider, staff: &FakeOidcProvider) -> TestApp {

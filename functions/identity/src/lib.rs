@@ -298,14 +298,16 @@ struct Login {
 }
 
 /// The token, in the answer for API clients and in the session cookies for the browser.
-async fn login(
-    State(s): State<AppState>,
-    headers: HeaderMap,
-    ApiJson(l): ApiJson<Login>,
-) -> ApiResult<(AppendHeaders<[(HeaderName, HeaderValue); 2]>, Json<users::TokenResponse>)> {
-    let token = users::login(&s, &l.username, &l.password, l.otp.as_deref()).await?;
-    let [a, b] = session::open(&token.access_token, token.expires_in, &headers);
-    Ok((AppendHeaders([(header::SET_COOKIE, a), (header::SET_COOKIE, b)]), Json(token)))
+async fn login(State(s): State<AppState>, headers: HeaderMap, ApiJson(l): ApiJson<Login>) -> ApiResult<SignedIn> {
+    Ok(signed_in(users::login(&s, &l.username, &l.password, l.otp.as_deref()).await?, &headers))
+}
+
+/// A login's answer: the token, and the session cookies of the portal and the console.
+type SignedIn = (AppendHeaders<[(HeaderName, HeaderValue); 2]>, Json<users::TokenResponse>);
+
+fn signed_in(token: users::TokenResponse, headers: &HeaderMap) -> SignedIn {
+    let [a, b] = session::open(&token.access_token, token.expires_in, headers);
+    (AppendHeaders([(header::SET_COOKIE, a), (header::SET_COOKIE, b)]), Json(token))
 }
 
 /// Where to go back after the login.
@@ -408,10 +410,8 @@ async fn redeem_sso(
     State(s): State<AppState>,
     headers: HeaderMap,
     ApiJson(r): ApiJson<SsoRedeem>,
-) -> ApiResult<(AppendHeaders<[(HeaderName, HeaderValue); 2]>, Json<users::TokenResponse>)> {
-    let token = sso::redeem(&s, &r.code).await?;
-    let [a, b] = session::open(&token.access_token, token.expires_in, &headers);
-    Ok((AppendHeaders([(header::SET_COOKIE, a), (header::SET_COOKIE, b)]), Json(token)))
+) -> ApiResult<SignedIn> {
+    Ok(signed_in(sso::redeem(&s, &r.code).await?, &headers))
 }
 
 /// Client credentials (RFC 6749 §4.4), as JSON or `application/x-www-form-urlencoded`.

@@ -71,32 +71,19 @@ impl PaymentClient {
 #[async_trait::async_trait]
 impl PaymentPlatform for PaymentClient {
     async fn create(&self, order: &PaymentOrder) -> Result<String, ConnectionError> {
-        let body = serde_json::to_vec(&serde_json::json!({
+        let body = serde_json::json!({
             "merchant_id": self.settings.client,
             "order_id": order.order_id,
             "amount": order.amount_vnd,
             "description": order.description,
             "return_url": order.return_url,
             "notify_url": order.notify_url,
-        }))
-        .expect("JSON");
-        let response = self
-            .http
-            .post(format!("{}/api/v1/payments", self.settings.url))
-            .header("content-type", "application/json")
-            .header("x-signature", crate::signed::sign(&self.settings.secret, &body))
-            .body(body)
-            .send()
-            .await
-            .map_err(|e| ConnectionError::Unavailable(e.to_string()))?;
-        Ok(crate::signed::answer::<Created>(response).await?.payment_url)
+        });
+        Ok(self.settings.post::<Created>(&self.http, "/api/v1/payments", &body).await?.payment_url)
     }
 
     fn read_callback(&self, signature: Option<&str>, body: &[u8]) -> Result<PaymentNotice, ConnectionError> {
-        if !signature.is_some_and(|s| crate::signed::verify(&self.settings.secret, body, s)) {
-            return Err(ConnectionError::Unauthorized("chữ ký của nền tảng thanh toán không hợp lệ".into()));
-        }
-        let wire: WireNotice = serde_json::from_slice(body).map_err(|e| ConnectionError::Malformed(e.to_string()))?;
+        let wire: WireNotice = self.settings.read_signed(signature, body, "nền tảng thanh toán")?;
         if wire.merchant_id != self.settings.client {
             return Err(ConnectionError::Unauthorized("thông báo thanh toán của đơn vị khác".into()));
         }
@@ -105,18 +92,7 @@ impl PaymentPlatform for PaymentClient {
 
     async fn transactions(&self, day: chrono::NaiveDate) -> Result<Vec<PaymentNotice>, ConnectionError> {
         let query = format!("merchant_id={}&date={}", self.settings.client, day.format("%Y-%m-%d"));
-        let response = self
-            .http
-            .get(format!("{}/api/v1/transactions?{query}", self.settings.url))
-            .header("x-signature", crate::signed::sign(&self.settings.secret, query.as_bytes()))
-            .send()
-            .await
-            .map_err(|e| ConnectionError::Unavailable(e.to_string()))?;
-        crate::signed::answer::<Transactions>(response)
-            .await?
-            .transactions
-            .into_iter()
-            .map(WireNotice::notice)
-            .collect()
+        let list: Transactions = self.settings.get(&self.http, "/api/v1/transactions", &query).await?;
+        list.transactions.into_iter().map(WireNotice::notice).collect()
     }
 }

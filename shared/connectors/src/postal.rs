@@ -6,7 +6,7 @@
 //! - the post's callback to `callback_url`: `{client_id, reference, tracking_number, status:
 //!   "ACCEPTED" | "IN_TRANSIT" | "DELIVERED" | "RETURNED", at, note}`.
 
-use crate::signed::{answer, sign, verify, ClientSettings};
+use crate::signed::ClientSettings;
 use motcua_ports::{ConnectionError, ParcelState, PostalService, Shipment, TrackingUpdate};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -45,29 +45,16 @@ impl PostClient {
 #[async_trait::async_trait]
 impl PostalService for PostClient {
     async fn ship(&self, s: &Shipment) -> Result<String, ConnectionError> {
-        let body = serde_json::to_vec(&serde_json::json!({
+        let body = serde_json::json!({
             "client_id": self.settings.client, "reference": s.reference, "recipient_name": s.recipient_name,
             "recipient_phone": s.recipient_phone, "address": s.address, "description": s.description,
             "cod_amount": s.cash_on_delivery_vnd, "callback_url": s.notify_url,
-        }))
-        .expect("JSON");
-        let response = self
-            .http
-            .post(format!("{}/api/v1/shipments", self.settings.url))
-            .header("content-type", "application/json")
-            .header("x-signature", sign(&self.settings.secret, &body))
-            .body(body)
-            .send()
-            .await
-            .map_err(|e| ConnectionError::Unavailable(e.to_string()))?;
-        Ok(answer::<Shipped>(response).await?.tracking_number)
+        });
+        Ok(self.settings.post::<Shipped>(&self.http, "/api/v1/shipments", &body).await?.tracking_number)
     }
 
     fn read_callback(&self, signature: Option<&str>, body: &[u8]) -> Result<TrackingUpdate, ConnectionError> {
-        if !signature.is_some_and(|s| verify(&self.settings.secret, body, s)) {
-            return Err(ConnectionError::Unauthorized("chữ ký của bưu điện không hợp lệ".into()));
-        }
-        let w: WireTracking = serde_json::from_slice(body).map_err(|e| ConnectionError::Malformed(e.to_string()))?;
+        let w: WireTracking = self.settings.read_signed(signature, body, "bưu điện")?;
         if w.client_id != self.settings.client {
             return Err(ConnectionError::Unauthorized("thông báo của khách hàng khác".into()));
         }

@@ -32,6 +32,49 @@ impl ClientSettings {
     }
 }
 
+impl ClientSettings {
+    /// POSTs `body` as JSON to `{url}{path}`, signed; the answer.
+    pub(crate) async fn post<T: for<'de> Deserialize<'de>>(
+        &self,
+        http: &reqwest::Client,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> Result<T, ConnectionError> {
+        let body = serde_json::to_vec(body).expect("JSON");
+        let request = http
+            .post(format!("{}{path}", self.url))
+            .header("content-type", "application/json")
+            .header("x-signature", sign(&self.secret, &body))
+            .body(body);
+        answer(request.send().await.map_err(|e| ConnectionError::Unavailable(e.to_string()))?).await
+    }
+
+    /// GETs `{url}{path}?{query}`, the query signed; the answer.
+    pub(crate) async fn get<T: for<'de> Deserialize<'de>>(
+        &self,
+        http: &reqwest::Client,
+        path: &str,
+        query: &str,
+    ) -> Result<T, ConnectionError> {
+        let request =
+            http.get(format!("{}{path}?{query}", self.url)).header("x-signature", sign(&self.secret, query.as_bytes()));
+        answer(request.send().await.map_err(|e| ConnectionError::Unavailable(e.to_string()))?).await
+    }
+
+    /// A callback's body, read only when `signature` signs it; `who` names the counterpart.
+    pub(crate) fn read_signed<T: for<'de> Deserialize<'de>>(
+        &self,
+        signature: Option<&str>,
+        body: &[u8],
+        who: &str,
+    ) -> Result<T, ConnectionError> {
+        if !signature.is_some_and(|s| verify(&self.secret, body, s)) {
+            return Err(ConnectionError::Unauthorized(format!("chữ ký của {who} không hợp lệ")));
+        }
+        serde_json::from_slice(body).map_err(|e| ConnectionError::Malformed(e.to_string()))
+    }
+}
+
 /// Hex HMAC-SHA256 of `message` with `secret`.
 pub fn sign(secret: &str, message: &[u8]) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key");
@@ -48,7 +91,7 @@ pub fn verify(secret: &str, message: &[u8], signature: &str) -> bool {
 }
 
 /// The JSON body of a 2xx answer; otherwise the error it stands for (`{error_code, message}`).
-pub(crate) async fn answer<T: for<'de> Deserialize<'de>>(response: reqwest::Response) -> Result<T, ConnectionError> {
+async fn answer<T: for<'de> Deserialize<'de>>(response: reqwest::Response) -> Result<T, ConnectionError> {
     let status = response.status();
     let body = response.bytes().await.map_err(|e| ConnectionError::Unavailable(e.to_string()))?;
     if status.is_server_error() {

@@ -40,6 +40,11 @@ pub(crate) fn secret_hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.trim().to_uppercase()))
 }
 
+/// 244 random bits as 64 hex digits: secrets no one types (signing keys, login states).
+pub(crate) fn random_token() -> String {
+    format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple())
+}
+
 /// A receipt secret: 8 characters without look-alikes (no 0/O, 1/I).
 pub(crate) fn new_secret() -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";

@@ -38,6 +38,7 @@
 //! | outgoing email / SMS (embedded outbox) | `OUTBOUND` | `<time>#<event id>#<channel>` | | |
 //! | dossier message (P5) | `DOSSIER#<id>` | `MSG#<time>#<id>` | | |
 //! | a tracking state of the dossier's result sent by post (once per state) | `DOSSIER#<id>` | `PARCEL#<state no.>` | | |
+//! | login through an OpenID provider in progress; its one-time login code (ttl) | `SSO#<state>`; `SSO#<code>` | `ATTEMPT`; `LOGIN` | | |
 //! | online payment order of a dossier's fees | `PAYMENT#<order id>` | `ORDER` | | |
 //! | order paid on a day (reconciliation) | `PAYMENTS#<yyyy-mm-dd>` | `<order id>` | | |
 //! | connection health, daily run, last pull (G2) | `CONN#<connection>` | `HEALTH`, `DAILY`, `RECONCILE`, `PULL` | | |
@@ -170,6 +171,22 @@ pub fn aggregate(scope: &str, day: chrono::NaiveDate) -> Key {
     Key::new(aggregate_partition(scope), format!("D#{}", day.format("%Y-%m-%d")))
 }
 pub const OUTBOX: &str = "OUTBOX";
+/// Sort key prefix of a dossier's parcel tracking states.
+pub const PARCEL_PREFIX: &str = "PARCEL#";
+
+/// A tracking state of the dossier's result sent by post (`state` is its order: once each).
+pub fn parcel_state(dossier_id: &str, state: u8) -> Key {
+    Key::new(dossier(dossier_id).pk, format!("{PARCEL_PREFIX}{state}"))
+}
+
+pub fn sso_attempt(state: &str) -> Key {
+    Key::new(format!("SSO#{state}"), "ATTEMPT")
+}
+
+pub fn sso_login_code(code: &str) -> Key {
+    Key::new(format!("SSO#{code}"), "LOGIN")
+}
+
 pub fn payment_order(id: &str) -> Key {
     Key::new(format!("PAYMENT#{id}"), "ORDER")
 }

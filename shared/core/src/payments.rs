@@ -165,12 +165,9 @@ pub async fn receipt(s: &Services, caller: &Caller, order_id: &str) -> CoreResul
 
 /// The platform's callback: checked by the platform adapter (signature, merchant), then applied.
 pub async fn callback(s: &Services, signature: Option<&str>, body: &[u8]) -> CoreResult<CallbackOutcome> {
-    let notice = platform(s)?.read_callback(signature, body).map_err(|e| match e {
-        ConnectionError::Malformed(m) => {
-            CoreError::invalid("invalid_payment_notice", format!("Thông báo không đọc được: {m}"))
-        }
-        e => CoreError::Unauthenticated(format!("Thông báo thanh toán bị từ chối: {e}")),
-    })?;
+    let notice = platform(s)?
+        .read_callback(signature, body)
+        .map_err(|e| crate::integration::refused_callback(e, "invalid_payment_notice", "nền tảng thanh toán"))?;
     apply(s, &notice).await
 }
 

@@ -10,7 +10,7 @@ use crate::store::{check_if_match, commit, load, Change};
 use crate::{keys, Caller, CoreError, CoreResult, Services};
 use motcua_domain::dossier::{Dossier, ResultDelivery, ReturnMethod, Status};
 use motcua_domain::views::DossierView;
-use motcua_ports::{Condition, ConnectionError, Key, ParcelState, Query, Shipment, SortCondition};
+use motcua_ports::{Condition, ParcelState, Query, Shipment, SortCondition};
 use serde::{Deserialize, Serialize};
 
 /// One tracking state of the parcel.
@@ -38,12 +38,6 @@ pub struct TrackingOutcome {
     /// Already known: nothing changed.
     pub duplicate: bool,
 }
-
-fn event_key(dossier_id: &str, state: ParcelState) -> Key {
-    Key::new(keys::dossier(dossier_id).pk, format!("{PARCEL_PREFIX}{}", state as u8))
-}
-
-const PARCEL_PREFIX: &str = "PARCEL#";
 
 /// The applicant chooses (or changes, until the result is returned) how to receive it.
 pub async fn choose_delivery(
@@ -104,12 +98,9 @@ pub async fn callback(s: &Services, signature: Option<&str>, body: &[u8]) -> Cor
         .postal
         .as_deref()
         .ok_or_else(|| CoreError::rule("postal_off", "Hệ thống chưa kết nối dịch vụ bưu chính công ích."))?;
-    let update = post.read_callback(signature, body).map_err(|e| match e {
-        ConnectionError::Malformed(m) => {
-            CoreError::invalid("invalid_tracking", format!("Thông báo không đọc được: {m}"))
-        }
-        e => CoreError::Unauthenticated(format!("Thông báo của bưu điện bị từ chối: {e}")),
-    })?;
+    let update = post
+        .read_callback(signature, body)
+        .map_err(|e| crate::integration::refused_callback(e, "invalid_tracking", "bưu điện"))?;
     let d = load(s, &update.reference).await?;
     let ours = d.delivery.as_ref().and_then(|x| x.tracking_number.as_deref()) == Some(update.tracking_number.as_str());
     if !ours {
@@ -121,7 +112,7 @@ pub async fn callback(s: &Services, signature: Option<&str>, body: &[u8]) -> Cor
         at: motcua_domain::vn_time(update.at),
         note: update.note,
     };
-    let item = keys::item(&event_key(&d.id, update.state), &event, &[])?;
+    let item = keys::item(&keys::parcel_state(&d.id, update.state as u8), &event, &[])?;
     match s.table.put(item, Condition::NotExists).await {
         Ok(()) => Ok(TrackingOutcome { state: update.state, duplicate: false }),
         Err(motcua_ports::TableError::ConditionFailed { .. }) => {
@@ -139,7 +130,7 @@ pub async fn tracking(s: &Services, caller: &Caller, id: &str) -> CoreResult<Par
         return Err(CoreError::not_found("bưu gửi của hồ sơ"));
     };
     let query = Query::partition(motcua_ports::Index::Primary, keys::dossier(id).pk)
-        .sort(SortCondition::BeginsWith(PARCEL_PREFIX.into()));
+        .sort(SortCondition::BeginsWith(keys::PARCEL_PREFIX.into()));
     let events = keys::read_items(s.table.as_ref(), query).await?.iter().map(keys::data).collect::<Result<_, _>>()?;
     Ok(ParcelTracking { tracking_number: delivery.tracking_number.clone(), address: delivery.address.clone(), events })
 }

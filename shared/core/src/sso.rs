@@ -89,18 +89,6 @@ fn provider(s: &Services, p: Provider) -> CoreResult<&dyn IdentityProvider> {
     connection.ok_or_else(|| CoreError::rule("sso_off", format!("Hệ thống chưa kết nối {}.", p.name())))
 }
 
-fn random() -> String {
-    format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple())
-}
-
-fn attempt_key(state: &str) -> Key {
-    Key::new(format!("SSO#{state}"), "ATTEMPT")
-}
-
-fn code_key(code: &str) -> Key {
-    Key::new(format!("SSO#{code}"), "LOGIN")
-}
-
 fn redirect_uri(s: &Services, p: Provider) -> String {
     format!("{}/api/v1/auth/{}/callback", s.connections.public_base_url.trim_end_matches('/'), p.path())
 }
@@ -123,16 +111,16 @@ pub async fn start(s: &Services, p: Provider, next: Option<&str>, client: Option
     if next.is_some_and(|n| n.chars().count() > 500) {
         return Err(CoreError::field("next", "too_long", "Địa chỉ trang quay lại dài quá 500 ký tự."));
     }
-    let state = random();
+    let state = crate::access::random_token();
     let attempt = Attempt {
         provider: p,
-        nonce: random(),
-        pkce_verifier: random(),
+        nonce: crate::access::random_token(),
+        pkce_verifier: crate::access::random_token(),
         next: local_path(next),
         started_ms: s.clock.now().timestamp_millis(),
     };
     let ttl = json!(chrono::Utc::now().timestamp() + ATTEMPT_MINUTES * 60);
-    s.table.put(keys::item(&attempt_key(&state), &attempt, &[("ttl", ttl)])?, Condition::NotExists).await?;
+    s.table.put(keys::item(&keys::sso_attempt(&state), &attempt, &[("ttl", ttl)])?, Condition::NotExists).await?;
     let request = LoginRequest {
         state,
         nonce: attempt.nonce,
@@ -164,7 +152,7 @@ fn invalid_attempt() -> CoreError {
 /// the portal page that finishes the login with a one-time code.
 pub async fn callback(s: &Services, p: Provider, code: &str, state: &str) -> CoreResult<String> {
     let idp = provider(s, p)?;
-    let item = take(s, &attempt_key(state)).await?.ok_or_else(invalid_attempt)?;
+    let item = take(s, &keys::sso_attempt(state)).await?.ok_or_else(invalid_attempt)?;
     let attempt: Attempt = keys::data(&item)?;
     let expired = s.clock.now().timestamp_millis() - attempt.started_ms > ATTEMPT_MINUTES * 60_000;
     if attempt.provider != p || expired {
@@ -187,10 +175,10 @@ pub async fn callback(s: &Services, p: Provider, code: &str, state: &str) -> Cor
     if user.locked {
         return Err(CoreError::Forbidden("Tài khoản đang bị khóa. Vui lòng liên hệ quản trị viên.".into()));
     }
-    let login_code = random();
+    let login_code = crate::access::random_token();
     let ttl = json!(chrono::Utc::now().timestamp() + 120);
     let data = json!({"user": user.id, "at_ms": s.clock.now().timestamp_millis()});
-    s.table.put(keys::item(&code_key(&login_code), &data, &[("ttl", ttl)])?, Condition::NotExists).await?;
+    s.table.put(keys::item(&keys::sso_login_code(&login_code), &data, &[("ttl", ttl)])?, Condition::NotExists).await?;
     let next = percent_encoding::utf8_percent_encode(&attempt.next, percent_encoding::NON_ALPHANUMERIC);
     Ok(format!("{}?sso={login_code}&next={next}", login_page(p)))
 }
@@ -214,7 +202,15 @@ async fn citizen(s: &Services, identity: &motcua_ports::VerifiedIdentity) -> Cor
                 ..Profile::default()
             };
             // No password: the account is reached through VNeID.
-            users::create_user(s, &format!("vneid.{id_number}"), &random(), Role::Citizen, None, profile).await?
+            users::create_user(
+                s,
+                &format!("vneid.{id_number}"),
+                &crate::access::random_token(),
+                Role::Citizen,
+                None,
+                profile,
+            )
+            .await?
         }
     };
     user.vneid = Some(vneid);
@@ -240,7 +236,7 @@ pub async fn redeem(s: &Services, code: &str) -> CoreResult<TokenResponse> {
             "Mã đăng nhập không hợp lệ, đã hết hạn hoặc đã được dùng. Vui lòng đăng nhập lại.".into(),
         )
     };
-    let key = code_key(code);
+    let key = keys::sso_login_code(code);
     let item = take(s, &key).await?.ok_or_else(invalid)?;
     let data: serde_json::Value = keys::data(&item)?;
     let at = data["at_ms"].as_i64().unwrap_or_default();

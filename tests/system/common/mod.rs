@@ -94,11 +94,7 @@ impl TestApp {
     /// test runs the integration worker's ticks itself, moving the clock between them.
     pub async fn spawn_connected(portal: &motcua_fakes::FakeNationalPortal, inbound_secret: &str) -> TestApp {
         let tmp = tempfile::tempdir().unwrap();
-        let env = portal.env();
-        let dvcqg = motcua_connectors::DvcqgSettings::from_lookup(|k| {
-            env.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone())
-        })
-        .unwrap();
+        let dvcqg = motcua::from_env(portal.env(), |get| motcua_connectors::DvcqgSettings::from_lookup(get));
         let configure = |s: &mut Settings| {
             s.dvcqg = dvcqg;
             s.dvcqg_inbound_secret = Some(inbound_secret.to_string());

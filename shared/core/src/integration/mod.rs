@@ -55,6 +55,21 @@ pub struct Connections {
     pub allow_http_webhooks: bool,
 }
 
+/// What a counterpart's callback refused by its adapter answers: unreadable, `400` with `code`;
+/// a wrong signature or another client's, `401`.
+pub(crate) fn refused_callback(
+    e: motcua_ports::ConnectionError,
+    code: &'static str,
+    counterpart: &str,
+) -> crate::CoreError {
+    match e {
+        motcua_ports::ConnectionError::Malformed(m) => {
+            crate::CoreError::invalid(code, format!("Thông báo của {counterpart} không đọc được: {m}"))
+        }
+        e => crate::CoreError::Unauthenticated(format!("Thông báo của {counterpart} bị từ chối: {e}")),
+    }
+}
+
 /// The name of the national portal connection in health views, dead letters and keys.
 pub const DVCQG: &str = "dvcqg";
 

@@ -214,7 +214,7 @@ pub async fn subscribe(s: &Services, caller: &Caller, req: NewWebhook) -> CoreRe
         id: uuid::Uuid::now_v7().to_string(),
         agency: agency.clone(),
         url: req.url.trim().into(),
-        secret: format!("whsec_{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple()),
+        secret: format!("whsec_{}", crate::access::random_token()),
         description: req.description,
         created_at: s.now(),
     };

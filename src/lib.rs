@@ -68,6 +68,8 @@ pub struct Settings {
     pub staff_sso: Option<motcua_connectors::OidcSettings>,
     /// The public postal service (`MOTCUA_POST_*`); `None` = no delivery orders or tracking.
     pub postal: Option<motcua_connectors::ClientSettings>,
+    /// The national population database (`MOTCUA_POPULATION_*`); `None` = no pre-fill from it.
+    pub population: Option<motcua_connectors::ClientSettings>,
     /// Public base URL (links in synced records); the listening address when unset.
     pub public_url: Option<String>,
     /// Plain `http://` webhook URLs allowed (demo and tests on 127.0.0.1).
@@ -96,6 +98,7 @@ impl Default for Settings {
             dvcqg_inbound_secret: None,
             payment: None,
             postal: None,
+            population: None,
             vneid: None,
             staff_sso: None,
             public_url: None,
@@ -123,6 +126,7 @@ pub struct DemoFakes {
     pub portal: Option<motcua_fakes::FakeNationalPortal>,
     pub payment: Option<motcua_fakes::FakePaymentPlatform>,
     pub postal: Option<motcua_fakes::FakePostalService>,
+    pub population: Option<motcua_fakes::FakePopulationRegistry>,
     pub vneid: Option<motcua_fakes::FakeOidcProvider>,
     pub staff_sso: Option<motcua_fakes::FakeOidcProvider>,
 }
@@ -135,6 +139,28 @@ pub fn demo_citizens() -> Vec<motcua_fakes::oidc_provider::Identity> {
         Identity::new("038090001234", "Nguyễn Văn An", "1990-05-12", 2),
         Identity::new("038199012345", "Trần Thị Thu Hà", "1999-08-20", 2),
         Identity::new("038201098765", "Phạm Minh Khôi", "2001-03-02", 1),
+    ]
+}
+
+/// Who the demo's fake population database holds: the people of [`demo_citizens`].
+pub fn demo_residents() -> Vec<motcua_fakes::population_registry::Person> {
+    use motcua_fakes::population_registry::Person;
+    vec![
+        Person::new(
+            "038090001234",
+            "Nguyễn Văn An",
+            "1990-05-12",
+            "Nam",
+            "Số 12 đường Lê Lợi, phường Hạc Thành, tỉnh Thanh Hóa",
+        ),
+        Person::new("038199012345", "Trần Thị Thu Hà", "1999-08-20", "Nữ", "Thôn Đông, xã Quảng Phú, tỉnh Thanh Hóa"),
+        Person::new(
+            "038201098765",
+            "Phạm Minh Khôi",
+            "2001-03-02",
+            "Nam",
+            "Số 8 phố Hàng Đồng, phường Hạc Thành, tỉnh Thanh Hóa",
+        ),
     ]
 }
 
@@ -183,6 +209,14 @@ pub async fn connections(settings: &Settings, base_url: &str) -> (motcua_core::i
         });
         fakes.postal = Some(post);
     }
+    let mut population = settings.population.clone();
+    if population.is_none() && settings.demo_counterparts {
+        let registry = motcua_fakes::FakePopulationRegistry::start(demo_residents()).await;
+        population = from_env(registry.env(), |get| {
+            motcua_connectors::ClientSettings::from_lookup(get, motcua_connectors::population::POPULATION_ENV)
+        });
+        fakes.population = Some(registry);
+    }
     let (mut vneid, mut staff_sso) = (settings.vneid.clone(), settings.staff_sso.clone());
     if settings.demo_counterparts && vneid.is_none() {
         let idp = motcua_fakes::FakeOidcProvider::start(demo_citizens()).await;
@@ -206,6 +240,9 @@ pub async fn connections(settings: &Settings, base_url: &str) -> (motcua_core::i
         vneid: oidc(vneid),
         staff_sso: oidc(staff_sso),
         postal: postal.map(|p| Arc::new(motcua_connectors::PostClient::new(p)) as Arc<dyn motcua_ports::PostalService>),
+        population: population.map(|p| {
+            Arc::new(motcua_connectors::PopulationClient::new(p)) as Arc<dyn motcua_ports::PopulationRegistry>
+        }),
         portal: client.clone().map(|c| c as Arc<dyn motcua_ports::NationalPortal>),
         catalogue: client.map(|c| c as Arc<dyn motcua_ports::CatalogueSource>),
         payment: payment
@@ -359,6 +396,12 @@ impl Application {
             s.push_str(&format!(
                 "  Bưu điện giả lập: {}/_fake/state — bưu gửi kết quả; POST {}/_fake/parcels/<số hiệu>/advance để chuyển trạng thái\n",
                 post.url, post.url
+            ));
+        }
+        if let Some(registry) = &self.demo_fakes.population {
+            s.push_str(&format!(
+                "  CSDL quốc gia về dân cư giả lập: {}/_fake/state — các lần khai thác (mục đích, căn cứ đồng ý)\n",
+                registry.url
             ));
         }
         if let Some(payment) = &self.demo_fakes.payment {

@@ -106,27 +106,19 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    // The national payment platform: MOTCUA_PAYMENT_*; unset, the demo uses its fake platform.
-    let payment = match motcua_connectors::PaymentSettings::from_lookup(
-        |k| std::env::var(k).ok(),
-        motcua_connectors::payment::PAYMENT_ENV,
-    ) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("Cấu hình kết nối Nền tảng thanh toán trực tuyến chưa đủ: {e}");
-            return std::process::ExitCode::FAILURE;
-        }
+    // The national payment platform (MOTCUA_PAYMENT_*), the public postal service
+    // (MOTCUA_POST_*) and the national population database (MOTCUA_POPULATION_*); each one
+    // unset, the demo uses its fake.
+    let signed = |vars, what: &str| {
+        motcua_connectors::ClientSettings::from_lookup(|k| std::env::var(k).ok(), vars)
+            .map_err(|e| eprintln!("Cấu hình kết nối {what} chưa đủ: {e}"))
     };
-    // The public postal service: MOTCUA_POST_*; unset, the demo uses its fake post.
-    let postal = match motcua_connectors::ClientSettings::from_lookup(
-        |k| std::env::var(k).ok(),
-        motcua_connectors::postal::POST_ENV,
-    ) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("Cấu hình kết nối dịch vụ bưu chính chưa đủ: {e}");
-            return std::process::ExitCode::FAILURE;
-        }
+    let (Ok(payment), Ok(postal), Ok(population)) = (
+        signed(motcua_connectors::payment::PAYMENT_ENV, "Nền tảng thanh toán trực tuyến"),
+        signed(motcua_connectors::postal::POST_ENV, "dịch vụ bưu chính"),
+        signed(motcua_connectors::population::POPULATION_ENV, "Cơ sở dữ liệu quốc gia về dân cư"),
+    ) else {
+        return std::process::ExitCode::FAILURE;
     };
     // VNeID and the staff SSO: MOTCUA_VNEID_*, MOTCUA_STAFF_SSO_*; unset, the demo starts fakes.
     let oidc = |kind| motcua_connectors::OidcSettings::from_lookup(|k| std::env::var(k).ok(), kind);
@@ -142,6 +134,7 @@ async fn main() -> std::process::ExitCode {
         vneid,
         staff_sso,
         postal,
+        population,
         payment,
         allow_http_webhooks: !args.no_demo,
         dvcqg,

@@ -822,8 +822,25 @@ async function run() {
     await v.page.getByText('Nguyễn Văn An').first().waitFor();
     assert(await v.page.locator('table tbody tr').count() > 0, 'the linked account does not show its dossiers');
     await check(v, '47-dang-nhap-vneid', { shot: true });
-    await v.page.goto(`/nop-ho-so.html?ma=${PROCEDURE}`);
+    // Pre-fill from the national population database (G5, P1): consent first, then the form
+    // is filled and marked, the personal papers the state holds are not asked for.
+    await v.page.goto('/nop-ho-so.html?ma=1.001612');
     await v.page.getByRole('heading', { name: /Bước 1/ }).waitFor();
+    const fill = v.page.getByRole('button', { name: 'Điền sẵn từ Cơ sở dữ liệu quốc gia về dân cư' });
+    await fill.click();
+    await v.page.locator('.field-error', { hasText: 'Vui lòng đọc và đánh dấu đồng ý' }).waitFor();
+    await v.page.getByLabel(/Tôi đồng ý \(nội dung phiên bản/).check();
+    await fill.click();
+    await v.page.getByText(/Đã điền sẵn từ Cơ sở dữ liệu quốc gia về dân cư lúc/).waitFor();
+    assert(await v.page.getByText('Từ CSDL quốc gia về dân cư').count() >= 3, 'the registry\'s values are not marked');
+    const address = await v.page.locator('input[name=address]').inputValue();
+    assert(address === 'Số 12 đường Lê Lợi, phường Hạc Thành, tỉnh Thanh Hóa', `address not from the registry: ${address}`);
+    await v.page.getByText(/Không cần nộp: Nhà nước đã có giấy tờ này/).waitFor();
+    await check(v, '48-dien-san-csdl-dan-cu', { shot: true });
+    await v.page.goto('/tai-khoan.html');
+    await v.page.getByRole('table', { name: 'Các lần khai thác dữ liệu của bạn' }).getByText('Chủ dữ liệu', { exact: false }).waitFor();
+    await v.page.getByRole('button', { name: 'Rút lại sự đồng ý' }).waitFor();
+    await check(v, '49-ai-da-xem-du-lieu', { shot: true });
     await v.context.close();
   });
 

@@ -17,6 +17,7 @@ mod national_connections;
 mod officer_workflow;
 mod online_payment;
 mod openapi_contract;
+mod population_registry;
 mod postal_delivery;
 mod single_sign_on;
 mod statistics_report;

@@ -9,8 +9,8 @@ use serde_json::{json, Value};
 
 /// Household business registration at the ward: 3 working days, reception → appraisal →
 /// leader approval → return (seeded workflow).
-const HKD: &str = "1.001612";
-const HKD_FORM: &str = "giay-de-nghi-dk-hkd";
+pub(crate) const HKD: &str = "1.001612";
+pub(crate) const HKD_FORM: &str = "giay-de-nghi-dk-hkd";
 /// Inter-agency birth registration (G4): the ward leads, the ward police registers residence.
 const BIRTH: &str = "2.000986";
 
@@ -38,7 +38,7 @@ pub(crate) fn path(id: &str, action: &str) -> String {
     }
 }
 
-fn hkd_form() -> Value {
+pub(crate) fn hkd_form() -> Value {
     json!({"household_business_name": "Hộ kinh doanh Bánh cuốn Hạc Thành",
         "business_address": "Số 8 phố Lê Hoàn, phường Hạc Thành", "business_lines": "Bán bánh cuốn, bánh mì",
         "capital_vnd": 50000000})

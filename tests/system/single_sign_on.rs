@@ -9,7 +9,7 @@ use motcua_fakes::oidc_provider::{Identity, Switches};
 use motcua_fakes::FakeOidcProvider;
 use serde_json::json;
 
-fn settings(idp: &FakeOidcProvider, kind: (&str, &str)) -> Option<motcua_connectors::OidcSettings> {
+pub(crate) fn settings(idp: &FakeOidcProvider, kind: (&str, &str)) -> Option<motcua_connectors::OidcSettings> {
     motcua::from_env(idp.env(kind.0), |get| motcua_connectors::OidcSettings::from_lookup(get, kind))
 }
 
@@ -32,7 +32,7 @@ async fn location(r: reqwest::Response) -> String {
 }
 
 /// Start → the provider's page (the person logs in) → back to MotCua; the page MotCua ends on.
-async fn log_in(app: &TestApp, idp: &FakeOidcProvider, path: &str, who: &Identity, next: &str) -> String {
+pub(crate) async fn log_in(app: &TestApp, idp: &FakeOidcProvider, path: &str, who: &Identity, next: &str) -> String {
     let start = format!("{}/api/v1/auth/{path}/start?next={}", app.url, urlencode(next));
     let authorize = location(browser().get(start).send().await.unwrap()).await;
     assert!(authorize.starts_with(&idp.issuer), "{authorize}");
@@ -50,7 +50,7 @@ fn code_of(page: &str) -> String {
     query.split('&').find_map(|kv| kv.strip_prefix("sso=")).unwrap_or_else(|| panic!("no login code in {page}")).into()
 }
 
-async fn redeem(app: &TestApp, page: &str) -> Response {
+pub(crate) async fn redeem(app: &TestApp, page: &str) -> Response {
     app.post("/api/v1/auth/sso/redeem", None, json!({"code": code_of(page)})).await
 }
 

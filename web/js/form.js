@@ -18,7 +18,8 @@ function displayValue(f, v) {
 
 /**
  * Renders the fields. `values`: current values; `prefilled`: names whose value came from the
- * profile. Returns a fragment of .field blocks; each control has name = field name.
+ * profile (a Set), or a Map of name → where the value came from. Returns a fragment of .field
+ * blocks; each control has name = field name.
  */
 export function renderFields(fields, values = {}, prefilled = new Set()) {
   const frag = document.createDocumentFragment();
@@ -68,7 +69,7 @@ export function renderFields(fields, values = {}, prefilled = new Set()) {
     frag.append(h('div', { class: 'field' },
       h('label', { for: id }, f.label,
         f.required ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null,
-        prefilled.has(f.name) ? h('span', { class: 'prefilled' }, 'Điền sẵn từ tài khoản') : null),
+        prefilled.has(f.name) ? h('span', { class: 'prefilled' }, prefilled.get ? prefilled.get(f.name) : 'Điền sẵn từ tài khoản') : null),
       hints.length ? h('span', { class: 'hint', id: hintId }, hints.join('. ')) : null,
       control));
   }

@@ -1,6 +1,7 @@
-//! Function `submission`: drafts pre-filled from the profile, updates, online submission with
-//! `Idempotency-Key`, the reply to a supplement request and the applicant's withdrawal request
-//! (P1, P2, P4, P5).
+//! Function `submission`: drafts pre-filled from the profile or, with consent, from the national
+//! population database (and the consents and reads of a person's data that go with it), updates,
+//! online submission with `Idempotency-Key`, the reply to a supplement request and the
+//! applicant's withdrawal request (P1, P2, P4, P5, G5).
 
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
@@ -8,9 +9,11 @@ use axum::Json;
 use motcua_core::actions::{self, Request};
 use motcua_core::drafts::{self, NewDraft};
 use motcua_core::messages::{Message, NewMessage};
+use motcua_core::registry::{self, Consent, DataUse, PrefillRequest, RegistryCheck};
 use motcua_core::{catalogue, users};
 use motcua_domain::dossier::ResultDelivery;
 use motcua_domain::ids::ProcedureCode;
+use motcua_domain::registry::ConsentText;
 use motcua_domain::views::DossierView;
 use motcua_http::extract::{idempotency_key, ApiJson, ApiPath, Authenticated, IdempotencyKeyHeader, IfMatch, PageOf};
 use motcua_http::routes::dossier_action;
@@ -89,6 +92,61 @@ pub fn routes() -> Vec<Route> {
         )
         .body::<NewMessage>()
         .creates::<Message>(),
+        Route::new(
+            Method::GET,
+            "/api/v1/registry/consent",
+            FUNCTION,
+            Access::Public,
+            "Nội dung đồng ý cho khai thác dữ liệu trong Cơ sở dữ liệu quốc gia về dân cư (phiên bản hiện hành; 409 registry_off khi chưa kết nối)",
+            consent_text,
+        )
+        .returns::<ConsentText>(),
+        Route::new(
+            Method::POST,
+            "/api/v1/dossiers/{id}/registry-prefill",
+            FUNCTION,
+            Access::Authenticated,
+            "Chủ hồ sơ nháp đồng ý và điền sẵn tờ khai từ Cơ sở dữ liệu quốc gia về dân cư (đăng nhập bằng VNeID; If-Match)",
+            registry_prefill,
+        )
+        .body::<PrefillRequest>()
+        .returns::<DossierView>(),
+        Route::new(
+            Method::POST,
+            "/api/v1/dossiers/{id}/registry-check",
+            FUNCTION,
+            Access::Authenticated,
+            "Cán bộ cơ quan giải quyết đối chiếu hồ sơ với Cơ sở dữ liệu quốc gia về dân cư (khi người nộp còn đồng ý)",
+            registry_check,
+        )
+        .returns::<RegistryCheck>(),
+        Route::new(
+            Method::GET,
+            "/api/v1/me/consents",
+            FUNCTION,
+            Access::Authenticated,
+            "Các lần tôi đồng ý cho khai thác dữ liệu cá nhân",
+            consents,
+        )
+        .returns::<PageOf<Consent>>(),
+        Route::new(
+            Method::POST,
+            "/api/v1/me/consents/{id}/withdraw",
+            FUNCTION,
+            Access::Authenticated,
+            "Rút lại sự đồng ý: không khai thác thêm dữ liệu theo sự đồng ý này",
+            withdraw_consent,
+        )
+        .returns::<Consent>(),
+        Route::new(
+            Method::GET,
+            "/api/v1/me/data-uses",
+            FUNCTION,
+            Access::Authenticated,
+            "Ai đã xem dữ liệu của tôi: các lần khai thác dữ liệu cá nhân trong cơ sở dữ liệu quốc gia",
+            data_uses,
+        )
+        .returns::<PageOf<DataUse>>(),
         dossier_action(
             "/api/v1/dossiers/{id}/supplement",
             FUNCTION,
@@ -190,4 +248,42 @@ async fn post_message(
     ApiJson(m): ApiJson<NewMessage>,
 ) -> ApiResult<(StatusCode, Json<Message>)> {
     Ok((StatusCode::CREATED, Json(motcua_core::messages::post(&s, &c, &id, m).await?)))
+}
+
+async fn consent_text(State(s): State<AppState>) -> ApiResult<Json<ConsentText>> {
+    Ok(Json(registry::consent(&s)?))
+}
+
+async fn registry_prefill(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiPath(id): ApiPath<String>,
+    IfMatch(v): IfMatch,
+    ApiJson(req): ApiJson<PrefillRequest>,
+) -> ApiResult<Json<DossierView>> {
+    Ok(Json(registry::prefill(&s, &c, &id, req, v).await?))
+}
+
+async fn registry_check(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<RegistryCheck>> {
+    Ok(Json(registry::check(&s, &c, &id).await?))
+}
+
+async fn consents(State(s): State<AppState>, Authenticated(c): Authenticated) -> ApiResult<Json<PageOf<Consent>>> {
+    Ok(Json(PageOf { items: registry::consents(&s, &c).await?, next_cursor: None }))
+}
+
+async fn withdraw_consent(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<Consent>> {
+    Ok(Json(registry::withdraw(&s, &c, &id).await?))
+}
+
+async fn data_uses(State(s): State<AppState>, Authenticated(c): Authenticated) -> ApiResult<Json<PageOf<DataUse>>> {
+    Ok(Json(PageOf { items: registry::data_uses(&s, &c).await?, next_cursor: None }))
 }

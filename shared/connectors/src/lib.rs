@@ -3,12 +3,14 @@
 //! shared catalogues), [`webhook`] POSTs signed events to subscribers, [`payment`] creates orders on
 //! the national payment platform and reads its signed callbacks, [`oidc`] is the OpenID Connect
 //! relying party of VNeID and the staff SSO, [`postal`] orders deliveries from
-//! the public postal service and reads its signed tracking states ([`signed`]: what those two share). Only these modules know
+//! the public postal service and reads its signed tracking states, [`population`] reads the
+//! national population database ([`signed`]: what those three share). Only these modules know
 //! a wire format; the core sees the traits of `motcua_ports::integration`.
 
 pub mod dvcqg;
 pub mod oidc;
 pub mod payment;
+pub mod population;
 pub mod postal;
 pub mod signed;
 pub mod webhook;
@@ -16,6 +18,7 @@ pub mod webhook;
 pub use dvcqg::{DvcqgClient, DvcqgSettings};
 pub use oidc::{OidcClient, OidcSettings};
 pub use payment::{PaymentClient, PaymentSettings};
+pub use population::PopulationClient;
 pub use postal::PostClient;
 pub use signed::ClientSettings;
 pub use webhook::HttpWebhooks;

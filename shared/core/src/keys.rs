@@ -39,6 +39,8 @@
 //! | dossier message (P5) | `DOSSIER#<id>` | `MSG#<time>#<id>` | | |
 //! | a tracking state of the dossier's result sent by post (once per state) | `DOSSIER#<id>` | `PARCEL#<state no.>` | | |
 //! | login through an OpenID provider in progress; its one-time login code (ttl) | `SSO#<state>`; `SSO#<code>` | `ATTEMPT`; `LOGIN` | | |
+//! | a person's consent to reads of a registry for a dossier (G5, P1) | `CONSENT#<user>` | `<user>.<id>` | | |
+//! | a read of a person's data in a registry (ttl 5 years) | `DATAUSE#<user>` | `<unix ms>#<id>` | | |
 //! | online payment order of a dossier's fees | `PAYMENT#<order id>` | `ORDER` | | |
 //! | order paid on a day (reconciliation) | `PAYMENTS#<yyyy-mm-dd>` | `<order id>` | | |
 //! | connection health, daily run, last pull (G2) | `CONN#<connection>` | `HEALTH`, `DAILY`, `RECONCILE`, `PULL` | | |
@@ -185,6 +187,19 @@ pub fn sso_attempt(state: &str) -> Key {
 
 pub fn sso_login_code(code: &str) -> Key {
     Key::new(format!("SSO#{code}"), "LOGIN")
+}
+
+pub fn consents(user: &str) -> String {
+    format!("CONSENT#{user}")
+}
+pub fn consent(user: &str, id: &str) -> Key {
+    Key::new(consents(user), id)
+}
+pub fn data_uses(user: &str) -> String {
+    format!("DATAUSE#{user}")
+}
+pub fn data_use(user: &str, at_ms: i64, id: &str) -> Key {
+    Key::new(data_uses(user), format!("{at_ms:013}#{id}"))
 }
 
 pub fn payment_order(id: &str) -> Key {

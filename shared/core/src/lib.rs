@@ -34,6 +34,7 @@ pub mod queries;
 pub mod reads;
 pub mod reception;
 pub mod regime;
+pub mod registry;
 pub mod reports;
 pub mod second_factor;
 pub mod services;

@@ -176,6 +176,10 @@ pub struct ComponentSpec {
     pub sample_form: Option<String>,
     pub accepted_types: Vec<String>,
     pub max_size_mb: u64,
+    /// A national registry that holds this document: once the applicant's data was read from
+    /// it (with consent), the document is not asked for (P1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held_by: Option<crate::registry::Registry>,
 }
 
 impl ComponentSpec {

@@ -403,6 +403,9 @@ pub struct Dossier {
     /// How the applicant's identity was checked at the counter (R8).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity_check: Option<IdentityCheck>,
+    /// Data read from a national registry with the applicant's consent (G5, P1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registry_use: Option<crate::registry::RegistryUse>,
     /// The regime the dossier was filed under (R1): its forms, code and texts follow it.
     #[serde(default)]
     pub regime: crate::regime::Regime,
@@ -483,6 +486,7 @@ impl Dossier {
             assisted_at: None,
             result_delivery: None,
             identity_check: None,
+            registry_use: None,
             regime: crate::regime::Regime::default(),
             extensions: vec![],
             stop: None,
@@ -505,6 +509,7 @@ impl Dossier {
             .components
             .iter()
             .filter(|c| c.required && !self.components.iter().any(|f| f.component == c.id))
+            .filter(|c| !self.registry_use.as_ref().is_some_and(|r| r.components.contains(&c.id)))
             .map(|c| crate::error::FieldError {
                 field: format!("components.{}", c.id),
                 code: "component_missing",

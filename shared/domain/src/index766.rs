@@ -11,7 +11,7 @@
 //!   reception), ended by the reception deadline;
 //! - **online**: filed online, and — once it has a result — with an electronic result;
 //! - **digitised**: its components are electronic (filed online, or scanned at the counter);
-//! - **reused**: it reused data the state holds (the registries of issue 11; none yet).
+//! - **reused**: it reused data the state holds (read from a national registry with consent).
 //!
 //! Petitions (PAKN) handled on time — refused within 2 working days, asked about within 5,
 //! answered within 15, published within 2 (`crate::petition`) — share the transparency group
@@ -75,7 +75,7 @@ impl Evaluation {
             on_time: supplements <= 1 && by.is_none_or(|by| ended_at <= by),
             online,
             digitised: !d.components.is_empty(),
-            reused: false,
+            reused: d.registry_use.as_ref().is_some_and(|r| r.reused(&d.form)),
             full_online: online && d.service_level == Some(ServiceLevel::Full),
             supplements,
         }

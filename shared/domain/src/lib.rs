@@ -17,6 +17,7 @@
 //! - [`delivery`]: retry with back-off and dead letters of outgoing deliveries (G2).
 //! - [`throttle`]: login throttling (free failures, growing lockouts).
 //! - [`index766`]: the Decision 766 index (five groups, 100 points) and each dossier's evaluation.
+//! - [`registry`]: data read from a national registry with the applicant's consent (G5, P1).
 //! - [`regime`]: the 2019 and 2025 regimes (forms, codes, extension approval) and their schedule.
 //! - [`risk`]: lateness predicted from the usual duration of each workflow step.
 //! - [`retention`]: archive and retention periods, erasure of personal data (G9).
@@ -40,6 +41,7 @@ pub mod petition;
 pub mod profile;
 pub mod rating;
 pub mod regime;
+pub mod registry;
 pub mod report;
 pub mod retention;
 pub mod risk;

@@ -9,6 +9,8 @@
 //!   code + PKCE, RS256 ID tokens; switches for forged, misdirected, nonce-less and expired tokens.
 //! - [`payment_platform`]: the national payment platform: orders, a payment page, signed
 //!   callbacks, the day's transactions; switches: down, forged, duplicate or lost callbacks.
+//! - [`population_registry`]: the national population database: signed look-ups by
+//!   identification number, refused without a purpose and a consent, each one logged; switch: down.
 //! - [`postal_service`]: the public postal service: shipments, tracking states pushed back
 //!   (advanced by the test or the demo), switches: down, duplicate callbacks.
 //! - [`webhook_receiver`]: an agency's system receiving webhooks, checking their signatures.
@@ -16,12 +18,14 @@
 pub mod national_portal;
 pub mod oidc_provider;
 pub mod payment_platform;
+pub mod population_registry;
 pub mod postal_service;
 pub mod webhook_receiver;
 
 pub use national_portal::FakeNationalPortal;
 pub use oidc_provider::FakeOidcProvider;
 pub use payment_platform::FakePaymentPlatform;
+pub use population_registry::FakePopulationRegistry;
 pub use postal_service::FakePostalService;
 pub use webhook_receiver::FakeWebhookReceiver;
 

@@ -127,7 +127,7 @@ pub async fn services_with(
 }
 
 /// The integration platform's connections from the environment (`MOTCUA_DVCQG_*`,
-/// `MOTCUA_PAYMENT_*`, `MOTCUA_POST_*`, `MOTCUA_VNEID_*`, `MOTCUA_STAFF_SSO_*`,
+/// `MOTCUA_PAYMENT_*`, `MOTCUA_POST_*`, `MOTCUA_POPULATION_*`, `MOTCUA_VNEID_*`, `MOTCUA_STAFF_SSO_*`,
 /// `MOTCUA_PUBLIC_URL`): each one off when unset; webhooks always on.
 pub fn connections_from_env(get: impl Fn(&str) -> Option<String>) -> Result<Connections, ConfigError> {
     let dvcqg = motcua_connectors::DvcqgSettings::from_lookup(&get).map_err(ConfigError::Invalid)?;
@@ -136,6 +136,9 @@ pub fn connections_from_env(get: impl Fn(&str) -> Option<String>) -> Result<Conn
         .map_err(ConfigError::Invalid)?;
     let postal = motcua_connectors::ClientSettings::from_lookup(&get, motcua_connectors::postal::POST_ENV)
         .map_err(ConfigError::Invalid)?;
+    let population =
+        motcua_connectors::ClientSettings::from_lookup(&get, motcua_connectors::population::POPULATION_ENV)
+            .map_err(ConfigError::Invalid)?;
     let oidc = |kind| -> Result<Option<Arc<dyn motcua_ports::IdentityProvider>>, ConfigError> {
         let settings = motcua_connectors::OidcSettings::from_lookup(&get, kind).map_err(ConfigError::Invalid)?;
         Ok(settings.map(|o| Arc::new(motcua_connectors::OidcClient::new(o)) as Arc<dyn motcua_ports::IdentityProvider>))
@@ -144,6 +147,9 @@ pub fn connections_from_env(get: impl Fn(&str) -> Option<String>) -> Result<Conn
         vneid: oidc(motcua_connectors::oidc::VNEID)?,
         staff_sso: oidc(motcua_connectors::oidc::STAFF_SSO)?,
         postal: postal.map(|p| Arc::new(motcua_connectors::PostClient::new(p)) as Arc<dyn motcua_ports::PostalService>),
+        population: population.map(|p| {
+            Arc::new(motcua_connectors::PopulationClient::new(p)) as Arc<dyn motcua_ports::PopulationRegistry>
+        }),
         portal: client.clone().map(|c| c as Arc<dyn motcua_ports::NationalPortal>),
         catalogue: client.map(|c| c as Arc<dyn motcua_ports::CatalogueSource>),
         payment: payment

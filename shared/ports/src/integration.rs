@@ -208,3 +208,37 @@ pub trait IdentityProvider: Send + Sync {
     /// Exchanges the code and verifies the ID token; `Rejected` when the token is not valid.
     async fn redeem(&self, code: &str, request: &LoginRequest) -> Result<VerifiedIdentity, ConnectionError>;
 }
+
+/// A read of the national population database: whose data, why, and under which consent
+/// (Law 91/2025: the registry records the purpose of every read).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResidentQuery {
+    /// The personal identification number (12 digits).
+    pub id_number: String,
+    /// Why the data is read, in words the person will see ("Điền sẵn tờ khai thủ tục …").
+    pub purpose: String,
+    /// Our record of the person's consent.
+    pub consent_id: String,
+    /// Who asks: the person themselves, or the officer checking their dossier.
+    pub requested_by: String,
+}
+
+/// A person as the national population database holds them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resident {
+    pub id_number: String,
+    pub full_name: String,
+    /// `yyyy-mm-dd`
+    pub date_of_birth: String,
+    pub gender: String,
+    /// Permanent residence (nơi thường trú).
+    pub permanent_address: String,
+}
+
+/// The national population database (national-connections §4), reached through the
+/// integration platform.
+#[async_trait]
+pub trait PopulationRegistry: Send + Sync {
+    /// The person of `query.id_number`, `None` when the database has no such person.
+    async fn resident(&self, query: &ResidentQuery) -> Result<Option<Resident>, ConnectionError>;
+}

@@ -1,6 +1,7 @@
-// The account (P13): profile used for pre-filling, and the notifications received (G7).
+// The account (P13): profile used for pre-filling, the notifications received (G7), and who
+// read the person's data in the national registries under which consent (G5, Law 91/2025).
 import { layout, requireLogin } from '../layout.js';
-import { get, put } from '../api.js';
+import { get, put, post } from '../api.js';
 import { h, $, param, setContent, showFailure, showErrors, clearErrors, busy, field, fmtDate, fmtDateTime, parseVnDate, alertBox, announce } from '../ui.js';
 
 layout({});
@@ -55,3 +56,39 @@ try {
 } catch (e) {
   showFailure(notes, e, 'tải thông báo');
 }
+
+// "Ai đã xem dữ liệu của tôi": the reads, and the consents that allowed them (withdrawable).
+async function dataUses() {
+  const box = $('#data-uses');
+  try {
+    const [uses, consents] = await Promise.all([get('/me/data-uses'), get('/me/consents')]);
+    const withdraw = (c) => {
+      const btn = h('button', { type: 'button', class: 'secondary' }, 'Rút lại sự đồng ý');
+      btn.addEventListener('click', () => busy(btn, async () => {
+        try {
+          await post(`/me/consents/${encodeURIComponent(c.id)}/withdraw`, {});
+          announce('Đã rút lại sự đồng ý. Dữ liệu của bạn sẽ không được khai thác thêm cho hồ sơ này.');
+          await dataUses();
+        } catch (e) { showFailure(box, e, 'rút lại sự đồng ý'); }
+      }, 'Đang rút lại…'));
+      return btn;
+    };
+    setContent(box,
+      uses.items.length
+        ? h('table', {}, h('caption', {}, 'Các lần khai thác dữ liệu của bạn'),
+          h('thead', {}, h('tr', {}, ['Thời gian', 'Người khai thác', 'Cơ quan', 'Mục đích', 'Nguồn dữ liệu'].map((t) => h('th', { scope: 'col' }, t)))),
+          h('tbody', {}, uses.items.map((u) => h('tr', {}, h('td', {}, fmtDateTime(u.at)), h('td', {}, `${u.by} (${u.role_label})`),
+            h('td', {}, u.agency || '—'), h('td', {}, u.purpose), h('td', {}, u.registry_name)))))
+        : h('p', {}, 'Chưa có lần khai thác nào.'),
+      consents.items.length
+        ? h('div', {}, h('h3', {}, 'Sự đồng ý của tôi'),
+          h('ul', {}, consents.items.map((c) => h('li', {},
+            h('p', {}, h('strong', {}, c.procedure_name), ` — đồng ý lúc ${fmtDateTime(c.granted_at)} (nội dung phiên bản ${c.version})`),
+            h('p', { class: 'small' }, c.purpose),
+            c.withdrawn_at ? h('p', { class: 'small' }, `Đã rút lại lúc ${fmtDateTime(c.withdrawn_at)}.`) : withdraw(c)))))
+        : null);
+  } catch (e) {
+    showFailure(box, e, 'tải nhật ký khai thác dữ liệu');
+  }
+}
+await dataUses();

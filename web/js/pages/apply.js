@@ -1,5 +1,6 @@
 // The dossier form (P1, P2, P4): the e-form generated from the procedure's schema and
-// pre-filled from the profile; save as draft (If-Match on the draft version); component uploads
+// pre-filled from the profile or, with the applicant's consent, from the national population
+// database (G5: fields marked with their source, documents the state holds not asked for); save as draft (If-Match on the draft version); component uploads
 // with progress; submission with an Idempotency-Key, then the receipt.
 import { layout, requireLogin, kioskPoint } from '../layout.js';
 import { get, post, patch, put, newKey } from '../api.js';
@@ -14,11 +15,25 @@ await requireLogin('portal', ['citizen', 'business']);
 const app = document.getElementById('app');
 let dossier = null;
 let procedure = null;
+let consent = null; // the registry's consent text, when the deployment reads it
+let viaVneid = false; // the account's identification number was vouched for by VNeID
 let creating = null;
 const createKey = newKey();
 const submitKey = newKey();
 
+const REGISTRY_MARK = 'Từ CSDL quốc gia về dân cư';
+
+/** Field name → source, for the values the registry gave that the applicant kept. */
+function registryMarks(d) {
+  const used = d && d.registry_use;
+  if (!used) return new Map();
+  return new Map(Object.keys(used.values).filter((k) => d.form[k] === used.values[k]).map((k) => [k, REGISTRY_MARK]));
+}
+
 async function load() {
+  const [me, text] = await Promise.all([get('/me'), get('/registry/consent').catch(() => null)]);
+  viaVneid = Boolean(me.vneid);
+  consent = text;
   const id = param('id');
   if (id) {
     dossier = await get('/dossiers/' + encodeURIComponent(id));
@@ -27,7 +42,7 @@ async function load() {
       return null;
     }
     procedure = await get('/procedures/' + encodeURIComponent(dossier.procedure_code));
-    return { values: dossier.form, prefilled: new Set() };
+    return { values: dossier.form, prefilled: registryMarks(dossier) };
   }
   const code = param('ma');
   if (!code) throw { detail: 'Chưa chọn thủ tục cần nộp hồ sơ.' };
@@ -71,12 +86,47 @@ async function saveDraft(form) {
   return true;
 }
 
+/** The offer to fill the form from the population database, with the consent to agree to. */
+function registryBox(form) {
+  if (!consent) return null;
+  if (dossier && dossier.registry_use) {
+    return alertBox('ok', null, `Đã điền sẵn từ ${dossier.registry_use.registry_name} lúc ${fmtDateTime(dossier.registry_use.read_at)}, theo sự đồng ý của bạn. Các trường có nhãn “${REGISTRY_MARK}” lấy từ đó; bạn xem và rút lại sự đồng ý tại trang Tài khoản.`);
+  }
+  if (!viaVneid) {
+    return h('p', { class: 'small' }, `Đăng nhập bằng tài khoản định danh điện tử VNeID để điền sẵn tờ khai từ ${consent.registry_name}.`);
+  }
+  const agree = h('input', { type: 'checkbox', id: 'dong-y-csdl', name: 'registry_consent' });
+  const btn = h('button', { type: 'button', class: 'secondary' }, `Điền sẵn từ ${consent.registry_name}`);
+  btn.addEventListener('click', () => busy(btn, async () => {
+    clearErrors(form);
+    if (!agree.checked) { showErrors(form, [{ field: 'registry_consent', message: 'Vui lòng đọc và đánh dấu đồng ý trước khi lấy thông tin.' }]); return; }
+    try {
+      const id = await ensureDossier(form);
+      dossier = await post(`/dossiers/${id}/registry-prefill`, { consent_version: consent.version }, { headers: { 'If-Match': `"${dossier.version}"` } });
+      render({ values: dossier.form, prefilled: registryMarks(dossier) });
+      announce(`Đã điền sẵn tờ khai từ ${consent.registry_name}.`);
+    } catch (e) { showErrors(form, e); }
+  }, 'Đang lấy thông tin…'));
+  return h('fieldset', { class: 'registry' },
+    h('legend', {}, `Lấy thông tin từ ${consent.registry_name}`),
+    h('p', { class: 'small' }, consent.text),
+    h('div', { class: 'field choice' }, agree, h('label', { for: 'dong-y-csdl' }, `Tôi đồng ý (nội dung phiên bản ${consent.version})`)),
+    h('div', { class: 'actions' }, btn));
+}
+
+/** A component the registry holds: not asked for. */
+function heldByRegistry(c) {
+  return h('div', { class: 'upload-row', 'data-component': c.id }, h('p', {}, h('strong', {}, c.name)),
+    h('p', { class: 'small' }, `Không cần nộp: Nhà nước đã có giấy tờ này trong ${dossier.registry_use.registry_name}.`));
+}
+
 function render({ values, prefilled }) {
   document.title = `Nộp hồ sơ: ${procedure.name} — Cổng Dịch vụ công`;
   const form = h('form', { id: 'dossier', novalidate: true });
   const fieldsBox = h('div', {});
   fieldsBox.append(renderFields(procedure.form, values, prefilled));
-  const uploads = procedure.components.map((c) => componentUploader(c, {
+  const held = new Set((dossier && dossier.registry_use && dossier.registry_use.components) || []);
+  const uploads = procedure.components.map((c) => held.has(c.id) ? heldByRegistry(c) : componentUploader(c, {
     ensureDossier: () => ensureDossier(form),
     files: dossier ? dossier.components : [],
     onChange: (d) => { dossier = d; updateDraftNote(); },
@@ -95,7 +145,8 @@ function render({ values, prefilled }) {
   add(form, 
     h('section', { class: 'card', 'aria-labelledby': 'buoc-1' },
       h('h2', { id: 'buoc-1' }, 'Bước 1. Tờ khai'),
-      prefilled.size ? h('p', { class: 'small' }, 'Các trường có nhãn “Điền sẵn từ tài khoản” đã được điền từ thông tin bạn đã cung cấp; hãy kiểm tra lại.') : null,
+      registryBox(form),
+      prefilled.size && !prefilled.get ? h('p', { class: 'small' }, 'Các trường có nhãn “Điền sẵn từ tài khoản” đã được điền từ thông tin bạn đã cung cấp; hãy kiểm tra lại.') : null,
       h('p', { class: 'small muted' }, 'Các trường có dấu ', h('span', { class: 'req' }, '*'), ' là bắt buộc.'),
       fieldsBox,
       h('div', { class: 'actions' }, saveBtn), draftNote),

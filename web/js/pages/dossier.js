@@ -144,6 +144,7 @@ try {
         ['Thời hạn giải quyết', statutoryLabel(d.statutory_time)],
         ['Ngày hẹn trả kết quả', fmtDateTime(d.appointment)],
         ['Cách nhận kết quả', d.delivery ? deliveryText({ method: d.delivery.method, address: d.delivery.address }) : deliveryText(d.result_delivery)],
+        d.registry_use ? ['Dữ liệu lấy từ', `${d.registry_use.registry_name} lúc ${fmtDateTime(d.registry_use.read_at)}, theo sự đồng ý của bạn (xem tại trang Tài khoản)`] : null,
         d.receipt_secret ? ['Mã bí mật tra cứu', h('span', { class: 'secret' }, d.receipt_secret)] : null,
       ]),
       h('div', { class: 'actions' },

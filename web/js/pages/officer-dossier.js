@@ -263,6 +263,37 @@ async function actionCard(d, action) {
   return h('details', { class: 'card', 'data-action': action.key }, h('summary', {}, action.label), form);
 }
 
+/** What the population database gave, and the officer's check against it (G5) while the
+ * applicant's consent stands. */
+function registryPanel(d) {
+  const used = d.registry_use;
+  if (!used) return null;
+  const labels = Object.fromEntries((procedure.form || []).map((f) => [f.name, f.label]));
+  const names = Object.fromEntries(procedure.components.map((c) => [c.id, c.name]));
+  const result = h('div', { role: 'status' });
+  const btn = h('button', { type: 'button', class: 'secondary' }, `Đối chiếu với ${used.registry_name}`);
+  btn.addEventListener('click', () => busy(btn, async () => {
+    try {
+      const c = await post(`/dossiers/${encodeURIComponent(d.id)}/registry-check`, {});
+      setContent(result,
+        c.all_match ? alertBox('ok', null, 'Thông tin trong hồ sơ khớp với cơ sở dữ liệu.') : alertBox('warn', null, 'Có thông tin khác với cơ sở dữ liệu: kiểm tra lại với người nộp.'),
+        h('table', {}, h('caption', {}, `Đối chiếu lúc ${fmtDateTime(c.checked_at)}`),
+          h('thead', {}, h('tr', {}, ['Thông tin', 'Trong hồ sơ', 'Trong cơ sở dữ liệu', 'Kết quả'].map((t) => h('th', { scope: 'col' }, t)))),
+          h('tbody', {}, c.fields.map((f) => h('tr', {}, h('td', {}, f.label), h('td', {}, f.in_dossier || '—'), h('td', {}, f.in_registry),
+            h('td', {}, f.matches ? 'Khớp' : 'Khác'))))));
+    } catch (e) { setContent(result, alertBox('error', null, e.detail || 'Không đối chiếu được.')); }
+  }, 'Đang đối chiếu…'));
+  const kept = Object.keys(used.values).filter((k) => d.form[k] === used.values[k]).map((k) => labels[k] || k);
+  return h('section', { class: 'card', 'aria-labelledby': 'csdl' },
+    h('h2', { id: 'csdl' }, `Dữ liệu từ ${used.registry_name}`),
+    facts([
+      ['Khai thác lúc', `${fmtDateTime(used.read_at)}, theo sự đồng ý của người nộp`],
+      ['Thông tin giữ nguyên từ cơ sở dữ liệu', kept.join(', ') || '—'],
+      used.components.length ? ['Giấy tờ không phải nộp', used.components.map((c) => names[c] || c).join('; ')] : null,
+    ]),
+    h('div', { class: 'actions' }, btn), result);
+}
+
 function formDataTable(d) {
   const labels = Object.fromEntries((procedure.form || []).map((f) => [f.name, f]));
   // In the order of the procedure's form, then anything else the dossier holds.
@@ -393,6 +424,7 @@ async function render(_, message) {
             ['Thư điện tử', d.applicant.email], ['Địa chỉ', d.applicant.address],
             d.applicant.business_code ? ['Mã số doanh nghiệp', d.applicant.business_code] : null,
           ])),
+        registryPanel(d),
         await parcelPanel(d),
         h('section', { class: 'card', 'aria-labelledby': 'to-khai' }, h('h2', { id: 'to-khai' }, 'Tờ khai'), formDataTable(d)),
         h('section', { class: 'card', 'aria-labelledby': 'tep' },

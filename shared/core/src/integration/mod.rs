@@ -43,6 +43,8 @@ pub struct Connections {
     pub staff_sso: Option<Arc<dyn motcua_ports::IdentityProvider>>,
     /// The public postal service (`MOTCUA_POST_*`): results by post and their tracking.
     pub postal: Option<Arc<dyn motcua_ports::PostalService>>,
+    /// The national population database (`MOTCUA_POPULATION_*`): pre-fill with consent.
+    pub population: Option<Arc<dyn motcua_ports::PopulationRegistry>>,
     /// Delivery of agencies' webhooks.
     pub webhooks: Option<Arc<dyn WebhookTransport>>,
     /// Secret with which the national portal signs the dossiers it pushes here

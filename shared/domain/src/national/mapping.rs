@@ -79,7 +79,24 @@ fn paid_online(d: &Dossier) -> u8 {
     }
 }
 
+/// The national databases the dossier's data was read from (`DSKetNoiCSDL`).
+fn registries(d: &Dossier) -> Vec<RegistryLink> {
+    d.registry_use.iter().map(|r| RegistryLink { ma_csdl: r.registry.code().into() }).collect()
+}
+
+/// The files filed, then the documents a registry held instead of a file (`DuocTaiSuDung`).
 fn documents(ctx: &MappingContext<'_>, d: &Dossier) -> Vec<SubmittedDocument> {
+    let reused =
+        d.registry_use.iter().flat_map(|r| &r.components).filter(|c| !d.components.iter().any(|f| &f.component == *c));
+    let reused = reused.map(|c| SubmittedDocument {
+        ma_thanh_phan_ho_so: c.clone(),
+        duong_dan_tai_tep_tin: String::new(),
+        duoc_so_hoa: 0,
+        duoc_tai_su_dung: 1,
+        duoc_lay_tu_kho_dmqg: 0,
+        ma_ket_qua_thay_the: String::new(),
+        is_deleted: 0,
+    });
     d.components
         .iter()
         .map(|f| SubmittedDocument {
@@ -91,6 +108,7 @@ fn documents(ctx: &MappingContext<'_>, d: &Dossier) -> Vec<SubmittedDocument> {
             ma_ket_qua_thay_the: String::new(),
             is_deleted: 0,
         })
+        .chain(reused)
         .collect()
 }
 
@@ -180,7 +198,7 @@ pub fn dossier_record(d: &Dossier, ctx: &MappingContext<'_>) -> Option<DossierRe
         tai_khoan_duoc_xac_thuc_voi_vneid: 0,
         duoc_thanh_toan_truc_tuyen: paid_online(d),
         dinh_danh_chs: identifiers(d),
-        ds_ket_noi_csdl: vec![],
+        ds_ket_noi_csdl: registries(d),
         tai_lieu_nop: documents(ctx, d),
         danh_sach_giay_to_ket_qua: results(ctx, d),
         danh_sach_ho_so_bo_sung: appointment_changes(d),
@@ -303,6 +321,28 @@ mod tests {
 
     fn record(d: &Dossier) -> DossierRecord {
         dossier_record(d, &ctx()).expect("coded dossier maps")
+    }
+
+    #[test]
+    fn registry_data_is_listed_with_the_documents_it_spared() {
+        let mut d = accepted();
+        assert!(record(&d).ds_ket_noi_csdl.is_empty());
+        d.registry_use = Some(crate::registry::RegistryUse {
+            registry: crate::registry::Registry::Population,
+            registry_name: "Cơ sở dữ liệu quốc gia về dân cư".into(),
+            consent_id: "c1.x".into(),
+            read_at: at(1, 8),
+            values: Default::default(),
+            components: vec!["giay-to-tuy-than".into(), "giay-chung-sinh".into()],
+        });
+        let r = record(&d);
+        assert_eq!(r.ds_ket_noi_csdl, vec![RegistryLink { ma_csdl: "CSDLQGVDC".into() }]);
+        let reused: Vec<_> = r.tai_lieu_nop.iter().filter(|t| t.duoc_tai_su_dung == 1).collect();
+        assert_eq!(reused.len(), 1, "a document also uploaded is not listed twice");
+        assert_eq!(
+            (reused[0].ma_thanh_phan_ho_so.as_str(), reused[0].duong_dan_tai_tep_tin.as_str()),
+            ("giay-to-tuy-than", "")
+        );
     }
 
     #[test]

@@ -70,6 +70,8 @@ pub struct Settings {
     pub postal: Option<motcua_connectors::ClientSettings>,
     /// The national population database (`MOTCUA_POPULATION_*`); `None` = no pre-fill from it.
     pub population: Option<motcua_connectors::ClientSettings>,
+    /// The agencies' signing keys for results and forms (P16); `None` = documents unsigned.
+    pub signing: Option<Arc<motcua_core::signing::DocumentSigner>>,
     /// Public base URL (links in synced records); the listening address when unset.
     pub public_url: Option<String>,
     /// Plain `http://` webhook URLs allowed (demo and tests on 127.0.0.1).
@@ -99,6 +101,7 @@ impl Default for Settings {
             payment: None,
             postal: None,
             population: None,
+            signing: None,
             vneid: None,
             staff_sso: None,
             public_url: None,
@@ -247,6 +250,7 @@ pub async fn connections(settings: &Settings, base_url: &str) -> (motcua_core::i
         catalogue: client.map(|c| c as Arc<dyn motcua_ports::CatalogueSource>),
         payment: payment
             .map(|p| Arc::new(motcua_connectors::PaymentClient::new(p)) as Arc<dyn motcua_ports::PaymentPlatform>),
+        signing: settings.signing.clone(),
         webhooks: Some(Arc::new(motcua_connectors::HttpWebhooks::default())),
         inbound_secret: settings.dvcqg_inbound_secret.clone(),
         public_base_url: settings.public_url.clone().unwrap_or_else(|| base_url.to_string()),
@@ -254,6 +258,21 @@ pub async fn connections(settings: &Settings, base_url: &str) -> (motcua_core::i
         ..Default::default()
     };
     (connections, fakes)
+}
+
+/// The demo's signer: agencies' certificates issued by a test authority kept in the data
+/// directory (`keys/signing-ca.key.pem`, `keys/signing-ca.crt.pem`), so that documents signed
+/// before a restart still verify.
+pub fn demo_signer(data_dir: &Path) -> Result<motcua_core::signing::DocumentSigner, StartError> {
+    use motcua_signing::TestAuthority;
+    let dir = data_dir.join("keys");
+    std::fs::create_dir_all(&dir).map_err(|e| StartError::DataDir(dir.clone(), e))?;
+    let authority = TestAuthority::generate();
+    let key = secret_file(&dir, "signing-ca.key.pem", || authority.key_pem())?;
+    let certificate = secret_file(&dir, "signing-ca.crt.pem", || authority.certificate_pem())?;
+    let authority = TestAuthority::from_pem(&key, &certificate)
+        .map_err(|e| StartError::Store(format!("keys/signing-ca.*.pem: {e}")))?;
+    Ok(motcua_core::signing::DocumentSigner::test(authority))
 }
 
 /// Reads a secret file of the data directory, creating it on first start.

@@ -129,7 +129,27 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
+    // Signing results and forms (P16): MOTCUA_SIGNING_DIR holds the agencies' keys; unset, the
+    // demo signs with certificates of its test authority.
+    let signing = match std::env::var("MOTCUA_SIGNING_DIR").ok().filter(|d| !d.is_empty()) {
+        Some(dir) => match motcua_core::signing::DocumentSigner::from_dir(std::path::Path::new(&dir)) {
+            Ok(s) => Some(std::sync::Arc::new(s)),
+            Err(e) => {
+                eprintln!("Không đọc được khóa ký số (MOTCUA_SIGNING_DIR): {e}");
+                return std::process::ExitCode::FAILURE;
+            }
+        },
+        None if !args.no_demo => match motcua::demo_signer(&args.data_dir) {
+            Ok(s) => Some(std::sync::Arc::new(s)),
+            Err(e) => {
+                eprintln!("{e}");
+                return std::process::ExitCode::FAILURE;
+            }
+        },
+        None => None,
+    };
     let settings = Settings {
+        signing,
         demo_counterparts: !args.no_demo,
         vneid,
         staff_sso,

@@ -27,6 +27,14 @@ cargo --version
 python3 --version
 rustup component list --installed 2>/dev/null | grep -qE '^(rustfmt|clippy)' || rustup component add rustfmt clippy || true
 
+step "system packages: poppler-utils (pdfsig checks the signed results)"
+if ! command -v pdfsig >/dev/null; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq poppler-utils >/dev/null
+fi
+pdfsig -v 2>&1 | head -n 1
+
 step "format"
 cargo fmt --all -- --check
 

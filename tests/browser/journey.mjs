@@ -339,6 +339,7 @@ async function run() {
     const text = await v.locator('#result').innerText();
     assert(text.includes('Đã trả kết quả'), `lookup shows: ${text.slice(0, 200)}`);
     assert(!text.includes('Nguyễn Văn An'), 'the public lookup shows personal data');
+    assert(/Ký số bởi .* — chữ ký hợp lệ/.test(text), `the lookup does not say who signed the result: ${text.slice(0, 400)}`);
     await check(visitor, '18-tra-cuu-cong-khai');
   });
 
@@ -349,6 +350,7 @@ async function run() {
     const file = await download.path();
     const head = (await import('node:fs')).readFileSync(file).subarray(0, 5).toString();
     assert(head === '%PDF-', `downloaded result starts with ${head}`);
+    await c.getByText(/Ký số bởi .* — chữ ký hợp lệ/).first().waitFor();
     assert(download.suggestedFilename().endsWith('.pdf'), download.suggestedFilename());
     await check(citizen, '19-ho-so-co-ket-qua');
   });

@@ -184,11 +184,22 @@ export async function login(who, username, { console: officer = false, next } = 
   await Promise.all([page.waitForURL((u) => !u.pathname.endsWith('dang-nhap.html')), page.getByRole('button', { name: 'Đăng nhập' }).click()]);
 }
 
-/** A small valid PDF of about `kb` kilobytes (content sniffed as application/pdf by the server). */
+/** A small valid one-page PDF of about `kb` kilobytes, with its cross-reference table (a real
+ * document: results are signed by the server, which needs a page to sign). */
 export function pdf(kb = 2, text = 'MotCua') {
-  const head = `%PDF-1.4\n% ${text}\n1 0 obj<</Type/Catalog>>endobj\n`;
   const pad = '%' + 'x'.repeat(78) + '\n';
-  let body = head;
+  const stream = `BT /F1 14 Tf 72 760 Td (${text}) Tj ET`;
+  const objects = [
+    '<</Type/Catalog/Pages 2 0 R>>',
+    '<</Type/Pages/Kids[3 0 R]/Count 1>>',
+    '<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>>>',
+    `<</Length ${stream.length}>>\nstream\n${stream}\nendstream`,
+    '<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>',
+  ];
+  let body = `%PDF-1.4\n% ${text}\n`;
   while (body.length < kb * 1024) body += pad;
-  return Buffer.from(body + 'trailer<</Root 1 0 R>>\n%%EOF\n');
+  const offsets = objects.map((o, i) => { const at = body.length; body += `${i + 1} 0 obj\n${o}\nendobj\n`; return at; });
+  const xref = body.length;
+  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n` + offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
+  return Buffer.from(body + `trailer<</Size ${objects.length + 1}/Root 1 0 R>>\nstartxref\n${xref}\n%%EOF\n`);
 }

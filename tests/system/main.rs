@@ -19,6 +19,7 @@ mod online_payment;
 mod openapi_contract;
 mod population_registry;
 mod postal_delivery;
+mod signed_results;
 mod single_sign_on;
 mod statistics_report;
 mod template_routes;

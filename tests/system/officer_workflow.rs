@@ -78,16 +78,21 @@ pub(crate) async fn accepted_hkd(app: &TestApp, w: &Ward) -> String {
 
 /// Declares and uploads a result file; returns the upload id.
 async fn result_upload(app: &TestApp, token: &str, id: &str) -> String {
-    let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(PDF));
+    result_upload_of(app, token, id, PDF).await
+}
+
+/// Declares and uploads `pdf` as the result; returns the upload id.
+pub(crate) async fn result_upload_of(app: &TestApp, token: &str, id: &str, pdf: &[u8]) -> String {
+    let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(pdf));
     let ticket = app
         .post(
             &path(id, "result-uploads"),
             Some(token),
-            json!({"filename": "ket-qua.pdf", "size": PDF.len(), "content_type": "application/pdf", "sha256": sha}),
+            json!({"filename": "ket-qua.pdf", "size": pdf.len(), "content_type": "application/pdf", "sha256": sha}),
         )
         .await;
     let ticket = ticket.ok().clone();
-    assert!(app.put_presigned(&ticket, PDF).await.is_success());
+    assert!(app.put_presigned(&ticket, pdf).await.is_success());
     ticket["upload_id"].as_str().unwrap().to_string()
 }
 

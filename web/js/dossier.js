@@ -61,10 +61,16 @@ export function archiveNotice(d) {
     : alertBox('info', 'Hồ sơ đã chuyển vào lưu trữ', `Ngày ${fmtDate(a.archived_at)}. Hồ sơ được lưu giữ ${kept}; chỉ được xem, không thay đổi.`);
 }
 
+/** Who signed a document and whether the signature holds (P16). */
+export function signatureText(sig) {
+  return `Ký số bởi ${sig.signer} lúc ${fmtDateTime(sig.signed_at)} — ${sig.valid ? 'chữ ký hợp lệ' : 'chữ ký KHÔNG hợp lệ'} (chứng thư số do ${sig.issuer} cấp)`;
+}
+
 export function fileList(d, files, { labels = {} } = {}) {
   if (!files.length) return h('p', {}, 'Chưa có tệp nào.');
   return h('ul', { class: 'files' }, files.map((f) => h('li', {},
-    h('span', {}, h('strong', {}, labels[f.component] || f.component), ': ', f.filename, ` (${fmtSize(f.size)})`, f.digitised ? ' — bản số hóa' : ''),
+    h('span', {}, h('strong', {}, labels[f.component] || f.component), ': ', f.filename, ` (${fmtSize(f.size)})`, f.digitised ? ' — bản số hóa' : '',
+      f.signature ? h('span', { class: f.signature.valid ? 'signed' : 'field-error' }, h('br'), signatureText(f.signature)) : null),
     h('button', {
       type: 'button', class: 'secondary', 'aria-label': `Tải về ${f.filename}`,
       onclick: (ev) => download(d.id, f).catch((e) => { ev.target.after(h('span', { class: 'field-error', role: 'alert' }, e.detail)); }),

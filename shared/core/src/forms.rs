@@ -89,7 +89,15 @@ pub async fn form(
     let ctx = context(s, &d.agency, procedure.as_ref(), origin).await?;
     let number = d.regime.form_number(kind).unwrap_or_default();
     let name = format!("mau-{number}-{}", d.code.as_deref().unwrap_or(&d.id));
-    render(&build(kind, &d, &ctx), format, &name)
+    let mut rendered = render(&build(kind, &d, &ctx), format, &name)?;
+    // An issued form, as PDF, carries the agency's signature (P16).
+    if let (Format::Pdf, Some(signer)) = (format, s.connections.signing.as_ref()) {
+        let reason = format!("{} — hồ sơ {}", kind.title(d.regime), d.code.as_deref().unwrap_or(&d.id));
+        if let Some((signed, _)) = signer.sign(&d.agency, &d.agency_name, &rendered.body, &reason, s.now())? {
+            rendered.body = signed;
+        }
+    }
+    Ok(rendered)
 }
 
 /// The register of the caller's agency for `year` (Form 06; Form 07 under the 2025 regime).

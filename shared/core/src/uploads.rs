@@ -257,6 +257,7 @@ async fn verify(
         object_key: p.object_key,
         uploaded_at: s.now(),
         digitised: false,
+        signature: None,
     };
     Ok((file, WriteOp::Delete { key, condition: Condition::Exists }))
 }
@@ -315,12 +316,29 @@ pub async fn finish(
     ensure_visible(caller, &d)?;
     action.apply(d.status, caller.role)?;
     let (file, clear) = verify(s, &d, upload_id, None).await?;
+    let file = sign_result(s, &d, file).await?;
     let value = actions::act_with_result(s, caller, dossier_id, action, file, note, if_match).await?;
     // The pending record is only a declaration; clearing it late is harmless (it has a ttl).
     if let WriteOp::Delete { key, .. } = clear {
         s.table.delete(&key, Condition::None).await?;
     }
     Ok(value)
+}
+
+/// A PDF result signed with the certificate of the agency issuing it (P16), kept beside the
+/// upload (the unsigned upload is swept like any upload no dossier holds); other files as they are.
+async fn sign_result(s: &Services, d: &Dossier, file: AttachedFile) -> CoreResult<AttachedFile> {
+    let Some(signer) = s.connections.signing.as_ref().filter(|_| file.content_type == "application/pdf") else {
+        return Ok(file);
+    };
+    let (bytes, _) = s.objects.get(&file.object_key).await?;
+    let reason = format!("Kết quả giải quyết hồ sơ {}", d.code.as_deref().unwrap_or(&d.id));
+    let Some((signed, signature)) = signer.sign(&d.agency, &d.agency_name, &bytes, &reason, s.now())? else {
+        return Ok(file);
+    };
+    let object_key = format!("{}-ky-so", file.object_key);
+    let meta = s.objects.put(&object_key, signed.into(), &file.content_type).await?;
+    Ok(AttachedFile { object_key, size: meta.size, sha256: meta.sha256, signature: Some(signature), ..file })
 }
 
 /// A short-lived download link of a component or the result, for the owner or entitled staff.

@@ -27,6 +27,32 @@ pub struct AttachedFile {
     /// Scanned from paper at the counter.
     #[serde(default)]
     pub digitised: bool,
+    /// The electronic signature of the agency on the file (a result, P16).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<DocumentSignature>,
+}
+
+/// Who signed a document electronically and what the check of the signature found (P16).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct DocumentSignature {
+    /// The signer's certificate: its name (the agency) and who issued it.
+    pub signer: String,
+    pub issuer: String,
+    pub signed_at: DateTime<FixedOffset>,
+    /// The signature holds: the document is as signed, by a certificate of a trusted authority.
+    pub valid: bool,
+}
+
+impl DocumentSignature {
+    /// "Ký số bởi …, lúc …; chữ ký hợp lệ" — how the portal says it.
+    pub fn label(&self) -> String {
+        format!(
+            "Ký số bởi {} lúc {} — {}",
+            self.signer,
+            self.signed_at.format("%H:%M %d/%m/%Y"),
+            if self.valid { "chữ ký hợp lệ" } else { "chữ ký KHÔNG hợp lệ" }
+        )
+    }
 }
 
 /// One logged step (M7): who did what, when, moving the dossier between which statuses.

@@ -251,6 +251,9 @@ pub struct PublicView {
     pub finished_at: Option<DateTime<FixedOffset>>,
     pub returned_at: Option<DateTime<FixedOffset>>,
     pub result_available: bool,
+    /// Who signed the electronic result, and whether the signature holds (P16).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result_signature: Option<crate::dossier::DocumentSignature>,
     pub progress: Vec<ProgressStep>,
 }
 
@@ -270,6 +273,7 @@ impl PublicView {
             finished_at: d.finished_at,
             returned_at: d.returned_at,
             result_available: d.result.is_some(),
+            result_signature: d.result.as_ref().and_then(|r| r.signature.clone()),
             progress: d
                 .history
                 .iter()

@@ -4,7 +4,7 @@
 import { layout, requireLogin } from '../layout.js';
 import { get, post, put } from '../api.js';
 import { add, h, param, setContent, showFailure, alertBox, fmtDateTime, fmtMoney, facts, statusBadge, statutoryLabel, CHANNEL_LABELS, showErrors, clearErrors, busy, announce } from '../ui.js';
-import { timeline, fileList, messagesPanel, download, formsPanel, archiveNotice, deliveryChoice, readDeliveryChoice, deliveryText, parcelPanel } from '../dossier.js';
+import { timeline, fileList, messagesPanel, download, formsPanel, archiveNotice, deliveryChoice, readDeliveryChoice, deliveryText, parcelPanel, signatureText } from '../dossier.js';
 import { componentUploader } from '../upload.js';
 
 layout({ current: 'ho-so-cua-toi' });
@@ -129,6 +129,7 @@ try {
     done && d.result ? h('section', { class: 'alert ok', 'aria-labelledby': 'ket-qua' },
       h('h2', { id: 'ket-qua' }, 'Hồ sơ đã có kết quả'),
       h('p', {}, `Kết quả: ${d.result.filename}. Bản điện tử có giá trị pháp lý như bản giấy.`),
+      d.result.signature ? h('p', {}, signatureText(d.result.signature)) : null,
       h('div', { class: 'actions' },
         h('button', { type: 'button', onclick: (ev) => download(d.id, d.result).catch((e) => ev.target.after(h('span', { class: 'field-error', role: 'alert' }, e.detail))) }, 'Tải kết quả'),
         d.archive ? null : h('a', { class: 'button secondary', href: `/danh-gia.html?id=${encodeURIComponent(d.id)}` }, 'Đánh giá mức độ hài lòng'))) : null,

@@ -2,7 +2,7 @@
 import { layout } from '../layout.js';
 import { get } from '../api.js';
 import { h, $, param, setContent, showErrors, clearErrors, busy, fmtDateTime, facts, statusBadge } from '../ui.js';
-import { timeline } from '../dossier.js';
+import { timeline, signatureText } from '../dossier.js';
 
 layout({ current: 'tra-cuu' });
 const form = $('#lookup');
@@ -31,6 +31,7 @@ async function lookup() {
           ['Ngày hẹn trả kết quả', fmtDateTime(d.appointment)],
           d.finished_at ? ['Có kết quả lúc', fmtDateTime(d.finished_at)] : null,
           d.returned_at ? ['Đã trả kết quả lúc', fmtDateTime(d.returned_at)] : null,
+          d.result_signature ? ['Chữ ký số trên kết quả', signatureText(d.result_signature)] : null,
         ]),
         done && d.result_available
           ? h('p', { class: 'alert ok' }, 'Hồ sơ đã có kết quả. Người nộp ',

@@ -68,6 +68,7 @@ async fn fetch_files(s: &Services, d_id: &str, incoming: &IncomingDossier) -> Co
             object_key,
             uploaded_at: s.now(),
             digitised: false,
+            signature: None,
         });
     }
     Ok(files)

@@ -45,6 +45,8 @@ pub struct Connections {
     pub postal: Option<Arc<dyn motcua_ports::PostalService>>,
     /// The national population database (`MOTCUA_POPULATION_*`): pre-fill with consent.
     pub population: Option<Arc<dyn motcua_ports::PopulationRegistry>>,
+    /// The agencies' signing keys (P16): results and forms signed; `None`, unsigned.
+    pub signing: Option<Arc<crate::signing::DocumentSigner>>,
     /// Delivery of agencies' webhooks.
     pub webhooks: Option<Arc<dyn WebhookTransport>>,
     /// Secret with which the national portal signs the dossiers it pushes here

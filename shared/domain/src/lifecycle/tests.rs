@@ -71,6 +71,7 @@ fn file(component: &str, at: DateTime<FixedOffset>) -> AttachedFile {
         object_key: format!("dossiers/x/{component}"),
         uploaded_at: at,
         digitised: false,
+        signature: None,
     }
 }
 

@@ -261,6 +261,7 @@ mod tests {
             object_key: format!("k/{id}"),
             uploaded_at: at(1, 8),
             digitised,
+            signature: None,
         }
     }
 

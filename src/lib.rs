@@ -81,6 +81,8 @@ pub struct Settings {
     pub header_timeout: Duration,
     /// The regime new dossiers are filed under, from which day (R1).
     pub regime: motcua_domain::regime::RegimeSchedule,
+    /// Citizens and businesses keep password logins under the 2025 regime (the demo, R7).
+    pub applicant_passwords: bool,
 }
 
 impl Default for Settings {
@@ -108,6 +110,7 @@ impl Default for Settings {
             allow_http_webhooks: false,
             header_timeout: Duration::from_secs(20),
             regime: motcua_domain::regime::RegimeSchedule::only(motcua_domain::regime::Regime::R2019),
+            applicant_passwords: false,
         }
     }
 }
@@ -335,6 +338,7 @@ impl Application {
         };
         let mut config = Config::new(settings.issuer.clone(), pepper);
         config.regime = settings.regime.clone();
+        config.applicant_passwords = settings.applicant_passwords;
         let services = Arc::new(Services::assemble(adapters, &[signing], config).await?);
         let backups = backup::routes(backup::Source { store, data_dir: dir.clone() }, services.clone());
         let extra = motcua_embedded::router(objects).merge(backups);

@@ -150,6 +150,8 @@ async fn main() -> std::process::ExitCode {
     };
     let settings = Settings {
         signing,
+        // The demo's accounts keep their passwords under the 2025 regime (R7).
+        applicant_passwords: !args.no_demo,
         demo_counterparts: !args.no_demo,
         vneid,
         staff_sso,

@@ -21,6 +21,8 @@ async fn spawn_with(vneid: &FakeOidcProvider, registry: &FakePopulationRegistry)
     TestApp::spawn_configured(|s| {
         s.vneid = v;
         s.population = p;
+        // The suite's password accounts, under either regime (R7 is single_sign_on's).
+        s.applicant_passwords = true;
     })
     .await
 }

@@ -180,3 +180,39 @@ async fn without_a_provider_the_login_says_so() {
     let r = app.get("/api/v1/auth/vneid/start", None).await;
     assert_eq!(r.problem(409), "sso_off");
 }
+
+#[tokio::test]
+async fn under_the_2025_regime_applicants_log_in_with_vneid_only_and_some_procedures_need_level_2() {
+    let (vneid, staff) = providers().await;
+    let (v, st) =
+        (settings(&vneid, motcua_connectors::oidc::VNEID), settings(&staff, motcua_connectors::oidc::STAFF_SSO));
+    let app = TestApp::spawn_configured(|c| {
+        c.vneid = v;
+        c.staff_sso = st;
+        c.regime = RegimeSchedule::only(Regime::R2025);
+    })
+    .await;
+    let [an, _, khoi] = <[Identity; 3]>::try_from(motcua::demo_citizens()).unwrap();
+
+    // Citizens' and businesses' passwords are closed; staff keep theirs.
+    let password = |username: &str| json!({"username": username, "password": DEMO_PASSWORD});
+    assert_eq!(app.post("/api/v1/auth/login", None, password("congdan")).await.problem(409), "vneid_only");
+    assert_eq!(app.post("/api/v1/auth/login", None, password("doanhnghiep")).await.problem(409), "vneid_only");
+    let profile = json!({"full_name": "Trần Thị Cúc", "id_number": "038095001111"});
+    let registration = json!({"username": "tranthicuc", "password": "MatKhau@2026", "profile": profile});
+    assert_eq!(app.post("/api/v1/auth/register", None, registration).await.problem(409), "vneid_only");
+    app.login("tiepnhan.phuong").await;
+
+    // Exchanging a driving licence online needs a level-2 VNeID session: level 1 is refused.
+    let licence = json!({"procedure": "1.013141"});
+    let page = log_in(&app, &vneid, "vneid", &khoi, "/").await;
+    let level1 = redeem(&app, &page).await.ok()["access_token"].as_str().unwrap().to_string();
+    assert_eq!(app.post("/api/v1/dossiers", Some(&level1), licence.clone()).await.problem(409), "vneid_level_required");
+    assert_eq!(
+        app.post("/api/v1/dossiers", Some(&level1), json!({"procedure": "1.001193"})).await.status.as_u16(),
+        201
+    );
+    let page = log_in(&app, &vneid, "vneid", &an, "/").await;
+    let level2 = redeem(&app, &page).await.ok()["access_token"].as_str().unwrap().to_string();
+    assert_eq!(app.post("/api/v1/dossiers", Some(&level2), licence).await.status.as_u16(), 201);
+}

@@ -281,6 +281,7 @@ async fn register(
     if !r.role.is_applicant() {
         return Err(ApiError::bad_request("invalid_role", "Chỉ đăng ký được tài khoản công dân hoặc doanh nghiệp."));
     }
+    users::ensure_passwords_allowed(&s)?;
     let user = users::create_user(&s, &r.username, &r.password, r.role, None, r.profile).await?;
     Ok((StatusCode::CREATED, Json(UserView::of(&user))))
 }

@@ -36,6 +36,10 @@ pub struct Claims {
     /// generation is refused (logout, lock; security issue, item 2). Absent for machine clients.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ver: Option<u64>,
+    /// The VNeID assurance level of the login that opened this session (R7); absent for a
+    /// password login.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acr: Option<u8>,
 }
 
 impl Claims {
@@ -46,6 +50,7 @@ impl Claims {
             role: self.role,
             agency: self.agency.clone().map(Into::into),
             name: self.name.clone(),
+            vneid_level: self.acr,
         }
     }
 }
@@ -229,6 +234,7 @@ mod tests {
             exp: now + exp_in,
             nbf: None,
             ver: None,
+            acr: None,
         }
     }
 

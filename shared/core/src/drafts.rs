@@ -49,6 +49,7 @@ pub async fn create_draft(
         }
     }
     let procedure = catalogue::procedure(s, &req.procedure).await?;
+    procedure.check_login(caller).map_err(|m| CoreError::rule("vneid_level_required", m))?;
     let profile = users::user(s, &caller.id).await?.profile;
     let mut form = profile.prefill(&procedure);
     form.extend(req.form);

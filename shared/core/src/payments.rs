@@ -207,6 +207,7 @@ async fn apply(s: &Services, notice: &PaymentNotice) -> CoreResult<CallbackOutco
                 role: Role::IntegrationClient,
                 agency: Some(d.agency.clone()),
                 name: PLATFORM_NAME.into(),
+                vneid_level: None,
             };
             let note = Some(format!("Thanh toán trực tuyến, mã giao dịch {}", notice.transaction_id));
             let command = Command::ConfirmPayment { method: Some(PLATFORM_NAME.into()), note };

@@ -26,6 +26,9 @@ pub struct Config {
     pub lookup_pepper: String,
     /// Queue of domain events (notifications, national portal sync).
     pub events_queue: String,
+    /// Citizens and businesses keep password logins under the 2025 regime (the demo; by
+    /// default they log in with VNeID only once the regime is in force and VNeID connected, R7).
+    pub applicant_passwords: bool,
 }
 
 impl Config {
@@ -39,6 +42,7 @@ impl Config {
             download_url_ttl: Duration::from_secs(5 * 60),
             lookup_pepper: lookup_pepper.into(),
             events_queue: "events".into(),
+            applicant_passwords: false,
         }
     }
 }

@@ -177,7 +177,9 @@ pub async fn callback(s: &Services, p: Provider, code: &str, state: &str) -> Cor
     }
     let login_code = crate::access::random_token();
     let ttl = json!(chrono::Utc::now().timestamp() + 120);
-    let data = json!({"user": user.id, "at_ms": s.clock.now().timestamp_millis()});
+    // The session remembers the VNeID assurance level of this login (R7).
+    let level = (p == Provider::Vneid).then_some(identity.level);
+    let data = json!({"user": user.id, "at_ms": s.clock.now().timestamp_millis(), "level": level});
     s.table.put(keys::item(&keys::sso_login_code(&login_code), &data, &[("ttl", ttl)])?, Condition::NotExists).await?;
     let next = percent_encoding::utf8_percent_encode(&attempt.next, percent_encoding::NON_ALPHANUMERIC);
     Ok(format!("{}?sso={login_code}&next={next}", login_page(p)))
@@ -244,5 +246,8 @@ pub async fn redeem(s: &Services, code: &str) -> CoreResult<TokenResponse> {
         return Err(invalid());
     }
     let user = users::user(s, data["user"].as_str().unwrap_or_default()).await?;
-    users::session(s, &user)
+    match data["level"].as_u64().and_then(|l| u8::try_from(l).ok()) {
+        Some(level) => users::vneid_session(s, &user, level),
+        None => users::session(s, &user),
+    }
 }

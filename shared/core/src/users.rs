@@ -252,6 +252,7 @@ fn issue(
     agency: Option<AgencyCode>,
     name: &str,
     ver: Option<u64>,
+    acr: Option<u8>,
 ) -> CoreResult<TokenResponse> {
     let now = chrono::Utc::now().timestamp();
     let ttl = s.config.token_ttl.as_secs();
@@ -266,6 +267,7 @@ fn issue(
         exp: now + ttl as i64,
         nbf: None,
         ver,
+        acr,
     };
     Ok(TokenResponse { access_token: s.keys.sign(&claims)?, token_type: "Bearer", expires_in: ttl, role })
 }
@@ -321,12 +323,35 @@ pub async fn login(s: &Services, username: &str, password: &str, otp: Option<&st
     if u.locked {
         return Err(CoreError::Forbidden("Tài khoản đang bị khóa. Vui lòng liên hệ quản trị viên.".into()));
     }
+    if u.role.is_applicant() {
+        ensure_passwords_allowed(s)?;
+    }
     session(s, &u)
+}
+
+/// Under the 2025 regime, with VNeID connected, citizens and businesses log in with VNeID only
+/// (Decree 69/2024; R7): their password logins and registrations are closed, unless the
+/// deployment keeps them open (the demo). Staff keep theirs.
+pub fn ensure_passwords_allowed(s: &Services) -> CoreResult<()> {
+    let regime = s.regime_at(s.now().date_naive());
+    if regime == motcua_domain::regime::Regime::R2025 && s.connections.vneid.is_some() && !s.config.applicant_passwords
+    {
+        return Err(CoreError::rule(
+            "vneid_only",
+            "Công dân, tổ chức đăng nhập Cổng Dịch vụ công bằng tài khoản định danh điện tử VNeID (Nghị định 69/2024/NĐ-CP). Vui lòng chọn “Đăng nhập bằng VNeID”.",
+        ));
+    }
+    Ok(())
 }
 
 /// An access token for the account (its current session generation).
 pub fn session(s: &Services, u: &User) -> CoreResult<TokenResponse> {
-    issue(s, &u.id, u.role, u.agency.clone(), &u.profile.full_name, Some(u.sessions))
+    issue(s, &u.id, u.role, u.agency.clone(), &u.profile.full_name, Some(u.sessions), None)
+}
+
+/// An access token for a session opened by a VNeID login of assurance `level` (R7).
+pub fn vneid_session(s: &Services, u: &User, level: u8) -> CoreResult<TokenResponse> {
+    issue(s, &u.id, u.role, u.agency.clone(), &u.profile.full_name, Some(u.sessions), Some(level))
 }
 
 /// The caller a bearer token names, if the token is valid and its account still allows it:
@@ -377,5 +402,5 @@ pub async fn client_token(s: &Services, client_id: &str, secret: &str) -> CoreRe
     if !verify_secret(secret, &c.secret_hash).await? {
         return Err(bad());
     }
-    issue(s, &c.id, Role::IntegrationClient, Some(c.agency.into()), &c.name, None)
+    issue(s, &c.id, Role::IntegrationClient, Some(c.agency.into()), &c.name, None, None)
 }

@@ -12,6 +12,8 @@ pub struct Caller {
     /// Agency of staff and machine clients.
     pub agency: Option<AgencyCode>,
     pub name: String,
+    /// This session's VNeID assurance level (1 or 2); `None` for a login by password (R7).
+    pub vneid_level: Option<u8>,
 }
 
 impl Caller {

@@ -293,6 +293,11 @@ pub struct Procedure {
     /// their statuses synced in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processed_in: Option<crate::coexistence::ProcessingSystem>,
+    /// Filing online needs a VNeID login of at least this assurance level (R7; 2 where the
+    /// result rests on the applicant's identity).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 1, maximum = 2)]
+    pub min_vneid_level: Option<u8>,
     /// How long its dossiers are kept after closing (G9); 10 years when not said.
     #[serde(default)]
     pub retention: crate::retention::Retention,
@@ -306,6 +311,18 @@ impl Procedure {
     /// The workflow in force for this version.
     pub fn workflow(&self) -> crate::workflow::Workflow {
         self.workflow.clone().unwrap_or_else(|| crate::workflow::Workflow::default_for(self.statutory_time))
+    }
+
+    /// Refuses an online filing by a session below the procedure's VNeID level (R7), saying why.
+    pub fn check_login(&self, caller: &crate::caller::Caller) -> Result<(), String> {
+        match self.min_vneid_level {
+            Some(min) if caller.vneid_level.unwrap_or(0) < min => Err(format!(
+                "Thủ tục “{}” yêu cầu đăng nhập bằng tài khoản định danh điện tử VNeID mức độ {min}. \
+                 Vui lòng đăng xuất và đăng nhập lại bằng VNeID.",
+                self.name
+            )),
+            _ => Ok(()),
+        }
     }
 
     pub fn component(&self, id: &str) -> Option<&ComponentSpec> {
@@ -583,5 +600,29 @@ mod tests {
         assert!(valid_phone("0912345678"));
         assert!(valid_phone("+84 912 345 678"));
         assert!(!valid_phone("912345678"));
+    }
+}
+
+#[cfg(test)]
+mod login_level_tests {
+    use crate::caller::Caller;
+    use crate::roles::Role;
+
+    #[test]
+    fn a_level_2_procedure_refuses_password_and_level_1_sessions() {
+        let mut p: super::Procedure = serde_json::from_value(serde_json::json!({
+            "code": "1.013141", "name": "Đổi giấy phép lái xe", "field": "GT", "agency": "000.00.00.H56",
+            "level": "full", "audience": ["citizen"], "statutory_time": {"unit": "working_days", "value": 5},
+            "fees": [], "components": [], "result": {"name": "Giấy phép lái xe", "kind": "both"},
+            "form": [], "steps": [], "legal_basis": []
+        }))
+        .unwrap();
+        let session =
+            |level| Caller { id: "u".into(), role: Role::Citizen, agency: None, name: "An".into(), vneid_level: level };
+        assert!(p.check_login(&session(None)).is_ok(), "no requirement: any session");
+        p.min_vneid_level = Some(2);
+        assert!(p.check_login(&session(None)).unwrap_err().contains("VNeID mức độ 2"));
+        assert!(p.check_login(&session(Some(1))).is_err());
+        assert!(p.check_login(&session(Some(2))).is_ok());
     }
 }

@@ -314,6 +314,7 @@ async fn start_on_aws(endpoint: &str, settings: Settings, counter: Arc<motcua_aw
     };
     let mut config = motcua_core::Config::new(settings.issuer.clone(), pepper);
     config.regime = settings.regime.clone();
+    config.applicant_passwords = settings.applicant_passwords;
     let services = Arc::new(motcua_core::Services::assemble(adapters, &[pem], config).await.unwrap());
     // Resolve (create) the queues now, as the SAM template does before the first request.
     services.queue.depth(&services.config.events_queue).await.unwrap();
@@ -427,6 +428,7 @@ impl TestApp {
             exp: now + 600,
             nbf: None,
             ver: Some(0),
+            acr: None,
         };
         edit(&mut claims);
         s.keys.sign(&claims).unwrap()

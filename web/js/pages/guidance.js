@@ -30,6 +30,7 @@ if (!code) {
           ['Cơ quan thực hiện', a.name || p.agency],
           ['Lĩnh vực', p.field_name || p.field],
           ['Mức độ', p.level_label],
+          p.min_vneid_level ? ['Đăng nhập', `Nộp trực tuyến cần tài khoản định danh điện tử VNeID mức độ ${p.min_vneid_level}`] : null,
           ['Thời hạn giải quyết', statutoryLabel(p.statutory_time)],
           ['Đối tượng', (p.audience || []).map((x) => AUDIENCE[x] || x).join(', ')],
           ['Kết quả', `${p.result.name} (${RESULT[p.result.kind] || p.result.kind})`],

@@ -94,6 +94,8 @@ pub async fn receive(s: &Services, record: &Record) -> CoreResult<Received> {
         role: if business { Role::Business } else { Role::Citizen },
         agency: None,
         name: incoming.applicant.full_name.clone(),
+        // The national portal authenticated the applicant with VNeID.
+        vneid_level: Some(2),
     };
     // What the portal says of the applicant fills the form where its own data is silent.
     let mut form = incoming.applicant.prefill(&procedure);

@@ -48,6 +48,7 @@ pub fn decide(before: &Dossier, command: Command, ctx: &Context) -> Result<Outco
     let mut t = official_time(&d, now);
     match command {
         Command::Submit { procedure, receipt_secret, regime } => {
+            procedure.check_login(caller).map_err(|m| Refusal::rule("vneid_level_required", m))?;
             let mut errors = vec![];
             match crate::catalogue::validate_form(&procedure.form, &d.form, true) {
                 Ok(form) => d.form = form,

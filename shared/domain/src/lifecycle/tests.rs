@@ -26,7 +26,7 @@ fn cal() -> Calendar {
 }
 
 fn caller(id: &str, role: Role, agency: Option<&str>) -> Caller {
-    Caller { id: id.into(), role, agency: agency.map(Into::into), name: format!("Người {id}") }
+    Caller { id: id.into(), role, agency: agency.map(Into::into), name: format!("Người {id}"), vneid_level: None }
 }
 
 fn citizen() -> Caller {

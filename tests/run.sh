@@ -11,9 +11,9 @@
 #   and, after 2, the browser tests of the portal and the officer console (tests/browser/run.sh)
 #   and the API contract checked by schemathesis against the served OpenAPI document
 #   (tests/schemathesis.sh, tests/schemathesis.toml).
-# On the 2-core CI machine a cold run takes about 40 minutes (2,371 s measured 30/11/2026), most of
-# it compiling: the embedded passes 4.5 minutes with their build, the browser tests and
-# schemathesis 1.5 minutes each, the two moto passes 15 minutes, the Lambda release build 14.5.
+# On the 2-core CI machine a cold run takes about 40 minutes (2,301 s measured 30/11/2026), most of
+# it compiling: the embedded passes 5 minutes with their build, the browser tests and
+# schemathesis 1.5–2 minutes each, the two moto passes 14 minutes, the Lambda release build 13.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -53,6 +53,11 @@ async fn the_result_goes_by_post_as_the_applicant_chose_and_its_tracking_comes_b
     let parcel = post.with(|s| s.parcels.get(&tracking).cloned()).expect("the post has the parcel");
     assert_eq!((parcel.reference.as_str(), parcel.address.as_str()), (id.as_str(), ADDRESS));
     assert_eq!(parcel.recipient_name, returned["applicant"]["full_name"].as_str().unwrap());
+    assert_eq!(
+        (parcel.kind.as_str(), parcel.cod_amount),
+        ("result", 25_000),
+        "the procedure's postage, paid on delivery"
+    );
     assert_eq!(choose(&w.citizen, json!({"method": "counter"})).await.problem(409), "delivery_closed");
 
     let parcel_path = path(&id, "parcel");
@@ -109,4 +114,39 @@ async fn a_parcel_that_cannot_be_delivered_comes_back_and_the_applicant_sees_it(
     let seen = app.get(&path(&id, "parcel"), Some(&w.citizen)).await.ok().clone();
     let states: Vec<&str> = seen["events"].as_array().unwrap().iter().map(|e| e["state"].as_str().unwrap()).collect();
     assert_eq!(states, ["accepted", "in_transit", "returned"]);
+}
+
+#[tokio::test]
+async fn the_post_collects_the_paper_documents_once_and_its_tracking_comes_back() {
+    let post = FakePostalService::start().await;
+    let app = spawn_with(&post).await;
+    let w = ward(&app).await;
+    let id = file_hkd(&app, &w.citizen).await;
+    let pickup = |token: &str, body: Value| {
+        let (app, id, token) = (&app, id.clone(), token.to_string());
+        async move { app.post(&path(&id, "pickup"), Some(&token), body).await }
+    };
+    assert_eq!(pickup(&w.reception, json!({"address": ADDRESS})).await.problem(403), "forbidden");
+    assert_eq!(pickup(&w.citizen, json!({"address": "  "})).await.problem(422), "validation_failed");
+    post.with(|s| s.switches = Switches { down: true, ..Switches::default() });
+    assert_eq!(pickup(&w.citizen, json!({"address": ADDRESS})).await.problem(502), "counterpart_unavailable");
+    assert!(app.get(&path(&id, ""), Some(&w.citizen)).await.ok().get("pickup").is_none(), "nothing ordered");
+    post.with(|s| s.switches = Switches::default());
+
+    let ordered = pickup(&w.citizen, json!({"address": ADDRESS, "phone": "0912 345 678"})).await.ok().clone();
+    let tracking = ordered["pickup"]["tracking_number"].as_str().unwrap().to_string();
+    let parcel = post.with(|s| s.parcels.get(&tracking).cloned()).expect("the post has the collection");
+    assert_eq!((parcel.kind.as_str(), parcel.address.as_str()), ("pickup", ADDRESS));
+    assert!(parcel.recipient_name.starts_with(ordered["agency_name"].as_str().unwrap()), "{}", parcel.recipient_name);
+    assert_eq!(pickup(&w.citizen, json!({"address": ADDRESS})).await.problem(409), "pickup_exists");
+
+    assert_eq!(post.advance(&tracking, false).await, Some(200));
+    assert_eq!(post.advance(&tracking, false).await, Some(200));
+    assert_eq!(post.resend(&tracking).await, Some(200), "a repeat is harmless");
+    let seen = app.get(&path(&id, "pickup"), Some(&w.reception)).await.ok().clone();
+    let states: Vec<&str> = seen["events"].as_array().unwrap().iter().map(|e| e["state"].as_str().unwrap()).collect();
+    assert_eq!((states, seen["address"].as_str()), (vec!["accepted", "in_transit"], Some(ADDRESS)));
+    assert_eq!(app.get(&path(&id, "parcel"), Some(&w.citizen)).await.problem(404), "not_found", "no result sent yet");
+    let other = app.login("doanhnghiep").await;
+    assert_eq!(app.get(&path(&id, "pickup"), Some(&other)).await.problem(404), "not_found");
 }

@@ -219,14 +219,25 @@ export function readDeliveryChoice(form) {
 }
 
 /** Where the result sent by post is: the post's tracking states, as they came. */
-export async function parcelPanel(d) {
-  if (!d.delivery || d.delivery.method !== 'post') return null;
+/** A parcel's tracking states as the post reported them (`what`: `parcel` or `pickup`). */
+async function trackingPanel(d, what, heading, title) {
   let parcel;
-  try { parcel = await get(`/dossiers/${encodeURIComponent(d.id)}/parcel`); } catch { return null; }
-  return h('section', { class: 'card', 'aria-labelledby': 'buu-gui' },
-    h('h2', { id: 'buu-gui' }, 'Kết quả gửi qua bưu chính'),
+  try { parcel = await get(`/dossiers/${encodeURIComponent(d.id)}/${what}`); } catch { return null; }
+  return h('section', { class: 'card', 'aria-labelledby': heading },
+    h('h2', { id: heading }, title),
     h('p', {}, `Số hiệu bưu gửi: ${parcel.tracking_number || 'chưa có'} — địa chỉ: ${parcel.address || '—'}`),
     parcel.events.length
       ? h('ol', { class: 'timeline' }, parcel.events.map((e) => h('li', {}, h('strong', {}, e.label), ` — ${fmtDateTime(e.at)}`, e.note ? `: ${e.note}` : '')))
       : h('p', {}, 'Bưu điện chưa báo trạng thái bưu gửi.'));
+}
+
+export async function parcelPanel(d) {
+  if (!d.delivery || d.delivery.method !== 'post') return null;
+  return trackingPanel(d, 'parcel', 'buu-gui', 'Kết quả gửi qua bưu chính');
+}
+
+/** The post collecting the applicant's paper documents (P15). */
+export async function pickupPanel(d) {
+  if (!d.pickup) return null;
+  return trackingPanel(d, 'pickup', 'thu-gom', 'Bưu điện thu gom hồ sơ giấy');
 }

@@ -16,10 +16,11 @@ use motcua_core::integration::ministry::{self, SyncOutcome};
 use motcua_core::integration::reconcile::{self, ReconcileReport};
 use motcua_core::integration::webhooks::{self, FeedEvent, NewWebhook, WebhookView};
 use motcua_core::payments::{self, CallbackOutcome, PaymentReceipt, PaymentReconciliation, PaymentStart};
-use motcua_core::postal::{self, ParcelTracking, TrackingOutcome};
+use motcua_core::postal::{self, ParcelTracking, PickupRequest, TrackingOutcome};
 use motcua_core::CoreError;
 use motcua_domain::coexistence::SyncedDossier;
-use motcua_http::extract::{ApiJson, ApiPath, ApiQuery, Authenticated, PageOf};
+use motcua_domain::views::DossierView;
+use motcua_http::extract::{ApiJson, ApiPath, ApiQuery, Authenticated, IfMatch, PageOf};
 use motcua_http::{Access, ApiResult, AppState, Route};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -184,6 +185,25 @@ pub fn routes() -> Vec<Route> {
             Access::Authenticated,
             "Hành trình bưu gửi kết quả của hồ sơ trả qua bưu chính công ích (chủ hồ sơ, cán bộ)",
             parcel,
+        )
+        .returns::<ParcelTracking>(),
+        Route::new(
+            Method::POST,
+            "/api/v1/dossiers/{id}/pickup",
+            FUNCTION,
+            Access::Authenticated,
+            "Chủ hồ sơ đặt bưu điện thu gom hồ sơ giấy tại địa chỉ của mình, chuyển đến cơ quan giải quyết (một lần; If-Match)",
+            order_pickup,
+        )
+        .body::<PickupRequest>()
+        .returns::<DossierView>(),
+        Route::new(
+            Method::GET,
+            "/api/v1/dossiers/{id}/pickup",
+            FUNCTION,
+            Access::Authenticated,
+            "Hành trình thu gom hồ sơ giấy của hồ sơ (chủ hồ sơ, cán bộ)",
+            pickup,
         )
         .returns::<ParcelTracking>(),
         Route::new(
@@ -413,6 +433,24 @@ async fn parcel(
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<ParcelTracking>> {
     Ok(Json(postal::tracking(&s, &c, &id).await?))
+}
+
+async fn order_pickup(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiPath(id): ApiPath<String>,
+    IfMatch(v): IfMatch,
+    ApiJson(req): ApiJson<PickupRequest>,
+) -> ApiResult<Json<DossierView>> {
+    Ok(Json(postal::order_pickup(&s, &c, &id, req, v).await?))
+}
+
+async fn pickup(
+    State(s): State<AppState>,
+    Authenticated(c): Authenticated,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<ParcelTracking>> {
+    Ok(Json(postal::pickup_tracking(&s, &c, &id).await?))
 }
 
 async fn postal_callback(

@@ -3,11 +3,14 @@
 //! - `POST {url}/api/v1/shipments` `{client_id, reference, recipient_name, recipient_phone,
 //!   address, description, cod_amount, callback_url}` → `{tracking_number}` (the same one again
 //!   for a reference already shipped);
+//! - `POST {url}/api/v1/pickups` `{client_id, reference, sender_name, sender_phone,
+//!   pickup_address, deliver_to, description, callback_url}` → `{tracking_number}`: a collection
+//!   of paper documents from the applicant, brought to the agency;
 //! - the post's callback to `callback_url`: `{client_id, reference, tracking_number, status:
 //!   "ACCEPTED" | "IN_TRANSIT" | "DELIVERED" | "RETURNED", at, note}`.
 
 use crate::signed::ClientSettings;
-use motcua_ports::{ConnectionError, ParcelState, PostalService, Shipment, TrackingUpdate};
+use motcua_ports::{ConnectionError, ParcelState, PickupOrder, PostalService, Shipment, TrackingUpdate};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
@@ -51,6 +54,15 @@ impl PostalService for PostClient {
             "cod_amount": s.cash_on_delivery_vnd, "callback_url": s.notify_url,
         });
         Ok(self.settings.post::<Shipped>(&self.http, "/api/v1/shipments", &body).await?.tracking_number)
+    }
+
+    async fn pick_up(&self, p: &PickupOrder) -> Result<String, ConnectionError> {
+        let body = serde_json::json!({
+            "client_id": self.settings.client, "reference": p.reference, "sender_name": p.sender_name,
+            "sender_phone": p.sender_phone, "pickup_address": p.address, "deliver_to": p.deliver_to,
+            "description": p.description, "callback_url": p.notify_url,
+        });
+        Ok(self.settings.post::<Shipped>(&self.http, "/api/v1/pickups", &body).await?.tracking_number)
     }
 
     fn read_callback(&self, signature: Option<&str>, body: &[u8]) -> Result<TrackingUpdate, ConnectionError> {

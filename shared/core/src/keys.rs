@@ -37,7 +37,7 @@
 //! | agency taking part in another agency's dossier | `PARTICIPANT#<agency>` | `<dossier id>` | | |
 //! | outgoing email / SMS (embedded outbox) | `OUTBOUND` | `<time>#<event id>#<channel>` | | |
 //! | dossier message (P5) | `DOSSIER#<id>` | `MSG#<time>#<id>` | | |
-//! | a tracking state of the dossier's result sent by post (once per state) | `DOSSIER#<id>` | `PARCEL#<state no.>` | | |
+//! | a tracking state of the dossier's result sent by post / of its paper documents collected (once per state) | `DOSSIER#<id>` | `PARCEL#<state no.>` / `PICKUP#<state no.>` | | |
 //! | login through an OpenID provider in progress; its one-time login code (ttl) | `SSO#<state>`; `SSO#<code>` | `ATTEMPT`; `LOGIN` | | |
 //! | a person's consent to reads of a registry for a dossier (G5, P1) | `CONSENT#<user>` | `<user>.<id>` | | |
 //! | a read of a person's data in a registry (ttl 5 years) | `DATAUSE#<user>` | `<unix ms>#<id>` | | |
@@ -174,11 +174,13 @@ pub fn aggregate(scope: &str, day: chrono::NaiveDate) -> Key {
 }
 pub const OUTBOX: &str = "OUTBOX";
 /// Sort key prefix of a dossier's parcel tracking states.
+/// Tracking states of the result sent by post, and of the paper documents collected.
 pub const PARCEL_PREFIX: &str = "PARCEL#";
+pub const PICKUP_PREFIX: &str = "PICKUP#";
 
-/// A tracking state of the dossier's result sent by post (`state` is its order: once each).
-pub fn parcel_state(dossier_id: &str, state: u8) -> Key {
-    Key::new(dossier(dossier_id).pk, format!("{PARCEL_PREFIX}{state}"))
+/// A tracking state of a dossier's parcel under `prefix` (`state` is its order: once each).
+pub fn parcel_state(prefix: &str, dossier_id: &str, state: u8) -> Key {
+    Key::new(dossier(dossier_id).pk, format!("{prefix}{state}"))
 }
 
 pub fn sso_attempt(state: &str) -> Key {

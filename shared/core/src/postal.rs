@@ -1,16 +1,18 @@
-//! Results by the public postal service (P15, national-connections §6): the applicant chooses
-//! how to receive the result; the officer's return by post orders the delivery through the
-//! postal port (one parcel per dossier, whatever the retries) and keeps its tracking number;
-//! the post's signed tracking states come back once each and are shown to the applicant and the
-//! officers.
+//! The public postal service (P15, national-connections §6): the applicant chooses how to
+//! receive the result; the officer's return by post orders the delivery through the postal port
+//! (one parcel per dossier, whatever the retries; the procedure's postage collected on delivery
+//! where the agency does not pay it) and keeps its tracking number. The applicant may also have
+//! the post collect the paper documents and bring them to the agency (one collection per
+//! dossier). The post's signed tracking states of both come back once each and are shown to the
+//! applicant and the officers.
 
 use crate::access::{ensure_owner, ensure_visible};
 use crate::queries::view;
 use crate::store::{check_if_match, commit, load, Change};
-use crate::{keys, Caller, CoreError, CoreResult, Services};
-use motcua_domain::dossier::{Dossier, ResultDelivery, ReturnMethod, Status};
+use crate::{catalogue, keys, Caller, CoreError, CoreResult, Services};
+use motcua_domain::dossier::{Channel, Dossier, PaperPickup, ResultDelivery, ReturnMethod, Status};
 use motcua_domain::views::DossierView;
-use motcua_ports::{Condition, ParcelState, Query, Shipment, SortCondition};
+use motcua_ports::{Condition, ParcelState, PickupOrder, Query, Shipment, SortCondition};
 use serde::{Deserialize, Serialize};
 
 /// One tracking state of the parcel.
@@ -30,6 +32,20 @@ pub struct ParcelTracking {
     /// In the order the parcel went through them.
     pub events: Vec<ParcelEvent>,
 }
+
+/// Where the post is to collect the paper documents.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PickupRequest {
+    #[schema(max_length = 300)]
+    pub address: String,
+    /// A phone number for the postman (the applicant's by default).
+    #[serde(default)]
+    pub phone: Option<String>,
+}
+
+/// The reference of a dossier's collection at the post (its result's is the dossier id).
+const PICKUP_SUFFIX: &str = ".thu-gom";
 
 /// What a tracking callback changed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -77,6 +93,7 @@ pub async fn choose_delivery(
 /// its tracking number. The dossier id is the reference: a retried return gets the same parcel.
 pub(crate) async fn ship(s: &Services, d: &Dossier, address: &str) -> CoreResult<Option<String>> {
     let Some(post) = &s.connections.postal else { return Ok(None) };
+    let procedure = catalogue::procedure_version(s, &d.procedure_code, d.procedure_version).await?;
     let code = d.code.as_ref().map_or(d.id.clone(), |c| c.to_string());
     let shipment = Shipment {
         reference: d.id.clone(),
@@ -84,26 +101,85 @@ pub(crate) async fn ship(s: &Services, d: &Dossier, address: &str) -> CoreResult
         recipient_phone: d.applicant.phone.clone(),
         address: address.to_string(),
         description: format!("Kết quả hồ sơ {code} — {}", d.procedure_name),
-        cash_on_delivery_vnd: 0,
-        notify_url: format!("{}/api/v1/postal/callback", s.connections.public_base_url.trim_end_matches('/')),
+        cash_on_delivery_vnd: procedure.postage_on_delivery_vnd.unwrap_or(0),
+        notify_url: notify_url(s),
     };
     let tracking = post.ship(&shipment).await.map_err(|e| CoreError::Upstream(format!("Bưu điện: {e}")))?;
     Ok(Some(tracking))
 }
 
-/// The post's tracking callback: checked by the postal adapter, then stored once per state.
-pub async fn callback(s: &Services, signature: Option<&str>, body: &[u8]) -> CoreResult<TrackingOutcome> {
-    let post = s
-        .connections
+fn notify_url(s: &Services) -> String {
+    format!("{}/api/v1/postal/callback", s.connections.public_base_url.trim_end_matches('/'))
+}
+
+fn postal(s: &Services) -> CoreResult<&dyn motcua_ports::PostalService> {
+    s.connections
         .postal
         .as_deref()
-        .ok_or_else(|| CoreError::rule("postal_off", "Hệ thống chưa kết nối dịch vụ bưu chính công ích."))?;
-    let update = post
+        .ok_or_else(|| CoreError::rule("postal_off", "Hệ thống chưa kết nối dịch vụ bưu chính công ích."))
+}
+
+/// The applicant has the post collect the paper documents of an online dossier being handled
+/// and bring them to the agency; once per dossier.
+pub async fn order_pickup(
+    s: &Services,
+    caller: &Caller,
+    id: &str,
+    req: PickupRequest,
+    if_match: Option<u64>,
+) -> CoreResult<DossierView> {
+    let post = postal(s)?;
+    let mut d = load(s, id).await?;
+    ensure_owner(caller, &d)?;
+    check_if_match(&d, if_match)?;
+    let open =
+        matches!(d.status, Status::Submitted | Status::Accepted | Status::Processing | Status::SupplementRequested);
+    if d.channel != Channel::Online || !open {
+        return Err(CoreError::rule(
+            "pickup_closed",
+            "Chỉ đặt thu gom hồ sơ giấy cho hồ sơ nộp trực tuyến đang được giải quyết.",
+        ));
+    }
+    if d.pickup.is_some() {
+        return Err(CoreError::rule("pickup_exists", "Hồ sơ đã có yêu cầu thu gom hồ sơ giấy."));
+    }
+    let address = req.address.trim().to_string();
+    if address.is_empty() || address.chars().count() > 300 {
+        return Err(CoreError::field("address", "required", "Vui lòng nhập địa chỉ thu gom (tối đa 300 ký tự)."));
+    }
+    let agency = catalogue::agency(s, &d.agency).await?;
+    let code = d.code.as_ref().map_or(d.id.clone(), |c| c.to_string());
+    let order = PickupOrder {
+        reference: format!("{}{PICKUP_SUFFIX}", d.id),
+        sender_name: d.applicant.full_name.clone(),
+        sender_phone: req.phone.or_else(|| d.applicant.phone.clone()),
+        address: address.clone(),
+        deliver_to: format!("{} — {}", agency.name, agency.address.unwrap_or_default()),
+        description: format!("Hồ sơ giấy của hồ sơ {code} — {}", d.procedure_name),
+        notify_url: notify_url(s),
+    };
+    let tracking_number = post.pick_up(&order).await.map_err(|e| CoreError::Upstream(format!("Bưu điện: {e}")))?;
+    d.pickup = Some(PaperPickup { address, tracking_number, ordered_at: s.now() });
+    let previous = d.touch(s.now());
+    let response = view(s, caller, d.clone());
+    commit(s, Change::new(d, Some(previous)), response, None).await
+}
+
+/// The post's tracking callback: checked by the postal adapter, then stored once per state.
+pub async fn callback(s: &Services, signature: Option<&str>, body: &[u8]) -> CoreResult<TrackingOutcome> {
+    let update = postal(s)?
         .read_callback(signature, body)
         .map_err(|e| crate::integration::refused_callback(e, "invalid_tracking", "bưu điện"))?;
-    let d = load(s, &update.reference).await?;
-    let ours = d.delivery.as_ref().and_then(|x| x.tracking_number.as_deref()) == Some(update.tracking_number.as_str());
-    if !ours {
+    let (id, prefix) = match update.reference.strip_suffix(PICKUP_SUFFIX) {
+        Some(id) => (id, keys::PICKUP_PREFIX),
+        None => (update.reference.as_str(), keys::PARCEL_PREFIX),
+    };
+    let d = load(s, id).await?;
+    let tracking = match prefix {
+        keys::PICKUP_PREFIX => d.pickup.as_ref().map(|p| p.tracking_number.as_str()),
+        _ => d.delivery.as_ref().and_then(|x| x.tracking_number.as_deref()),
+    };
+    if tracking != Some(update.tracking_number.as_str()) {
         return Err(CoreError::not_found("bưu gửi"));
     }
     let event = ParcelEvent {
@@ -112,7 +188,7 @@ pub async fn callback(s: &Services, signature: Option<&str>, body: &[u8]) -> Cor
         at: motcua_domain::vn_time(update.at),
         note: update.note,
     };
-    let item = keys::item(&keys::parcel_state(&d.id, update.state as u8), &event, &[])?;
+    let item = keys::item(&keys::parcel_state(prefix, &d.id, update.state as u8), &event, &[])?;
     match s.table.put(item, Condition::NotExists).await {
         Ok(()) => Ok(TrackingOutcome { state: update.state, duplicate: false }),
         Err(motcua_ports::TableError::ConditionFailed { .. }) => {
@@ -129,8 +205,25 @@ pub async fn tracking(s: &Services, caller: &Caller, id: &str) -> CoreResult<Par
     let Some(delivery) = d.delivery.as_ref().filter(|x| x.method == ReturnMethod::Post) else {
         return Err(CoreError::not_found("bưu gửi của hồ sơ"));
     };
-    let query = Query::partition(motcua_ports::Index::Primary, keys::dossier(id).pk)
-        .sort(SortCondition::BeginsWith(keys::PARCEL_PREFIX.into()));
-    let events = keys::read_items(s.table.as_ref(), query).await?.iter().map(keys::data).collect::<Result<_, _>>()?;
+    let events = events(s, id, keys::PARCEL_PREFIX).await?;
     Ok(ParcelTracking { tracking_number: delivery.tracking_number.clone(), address: delivery.address.clone(), events })
+}
+
+/// The collection of a dossier's paper documents, for its owner and the officers who see it.
+pub async fn pickup_tracking(s: &Services, caller: &Caller, id: &str) -> CoreResult<ParcelTracking> {
+    let d = load(s, id).await?;
+    ensure_visible(caller, &d)?;
+    let Some(pickup) = &d.pickup else { return Err(CoreError::not_found("yêu cầu thu gom của hồ sơ")) };
+    let events = events(s, id, keys::PICKUP_PREFIX).await?;
+    Ok(ParcelTracking {
+        tracking_number: Some(pickup.tracking_number.clone()),
+        address: Some(pickup.address.clone()),
+        events,
+    })
+}
+
+async fn events(s: &Services, id: &str, prefix: &str) -> CoreResult<Vec<ParcelEvent>> {
+    let query = Query::partition(motcua_ports::Index::Primary, keys::dossier(id).pk)
+        .sort(SortCondition::BeginsWith(prefix.into()));
+    Ok(keys::read_items(s.table.as_ref(), query).await?.iter().map(keys::data).collect::<Result<_, _>>()?)
 }

@@ -298,6 +298,10 @@ pub struct Procedure {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(minimum = 1, maximum = 2)]
     pub min_vneid_level: Option<u8>,
+    /// The post's charge for delivering the result, collected from the applicant on delivery
+    /// where the agency does not pay it (P15).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postage_on_delivery_vnd: Option<u64>,
     /// How long its dossiers are kept after closing (G9); 10 years when not said.
     #[serde(default)]
     pub retention: crate::retention::Retention,

@@ -335,6 +335,14 @@ impl ResultDelivery {
     }
 }
 
+/// A collection of the applicant's paper documents by the post, brought to the agency (P15).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct PaperPickup {
+    pub address: String,
+    pub tracking_number: String,
+    pub ordered_at: DateTime<FixedOffset>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Delivery {
     pub method: ReturnMethod,
@@ -426,6 +434,9 @@ pub struct Dossier {
     /// How the applicant asked to receive the result (P15).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result_delivery: Option<ResultDelivery>,
+    /// The post collecting the applicant's paper documents (P15).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pickup: Option<PaperPickup>,
     /// How the applicant's identity was checked at the counter (R8).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity_check: Option<IdentityCheck>,
@@ -511,6 +522,7 @@ impl Dossier {
             reception_office: None,
             assisted_at: None,
             result_delivery: None,
+            pickup: None,
             identity_check: None,
             registry_use: None,
             regime: crate::regime::Regime::default(),

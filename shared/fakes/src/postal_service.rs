@@ -1,5 +1,5 @@
 //! A fake public postal service speaking the protocol of `motcua_connectors::postal`: signed
-//! shipment orders (one parcel per reference), and tracking states pushed back signed to the
+//! shipment and collection orders (one parcel per reference), and tracking states pushed back signed to the
 //! shipment's callback address when the test — or the demo, over HTTP — moves a parcel on.
 //! Switches: down, duplicate callbacks. State at `GET /_fake/state`.
 
@@ -31,6 +31,8 @@ pub struct Switches {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Parcel {
+    /// `result` (a result delivered) or `pickup` (documents collected from the applicant).
+    pub kind: String,
     pub reference: String,
     pub tracking_number: String,
     pub recipient_name: String,
@@ -69,6 +71,7 @@ impl FakePostalService {
         let state: Shared = Arc::default();
         let app = Router::new()
             .route("/api/v1/shipments", post(ship))
+            .route("/api/v1/pickups", post(pick_up))
             .route("/_fake/state", get(show_state))
             .route("/_fake/switches", post(set_switches))
             .route("/_fake/parcels/{tracking}/advance", post(advance_over_http))
@@ -151,36 +154,74 @@ struct NewShipment {
     callback_url: String,
 }
 
-async fn ship(State(state): State<Shared>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+#[derive(Deserialize)]
+struct NewPickup {
+    client_id: String,
+    reference: String,
+    pickup_address: String,
+    deliver_to: String,
+    callback_url: String,
+}
+
+/// An order checked (switch, signature, body) and its parcel: the one its reference already
+/// has, or the one `make` makes (`None`: a client or an address refused).
+fn order<T: for<'de> Deserialize<'de>>(
+    state: &Shared,
+    headers: &HeaderMap,
+    body: &[u8],
+    make: impl FnOnce(T, String) -> Option<Parcel>,
+) -> Response {
     if state.lock().unwrap().switches.down {
         return crate::error(StatusCode::SERVICE_UNAVAILABLE, "99", "Hệ thống đang bảo trì");
     }
-    if !crate::signed_by(SECRET, &headers, &body) {
+    if !crate::signed_by(SECRET, headers, body) {
         return crate::error(StatusCode::UNAUTHORIZED, "97", "Sai chữ ký");
     }
-    let Ok(n) = serde_json::from_slice::<NewShipment>(&body) else {
+    let Ok(n) = serde_json::from_slice::<T>(body) else {
         return crate::error(StatusCode::BAD_REQUEST, "03", "Dữ liệu không đúng định dạng");
     };
-    if n.client_id != CLIENT || n.address.trim().is_empty() {
-        return crate::error(StatusCode::BAD_REQUEST, "02", "Khách hàng hoặc địa chỉ không hợp lệ");
-    }
     let mut s = state.lock().unwrap();
-    if let Some(p) = s.parcels.values().find(|p| p.reference == n.reference) {
+    let tracking = format!("EP{:09}VN", s.parcels.len() + 1);
+    let Some(parcel) = make(n, tracking.clone()) else {
+        return crate::error(StatusCode::BAD_REQUEST, "02", "Khách hàng hoặc địa chỉ không hợp lệ");
+    };
+    if let Some(p) = s.parcels.values().find(|p| p.reference == parcel.reference) {
         return Json(json!({"tracking_number": p.tracking_number})).into_response();
     }
-    let tracking = format!("EP{:09}VN", s.parcels.len() + 1);
-    let parcel = Parcel {
-        reference: n.reference,
-        tracking_number: tracking.clone(),
-        recipient_name: n.recipient_name,
-        address: n.address,
-        cod_amount: n.cod_amount,
-        callback_url: n.callback_url,
-        states: vec![],
-        answers: vec![],
-    };
     s.parcels.insert(tracking.clone(), parcel);
     Json(json!({"tracking_number": tracking})).into_response()
+}
+
+async fn ship(State(state): State<Shared>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+    order(&state, &headers, &body, |n: NewShipment, tracking_number| {
+        (n.client_id == CLIENT && !n.address.trim().is_empty()).then(|| Parcel {
+            kind: "result".into(),
+            reference: n.reference,
+            tracking_number,
+            recipient_name: n.recipient_name,
+            address: n.address,
+            cod_amount: n.cod_amount,
+            callback_url: n.callback_url,
+            states: vec![],
+            answers: vec![],
+        })
+    })
+}
+
+async fn pick_up(State(state): State<Shared>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+    order(&state, &headers, &body, |n: NewPickup, tracking_number| {
+        (n.client_id == CLIENT && !n.pickup_address.trim().is_empty()).then(|| Parcel {
+            kind: "pickup".into(),
+            reference: n.reference,
+            tracking_number,
+            recipient_name: n.deliver_to,
+            address: n.pickup_address,
+            cod_amount: 0,
+            callback_url: n.callback_url,
+            states: vec![],
+            answers: vec![],
+        })
+    })
 }
 
 #[derive(Deserialize, Default)]

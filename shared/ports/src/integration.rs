@@ -130,6 +130,22 @@ pub struct Shipment {
     pub notify_url: String,
 }
 
+/// Paper documents the post collects from the applicant and brings to the agency (P15).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PickupOrder {
+    /// Our reference: the same reference never makes a second collection.
+    pub reference: String,
+    pub sender_name: String,
+    pub sender_phone: Option<String>,
+    /// Where the post collects the documents.
+    pub address: String,
+    /// The agency the documents go to, with its address.
+    pub deliver_to: String,
+    pub description: String,
+    /// Where the post sends the collection's tracking states.
+    pub notify_url: String,
+}
+
 /// Where a parcel is.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
@@ -170,6 +186,9 @@ pub struct TrackingUpdate {
 pub trait PostalService: Send + Sync {
     /// Orders the delivery; returns the tracking number (the same one for a repeated reference).
     async fn ship(&self, shipment: &Shipment) -> Result<String, ConnectionError>;
+    /// Orders a collection of paper documents; its tracking number (the same one for a
+    /// repeated reference). Its states come back through the same callbacks.
+    async fn pick_up(&self, order: &PickupOrder) -> Result<String, ConnectionError>;
     /// Reads a tracking callback: `Unauthorized` unless `signature` is the post's signature of `body`.
     fn read_callback(&self, signature: Option<&str>, body: &[u8]) -> Result<TrackingUpdate, ConnectionError>;
 }

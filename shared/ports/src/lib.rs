@@ -21,8 +21,8 @@ pub mod conformance;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use integration::{
     CatalogueSource, ConnectionError, IdentityProvider, LoginRequest, NationalPortal, ParcelState, PaymentNotice,
-    PaymentOrder, PaymentPlatform, PopulationRegistry, PostalService, Record, Resident, ResidentQuery, SharedCatalogue,
-    Shipment, TrackingUpdate, VerifiedIdentity, WebhookTransport,
+    PaymentOrder, PaymentPlatform, PickupOrder, PopulationRegistry, PostalService, Record, Resident, ResidentQuery,
+    SharedCatalogue, Shipment, TrackingUpdate, VerifiedIdentity, WebhookTransport,
 };
 pub use notifier::{Channel, Notifier, OutboundMessage};
 pub use object_store::{ObjectMeta, ObjectStore, PresignedUrl, StoreError, UploadConstraints};

@@ -4,7 +4,7 @@
 import { layout, requireLogin } from '../layout.js';
 import { get, post, put } from '../api.js';
 import { add, h, param, setContent, showFailure, alertBox, fmtDateTime, fmtMoney, facts, statusBadge, statutoryLabel, CHANNEL_LABELS, showErrors, clearErrors, busy, announce } from '../ui.js';
-import { timeline, fileList, messagesPanel, download, formsPanel, archiveNotice, deliveryChoice, readDeliveryChoice, deliveryText, parcelPanel, signatureText } from '../dossier.js';
+import { timeline, fileList, messagesPanel, download, formsPanel, archiveNotice, deliveryChoice, readDeliveryChoice, deliveryText, parcelPanel, pickupPanel, signatureText } from '../dossier.js';
 import { componentUploader } from '../upload.js';
 
 layout({ current: 'ho-so-cua-toi' });
@@ -76,6 +76,29 @@ function deliveryBox(d) {
   return h('details', { class: 'card' }, h('summary', {}, 'Đổi cách nhận kết quả'), form);
 }
 
+// The post collects the paper documents at the applicant's address and brings them to the agency.
+function pickupBox(d) {
+  const form = h('form', { novalidate: true },
+    h('p', { class: 'small' }, 'Nếu cơ quan cần bản giấy (bản chính, bản sao chứng thực), bưu điện đến địa chỉ của bạn nhận hồ sơ giấy và chuyển đến cơ quan giải quyết.'),
+    h('div', { class: 'field' }, h('label', { for: 'pickup-address' }, 'Địa chỉ thu gom'), h('input', { id: 'pickup-address', name: 'address', value: d.applicant.address || '', maxlength: 300 })),
+    h('div', { class: 'field' }, h('label', { for: 'pickup-phone' }, 'Số điện thoại liên hệ'), h('input', { id: 'pickup-phone', name: 'phone', type: 'tel', value: d.applicant.phone || '' })),
+    h('button', { type: 'submit', class: 'secondary' }, 'Đặt thu gom hồ sơ giấy'));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const address = form.elements.address.value.trim();
+    if (!address) { showErrors(form, [{ field: 'address', message: 'Vui lòng nhập địa chỉ thu gom.' }]); return; }
+    busy(form.querySelector('button[type=submit]'), async () => {
+      try {
+        await post(`/dossiers/${d.id}/pickup`, { address, phone: form.elements.phone.value.trim() || null }, { headers: { 'If-Match': `"${d.version}"` } });
+        announce('Đã đặt bưu điện thu gom hồ sơ giấy.');
+        location.reload();
+      } catch (e) { showErrors(form, e); }
+    });
+  });
+  return h('details', { class: 'card' }, h('summary', {}, 'Nhờ bưu điện thu gom hồ sơ giấy tại nhà'), form);
+}
+
 function withdrawBox(d) {
   const form = h('form', { novalidate: true },
     h('div', { class: 'field' }, h('label', { for: 'withdraw-note' }, 'Lý do rút hồ sơ'), h('textarea', { id: 'withdraw-note', name: 'note', rows: 3 })),
@@ -145,12 +168,15 @@ try {
         ['Thời hạn giải quyết', statutoryLabel(d.statutory_time)],
         ['Ngày hẹn trả kết quả', fmtDateTime(d.appointment)],
         ['Cách nhận kết quả', d.delivery ? deliveryText({ method: d.delivery.method, address: d.delivery.address }) : deliveryText(d.result_delivery)],
+        (d.delivery || d.result_delivery || {}).method === 'post' && procedure.postage_on_delivery_vnd
+          ? ['Cước bưu chính', `${fmtMoney(procedure.postage_on_delivery_vnd)} — trả cho bưu điện khi nhận kết quả`] : null,
         d.registry_use ? ['Dữ liệu lấy từ', `${d.registry_use.registry_name} lúc ${fmtDateTime(d.registry_use.read_at)}, theo sự đồng ý của bạn (xem tại trang Tài khoản)`] : null,
         d.receipt_secret ? ['Mã bí mật tra cứu', h('span', { class: 'secret' }, d.receipt_secret)] : null,
       ]),
       h('div', { class: 'actions' },
         h('a', { class: 'button secondary', href: `/bien-nhan.html?id=${encodeURIComponent(d.id)}` }, 'Giấy tiếp nhận'))),
     await parcelPanel(d),
+    await pickupPanel(d),
     h('section', { class: 'card', 'aria-labelledby': 'giay-to' },
       h('h2', { id: 'giay-to' }, 'Giấy tờ đã nộp'), fileList(d, d.components, { labels: names })),
     h('section', { class: 'card', 'aria-labelledby': 'qua-trinh' },
@@ -161,6 +187,7 @@ try {
       h('h2', { id: 'bieu-mau' }, 'Biểu mẫu'),
       formsPanel(d, (f) => f.for_applicant)) : null,
     !d.delivery && !['refused', 'stopped', 'withdrawn', 'returned'].includes(d.status) ? deliveryBox(d) : null,
+    d.channel === 'online' && !d.pickup && ['submitted', 'accepted', 'processing', 'supplement_requested'].includes(d.status) ? pickupBox(d) : null,
     canWithdraw ? withdrawBox(d) : null,
     await readsPanel(d));
 } catch (e) {

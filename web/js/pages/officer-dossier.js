@@ -7,7 +7,7 @@ import {
   add, h, $, param, setContent, showFailure, alertBox, fmtDateTime, fmtMoney, fmtDate, facts, statusBadge, statutoryLabel,
   CHANNEL_LABELS, showErrors, clearErrors, busy, nextId, parseVnDateTime, announce, fmtSize,
 } from '../ui.js';
-import { timeline, fileList, messagesPanel, formsPanel, archiveNotice, deliveryText, parcelPanel } from '../dossier.js';
+import { timeline, fileList, messagesPanel, formsPanel, archiveNotice, deliveryText, parcelPanel, pickupPanel } from '../dossier.js';
 import { allowedActions, dueState } from '../workflow.js';
 import { uploadFile, checkFile } from '../upload.js';
 import { ratingQuestions, readAnswers, scoreSection } from '../rating-form.js';
@@ -426,6 +426,7 @@ async function render(_, message) {
           ])),
         registryPanel(d),
         await parcelPanel(d),
+        await pickupPanel(d),
         h('section', { class: 'card', 'aria-labelledby': 'to-khai' }, h('h2', { id: 'to-khai' }, 'Tờ khai'), formDataTable(d)),
         h('section', { class: 'card', 'aria-labelledby': 'tep' },
           h('h2', { id: 'tep' }, 'Thành phần hồ sơ và kết quả'),

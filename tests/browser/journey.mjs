@@ -13,6 +13,7 @@
 //            calendar, users; a survey published by the agency administrator.
 
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { launch, person, check, checkDocument, step, summary, login, assert, pdf, BASE, SHOTS, PASSWORD } from './lib.mjs';
 
 const browser = await launch();
@@ -617,6 +618,27 @@ async function run() {
     await r.getByText('Qua dịch vụ bưu chính công ích: Số 5 phố Trường Thi, phường Hạc Thành').first().waitFor();
   });
 
+  await step('the post collects the paper documents (P15): ordered by the citizen, followed to “delivered” on both pages', async () => {
+    await c.goto(`/ho-so.html?id=${state.second}`);
+    await c.locator('summary', { hasText: 'Nhờ bưu điện thu gom hồ sơ giấy tại nhà' }).click();
+    await c.getByLabel('Địa chỉ thu gom').fill('Số 5 phố Trường Thi, phường Hạc Thành');
+    await Promise.all([c.waitForEvent('load'), c.getByRole('button', { name: 'Đặt thu gom hồ sơ giấy' }).click()]);
+    const panel = c.locator('section', { has: c.getByRole('heading', { name: 'Bưu điện thu gom hồ sơ giấy' }) });
+    const tracking = (await panel.innerText()).match(/EP\d+VN/)[0];
+    // The demo's fake post moves the parcel on (its address is in the server's banner).
+    const post = readFileSync(process.env.SERVER_LOG, 'utf8').match(/Bưu điện giả lập: (http:\/\/[^/\s]+)/)[1];
+    for (let i = 0; i < 3; i += 1) {
+      const answer = await fetch(`${post}/_fake/parcels/${tracking}/advance`, { method: 'POST' });
+      assert(answer.ok, `the fake post did not advance ${tracking}: ${answer.status}`);
+    }
+    await c.reload();
+    await panel.getByText('Đã phát thành công').waitFor();
+    await check(citizen, '29d-buu-dien-thu-gom-ho-so');
+    await reception.page.goto(`/can-bo/ho-so.html?id=${state.second}`);
+    await reception.page.getByRole('heading', { name: 'Bưu điện thu gom hồ sơ giấy' }).waitFor();
+    await reception.page.getByText('Đã phát thành công').first().waitFor();
+  });
+
   await step('withdrawal: the citizen asks to withdraw the dossier, the officer confirms', async () => {
     await c.goto(`/ho-so.html?id=${state.second}`);
     await c.locator('summary', { hasText: 'Rút hồ sơ' }).click();
@@ -803,6 +825,17 @@ async function run() {
     await Promise.all([o.waitForURL((u) => !u.pathname.endsWith('dang-nhap.html')), o.getByRole('button', { name: 'Đăng nhập' }).click()]);
   });
 
+  await step('staff SSO (G10): an officer logs in through the province’s identity provider and lands in the inbox', async () => {
+    const o = await person(browser);
+    await o.page.goto('/can-bo/dang-nhap.html');
+    await o.page.getByRole('link', { name: 'Đăng nhập bằng tài khoản dùng chung của tỉnh' }).click();
+    await o.page.getByRole('button', { name: /tiepnhan\.phuong/ }).click();
+    await o.page.waitForURL((u) => u.pathname.startsWith('/can-bo/') && !u.pathname.endsWith('dang-nhap.html'));
+    await o.page.getByText('Lê Thị Hoa').first().waitFor();
+    await check(o, '47b-can-bo-dang-nhap-mot-lan');
+    await o.context.close();
+  });
+
   await step('phone screen: officer inbox and dossier', async () => {
     await phone.context.clearCookies();
     await phone.page.evaluate(() => localStorage.clear());
@@ -822,7 +855,7 @@ async function run() {
     await v.page.locator('button[type=submit]', { hasText: /Continue/i }).click();
     await v.page.waitForURL((u) => u.pathname.endsWith('/ho-so-cua-toi.html'));
     await v.page.getByText('Nguyễn Văn An').first().waitFor();
-    assert(await v.page.locator('table tbody tr').count() > 0, 'the linked account does not show its dossiers');
+    await v.page.locator('table tbody tr').first().waitFor(); // the linked account shows its dossiers
     await check(v, '47-dang-nhap-vneid', { shot: true });
     // Pre-fill from the national population database (G5, P1): consent first, then the form
     // is filled and marked, the personal papers the state holds are not asked for.

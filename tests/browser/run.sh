@@ -37,7 +37,7 @@ trap 'stop_server; kill $oidc 2>/dev/null || true' EXIT
 
 log "journeys"
 status=0
-BASE_URL="$base" node tests/browser/journey.mjs || status=$?
+BASE_URL="$base" SERVER_LOG="$server_log" node tests/browser/journey.mjs || status=$?
 if [ "$status" -ne 0 ]; then
   echo '--- server log (last 60 lines) ---'; tail -n 60 "$server_log"
   echo '--- OpenID provider log ---'; tail -n 20 "$oidc_log"

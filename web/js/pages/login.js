@@ -40,7 +40,10 @@ async function enter(token) {
     showErrors(form, { title: 'Không phải tài khoản cán bộ', detail: 'Tài khoản này là tài khoản công dân, doanh nghiệp. Vui lòng đăng nhập tại Cổng Dịch vụ công.', errors: [] });
     return;
   }
-  location.href = safeNext() || (isStaff(s) ? '/can-bo/index.html' : '/ho-so-cua-toi.html');
+  // Back from a single sign-on without a page to return to, the next page is the site's root:
+  // an officer then goes to the console, as after a password login.
+  const next = safeNext();
+  location.href = (next && !(area === 'console' && next === '/') && next) || (isStaff(s) ? '/can-bo/index.html' : '/ho-so-cua-toi.html');
 }
 
 // VNeID (portal) or the province's single sign-on (console): shown when the deployment has it;

@@ -270,9 +270,11 @@ pub fn demo_signer(data_dir: &Path) -> Result<motcua_core::signing::DocumentSign
     use motcua_signing::TestAuthority;
     let dir = data_dir.join("keys");
     std::fs::create_dir_all(&dir).map_err(|e| StartError::DataDir(dir.clone(), e))?;
-    let authority = TestAuthority::generate();
-    let key = secret_file(&dir, "signing-ca.key.pem", || authority.key_pem())?;
-    let certificate = secret_file(&dir, "signing-ca.crt.pem", || authority.certificate_pem())?;
+    // A new authority only on the first start (both files are then written from it).
+    let fresh = std::cell::OnceCell::new();
+    let key = secret_file(&dir, "signing-ca.key.pem", || fresh.get_or_init(TestAuthority::generate).key_pem())?;
+    let certificate =
+        secret_file(&dir, "signing-ca.crt.pem", || fresh.get_or_init(TestAuthority::generate).certificate_pem())?;
     let authority = TestAuthority::from_pem(&key, &certificate)
         .map_err(|e| StartError::Store(format!("keys/signing-ca.*.pem: {e}")))?;
     Ok(motcua_core::signing::DocumentSigner::test(authority))

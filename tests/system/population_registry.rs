@@ -71,6 +71,7 @@ async fn with_consent_the_form_is_filled_from_the_population_database_and_every_
     assert_eq!(filled["form"]["date_of_birth"], "1990-05-12");
     assert_eq!(filled["form"]["address"], "Số 12 đường Lê Lợi, phường Hạc Thành, tỉnh Thanh Hóa");
     assert_eq!(filled["form"]["household_business_name"], hkd_form()["household_business_name"], "the rest stays");
+    assert_eq!(filled["registry_fields"], json!(["address", "date_of_birth", "full_name", "id_number"]));
     let used = &filled["registry_use"];
     assert_eq!(used["registry"], "population");
     assert_eq!(used["components"], json!(["giay-to-phap-ly-ca-nhan"]), "the personal papers are the registry's");
@@ -101,6 +102,11 @@ async fn with_consent_the_form_is_filled_from_the_population_database_and_every_
         )
         .await;
     assert_eq!(patched.ok()["form"]["address"], moved);
+    assert_eq!(
+        patched.ok()["registry_fields"],
+        json!(["date_of_birth", "full_name", "id_number"]),
+        "the corrected one is the applicant's"
+    );
     app.upload(&citizen, &id, HKD_FORM, PDF, "application/pdf", "giay-de-nghi.pdf").await.ok();
     app.post(&path(&id, "submit"), Some(&citizen), json!({})).await.ok();
     assert_eq!(app.post(&path(&id, "registry-check"), Some(&citizen), json!({})).await.problem(403), "forbidden");

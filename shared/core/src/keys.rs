@@ -173,7 +173,6 @@ pub fn aggregate(scope: &str, day: chrono::NaiveDate) -> Key {
     Key::new(aggregate_partition(scope), format!("D#{}", day.format("%Y-%m-%d")))
 }
 pub const OUTBOX: &str = "OUTBOX";
-/// Sort key prefix of a dossier's parcel tracking states.
 /// Tracking states of the result sent by post, and of the paper documents collected.
 pub const PARCEL_PREFIX: &str = "PARCEL#";
 pub const PICKUP_PREFIX: &str = "PICKUP#";
@@ -298,6 +297,16 @@ pub async fn read_partition<T: DeserializeOwned>(
 ) -> Result<Vec<T>, crate::CoreError> {
     let items = read_items(table, motcua_ports::Query::partition(index, pk.into()).limit(500)).await?;
     Ok(items.iter().map(data).collect::<Result<_, _>>()?)
+}
+
+/// The newest `limit` items of partition `pk` (sort keys in time order), newest first.
+pub async fn newest<T: DeserializeOwned>(
+    table: &dyn motcua_ports::Table,
+    pk: String,
+    limit: usize,
+) -> Result<Vec<T>, crate::CoreError> {
+    let query = motcua_ports::Query::partition(motcua_ports::Index::Primary, pk).descending().limit(limit);
+    Ok(table.query(query).await?.items.iter().map(data).collect::<Result<_, _>>()?)
 }
 
 /// Every item a query finds, page after page.

@@ -10,7 +10,7 @@ use crate::access::{ensure_owner, ensure_visible};
 use crate::queries::view;
 use crate::store::{check_if_match, commit, load, Change};
 use crate::{catalogue, keys, Caller, CoreError, CoreResult, Services};
-use motcua_domain::dossier::{Channel, Dossier, PaperPickup, ResultDelivery, ReturnMethod, Status};
+use motcua_domain::dossier::{postal_address, Channel, Dossier, PaperPickup, ResultDelivery, ReturnMethod, Status};
 use motcua_domain::views::DossierView;
 use motcua_ports::{Condition, ParcelState, PickupOrder, Query, Shipment, SortCondition};
 use serde::{Deserialize, Serialize};
@@ -46,6 +46,38 @@ pub struct PickupRequest {
 
 /// The reference of a dossier's collection at the post (its result's is the dossier id).
 const PICKUP_SUFFIX: &str = ".thu-gom";
+
+/// A dossier's two kinds of parcel: its result delivered, its paper documents collected.
+#[derive(Clone, Copy)]
+enum Parcel {
+    Result,
+    Pickup,
+}
+
+impl Parcel {
+    /// The dossier and the parcel a reference at the post names.
+    fn of_reference(reference: &str) -> (&str, Parcel) {
+        match reference.strip_suffix(PICKUP_SUFFIX) {
+            Some(id) => (id, Parcel::Pickup),
+            None => (reference, Parcel::Result),
+        }
+    }
+
+    /// Where its tracking states are kept.
+    fn prefix(self) -> &'static str {
+        match self {
+            Parcel::Result => keys::PARCEL_PREFIX,
+            Parcel::Pickup => keys::PICKUP_PREFIX,
+        }
+    }
+
+    fn tracking_number(self, d: &Dossier) -> Option<&str> {
+        match self {
+            Parcel::Result => d.delivery.as_ref().and_then(|x| x.tracking_number.as_deref()),
+            Parcel::Pickup => d.pickup.as_ref().map(|p| p.tracking_number.as_str()),
+        }
+    }
+}
 
 /// What a tracking callback changed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -143,10 +175,8 @@ pub async fn order_pickup(
     if d.pickup.is_some() {
         return Err(CoreError::rule("pickup_exists", "Hồ sơ đã có yêu cầu thu gom hồ sơ giấy."));
     }
-    let address = req.address.trim().to_string();
-    if address.is_empty() || address.chars().count() > 300 {
-        return Err(CoreError::field("address", "required", "Vui lòng nhập địa chỉ thu gom (tối đa 300 ký tự)."));
-    }
+    let address = postal_address(Some(&req.address), "Vui lòng nhập địa chỉ thu gom.")
+        .map_err(|e| CoreError::Validation(vec![e]))?;
     let agency = catalogue::agency(s, &d.agency).await?;
     let code = d.code.as_ref().map_or(d.id.clone(), |c| c.to_string());
     let order = PickupOrder {
@@ -170,16 +200,9 @@ pub async fn callback(s: &Services, signature: Option<&str>, body: &[u8]) -> Cor
     let update = postal(s)?
         .read_callback(signature, body)
         .map_err(|e| crate::integration::refused_callback(e, "invalid_tracking", "bưu điện"))?;
-    let (id, prefix) = match update.reference.strip_suffix(PICKUP_SUFFIX) {
-        Some(id) => (id, keys::PICKUP_PREFIX),
-        None => (update.reference.as_str(), keys::PARCEL_PREFIX),
-    };
+    let (id, parcel) = Parcel::of_reference(&update.reference);
     let d = load(s, id).await?;
-    let tracking = match prefix {
-        keys::PICKUP_PREFIX => d.pickup.as_ref().map(|p| p.tracking_number.as_str()),
-        _ => d.delivery.as_ref().and_then(|x| x.tracking_number.as_deref()),
-    };
-    if tracking != Some(update.tracking_number.as_str()) {
+    if parcel.tracking_number(&d) != Some(update.tracking_number.as_str()) {
         return Err(CoreError::not_found("bưu gửi"));
     }
     let event = ParcelEvent {
@@ -188,7 +211,7 @@ pub async fn callback(s: &Services, signature: Option<&str>, body: &[u8]) -> Cor
         at: motcua_domain::vn_time(update.at),
         note: update.note,
     };
-    let item = keys::item(&keys::parcel_state(prefix, &d.id, update.state as u8), &event, &[])?;
+    let item = keys::item(&keys::parcel_state(parcel.prefix(), &d.id, update.state as u8), &event, &[])?;
     match s.table.put(item, Condition::NotExists).await {
         Ok(()) => Ok(TrackingOutcome { state: update.state, duplicate: false }),
         Err(motcua_ports::TableError::ConditionFailed { .. }) => {
@@ -205,7 +228,7 @@ pub async fn tracking(s: &Services, caller: &Caller, id: &str) -> CoreResult<Par
     let Some(delivery) = d.delivery.as_ref().filter(|x| x.method == ReturnMethod::Post) else {
         return Err(CoreError::not_found("bưu gửi của hồ sơ"));
     };
-    let events = events(s, id, keys::PARCEL_PREFIX).await?;
+    let events = events(s, id, Parcel::Result).await?;
     Ok(ParcelTracking { tracking_number: delivery.tracking_number.clone(), address: delivery.address.clone(), events })
 }
 
@@ -214,7 +237,7 @@ pub async fn pickup_tracking(s: &Services, caller: &Caller, id: &str) -> CoreRes
     let d = load(s, id).await?;
     ensure_visible(caller, &d)?;
     let Some(pickup) = &d.pickup else { return Err(CoreError::not_found("yêu cầu thu gom của hồ sơ")) };
-    let events = events(s, id, keys::PICKUP_PREFIX).await?;
+    let events = events(s, id, Parcel::Pickup).await?;
     Ok(ParcelTracking {
         tracking_number: Some(pickup.tracking_number.clone()),
         address: Some(pickup.address.clone()),
@@ -222,8 +245,8 @@ pub async fn pickup_tracking(s: &Services, caller: &Caller, id: &str) -> CoreRes
     })
 }
 
-async fn events(s: &Services, id: &str, prefix: &str) -> CoreResult<Vec<ParcelEvent>> {
+async fn events(s: &Services, id: &str, parcel: Parcel) -> CoreResult<Vec<ParcelEvent>> {
     let query = Query::partition(motcua_ports::Index::Primary, keys::dossier(id).pk)
-        .sort(SortCondition::BeginsWith(prefix.into()));
+        .sort(SortCondition::BeginsWith(parcel.prefix().into()));
     Ok(keys::read_items(s.table.as_ref(), query).await?.iter().map(keys::data).collect::<Result<_, _>>()?)
 }

@@ -10,7 +10,7 @@ use crate::{keys, Caller, CoreError, CoreResult, Services};
 use motcua_domain::dossier::Dossier;
 use motcua_domain::ids::AgencyCode;
 use motcua_domain::roles::Role;
-use motcua_ports::{Condition, Query};
+use motcua_ports::Condition;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -56,9 +56,5 @@ pub async fn list(s: &Services, caller: &Caller, dossier_id: &str) -> CoreResult
     if d.owner != caller.id && !caller.works_for(&d.agency) {
         return Err(CoreError::Forbidden("Chỉ chủ hồ sơ và cơ quan giải quyết xem nhật ký truy cập hồ sơ.".into()));
     }
-    let page = s
-        .table
-        .query(Query::partition(motcua_ports::Index::Primary, keys::reads(&d.id)).descending().limit(200))
-        .await?;
-    Ok(page.items.iter().map(keys::data).collect::<Result<_, _>>()?)
+    keys::newest(s.table.as_ref(), keys::reads(&d.id), 200).await
 }

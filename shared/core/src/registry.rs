@@ -16,7 +16,7 @@ use motcua_domain::dossier::{Dossier, Status};
 use motcua_domain::profile::Profile;
 use motcua_domain::registry::{consent_text, Registry, RegistryUse, CONSENT_VERSION};
 use motcua_domain::views::DossierView;
-use motcua_ports::{Condition, ConnectionError, Query, Resident, ResidentQuery, WriteOp};
+use motcua_ports::{Condition, ConnectionError, Resident, ResidentQuery, WriteOp};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -145,26 +145,26 @@ async fn read(
         consent_id: consent.id.clone(),
         dossier_id: consent.dossier_id.clone(),
     };
-    let owner = consent_owner(consent);
     let at_ms = chrono::Utc::now().timestamp_millis();
-    let key = keys::data_use(&owner, at_ms, &uuid::Uuid::now_v7().to_string());
+    let key = keys::data_use(consent_owner(&consent.id), at_ms, &uuid::Uuid::now_v7().to_string());
     let ttl = json!(chrono::Utc::now().timestamp() + KEPT_SECS);
     let op = WriteOp::Put { item: keys::item(&key, &use_, &[("ttl", ttl)])?, condition: Condition::NotExists };
     Ok((profile_of(resident), op))
 }
 
-/// The consents are kept under `CONSENT#<owner>`; the owner is part of the consent's id.
-fn consent_owner(c: &Consent) -> String {
-    c.id.rsplit_once('.').map(|(owner, _)| owner.to_string()).unwrap_or_default()
+/// The consents are kept under `CONSENT#<owner>`; the owner is part of the consent's id
+/// (`<owner>.<uuid>`).
+fn consent_owner(consent_id: &str) -> &str {
+    consent_id.rsplit_once('.').map(|(owner, _)| owner).unwrap_or_default()
 }
 
 fn consent_op(c: &Consent, condition: Condition) -> CoreResult<WriteOp> {
-    Ok(WriteOp::Put { item: keys::item(&keys::consent(&consent_owner(c), &c.id), c, &[])?, condition })
+    Ok(WriteOp::Put { item: keys::item(&keys::consent(consent_owner(&c.id), &c.id), c, &[])?, condition })
 }
 
 async fn load_consent(s: &Services, id: &str) -> CoreResult<Consent> {
-    let owner = id.rsplit_once('.').map(|(o, _)| o).unwrap_or_default();
-    let item = s.table.get(&keys::consent(owner, id)).await?.ok_or_else(|| CoreError::not_found("sự đồng ý"))?;
+    let key = keys::consent(consent_owner(id), id);
+    let item = s.table.get(&key).await?.ok_or_else(|| CoreError::not_found("sự đồng ý"))?;
     Ok(keys::data(&item)?)
 }
 
@@ -230,15 +230,13 @@ pub async fn prefill(
 
 /// The caller's consents, newest first.
 pub async fn consents(s: &Services, caller: &Caller) -> CoreResult<Vec<Consent>> {
-    let query = Query::partition(motcua_ports::Index::Primary, keys::consents(caller.id.as_str())).descending();
-    let page = s.table.query(query.limit(200)).await?;
-    Ok(page.items.iter().map(keys::data).collect::<Result<_, _>>()?)
+    keys::newest(s.table.as_ref(), keys::consents(caller.id.as_str()), 200).await
 }
 
 /// Withdraws one of the caller's consents: no read under it from now on.
 pub async fn withdraw(s: &Services, caller: &Caller, id: &str) -> CoreResult<Consent> {
     let mut c = load_consent(s, id).await?;
-    if consent_owner(&c) != caller.id.as_str() {
+    if consent_owner(&c.id) != caller.id.as_str() {
         return Err(CoreError::not_found("sự đồng ý"));
     }
     if c.withdrawn_at.is_none() {
@@ -250,9 +248,7 @@ pub async fn withdraw(s: &Services, caller: &Caller, id: &str) -> CoreResult<Con
 
 /// The reads of the caller's data in the registries, newest first.
 pub async fn data_uses(s: &Services, caller: &Caller) -> CoreResult<Vec<DataUse>> {
-    let query = Query::partition(motcua_ports::Index::Primary, keys::data_uses(caller.id.as_str())).descending();
-    let page = s.table.query(query.limit(200)).await?;
-    Ok(page.items.iter().map(keys::data).collect::<Result<_, _>>()?)
+    keys::newest(s.table.as_ref(), keys::data_uses(caller.id.as_str()), 200).await
 }
 
 /// An officer of the handling agency compares the dossier with the registry, under the

@@ -72,10 +72,12 @@ impl DocumentSigner {
             Keys::Fixed(keys) => keys.get(agency).cloned(),
             Keys::Test(authority, issued) => {
                 let mut issued = issued.lock().expect("signing keys");
-                if !issued.contains_key(agency) {
-                    issued.insert(agency.to_string(), authority.issue(agency_name).ok()?);
+                if let Some(identity) = issued.get(agency) {
+                    return Some(identity.clone());
                 }
-                issued.get(agency).cloned()
+                let identity = authority.issue(agency_name).ok()?;
+                issued.insert(agency.to_string(), identity.clone());
+                Some(identity)
             }
         }
     }

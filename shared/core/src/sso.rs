@@ -246,8 +246,5 @@ pub async fn redeem(s: &Services, code: &str) -> CoreResult<TokenResponse> {
         return Err(invalid());
     }
     let user = users::user(s, data["user"].as_str().unwrap_or_default()).await?;
-    match data["level"].as_u64().and_then(|l| u8::try_from(l).ok()) {
-        Some(level) => users::vneid_session(s, &user, level),
-        None => users::session(s, &user),
-    }
+    users::session_with_level(s, &user, data["level"].as_u64().and_then(|l| u8::try_from(l).ok()))
 }

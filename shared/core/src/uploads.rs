@@ -204,13 +204,14 @@ fn sniff(bytes: &[u8]) -> Option<&'static str> {
     infer::get(bytes).map(|t| t.mime_type())
 }
 
-/// Checks an uploaded object against its declaration; a bad object is deleted.
+/// Checks an uploaded object against its declaration; a bad object is deleted. The file, the
+/// write that clears its declaration, and the bytes read to check it.
 async fn verify(
     s: &Services,
     d: &Dossier,
     upload_id: &str,
     component: Option<&str>,
-) -> CoreResult<(AttachedFile, WriteOp)> {
+) -> CoreResult<(AttachedFile, WriteOp, bytes::Bytes)> {
     let key = keys::upload(&d.id, upload_id);
     let item = s.table.get(&key).await?.ok_or_else(|| CoreError::not_found("lượt tải lên"))?;
     // Expired declarations are refused even before the backend's ttl removes them: their
@@ -259,7 +260,7 @@ async fn verify(
         digitised: false,
         signature: None,
     };
-    Ok((file, WriteOp::Delete { key, condition: Condition::Exists }))
+    Ok((file, WriteOp::Delete { key, condition: Condition::Exists }, bytes))
 }
 
 /// Attaches an uploaded component file to the draft after checking it.
@@ -272,7 +273,7 @@ pub async fn complete_component_upload(
 ) -> CoreResult<DossierView> {
     let mut d = load(s, dossier_id).await?;
     let digitised = ensure_may_add_components(caller, &d)?;
-    let (file, clear) = verify(s, &d, upload_id, Some(component)).await?;
+    let (file, clear, _) = verify(s, &d, upload_id, Some(component)).await?;
     d.components.push(AttachedFile { digitised, ..file });
     let previous = d.touch(s.now());
     let response = view(s, caller, d.clone());
@@ -315,8 +316,8 @@ pub async fn finish(
     let d = load(s, dossier_id).await?;
     ensure_visible(caller, &d)?;
     action.apply(d.status, caller.role)?;
-    let (file, clear) = verify(s, &d, upload_id, None).await?;
-    let file = sign_result(s, &d, file).await?;
+    let (file, clear, bytes) = verify(s, &d, upload_id, None).await?;
+    let file = sign_result(s, &d, file, &bytes).await?;
     let value = actions::act_with_result(s, caller, dossier_id, action, file, note, if_match).await?;
     // The pending record is only a declaration; clearing it late is harmless (it has a ttl).
     if let WriteOp::Delete { key, .. } = clear {
@@ -327,13 +328,12 @@ pub async fn finish(
 
 /// A PDF result signed with the certificate of the agency issuing it (P16), kept beside the
 /// upload (the unsigned upload is swept like any upload no dossier holds); other files as they are.
-async fn sign_result(s: &Services, d: &Dossier, file: AttachedFile) -> CoreResult<AttachedFile> {
+async fn sign_result(s: &Services, d: &Dossier, file: AttachedFile, bytes: &[u8]) -> CoreResult<AttachedFile> {
     let Some(signer) = s.connections.signing.as_ref().filter(|_| file.content_type == "application/pdf") else {
         return Ok(file);
     };
-    let (bytes, _) = s.objects.get(&file.object_key).await?;
     let reason = format!("Kết quả giải quyết hồ sơ {}", d.code.as_deref().unwrap_or(&d.id));
-    let Some((signed, signature)) = signer.sign(&d.agency, &d.agency_name, &bytes, &reason, s.now())? else {
+    let Some((signed, signature)) = signer.sign(&d.agency, &d.agency_name, bytes, &reason, s.now())? else {
         return Ok(file);
     };
     let object_key = format!("{}-ky-so", file.object_key);

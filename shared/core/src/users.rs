@@ -346,12 +346,13 @@ pub fn ensure_passwords_allowed(s: &Services) -> CoreResult<()> {
 
 /// An access token for the account (its current session generation).
 pub fn session(s: &Services, u: &User) -> CoreResult<TokenResponse> {
-    issue(s, &u.id, u.role, u.agency.clone(), &u.profile.full_name, Some(u.sessions), None)
+    session_with_level(s, u, None)
 }
 
-/// An access token for a session opened by a VNeID login of assurance `level` (R7).
-pub fn vneid_session(s: &Services, u: &User, level: u8) -> CoreResult<TokenResponse> {
-    issue(s, &u.id, u.role, u.agency.clone(), &u.profile.full_name, Some(u.sessions), Some(level))
+/// An access token for a session opened by a VNeID login of assurance `level` (R7), or by
+/// another login (`None`).
+pub fn session_with_level(s: &Services, u: &User, vneid_level: Option<u8>) -> CoreResult<TokenResponse> {
+    issue(s, &u.id, u.role, u.agency.clone(), &u.profile.full_name, Some(u.sessions), vneid_level)
 }
 
 /// The caller a bearer token names, if the token is valid and its account still allows it:

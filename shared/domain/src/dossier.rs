@@ -43,18 +43,6 @@ pub struct DocumentSignature {
     pub valid: bool,
 }
 
-impl DocumentSignature {
-    /// "Ký số bởi …, lúc …; chữ ký hợp lệ" — how the portal says it.
-    pub fn label(&self) -> String {
-        format!(
-            "Ký số bởi {} lúc {} — {}",
-            self.signer,
-            self.signed_at.format("%H:%M %d/%m/%Y"),
-            if self.valid { "chữ ký hợp lệ" } else { "chữ ký KHÔNG hợp lệ" }
-        )
-    }
-}
-
 /// One logged step (M7): who did what, when, moving the dossier between which statuses.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Step {
@@ -321,17 +309,26 @@ pub struct ResultDelivery {
 impl ResultDelivery {
     /// By post needs an address of at most 300 characters; the other ways keep none.
     pub fn checked(self) -> Result<ResultDelivery, crate::error::FieldError> {
-        let address = self.address.map(|a| a.trim().to_string()).filter(|a| !a.is_empty());
-        let field =
-            |code, message: &str| crate::error::FieldError { field: "address".into(), code, message: message.into() };
-        match (self.method, address) {
-            (ReturnMethod::Post, None) => Err(field("required", "Vui lòng nhập địa chỉ nhận kết quả qua bưu chính.")),
-            (ReturnMethod::Post, Some(a)) if a.chars().count() > 300 => {
-                Err(field("too_long", "Địa chỉ dài quá 300 ký tự."))
+        match self.method {
+            ReturnMethod::Post => {
+                let address =
+                    postal_address(self.address.as_deref(), "Vui lòng nhập địa chỉ nhận kết quả qua bưu chính.")?;
+                Ok(ResultDelivery { method: ReturnMethod::Post, address: Some(address) })
             }
-            (ReturnMethod::Post, address) => Ok(ResultDelivery { method: ReturnMethod::Post, address }),
-            (method, _) => Ok(ResultDelivery { method, address: None }),
+            method => Ok(ResultDelivery { method, address: None }),
         }
+    }
+}
+
+/// An address the post goes to (a result delivered, documents collected), trimmed: given, at
+/// most 300 characters; `missing` says what to enter when it is not.
+pub fn postal_address(address: Option<&str>, missing: &str) -> Result<String, crate::error::FieldError> {
+    let field =
+        |code, message: &str| crate::error::FieldError { field: "address".into(), code, message: message.into() };
+    match address.map(str::trim).filter(|a| !a.is_empty()) {
+        None => Err(field("required", missing)),
+        Some(a) if a.chars().count() > 300 => Err(field("too_long", "Địa chỉ dài quá 300 ký tự.")),
+        Some(a) => Ok(a.to_string()),
     }
 }
 

@@ -93,6 +93,9 @@ pub struct DossierView {
     /// Whether it will likely miss its appointment, for staff taking part.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub risk: Option<crate::risk::Risk>,
+    /// The form fields still holding what a national registry gave (G5): the pages mark them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub registry_fields: Vec<String>,
 }
 
 /// A printable form of a dossier (`GET /api/v1/dossiers/{id}/forms/{number}`).
@@ -150,6 +153,7 @@ impl DossierView {
         }
         DossierView {
             risk: None,
+            registry_fields: d.registry_use.as_ref().map(|r| r.reused_fields(&d.form)).unwrap_or_default(),
             forms: FormLink::all(&d),
             status_label: d.status.label().into(),
             national_status: d.status.national_code(),

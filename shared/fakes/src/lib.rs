@@ -57,6 +57,25 @@ pub(crate) fn signed_by(secret: &str, headers: &axum::http::HeaderMap, message: 
     mac.verify_slice(&given).is_ok()
 }
 
+/// A signed JSON request read as the payment platform, the post and the population database
+/// read one: `503` while `down`, `401` unless `secret` signs it, `400` unless it parses.
+pub(crate) fn read_signed<T: serde::de::DeserializeOwned>(
+    down: bool,
+    secret: &str,
+    headers: &axum::http::HeaderMap,
+    body: &[u8],
+) -> Result<T, Box<axum::response::Response>> {
+    use axum::http::StatusCode;
+    if down {
+        return Err(Box::new(error(StatusCode::SERVICE_UNAVAILABLE, "99", "Hệ thống đang bảo trì")));
+    }
+    if !signed_by(secret, headers, body) {
+        return Err(Box::new(error(StatusCode::UNAUTHORIZED, "97", "Sai chữ ký")));
+    }
+    serde_json::from_slice(body)
+        .map_err(|_| Box::new(error(StatusCode::BAD_REQUEST, "03", "Dữ liệu không đúng định dạng")))
+}
+
 /// POSTs `body` signed with `key`; the status answered (0: not reachable).
 pub(crate) async fn post_signed(url: &str, key: &str, body: &serde_json::Value) -> u16 {
     let body = serde_json::to_vec(body).expect("JSON");

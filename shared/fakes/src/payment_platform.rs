@@ -176,14 +176,10 @@ struct NewPayment {
 }
 
 async fn create(State(state): State<Shared>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
-    if state.lock().unwrap().switches.down {
-        return crate::error(StatusCode::SERVICE_UNAVAILABLE, "99", "Hệ thống đang bảo trì");
-    }
-    if !crate::signed_by(SECRET, &headers, &body) {
-        return crate::error(StatusCode::UNAUTHORIZED, "97", "Sai chữ ký");
-    }
-    let Ok(p) = serde_json::from_slice::<NewPayment>(&body) else {
-        return crate::error(StatusCode::BAD_REQUEST, "03", "Dữ liệu không đúng định dạng");
+    let down = state.lock().unwrap().switches.down;
+    let p: NewPayment = match crate::read_signed(down, SECRET, &headers, &body) {
+        Ok(request) => request,
+        Err(refused) => return *refused,
     };
     if p.merchant_id != MERCHANT || p.amount == 0 {
         return crate::error(StatusCode::BAD_REQUEST, "02", "Đơn vị hoặc số tiền không hợp lệ");

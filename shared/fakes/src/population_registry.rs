@@ -120,14 +120,10 @@ struct Request {
 }
 
 async fn lookup(State(state): State<Shared>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
-    if state.lock().unwrap().switches.down {
-        return crate::error(StatusCode::SERVICE_UNAVAILABLE, "99", "Hệ thống đang bảo trì");
-    }
-    if !crate::signed_by(SECRET, &headers, &body) {
-        return crate::error(StatusCode::UNAUTHORIZED, "97", "Sai chữ ký");
-    }
-    let Ok(r) = serde_json::from_slice::<Request>(&body) else {
-        return crate::error(StatusCode::BAD_REQUEST, "03", "Dữ liệu không đúng định dạng");
+    let down = state.lock().unwrap().switches.down;
+    let r: Request = match crate::read_signed(down, SECRET, &headers, &body) {
+        Ok(request) => request,
+        Err(refused) => return *refused,
     };
     if r.client_id != CLIENT {
         return crate::error(StatusCode::FORBIDDEN, "98", "Đơn vị chưa được cấp quyền khai thác");

@@ -171,14 +171,10 @@ fn order<T: for<'de> Deserialize<'de>>(
     body: &[u8],
     make: impl FnOnce(T, String) -> Option<Parcel>,
 ) -> Response {
-    if state.lock().unwrap().switches.down {
-        return crate::error(StatusCode::SERVICE_UNAVAILABLE, "99", "Hệ thống đang bảo trì");
-    }
-    if !crate::signed_by(SECRET, headers, body) {
-        return crate::error(StatusCode::UNAUTHORIZED, "97", "Sai chữ ký");
-    }
-    let Ok(n) = serde_json::from_slice::<T>(body) else {
-        return crate::error(StatusCode::BAD_REQUEST, "03", "Dữ liệu không đúng định dạng");
+    let down = state.lock().unwrap().switches.down;
+    let n: T = match crate::read_signed(down, SECRET, headers, body) {
+        Ok(request) => request,
+        Err(refused) => return *refused,
     };
     let mut s = state.lock().unwrap();
     let tracking = format!("EP{:09}VN", s.parcels.len() + 1);

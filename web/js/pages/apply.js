@@ -23,11 +23,9 @@ const submitKey = newKey();
 
 const REGISTRY_MARK = 'Từ CSDL quốc gia về dân cư';
 
-/** Field name → source, for the values the registry gave that the applicant kept. */
+/** Field name → source, for the values the registry gave that the applicant kept (the server's word). */
 function registryMarks(d) {
-  const used = d && d.registry_use;
-  if (!used) return new Map();
-  return new Map(Object.keys(used.values).filter((k) => d.form[k] === used.values[k]).map((k) => [k, REGISTRY_MARK]));
+  return new Map((d && d.registry_fields || []).map((k) => [k, REGISTRY_MARK]));
 }
 
 async function load() {

@@ -283,7 +283,7 @@ function registryPanel(d) {
             h('td', {}, f.matches ? 'Khớp' : 'Khác'))))));
     } catch (e) { setContent(result, alertBox('error', null, e.detail || 'Không đối chiếu được.')); }
   }, 'Đang đối chiếu…'));
-  const kept = Object.keys(used.values).filter((k) => d.form[k] === used.values[k]).map((k) => labels[k] || k);
+  const kept = (d.registry_fields || []).map((k) => labels[k] || k);
   return h('section', { class: 'card', 'aria-labelledby': 'csdl' },
     h('h2', { id: 'csdl' }, `Dữ liệu từ ${used.registry_name}`),
     facts([

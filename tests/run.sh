@@ -33,7 +33,7 @@ if ! command -v pdfsig >/dev/null; then
   apt-get update -qq
   apt-get install -y -qq poppler-utils >/dev/null
 fi
-pdfsig -v 2>&1 | head -n 1
+pdfsig -v 2>&1 | sed -n 1p  # sed reads to the end: head would close the pipe early (SIGPIPE under pipefail)
 
 step "format"
 cargo fmt --all -- --check

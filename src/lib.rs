@@ -5,6 +5,7 @@
 
 pub use motcua_seed as seed;
 pub mod backup;
+pub mod generate;
 pub mod offline;
 pub mod server;
 pub mod telemetry;
@@ -359,6 +360,8 @@ impl Application {
     ) -> Result<Application, StartError> {
         let addr = listener.local_addr().map_err(|e| StartError::Bind(settings.addr, e))?;
         let demo = if settings.seed_demo { Some(seed::load(&services).await?) } else { None };
+        // Dossiers written before the inbox index existed join it once.
+        motcua_core::inbox_index::build_once(&services).await?;
 
         let not_found = axum::routing::any(motcua_http::routes::route_not_found);
         // Unknown API paths answer problem+json 404 whatever the method (the portal's static

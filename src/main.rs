@@ -46,6 +46,16 @@ enum Command {
         #[command(subcommand)]
         action: AuditAction,
     },
+    /// Fill `--data-dir` with realistic dossiers (demo, capacity planning, benchmarks), made
+    /// through the core services as officers would; then `motcua --data-dir DIR` serves them.
+    Generate {
+        /// How many dossiers.
+        #[arg(long)]
+        dossiers: usize,
+        /// Over how many weeks before today they were received.
+        #[arg(long, default_value_t = 26)]
+        weeks: i64,
+    },
     /// Restore a backup (a directory made by `POST /api/v1/backups`) into `--data-dir`, which
     /// must be empty, and verify its ledger.
     Restore {
@@ -94,6 +104,18 @@ async fn main() -> std::process::ExitCode {
         }
         Some(Command::Restore { from }) => {
             return report(motcua::backup::restore(from, &args.data_dir).await, "Không khôi phục được")
+        }
+        Some(Command::Generate { dossiers, weeks }) => {
+            return match motcua::generate::generate(args.data_dir.clone(), *dossiers, *weeks).await {
+                Ok(made) => {
+                    println!("{}", serde_json::to_string_pretty(&made).expect("a summary as JSON"));
+                    std::process::ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("Không tạo được dữ liệu: {e}");
+                    std::process::ExitCode::FAILURE
+                }
+            };
         }
         None => {}
     }

@@ -1,14 +1,19 @@
 //! The officers' inbox (M8): dossiers waiting for the caller's role and unit, most urgent
-//! first — overdue, then likely to be late (issue 13, item 9), then by due time — with counts by
-//! status and by deadline state.
+//! first — overdue, then by due time — with counts by status and by deadline state. Served
+//! from the inbox index (`inbox_index`): a page reads a page of entries and their dossiers,
+//! the counts read the kept counters and the entries already overdue or due soon; nothing
+//! here grows with the agency's dossiers.
 
+use crate::inbox_index::{self, due_key, NOTHING_DUE};
 use crate::store::load;
 use crate::{keys, Caller, CoreError, CoreResult, Services};
-use motcua_domain::dossier::{Dossier, Status};
-use motcua_domain::risk::{self, Risk};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use motcua_domain::dossier::Status;
+use motcua_domain::risk;
 use motcua_domain::roles::Role;
 use motcua_domain::views::{Flags, InboxRow, Summary};
-use motcua_ports::Index;
+use motcua_ports::{attr_str, Item};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -39,12 +44,13 @@ pub enum DueFilter {
 /// Counts of the whole inbox, before the filters.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct InboxCounts {
-    pub total: usize,
-    pub due_soon: usize,
-    pub overdue: usize,
-    /// Open dossiers likely to miss their appointment.
-    pub at_risk: usize,
-    pub by_status: BTreeMap<&'static str, usize>,
+    pub total: i64,
+    pub due_soon: i64,
+    pub overdue: i64,
+    /// Open dossiers likely to miss their appointment (as predicted at their last change, or
+    /// overdue).
+    pub at_risk: i64,
+    pub by_status: BTreeMap<String, i64>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -54,25 +60,11 @@ pub struct Inbox {
     pub counts: InboxCounts,
 }
 
-/// Whether the dossier waits for the caller's role and unit.
-fn in_inbox(d: &Dossier, caller: &Caller) -> bool {
-    let agency = caller.agency.as_deref().unwrap_or_default();
-    if d.agency != agency && d.receives(agency) {
-        // The service centre that took a boundary-free dossier: to receive it, and to return
-        // its result (R5).
-        return matches!(caller.role, Role::ReceivingOfficer | Role::Leader)
-            && matches!(d.status, Status::Submitted | Status::Finished);
-    }
-    if d.agency != agency {
-        return d.parts.iter().any(|p| p.agency == agency && p.completed_at.is_none())
-            || d.consultations.iter().any(|c| c.agency == agency && c.answered_at.is_none());
-    }
-    match (&d.stage, caller.role) {
-        (_, Role::Leader) => d.status.is_open() || d.status == Status::Submitted || d.status == Status::Finished,
-        (Some(stage), role) => stage.role == role && stage.unit == agency || (d.status == Status::WithdrawalRequested),
-        (None, _) => false,
-    }
-}
+/// How many entries one page may look at when filters skip most of them; the page then ends
+/// early with a cursor to go on.
+const SCAN_BUDGET: usize = 2_000;
+/// Lowest sort key of an inbox.
+const FIRST: &str = "0";
 
 /// The caller's inbox.
 pub async fn inbox(s: &Services, caller: &Caller, q: InboxQuery) -> CoreResult<Inbox> {
@@ -80,79 +72,150 @@ pub async fn inbox(s: &Services, caller: &Caller, q: InboxQuery) -> CoreResult<I
         (Role::ReceivingOfficer | Role::Specialist | Role::Leader, Some(a)) => a.clone(),
         _ => return Err(CoreError::Forbidden("Chỉ cán bộ của cơ quan có hộp hồ sơ cần xử lý.".into())),
     };
-    let offset: usize = match &q.cursor {
-        Some(c) => c.parse().map_err(|_| CoreError::invalid("invalid_cursor", "Tham số cursor không hợp lệ."))?,
-        None => 0,
+    let after = match &q.cursor {
+        Some(c) => Some(decode_cursor(c)?),
+        None => None,
     };
     let limit = match q.limit {
         None => 50,
         Some(n @ 1..=200) => n,
         Some(_) => return Err(CoreError::invalid("invalid_limit", "Tham số limit phải từ 1 đến 200.")),
     };
-    let mut all = keys::read_partition::<Dossier>(s.table.as_ref(), Index::Gsi2, format!("AGENCY#{agency}")).await?;
-    for id in
-        keys::read_partition::<String>(s.table.as_ref(), Index::Primary, keys::participation_partition(&agency)).await?
-    {
-        if let Ok(d) = load(s, &id).await {
-            all.push(d);
+    let (cal, now) = (s.calendar(), s.now());
+    let inbox = keys::inbox(&agency, caller.role.as_str());
+    let counts = counts(s, &agency, caller.role, &inbox).await?;
+    let now_key = due_key(now);
+    let soon_key = due_key(cal.add_working_minutes(now, Flags::soon_window(&cal)));
+    let (from, to) = match q.due {
+        Some(DueFilter::Overdue) => (FIRST.to_string(), format!("{now_key}$")),
+        Some(DueFilter::Soon) => (now_key, format!("{soon_key}$")),
+        None => (FIRST.to_string(), format!("{NOTHING_DUE}$")),
+    };
+    let listed = if q.mine { keys::inbox_assigned(&agency, caller.role.as_str(), &caller.id) } else { inbox.clone() };
+    let from = after.clone().unwrap_or(from);
+    // The entries wanted (one more than the page, to know whether another follows).
+    let (mut wanted_entries, mut scanned, mut cursor) = (Vec::<(String, String)>::new(), 0, None);
+    // Where the next page starts when the scan stopped before the end of the range.
+    let mut next = None;
+    'pages: loop {
+        let page = inbox_index::range(s, &listed, from.clone(), to.clone(), cursor).await?;
+        for entry in &page.items {
+            let sk = attr_str(entry, "sk").unwrap_or_default();
+            if after.as_deref() == Some(sk) {
+                continue;
+            }
+            scanned += 1;
+            if wanted(entry, &q, &cal, now) {
+                wanted_entries.push((sk.to_string(), attr_str(entry, "dossier").unwrap_or_default().to_string()));
+            }
+            if wanted_entries.len() > limit {
+                next = wanted_entries.get(limit - 1).map(|(sk, _)| sk.clone());
+                wanted_entries.truncate(limit);
+                break 'pages;
+            }
+            if scanned == SCAN_BUDGET {
+                next = Some(sk.to_string());
+                break 'pages;
+            }
+        }
+        match page.next {
+            Some(more) => cursor = Some(more),
+            None => break,
         }
     }
-    let (cal, now) = (s.calendar(), s.now());
-    let all: Vec<Dossier> = all.into_iter().filter(|d| in_inbox(d, caller)).collect();
-    let assigned = all.iter().map(|d| (d.procedure_code.to_string(), d.assignee.as_ref().map(|a| a.id.to_string())));
+    let ids: Vec<String> = wanted_entries.into_iter().map(|(_, id)| id).collect();
+    let dossiers = futures::future::try_join_all(ids.iter().map(|id| load(s, id))).await?;
+    let assigned =
+        dossiers.iter().map(|d| (d.procedure_code.to_string(), d.assignee.as_ref().map(|a| a.id.to_string())));
     let histories = crate::step_history::of_all(s, assigned.collect()).await?;
-    let mut rows: Vec<(Dossier, Flags, Option<Risk>)> = all
+    let items = dossiers
         .into_iter()
         .map(|d| {
-            let f = Flags::of(&d, &cal, now);
+            let flags = Flags::of(&d, &cal, now);
             let risk = histories.get(d.procedure_code.as_str()).and_then(|h| risk::predict(&d, h, &cal, now));
-            (d, f, risk)
-        })
-        .collect();
-    let mut by_status = BTreeMap::new();
-    for (d, ..) in &rows {
-        *by_status.entry(d.status.as_str()).or_default() += 1;
-    }
-    let counts = InboxCounts {
-        total: rows.len(),
-        due_soon: rows.iter().filter(|(_, f, _)| f.due_soon).count(),
-        overdue: rows.iter().filter(|(_, f, _)| f.overdue).count(),
-        at_risk: rows.iter().filter(|(.., r)| r.as_ref().is_some_and(|r| r.at_risk)).count(),
-        by_status,
-    };
-    rows.retain(|(d, f, _)| {
-        q.status.is_none_or(|st| st == d.status)
-            && q.procedure.as_ref().is_none_or(|p| p == &d.procedure_code)
-            && (!q.mine || d.assignee.as_ref().is_some_and(|a| a.id == caller.id))
-            && match q.due {
-                Some(DueFilter::Soon) => f.due_soon,
-                Some(DueFilter::Overdue) => f.overdue,
-                None => true,
+            InboxRow {
+                summary: Summary { flags: Some(flags), ..Summary::of(&d) },
+                stage: d.stage,
+                assignee: d.assignee,
+                risk,
             }
-    });
-    // Overdue first, then those likely to be late (the latest first), then by due time.
-    let late_by = |r: &Option<Risk>| r.as_ref().filter(|r| r.at_risk).map(|r| std::cmp::Reverse(r.late_by_minutes));
-    rows.sort_by(|(a, fa, ra), (b, fb, rb)| {
-        (!fa.overdue, late_by(ra).is_none(), late_by(ra), fa.due_at.is_none(), fa.due_at, &a.id).cmp(&(
-            !fb.overdue,
-            late_by(rb).is_none(),
-            late_by(rb),
-            fb.due_at.is_none(),
-            fb.due_at,
-            &b.id,
-        ))
-    });
-    let next_cursor = (offset + limit < rows.len()).then(|| (offset + limit).to_string());
-    let items = rows
-        .into_iter()
-        .skip(offset)
-        .take(limit)
-        .map(|(d, f, risk)| InboxRow {
-            summary: Summary { flags: Some(f), ..Summary::of(&d) },
-            stage: d.stage,
-            assignee: d.assignee,
-            risk,
         })
         .collect();
-    Ok(Inbox { items, next_cursor, counts })
+    Ok(Inbox { items, next_cursor: next.map(|sk| URL_SAFE_NO_PAD.encode(sk)), counts })
+}
+
+/// Whether an entry passes the filters of the query.
+fn wanted(
+    entry: &Item,
+    q: &InboxQuery,
+    cal: &motcua_domain::calendar::Calendar,
+    now: chrono::DateTime<chrono::FixedOffset>,
+) -> bool {
+    let status: Option<Status> = entry.get("status").and_then(|v| serde_json::from_value(v.clone()).ok());
+    q.status.is_none_or(|st| Some(st) == status)
+        && q.procedure.as_deref().is_none_or(|p| attr_str(entry, "procedure") == Some(p))
+        && q.due.is_none_or(|due| {
+            let (overdue, soon) = due_state(entry, status, cal, now);
+            match due {
+                DueFilter::Overdue => overdue,
+                DueFilter::Soon => soon,
+            }
+        })
+}
+
+/// `(overdue, due soon)` of an entry at `now`.
+fn due_state(
+    entry: &Item,
+    status: Option<Status>,
+    cal: &motcua_domain::calendar::Calendar,
+    now: chrono::DateTime<chrono::FixedOffset>,
+) -> (bool, bool) {
+    let due = attr_str(entry, "sk")
+        .and_then(|sk| sk.split('#').next())
+        .and_then(|key| chrono::NaiveDateTime::parse_from_str(key, "%Y%m%dT%H%M%SZ").ok())
+        .map(|at| at.and_utc().fixed_offset());
+    due.map_or((false, false), |due| Flags::due_state(status == Some(Status::Submitted), due, cal, now))
+}
+
+/// The inbox's counts: the kept counters, and the entries now overdue or due soon (a range of
+/// the index that holds only those).
+async fn counts(s: &Services, agency: &str, role: Role, inbox: &str) -> CoreResult<InboxCounts> {
+    let kept = inbox_index::kept_counts(s, agency, role).await?;
+    let (cal, now) = (s.calendar(), s.now());
+    let to = format!("{}$", due_key(cal.add_working_minutes(now, Flags::soon_window(&cal))));
+    let (mut overdue, mut due_soon, mut overdue_not_flagged, mut cursor) = (0, 0, 0, None);
+    loop {
+        let page = inbox_index::range(s, inbox, FIRST.to_string(), to.clone(), cursor).await?;
+        for entry in &page.items {
+            let status = entry.get("status").and_then(|v| serde_json::from_value(v.clone()).ok());
+            match due_state(entry, status, &cal, now) {
+                (true, _) => {
+                    overdue += 1;
+                    overdue_not_flagged += i64::from(entry.get("at_risk").is_none());
+                }
+                (_, true) => due_soon += 1,
+                _ => {}
+            }
+        }
+        match page.next {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    Ok(InboxCounts {
+        total: kept.total,
+        due_soon,
+        overdue,
+        at_risk: kept.at_risk + overdue_not_flagged,
+        by_status: kept.by_status,
+    })
+}
+
+fn decode_cursor(cursor: &str) -> CoreResult<String> {
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .filter(|sk| sk.contains('#'))
+        .ok_or_else(|| CoreError::invalid("invalid_cursor", "Tham số cursor không hợp lệ."))
 }

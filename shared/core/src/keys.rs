@@ -34,6 +34,9 @@
 //! | notification | `NOTIF#<user>` | `<time>#<event id>` | | |
 //! | calendar configuration | `CONFIG#CALENDAR` | `CURRENT`, `V#<000001>` | | |
 //! | regime schedule set by an administrator | `CONFIG#REGIME` | `CURRENT` | | |
+//! | a dossier waiting in the inbox of a role of an agency, by due time; the same in its assignee's list (issue 14) | `INBOX#<agency>#<role>`; `INBOX#<agency>#<role>#<user>` | `<due yyyymmddThhmmssZ or ~>#<dossier id>` | | |
+//! | kept counts of an inbox (total, by status, at risk), in shards | `INBOXCOUNT#<agency>#<role>` | `S#<0-7>` | | |
+//! | the inbox index was built for data older than it | `CONFIG#INBOXINDEX` | `BUILT` | | |
 //! | agency taking part in another agency's dossier | `PARTICIPANT#<agency>` | `<dossier id>` | | |
 //! | outgoing email / SMS (embedded outbox) | `OUTBOUND` | `<time>#<event id>#<channel>` | | |
 //! | dossier message (P5) | `DOSSIER#<id>` | `MSG#<time>#<id>` | | |
@@ -94,6 +97,23 @@ pub fn client(id: &str) -> Key {
 }
 pub fn dossier(id: &str) -> Key {
     Key::new(format!("DOSSIER#{id}"), "DOSSIER")
+}
+/// The inbox of `role` (its `as_str`) in `agency`.
+pub fn inbox(agency: &str, role: &str) -> String {
+    format!("INBOX#{agency}#{role}")
+}
+/// What is assigned to `user` in that inbox.
+pub fn inbox_assigned(agency: &str, role: &str, user: &str) -> String {
+    format!("INBOX#{agency}#{role}#{user}")
+}
+pub fn inbox_counts(agency: &str, role: &str, shard: u64) -> Key {
+    Key::new(inbox_counts_partition(agency, role), format!("S#{shard}"))
+}
+pub fn inbox_counts_partition(agency: &str, role: &str) -> String {
+    format!("INBOXCOUNT#{agency}#{role}")
+}
+pub fn inbox_index_built() -> Key {
+    Key::new("CONFIG#INBOXINDEX", "BUILT")
 }
 pub fn upload(dossier_id: &str, upload_id: &str) -> Key {
     Key::new(format!("DOSSIER#{dossier_id}"), format!("UPLOAD#{upload_id}"))

@@ -22,6 +22,7 @@ pub mod feedback;
 pub mod forms;
 pub mod idempotency;
 pub mod inbox;
+pub mod inbox_index;
 pub mod index766;
 pub mod integration;
 pub mod keys;

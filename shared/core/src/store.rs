@@ -95,6 +95,15 @@ fn participation_op(agency: &str, d: &Dossier) -> CoreResult<WriteOp> {
     Ok(WriteOp::Put { item: keys::item(&keys::participation(agency, &d.id), &d.id, &[])?, condition: Condition::None })
 }
 
+/// The inbox entries of version `version` of a dossier, as its stored item remembers them
+/// (none when the stored item is of another version: the commit's condition fails then).
+async fn listed_in_inboxes(s: &Services, id: &str, version: u64) -> CoreResult<Vec<crate::inbox_index::Entry>> {
+    Ok(match s.table.get(&keys::dossier(id)).await? {
+        Some(item) if item.get("version") == Some(&json!(version)) => crate::inbox_index::remembered(&item),
+        _ => vec![],
+    })
+}
+
 /// One change of a dossier, committed atomically.
 pub(crate) struct Change {
     pub dossier: Dossier,
@@ -145,11 +154,14 @@ pub(crate) async fn commit<R: Serialize + DeserializeOwned>(
         extra.push(("gsi2pk", json!(format!("AGENCY#{}", d.agency))));
         extra.push(("gsi2sk", json!(format!("{}#{}", submitted.to_rfc3339(), d.id))));
     }
-    let condition = match change.previous_version {
-        Some(v) => Condition::AttrEquals("version".into(), json!(v)),
-        None => Condition::NotExists,
+    let (condition, listed_before) = match change.previous_version {
+        Some(v) => (Condition::AttrEquals("version".into(), json!(v)), listed_in_inboxes(s, &d.id, v).await?),
+        None => (Condition::NotExists, vec![]),
     };
+    let (inbox_ops, listed) = crate::inbox_index::ops(s, d, listed_before).await?;
+    extra.push(("inbox", listed));
     let mut ops = vec![WriteOp::Put { item: keys::item(&keys::dossier(&d.id), d, &extra)?, condition }];
+    ops.extend(inbox_ops);
     if let Some(code) = &d.code {
         let mut hashes = vec![("dossier", json!(d.id))];
         if let Some(secret) = &d.receipt_secret {

@@ -45,19 +45,41 @@ pub struct Flags {
 }
 
 impl Flags {
-    pub fn of(d: &Dossier, cal: &Calendar, now: DateTime<FixedOffset>) -> Flags {
-        let waiting = d.waiting.is_some();
-        let due_at = if d.status == Status::Submitted {
+    /// What must be done by when: the reception deadline while waiting for reception, the
+    /// appointment while in process with the clock running.
+    pub fn due_at(d: &Dossier) -> Option<DateTime<FixedOffset>> {
+        if d.status == Status::Submitted {
             d.reception_due
-        } else if d.status.is_open() && !waiting {
+        } else if d.status.is_open() && d.waiting.is_none() {
             d.appointment
         } else {
             None
-        };
-        let soon_window =
-            if d.status == Status::Submitted { RECEPTION_DUE_SOON_MINUTES } else { DUE_SOON_DAYS * working_day(cal) };
-        let overdue = due_at.is_some_and(|due| now > due);
-        let due_soon = !overdue && due_at.is_some_and(|due| cal.working_minutes_between(now, due) <= soon_window);
+        }
+    }
+
+    /// `(overdue, due soon)` at `now` of something due at `due`: the reception deadline of a
+    /// dossier waiting for reception (`at_reception`), else its appointment.
+    pub fn due_state(
+        at_reception: bool,
+        due: DateTime<FixedOffset>,
+        cal: &Calendar,
+        now: DateTime<FixedOffset>,
+    ) -> (bool, bool) {
+        let soon_window = if at_reception { RECEPTION_DUE_SOON_MINUTES } else { Self::soon_window(cal) };
+        let overdue = now > due;
+        (overdue, !overdue && cal.working_minutes_between(now, due) <= soon_window)
+    }
+
+    /// The widest "due soon" window, in working minutes.
+    pub fn soon_window(cal: &Calendar) -> i64 {
+        DUE_SOON_DAYS * working_day(cal)
+    }
+
+    pub fn of(d: &Dossier, cal: &Calendar, now: DateTime<FixedOffset>) -> Flags {
+        let waiting = d.waiting.is_some();
+        let due_at = Self::due_at(d);
+        let (overdue, due_soon) =
+            due_at.map_or((false, false), |due| Self::due_state(d.status == Status::Submitted, due, cal, now));
         let apology_deadline = d
             .appointment
             .filter(|_| d.apology.is_none() && d.status.is_open())

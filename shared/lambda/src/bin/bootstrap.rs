@@ -27,5 +27,9 @@ async fn main() -> Result<(), Error> {
     if demo {
         println!("{}", motcua_seed::load(&services).await?.describe());
     }
+    let indexed = motcua_core::inbox_index::build_once(&services).await?;
+    if indexed > 0 {
+        println!("Hộp hồ sơ cần xử lý: {indexed} hồ sơ đã có được đưa vào chỉ mục.");
+    }
     Ok(())
 }

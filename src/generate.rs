@@ -218,7 +218,7 @@ pub async fn generate(data_dir: std::path::PathBuf, n: usize, weeks: i64) -> Res
     let mut procedures: Vec<Procedure> = Vec::new();
     for seeded in crate::seed::catalogue().procedures {
         let p = motcua_core::catalogue::procedure(&s, &seeded.code).await?;
-        if p.agency.as_str() == crate::seed::WARD && p.workflow().steps.len() == 4 {
+        if p.agency.as_str() == crate::seed::WARD && p.workflow().steps.len() == 4 && p.workflow().parts.is_empty() {
             procedures.push(p);
         }
     }

@@ -84,15 +84,17 @@ async fn each_operation_stays_within_its_request_budget() {
     report.push(("submit", c));
 
     // Accept: two atomic counter updates (the code sequence of the day, the register number of
-    // the year, Form 06); the transaction carries the dossier, its public lookup entry, the
-    // report aggregates and the outbox event; then the reception step's duration is added to
-    // the procedure's history (a second, one-item transaction).
+    // the year, Form 06); the procedure's step history is read to predict whether it will be
+    // late (its inbox entries carry that); the transaction carries the dossier, its public
+    // lookup entry, its inbox entries and counts, the report aggregates and the outbox event;
+    // then the reception step's duration is added to the procedure's history (a second,
+    // one-item transaction).
     let path = format!("/api/v1/dossiers/{id}/accept");
     let (accepted, c) = cost(&app, async { app.post(&path, Some(&officer), json!({})).await.ok().clone() }).await;
     assert_eq!(
         c,
         budget(&[
-            ("DynamoDB.GetItem", 2),
+            ("DynamoDB.GetItem", 3),
             ("DynamoDB.UpdateItem", 2),
             ("DynamoDB.TransactWriteItems", 2),
             ("SQS.SendMessageBatch", 1),
@@ -118,6 +120,13 @@ async fn each_operation_stays_within_its_request_budget() {
     let (_, c) = cost(&app, async { app.get("/api/v1/dossiers", Some(&citizen)).await.ok().clone() }).await;
     assert_eq!(c, budget(&[("DynamoDB.GetItem", 1), ("DynamoDB.Query", 1)]), "my dossiers");
     report.push(("my dossiers", c));
+
+    // The receiving officer's inbox (the accepted dossier went on to appraisal): the account,
+    // the inbox's kept counts, its entries now overdue or due soon, one page of entries — and
+    // per row its dossier and its procedure's step history; never the agency's dossiers.
+    let (_, c) = cost(&app, async { app.get("/api/v1/inbox?limit=50", Some(&officer)).await.ok().clone() }).await;
+    assert_eq!(c, budget(&[("DynamoDB.GetItem", 1), ("DynamoDB.Query", 3)]), "inbox");
+    report.push(("inbox", c));
 
     // A month's report of one agency: the agency check and one query of its day buckets.
     let path = format!("/api/v1/reports/statistics?from=2026-03-01&to=2026-03-31&agency={JUSTICE}");

@@ -127,6 +127,7 @@ pub async fn publish_procedure(s: &Services, mut procedure: Procedure) -> CoreRe
                 item: keys::item(&keys::procedure_version(&procedure.code, procedure.version), &procedure, &[])?,
                 condition: Condition::NotExists,
             },
+            changed(),
         ])
         .await
         .map_err(|e| match e {
@@ -138,7 +139,7 @@ pub async fn publish_procedure(s: &Services, mut procedure: Procedure) -> CoreRe
 
 /// Adds or changes an agency.
 pub async fn put_agency(s: &Services, a: &Agency) -> CoreResult<()> {
-    Ok(s.table.put(agency_item(a)?, Condition::None).await?)
+    Ok(s.table.transact(vec![WriteOp::Put { item: agency_item(a)?, condition: Condition::None }, changed()]).await?)
 }
 
 fn agency_item(a: &Agency) -> CoreResult<motcua_ports::Item> {
@@ -178,7 +179,7 @@ pub async fn record_succession(
     let (ended, taking_over) =
         motcua_domain::catalogue::succession(&old, &new, input.from).map_err(|r| CoreError::rule(r.code, r.message))?;
     let put = |a: &Agency| Ok::<_, CoreError>(WriteOp::Put { item: agency_item(a)?, condition: Condition::Exists });
-    s.table.transact(vec![put(&ended)?, put(&taking_over)?]).await?;
+    s.table.transact(vec![put(&ended)?, put(&taking_over)?, changed()]).await?;
     let detail = format!("{} → {} từ {}", old.name, new.name, input.from.format("%d/%m/%Y"));
     crate::admin::audit_record(s, caller, "agency.succession", code, &detail).await?;
     agency_history(s, code).await
@@ -187,7 +188,7 @@ pub async fn record_succession(
 /// Adds or renames a field.
 pub async fn put_field(s: &Services, f: &Field) -> CoreResult<()> {
     let item = keys::item(&keys::field(&f.code), f, &[("gsi1pk", json!(keys::FIELDS)), ("gsi1sk", json!(f.code))])?;
-    Ok(s.table.put(item, Condition::None).await?)
+    Ok(s.table.transact(vec![WriteOp::Put { item, condition: Condition::None }, changed()]).await?)
 }
 
 /// Loads a whole catalogue (agencies, fields, procedures). Existing procedures get a new
@@ -214,9 +215,40 @@ pub async fn import(s: &Services, seed: &CatalogueSeed) -> CoreResult<usize> {
     Ok(published)
 }
 
-/// Searches the catalogue (P3, P10): keyword with or without diacritics, agency, field,
-/// level, audience. Results are sorted by name.
-pub async fn search(s: &Services, q: &SearchQuery) -> CoreResult<Vec<ProcedureSummary>> {
+/// Counts the catalogue's changes: every write of a procedure, an agency or a field carries
+/// it, so one read tells a search whether its index is current.
+fn changed() -> WriteOp {
+    WriteOp::Add { key: keys::catalogue_version(), add: vec![("n".into(), 1)], set: Default::default() }
+}
+
+/// One procedure ready to search: its summary and the folded text a keyword is matched in.
+struct Searchable {
+    text: String,
+    summary: ProcedureSummary,
+}
+
+/// The catalogue as searched, kept in memory at a catalogue version (issue 14): a search reads
+/// one counter, not the catalogue, unless the catalogue changed since (on any instance).
+#[derive(Default)]
+pub struct SearchIndex(tokio::sync::RwLock<Option<(i64, std::sync::Arc<Vec<Searchable>>)>>);
+
+impl SearchIndex {
+    async fn current(&self, s: &Services) -> CoreResult<std::sync::Arc<Vec<Searchable>>> {
+        let version = s.table.get(&keys::catalogue_version()).await?;
+        let version = version.as_ref().and_then(|i| motcua_ports::attr_i64(i, "n")).unwrap_or(0);
+        if let Some((at, index)) = self.0.read().await.as_ref() {
+            if *at == version {
+                return Ok(index.clone());
+            }
+        }
+        let index = std::sync::Arc::new(searchable(s).await?);
+        *self.0.write().await = Some((version, index.clone()));
+        Ok(index)
+    }
+}
+
+/// Every current procedure with its agency's and field's names, sorted by name.
+async fn searchable(s: &Services) -> CoreResult<Vec<Searchable>> {
     let (procedures, agencies, fields) =
         (read_all::<Procedure>(s.table.as_ref(), keys::CATALOGUE).await?, agencies(s).await?, fields(s).await?);
     let name_of = |list: &[(String, String)], code: &str| {
@@ -224,35 +256,46 @@ pub async fn search(s: &Services, q: &SearchQuery) -> CoreResult<Vec<ProcedureSu
     };
     let agency_names: Vec<_> = agencies.into_iter().map(|a| (a.code.to_string(), a.name)).collect();
     let field_names: Vec<_> = fields.into_iter().map(|f| (f.code, f.name)).collect();
-    let mut out: Vec<ProcedureSummary> = procedures
+    let mut out: Vec<Searchable> = procedures
         .into_iter()
-        .filter(|p| q.agency.as_ref().is_none_or(|a| &p.agency == a))
-        .filter(|p| q.field.as_ref().is_none_or(|f| &p.field == f))
-        .filter(|p| q.level.is_none_or(|l| p.level == l))
-        .filter(|p| q.audience.is_none_or(|a| p.audience.contains(&a)))
         .map(|p| {
             let (field_name, agency_name) = (name_of(&field_names, &p.field), name_of(&agency_names, &p.agency));
-            (p.search_text(&field_name, &agency_name), field_name, agency_name, p)
-        })
-        .filter(|(text, ..)| q.q.as_ref().is_none_or(|q| text::matches(text, q)))
-        .map(|(_, field_name, agency_name, p)| ProcedureSummary {
-            code: p.code,
-            version: p.version,
-            name: p.name,
-            field: p.field,
-            field_name,
-            agency: p.agency,
-            agency_name,
-            level: p.level,
-            level_label: p.level.label(),
-            statutory_time: p.statutory_time,
-            audience: p.audience,
-            boundary_free: p.boundary_free,
-            processed_in: p.processed_in,
+            let text = p.search_text(&field_name, &agency_name);
+            let summary = ProcedureSummary {
+                code: p.code,
+                version: p.version,
+                name: p.name,
+                field: p.field,
+                field_name,
+                agency: p.agency,
+                agency_name,
+                level: p.level,
+                level_label: p.level.label(),
+                statutory_time: p.statutory_time,
+                audience: p.audience,
+                boundary_free: p.boundary_free,
+                processed_in: p.processed_in,
+            };
+            Searchable { text, summary }
         })
         .collect();
-    out.sort_by_key(|p| text::fold(&p.name));
+    out.sort_by_cached_key(|p| text::fold(&p.summary.name));
     Ok(out)
+}
+
+/// Searches the catalogue (P3, P10): keyword with or without diacritics, agency, field,
+/// level, audience. Results are sorted by name.
+pub async fn search(s: &Services, q: &SearchQuery) -> CoreResult<Vec<ProcedureSummary>> {
+    let index = s.catalogue.current(s).await?;
+    Ok(index
+        .iter()
+        .filter(|p| q.agency.as_ref().is_none_or(|a| &p.summary.agency == a))
+        .filter(|p| q.field.as_ref().is_none_or(|f| &p.summary.field == f))
+        .filter(|p| q.level.is_none_or(|l| p.summary.level == l))
+        .filter(|p| q.audience.is_none_or(|a| p.summary.audience.contains(&a)))
+        .filter(|p| q.q.as_ref().is_none_or(|q| text::matches(&p.text, q)))
+        .map(|p| p.summary.clone())
+        .collect())
 }
 
 /// Who may change a procedure's configuration: the system administrator, or an administrator

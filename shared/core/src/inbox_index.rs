@@ -150,9 +150,9 @@ pub(crate) async fn ops(s: &Services, d: &Dossier, before: Vec<Entry>) -> CoreRe
     Ok((ops, serde_json::to_value(&now)?))
 }
 
-/// The entries the stored item of a dossier remembers.
-pub(crate) fn remembered(item: &Item) -> Vec<Entry> {
-    item.get("inbox").and_then(|v| serde_json::from_value(v.clone()).ok()).unwrap_or_default()
+/// The entries a stored dossier item remembers (its attribute `inbox`).
+pub(crate) fn remembered(listing: &Value) -> Vec<Entry> {
+    serde_json::from_value(listing.clone()).unwrap_or_default()
 }
 
 /// The kept counts of an inbox: total, by status, at risk (when the dossiers last changed).

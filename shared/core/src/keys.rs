@@ -4,6 +4,7 @@
 //! | item | pk | sk | gsi1 (pk / sk) | gsi2 (pk / sk) |
 //! |---|---|---|---|---|
 //! | procedure, current | `PROC#<code>` | `CURRENT` | `CATALOGUE` / code | |
+//! | the catalogue's change counter (searches cache the catalogue at a count) | `CONFIG#CATALOGUE` | `VERSION` | | |
 //! | procedure version | `PROC#<code>` | `V#<000001>` | | |
 //! | agency | `AGENCY#<code>` | `AGENCY` | `AGENCIES` / code | |
 //! | field | `FIELD#<code>` | `FIELD` | `FIELDS` / code | |
@@ -64,6 +65,9 @@ use serde_json::Value;
 
 pub fn procedure_current(code: &str) -> Key {
     Key::new(format!("PROC#{code}"), "CURRENT")
+}
+pub fn catalogue_version() -> Key {
+    Key::new("CONFIG#CATALOGUE", "VERSION")
 }
 pub fn procedure_version(code: &str, version: u32) -> Key {
     Key::new(format!("PROC#{code}"), format!("V#{version:06}"))

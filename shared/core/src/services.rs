@@ -68,6 +68,8 @@ pub struct Services {
     pub limits: crate::limits::Limits,
     /// Requests counted in this process, not yet added to the access statistics (P14).
     pub access: crate::access_log::AccessCounter,
+    /// The catalogue as searched, in memory (reloaded when it changes).
+    pub catalogue: crate::catalogue::SearchIndex,
 }
 
 /// The adapters a runtime wires: embedded (redb, files), AWS (DynamoDB, S3, SQS) or any mix.
@@ -100,6 +102,7 @@ impl Services {
             connections: adapters.connections,
             limits: Default::default(),
             access: Default::default(),
+            catalogue: Default::default(),
         })
     }
 

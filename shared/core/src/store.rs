@@ -28,7 +28,9 @@ pub(crate) fn cursor_error(e: TableError) -> CoreError {
 
 pub(crate) async fn load(s: &Services, id: &str) -> CoreResult<Dossier> {
     let item = s.table.get(&keys::dossier(id)).await?.ok_or_else(|| CoreError::not_found("hồ sơ"))?;
-    Ok(keys::data(&item)?)
+    let mut d: Dossier = keys::data(&item)?;
+    d.inbox_listing = Some(item.get("inbox").cloned().unwrap_or_else(|| json!([])));
+    Ok(d)
 }
 
 pub(crate) fn check_if_match(d: &Dossier, if_match: Option<u64>) -> CoreResult<()> {
@@ -95,11 +97,14 @@ fn participation_op(agency: &str, d: &Dossier) -> CoreResult<WriteOp> {
     Ok(WriteOp::Put { item: keys::item(&keys::participation(agency, &d.id), &d.id, &[])?, condition: Condition::None })
 }
 
-/// The inbox entries of version `version` of a dossier, as its stored item remembers them
-/// (none when the stored item is of another version: the commit's condition fails then).
+/// The inbox entries of version `version` of a dossier loaded without them, as its stored item
+/// remembers them (none when the stored item is of another version: the commit's condition
+/// fails then).
 async fn listed_in_inboxes(s: &Services, id: &str, version: u64) -> CoreResult<Vec<crate::inbox_index::Entry>> {
     Ok(match s.table.get(&keys::dossier(id)).await? {
-        Some(item) if item.get("version") == Some(&json!(version)) => crate::inbox_index::remembered(&item),
+        Some(item) if item.get("version") == Some(&json!(version)) => {
+            item.get("inbox").map(crate::inbox_index::remembered).unwrap_or_default()
+        }
         _ => vec![],
     })
 }
@@ -155,7 +160,13 @@ pub(crate) async fn commit<R: Serialize + DeserializeOwned>(
         extra.push(("gsi2sk", json!(format!("{}#{}", submitted.to_rfc3339(), d.id))));
     }
     let (condition, listed_before) = match change.previous_version {
-        Some(v) => (Condition::AttrEquals("version".into(), json!(v)), listed_in_inboxes(s, &d.id, v).await?),
+        Some(v) => {
+            let listed = match &d.inbox_listing {
+                Some(listing) => crate::inbox_index::remembered(listing),
+                None => listed_in_inboxes(s, &d.id, v).await?,
+            };
+            (Condition::AttrEquals("version".into(), json!(v)), listed)
+        }
         None => (Condition::NotExists, vec![]),
     };
     let (inbox_ops, listed) = crate::inbox_index::ops(s, d, listed_before).await?;

@@ -457,6 +457,10 @@ pub struct Dossier {
     pub archive: Option<crate::retention::ArchiveRecord>,
     /// Optimistic concurrency: incremented by every write.
     pub version: u64,
+    /// Where the stored dossier is listed in the officers' inboxes, as the store read it
+    /// beside the dossier: storage bookkeeping for its next change, never in a view.
+    #[serde(skip)]
+    pub inbox_listing: Option<Value>,
 }
 
 impl Dossier {
@@ -528,6 +532,7 @@ impl Dossier {
             retention: procedure.retention,
             archive: None,
             version: 1,
+            inbox_listing: None,
         }
     }
 

@@ -40,12 +40,14 @@ def ms(v):
     n, unit = re.match(r"([\d.]+)(us|ms|s)", v).groups()
     return float(n) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-p50 = ms(re.search(r"50%\s+(\S+)", text).group(1))
-p99 = ms(re.search(r"99%\s+(\S+)", text).group(1))
+p50 = ms(re.search(r"^\s+50%\s+(\S+)", text, re.M).group(1))
+p99 = ms(re.search(r"^\s+99%\s+(\S+)", text, re.M).group(1))
 errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
 print(f"{rps:.0f} {p50:.2f} {p99:.2f} {errors.group(1) if errors else 0}")
 PY
 }
+# A measured row, also shown as it comes.
+row() { local out; out=$(measure "$@"); echo "$1 ($2 connections): $out" >&2; echo "$out"; }
 
 echo "== the disk's fsync rate (the directory the data goes to)"
 FSYNC=$(python3 - "$WORK" <<'PY'
@@ -67,19 +69,25 @@ HELLO64=$(measure "http://127.0.0.1:$HELLO_PORT/" 64)
 kill %1; wait %1 2>/dev/null || true
 echo "hello: $HELLO8 / $HELLO64"
 
-echo "== generate $DOSSIERS dossiers"
-START=$(date +%s)
-"$BIN" --data-dir "$WORK/data" generate --dossiers "$DOSSIERS" > "$WORK/generated.json"
-GEN_SECONDS=$(( $(date +%s) - START ))
-cat "$WORK/generated.json" | head -12
-DB_BYTES=$(du -sb "$WORK/data" | cut -f1)
+DATA=${BENCH_DATA:-$WORK/data}
+if [ -f "$DATA/generated.json" ]; then
+  echo "== reusing the dossiers generated in $DATA"
+else
+  echo "== generate $DOSSIERS dossiers"
+  mkdir -p "$DATA"
+  "$BIN" --data-dir "$DATA" generate --dossiers "$DOSSIERS" > "$WORK/generated.json"
+  mv "$WORK/generated.json" "$DATA/generated.json"
+fi
+GEN_SECONDS=$(python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["seconds"]))' "$DATA/generated.json")
+head -9 "$DATA/generated.json"
+DB_BYTES=$(du -sb "$DATA" | cut -f1)
 
 echo "== serve"
-"$BIN" --data-dir "$WORK/data" --addr 127.0.0.1:$PORT --no-demo --web-dir web > "$WORK/server.log" 2>&1 &
+"$BIN" --data-dir "$DATA" --addr 127.0.0.1:$PORT --no-demo --web-dir web --lookups-per-minute 100000000 > "$WORK/server.log" 2>&1 &
 SERVER=$!
 for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$PORT/api/v1/health" >/dev/null 2>&1 && break; sleep 0.2; done
 URL=http://127.0.0.1:$PORT
-read -r CODE SECRET < <(python3 -c 'import json,sys; c,s=json.load(open(sys.argv[1]))["lookups"][-1]; print(c, s)' "$WORK/generated.json")
+read -r CODE SECRET < <(python3 -c 'import json,sys; c,s=json.load(open(sys.argv[1]))["lookups"][-1]; print(c, s)' "$DATA/generated.json")
 token() { curl -fsS "$URL/api/v1/auth/login" -H 'content-type: application/json' \
   -d "{\"username\":\"$1\",\"password\":\"MotCua@2026\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'; }
 SPECIALIST=$(token chuyenvien.phuong)
@@ -92,15 +100,15 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.body = '{"username":"chuyenvien.phuong","password":"MotCua@2026"}'
 LUA
 
-LOOKUP8=$(measure "$URL/api/v1/lookup/$CODE?secret=$SECRET" 8)
-LOOKUP64=$(measure "$URL/api/v1/lookup/$CODE?secret=$SECRET" 64)
-INBOX=$(measure "$URL/api/v1/inbox?limit=50" 8 "$(auth "$SPECIALIST" specialist)")
-INBOX_OVERDUE=$(measure "$URL/api/v1/inbox?limit=50&due=overdue" 8 "$(auth "$SPECIALIST" specialist)")
-INBOX_LEADER=$(measure "$URL/api/v1/inbox?limit=50" 8 "$(auth "$LEADER" leader)")
+LOOKUP8=$(row "$URL/api/v1/lookup/$CODE?secret=$SECRET" 8)
+LOOKUP64=$(row "$URL/api/v1/lookup/$CODE?secret=$SECRET" 64)
+INBOX=$(row "$URL/api/v1/inbox?limit=50" 8 "$(auth "$SPECIALIST" specialist)")
+INBOX_OVERDUE=$(row "$URL/api/v1/inbox?limit=50&due=overdue" 8 "$(auth "$SPECIALIST" specialist)")
+INBOX_LEADER=$(row "$URL/api/v1/inbox?limit=50" 8 "$(auth "$LEADER" leader)")
 YEAR=$(TZ=Asia/Ho_Chi_Minh date +%Y)
-STATS=$(measure "$URL/api/v1/reports/statistics?from=$YEAR-01-01&to=$YEAR-12-31" 8 "$(auth "$LEADER" leader)")
-INDEX766=$(measure "$URL/api/v1/reports/index-766?from=$YEAR-01-01&to=$YEAR-12-31&agency=000.17.22.H56" 8 "$(auth "$LEADER" leader)")
-LOGIN=$(measure "$URL/api/v1/auth/login" 8 "$WORK/login.lua")
+STATS=$(row "$URL/api/v1/reports/statistics?from=$YEAR-01-01&to=$YEAR-12-31" 8 "$(auth "$LEADER" leader)")
+INDEX766=$(row "$URL/api/v1/reports/index-766?from=$YEAR-01-01&to=$YEAR-12-31&agency=000.17.22.H56" 8 "$(auth "$LEADER" leader)")
+LOGIN=$(row "$URL/api/v1/auth/login" 8 "$WORK/login.lua")
 RSS_KB=$(ps -o rss= -p $SERVER | tr -d ' ')
 kill $SERVER; wait $SERVER 2>/dev/null || true
 
@@ -117,7 +125,7 @@ PY
 )
 
 echo "== writing $OUT"
-python3 - "$OUT" "$WORK/generated.json" <<PY
+python3 - "$OUT" "$DATA/generated.json" <<PY
 import json, sys, platform, os, datetime
 out, generated = sys.argv[1], json.load(open(sys.argv[2]))
 def row(v): return [float(x) for x in v.split()]

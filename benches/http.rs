@@ -143,23 +143,53 @@ fn main() {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     rt.block_on(async {
         let dir = tempfile::tempdir().unwrap();
-        let settings =
-            Settings { addr: "127.0.0.1:0".parse().unwrap(), data_dir: dir.path().into(), ..Settings::default() };
+        let settings = Settings {
+            addr: "127.0.0.1:0".parse().unwrap(),
+            data_dir: dir.path().into(),
+            lookups_per_minute: u32::MAX,
+            ..Settings::default()
+        };
         let app = Application::build(settings).await.unwrap();
         let client = Arc::new(Client {
             http: reqwest::Client::builder().pool_max_idle_per_host(256).build().unwrap(),
             url: app.url(),
         });
-        let citizen = client.login("congdan").await;
         let officer = client.login("tiepnhan.stp").await;
+        // An applicant may declare 100 uploads a day: one applicant per 100 drafts.
+        let drafts: usize = 3000;
+        let per_citizen = motcua_core::upload_limits::APPLICANT_UPLOADS_PER_DAY as usize;
+        let mut citizens = Vec::new();
+        for n in 0..drafts.div_ceil(per_citizen) {
+            let username = format!("nguoinop{n}");
+            let profile = motcua_core::users::Profile {
+                full_name: format!("Người nộp {n}"),
+                id_number: Some(format!("0380{n:08}")),
+                ..Default::default()
+            };
+            let role = motcua_domain::roles::Role::Citizen;
+            motcua_core::users::create_user(
+                app.services(),
+                &username,
+                motcua::seed::DEMO_PASSWORD,
+                role,
+                None,
+                profile,
+            )
+            .await
+            .unwrap();
+            citizens.push(client.login(&username).await);
+        }
 
         // Setup (not measured): complete drafts, some of them submitted and accepted.
-        let drafts = 3000;
         let setup = Instant::now();
-        let ids: Vec<String> = {
+        let ids: Vec<(String, String)> = {
             let mut ids = Vec::with_capacity(drafts);
             for chunk in (0..drafts).collect::<Vec<_>>().chunks(32) {
-                let batch = futures::future::join_all(chunk.iter().map(|_| client.draft(&citizen))).await;
+                let batch = futures::future::join_all(chunk.iter().map(|&n| {
+                    let (client, citizen) = (client.clone(), citizens[n / per_citizen].clone());
+                    async move { (client.draft(&citizen).await, citizen) }
+                }))
+                .await;
                 ids.extend(batch);
             }
             ids
@@ -169,14 +199,15 @@ fn main() {
         // Durable submissions: each is one fsync'd transaction (dossier, outbox event,
         // idempotency record) acknowledged only once on disk.
         let ids = Arc::new(ids);
-        let (c, t, i) = (client.clone(), citizen.clone(), ids.clone());
+        let (c, i) = (client.clone(), ids.clone());
         let submit = load(32, drafts, Duration::from_secs(30), move |n| {
-            let (c, t, i) = (c.clone(), t.clone(), i.clone());
+            let (c, i) = (c.clone(), i.clone());
             async move {
+                let (id, citizen) = &i[n];
                 let r = c
                     .http
-                    .post(format!("{}/api/v1/dossiers/{}/submit", c.url, i[n]))
-                    .bearer_auth(&t)
+                    .post(format!("{}/api/v1/dossiers/{id}/submit", c.url))
+                    .bearer_auth(citizen)
                     .header("idempotency-key", format!("bench-{n}"))
                     .send()
                     .await;
@@ -188,7 +219,7 @@ fn main() {
 
         // Accept 200 to have codes to look up.
         let mut codes = Vec::new();
-        for id in ids.iter().take(200) {
+        for (id, _) in ids.iter().take(200) {
             let d = client.post(&format!("/api/v1/dossiers/{id}/accept"), &officer, json!({})).await;
             codes.push((d["code"].as_str().unwrap().to_string(), d["receipt_secret"].as_str().unwrap().to_string()));
         }

@@ -228,7 +228,7 @@ pub async fn generate(data_dir: std::path::PathBuf, n: usize, weeks: i64) -> Res
     let mut made = Generated { working_days: days.len(), ..Default::default() };
     // Dossier i is received on day i × days / n; its later steps are planned on later days.
     let mut planned: Vec<Vec<(usize, String)>> = vec![Vec::new(); days.len()];
-    let mut next_day_acceptance: Vec<String> = Vec::new();
+    let mut next_day_acceptance: Vec<(usize, String)> = Vec::new();
     for (day_no, day) in days.iter().enumerate() {
         let first = day_no * n / days.len();
         let last = (day_no + 1) * n / days.len();
@@ -249,15 +249,15 @@ pub async fn generate(data_dir: std::path::PathBuf, n: usize, weeks: i64) -> Res
         for (i, id) in received {
             match fate(i) {
                 Fate::Refused => refuse.push(id),
-                _ if chance(i, 4) < 0.3 => next_day_acceptance.push(id),
-                Fate::FinishedAfter(after) => {
-                    to_accept.push(id.clone());
-                    let due = day_no + 1 + after as usize;
-                    if due < days.len() {
-                        planned[due].push((i, id));
-                    }
+                _ if chance(i, 4) < 0.3 => next_day_acceptance.push((i, id)),
+                _ => to_accept.push((i, id)),
+            }
+        }
+        for (i, id) in &to_accept {
+            if let Fate::FinishedAfter(after) = fate(*i) {
+                if let Some(finishing) = planned.get_mut(day_no + 1 + after as usize) {
+                    finishing.push((*i, id.clone()));
                 }
-                Fate::Open => to_accept.push(id),
             }
         }
         made.refused += refuse.len();
@@ -268,7 +268,7 @@ pub async fn generate(data_dir: std::path::PathBuf, n: usize, weeks: i64) -> Res
         })
         .await?;
         let accepted: Vec<(String, String)> = stream::iter(to_accept)
-            .map(|id| {
+            .map(|(_, id)| {
                 let (s, w) = (&s, &w);
                 async move { accept(s, w, &id).await }
             })

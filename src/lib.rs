@@ -84,6 +84,8 @@ pub struct Settings {
     pub regime: motcua_domain::regime::RegimeSchedule,
     /// Citizens and businesses keep password logins under the 2025 regime (the demo, R7).
     pub applicant_passwords: bool,
+    /// Public lookups allowed per client address and minute.
+    pub lookups_per_minute: u32,
 }
 
 impl Default for Settings {
@@ -112,6 +114,7 @@ impl Default for Settings {
             header_timeout: Duration::from_secs(20),
             regime: motcua_domain::regime::RegimeSchedule::only(motcua_domain::regime::Regime::R2019),
             applicant_passwords: false,
+            lookups_per_minute: motcua_core::limits::LOOKUPS_PER_MINUTE,
         }
     }
 }
@@ -342,6 +345,7 @@ impl Application {
         let mut config = Config::new(settings.issuer.clone(), pepper);
         config.regime = settings.regime.clone();
         config.applicant_passwords = settings.applicant_passwords;
+        config.lookups_per_minute = settings.lookups_per_minute;
         let services = Arc::new(Services::assemble(adapters, &[signing], config).await?);
         let backups = backup::routes(backup::Source { store, data_dir: dir.clone() }, services.clone());
         let extra = motcua_embedded::router(objects).merge(backups);

@@ -35,6 +35,10 @@ struct Args {
     /// forms 01–06), or a schedule such as `2019,2025@2025-07-01`. Filed dossiers keep theirs.
     #[arg(long, env = "MOTCUA_REGIME", default_value = "2025", value_parser = motcua_domain::regime::RegimeSchedule::parse)]
     regime: motcua_domain::regime::RegimeSchedule,
+    /// Public lookups allowed per client address and minute (raise it behind a proxy that
+    /// hides the clients' addresses, or for the bench).
+    #[arg(long, env = "MOTCUA_LOOKUPS_PER_MINUTE", default_value_t = motcua_core::limits::LOOKUPS_PER_MINUTE)]
+    lookups_per_minute: u32,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -190,6 +194,7 @@ async fn main() -> std::process::ExitCode {
         seed_demo: !args.no_demo,
         smtp: args.smtp_relay.map(|relay| (relay, args.smtp_from)),
         regime: args.regime,
+        lookups_per_minute: args.lookups_per_minute,
         ..Settings::default()
     };
     let app = match Application::build(settings).await {

@@ -177,31 +177,41 @@ fn due_state(
     due.map_or((false, false), |due| Flags::due_state(status == Some(Status::Submitted), due, cal, now))
 }
 
-/// The inbox's counts: the kept counters, and the entries now overdue or due soon (a range of
-/// the index that holds only those).
+/// How long the overdue / due-soon / at-risk counts of an unchanged inbox are reused: they move
+/// with time only, and a minute late is what an officer's screen can bear.
+const DUE_COUNTS_REUSED_FOR_SECONDS: i64 = 60;
+/// Inboxes whose due counts this process remembers.
+const DUE_COUNTS_REMEMBERED: usize = 10_000;
+
+/// The due counts of inboxes computed lately, each with the inbox's change count then.
+#[derive(Default)]
+pub struct DueCounts(
+    std::sync::Mutex<std::collections::HashMap<String, (i64, chrono::DateTime<chrono::FixedOffset>, [i64; 3])>>,
+);
+
+/// The inbox's counts: the kept counters; and the entries now overdue or due soon, counted from
+/// the range of the index that holds only those, at most once a minute while the inbox's
+/// entries do not change.
 async fn counts(s: &Services, agency: &str, role: Role, inbox: &str) -> CoreResult<InboxCounts> {
     let kept = inbox_index::kept_counts(s, agency, role).await?;
     let (cal, now) = (s.calendar(), s.now());
-    let to = format!("{}$", due_key(cal.add_working_minutes(now, Flags::soon_window(&cal))));
-    let (mut overdue, mut due_soon, mut overdue_not_flagged, mut cursor) = (0, 0, 0, None);
-    loop {
-        let page = inbox_index::range(s, inbox, FIRST.to_string(), to.clone(), cursor).await?;
-        for entry in &page.items {
-            let status = entry.get("status").and_then(|v| serde_json::from_value(v.clone()).ok());
-            match due_state(entry, status, &cal, now) {
-                (true, _) => {
-                    overdue += 1;
-                    overdue_not_flagged += i64::from(entry.get("at_risk").is_none());
-                }
-                (_, true) => due_soon += 1,
-                _ => {}
+    let remembered = s.inbox_due_counts.0.lock().expect("not poisoned").get(inbox).copied();
+    let [overdue, due_soon, overdue_not_flagged] = match remembered {
+        Some((changes, at, counts))
+            if changes == kept.changes && (now - at).num_seconds().abs() < DUE_COUNTS_REUSED_FOR_SECONDS =>
+        {
+            counts
+        }
+        _ => {
+            let counts = due_counts(s, inbox, &cal, now).await?;
+            let mut memory = s.inbox_due_counts.0.lock().expect("not poisoned");
+            if memory.len() >= DUE_COUNTS_REMEMBERED {
+                memory.clear();
             }
+            memory.insert(inbox.to_string(), (kept.changes, now, counts));
+            counts
         }
-        match page.next {
-            Some(next) => cursor = Some(next),
-            None => break,
-        }
-    }
+    };
     Ok(InboxCounts {
         total: kept.total,
         due_soon,
@@ -209,6 +219,35 @@ async fn counts(s: &Services, agency: &str, role: Role, inbox: &str) -> CoreResu
         at_risk: kept.at_risk + overdue_not_flagged,
         by_status: kept.by_status,
     })
+}
+
+/// `[overdue, due soon, overdue but not flagged at risk]` of an inbox at `now`.
+async fn due_counts(
+    s: &Services,
+    inbox: &str,
+    cal: &motcua_domain::calendar::Calendar,
+    now: chrono::DateTime<chrono::FixedOffset>,
+) -> CoreResult<[i64; 3]> {
+    let to = format!("{}$", due_key(cal.add_working_minutes(now, Flags::soon_window(cal))));
+    let (mut counts, mut cursor) = ([0; 3], None);
+    loop {
+        let page = inbox_index::range(s, inbox, FIRST.to_string(), to.clone(), cursor).await?;
+        for entry in &page.items {
+            let status = entry.get("status").and_then(|v| serde_json::from_value(v.clone()).ok());
+            match due_state(entry, status, cal, now) {
+                (true, _) => {
+                    counts[0] += 1;
+                    counts[2] += i64::from(entry.get("at_risk").is_none());
+                }
+                (_, true) => counts[1] += 1,
+                _ => {}
+            }
+        }
+        match page.next {
+            Some(next) => cursor = Some(next),
+            None => return Ok(counts),
+        }
+    }
 }
 
 fn decode_cursor(cursor: &str) -> CoreResult<String> {

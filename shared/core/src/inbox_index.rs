@@ -129,7 +129,8 @@ pub(crate) async fn ops(s: &Services, d: &Dossier, before: Vec<Entry>) -> CoreRe
         }
         ops.push(WriteOp::Put { item, condition: Condition::None });
     }
-    // The assignees' lists are not counted.
+    // The assignees' lists are not counted. `changes` counts the changes of an inbox's
+    // entries: what was computed from them stays right while it does not move.
     let mut deltas: BTreeMap<&(String, String), BTreeMap<String, i64>> = BTreeMap::new();
     for (entries, sign) in [(&before, -1), (&now, 1)] {
         for e in entries {
@@ -138,6 +139,12 @@ pub(crate) async fn ops(s: &Services, d: &Dossier, before: Vec<Entry>) -> CoreRe
             *counts.entry("total".into()).or_default() += sign;
             *counts.entry(format!("status_{}", e.status.as_str())).or_default() += sign;
             *counts.entry("at_risk".into()).or_default() += sign * i64::from(e.at_risk);
+        }
+    }
+    for (inbox, counts) in deltas.iter_mut() {
+        let of = |entries: &[Entry]| entries.iter().find(|e| e.inbox.as_ref() == Some(*inbox)).cloned();
+        if of(&before) != of(&now) {
+            counts.insert("changes".into(), 1);
         }
     }
     for ((agency, role), counts) in deltas {
@@ -157,6 +164,8 @@ pub(crate) fn remembered(listing: &Value) -> Vec<Entry> {
 
 /// The kept counts of an inbox: total, by status, at risk (when the dossiers last changed).
 pub(crate) struct KeptCounts {
+    /// How many times the inbox's entries changed.
+    pub changes: i64,
     pub total: i64,
     pub by_status: BTreeMap<String, i64>,
     pub at_risk: i64,
@@ -165,11 +174,12 @@ pub(crate) struct KeptCounts {
 pub(crate) async fn kept_counts(s: &Services, agency: &str, role: Role) -> CoreResult<KeptCounts> {
     let counts = keys::inbox_counts_partition(agency, role.as_str());
     let page = s.table.query(Query::partition(Index::Primary, counts).limit(COUNT_SHARDS as usize)).await?;
-    let mut kept = KeptCounts { total: 0, by_status: BTreeMap::new(), at_risk: 0 };
+    let mut kept = KeptCounts { changes: 0, total: 0, by_status: BTreeMap::new(), at_risk: 0 };
     for item in &page.items {
         for (name, value) in item {
             let n = value.as_i64().unwrap_or_default();
             match name.as_str() {
+                "changes" => kept.changes += n,
                 "total" => kept.total += n,
                 "at_risk" => kept.at_risk += n,
                 name => {

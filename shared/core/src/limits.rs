@@ -21,12 +21,17 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Limits {
-        let per_minute = NonZeroU32::new(LOOKUPS_PER_MINUTE).expect("non-zero");
-        Limits { lookups: RateLimiter::keyed(Quota::per_minute(per_minute)) }
+        Limits::new(LOOKUPS_PER_MINUTE)
     }
 }
 
 impl Limits {
+    /// Public lookups allowed per client address and minute (at least 1).
+    pub fn new(lookups_per_minute: u32) -> Limits {
+        let per_minute = NonZeroU32::new(lookups_per_minute.max(1)).expect("non-zero");
+        Limits { lookups: RateLimiter::keyed(Quota::per_minute(per_minute)) }
+    }
+
     /// One more public lookup from `client`, or how long it must wait (429).
     pub fn lookup(&self, client: &str) -> CoreResult<()> {
         if self.lookups.len() > TRACKED_ADDRESSES {

@@ -29,6 +29,9 @@ pub struct Config {
     /// Citizens and businesses keep password logins under the 2025 regime (the demo; by
     /// default they log in with VNeID only once the regime is in force and VNeID connected, R7).
     pub applicant_passwords: bool,
+    /// Public lookups allowed per client address and minute (a deployment behind one proxy
+    /// address, or the bench, raises it).
+    pub lookups_per_minute: u32,
 }
 
 impl Config {
@@ -43,6 +46,7 @@ impl Config {
             lookup_pepper: lookup_pepper.into(),
             events_queue: "events".into(),
             applicant_passwords: false,
+            lookups_per_minute: crate::limits::LOOKUPS_PER_MINUTE,
         }
     }
 }
@@ -70,6 +74,8 @@ pub struct Services {
     pub access: crate::access_log::AccessCounter,
     /// The catalogue as searched, in memory (reloaded when it changes).
     pub catalogue: crate::catalogue::SearchIndex,
+    /// The inboxes' due counts computed lately.
+    pub inbox_due_counts: crate::inbox::DueCounts,
 }
 
 /// The adapters a runtime wires: embedded (redb, files), AWS (DynamoDB, S3, SQS) or any mix.
@@ -89,6 +95,7 @@ impl Services {
     pub async fn assemble(adapters: Adapters, signing_pems: &[String], config: Config) -> crate::CoreResult<Services> {
         let calendar = crate::calendar::load(adapters.table.as_ref()).await?;
         let regime = crate::regime::load(adapters.table.as_ref(), &config.regime).await?;
+        let limits = crate::limits::Limits::new(config.lookups_per_minute);
         Ok(Services {
             table: adapters.table,
             objects: adapters.objects,
@@ -100,9 +107,10 @@ impl Services {
             config,
             notifier: adapters.notifier,
             connections: adapters.connections,
-            limits: Default::default(),
+            limits,
             access: Default::default(),
             catalogue: Default::default(),
+            inbox_due_counts: Default::default(),
         })
     }
 

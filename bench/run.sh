@@ -113,7 +113,7 @@ RSS_KB=$(ps -o rss= -p $SERVER | tr -d ' ')
 kill $SERVER; wait $SERVER 2>/dev/null || true
 
 echo "== durable submissions (in-process load generator, fresh data directory)"
-cargo bench --locked --bench http > "$WORK/submit.txt"
+cargo bench --locked --bench http | tee "$WORK/submit.txt"
 SUBMIT=$(python3 - "$WORK/submit.txt" <<'PY'
 import re, sys
 line = next(l for l in open(sys.argv[1]) if l.startswith("durable submission"))

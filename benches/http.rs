@@ -164,6 +164,11 @@ fn main() {
             let profile = motcua_core::users::Profile {
                 full_name: format!("Người nộp {n}"),
                 id_number: Some(format!("0380{n:08}")),
+                date_of_birth: Some("1990-05-12".into()),
+                gender: Some("Nữ".into()),
+                phone: Some(format!("09{n:08}")),
+                email: Some(format!("nguoinop{n}@example.vn")),
+                address: Some("Số 12 đường Lê Lợi, phường Hạc Thành, tỉnh Thanh Hóa".into()),
                 ..Default::default()
             };
             let role = motcua_domain::roles::Role::Citizen;

@@ -183,11 +183,13 @@ const DUE_COUNTS_REUSED_FOR_SECONDS: i64 = 60;
 /// Inboxes whose due counts this process remembers.
 const DUE_COUNTS_REMEMBERED: usize = 10_000;
 
-/// The due counts of inboxes computed lately, each with the inbox's change count then.
+/// The due counts of one inbox as computed: its change count then, when, and
+/// `[overdue, due soon, overdue but not flagged at risk]`.
+type Remembered = (i64, chrono::DateTime<chrono::FixedOffset>, [i64; 3]);
+
+/// The due counts of inboxes computed lately.
 #[derive(Default)]
-pub struct DueCounts(
-    std::sync::Mutex<std::collections::HashMap<String, (i64, chrono::DateTime<chrono::FixedOffset>, [i64; 3])>>,
-);
+pub struct DueCounts(std::sync::Mutex<std::collections::HashMap<String, Remembered>>);
 
 /// The inbox's counts: the kept counters; and the entries now overdue or due soon, counted from
 /// the range of the index that holds only those, at most once a minute while the inbox's

@@ -151,7 +151,7 @@ fn wanted(
     cal: &motcua_domain::calendar::Calendar,
     now: chrono::DateTime<chrono::FixedOffset>,
 ) -> bool {
-    let status: Option<Status> = entry.get("status").and_then(|v| serde_json::from_value(v.clone()).ok());
+    let status = status_of(entry);
     q.status.is_none_or(|st| Some(st) == status)
         && q.procedure.as_deref().is_none_or(|p| attr_str(entry, "procedure") == Some(p))
         && q.due.is_none_or(|due| {
@@ -161,6 +161,11 @@ fn wanted(
                 DueFilter::Soon => soon,
             }
         })
+}
+
+/// The status an entry was written with.
+fn status_of(entry: &Item) -> Option<Status> {
+    entry.get("status").and_then(|v| serde_json::from_value(v.clone()).ok())
 }
 
 /// `(overdue, due soon)` of an entry at `now`.
@@ -235,7 +240,7 @@ async fn due_counts(
     loop {
         let page = inbox_index::range(s, inbox, FIRST.to_string(), to.clone(), cursor).await?;
         for entry in &page.items {
-            let status = entry.get("status").and_then(|v| serde_json::from_value(v.clone()).ok());
+            let status = status_of(entry);
             match due_state(entry, status, cal, now) {
                 (true, _) => {
                     counts[0] += 1;

@@ -121,10 +121,7 @@ pub(crate) async fn ops(s: &Services, d: &Dossier, before: Vec<Entry>) -> CoreRe
         if e.at_risk {
             item.insert("at_risk".into(), json!(true));
         }
-        if before
-            .iter()
-            .any(|old| old.pk == e.pk && old.sk == e.sk && old.status == e.status && old.at_risk == e.at_risk)
-        {
+        if before.contains(e) {
             continue; // unchanged
         }
         ops.push(WriteOp::Put { item, condition: Condition::None });

@@ -7,7 +7,7 @@
 #   3. the AWS adapters' conformance suites and the same system tests on the AWS adapters,
 #      against a local AWS emulator (moto), under each regime, plus the request-budget test,
 #   4. cfn-lint and `sam validate --lint` of template.yaml,
-#   5. the release build of every Lambda function with cargo-lambda;
+#   5. every Lambda function built with cargo-lambda (dev profile; the release build is the bench's);
 #   and, after 2, the browser tests of the portal and the officer console (tests/browser/run.sh)
 #   and the API contract checked by schemathesis against the served OpenAPI document
 #   (tests/schemathesis.sh, tests/schemathesis.toml).
@@ -70,7 +70,7 @@ MOTCUA_TEST_BACKEND=aws MOTCUA_TEST_REGIME=2025 \
 step "template: cfn-lint and sam validate"
 bash tests/aws-checks.sh
 
-step "Lambda functions: release build with cargo-lambda"
-bash tests/lambda-build.sh
+step "Lambda functions: every function built for the Lambda target with cargo-lambda"
+LAMBDA_PROFILE=dev bash tests/lambda-build.sh
 
 step "all checks passed"

@@ -107,3 +107,34 @@ async fn dossiers_stored_before_the_index_join_it_when_the_server_starts() {
     assert_eq!(listed, ids);
     assert_eq!(counts[0]["total"].as_i64(), Some(3));
 }
+
+#[tokio::test]
+async fn entries_of_an_older_layout_are_written_again_when_the_server_starts() {
+    let mut app = TestApp::spawn().await;
+    let w = ward(&app).await;
+    let ids = accepted_an_hour_apart(&app, &w, 3).await;
+    // Layout 1: entries without the dossier's line, a marker without a layout.
+    let table = app.services().table.clone();
+    let page =
+        table.query(Query::partition(Index::Primary, motcua_core::keys::inbox(WARD, "specialist"))).await.unwrap();
+    assert_eq!(page.items.len(), 3);
+    for mut entry in page.items {
+        entry.remove("row");
+        table.put(entry, Condition::None).await.unwrap();
+    }
+    let marker = motcua_core::keys::inbox_index_built();
+    let mut built = table.get(&marker).await.unwrap().unwrap();
+    built.remove("layout");
+    table.put(built, Condition::None).await.unwrap();
+    drop(table);
+
+    let _tmp = app.stop().await;
+    let app = TestApp::start(app.dir.clone(), app.clock.clone()).await;
+    let w = ward(&app).await;
+    let (listed, counts) = walk(&app, &w.specialist, "", 2).await;
+    assert_eq!(listed, ids);
+    assert_eq!(counts[0]["total"].as_i64(), Some(3), "counted once: {}", counts[0]);
+    let inbox = app.get("/api/v1/inbox", Some(&w.specialist)).await.ok().clone();
+    assert_eq!(inbox["items"][0]["procedure_code"], inbox["items"][1]["procedure_code"]);
+    assert!(inbox["items"][0]["flags"]["due_at"].is_string(), "{inbox}");
+}

@@ -1,18 +1,17 @@
 //! The officers' inbox (M8): dossiers waiting for the caller's role and unit, most urgent
 //! first — overdue, then by due time — with counts by status and by deadline state. Served
-//! from the inbox index (`inbox_index`): a page reads a page of entries and their dossiers,
-//! the counts read the kept counters and the entries already overdue or due soon; nothing
-//! here grows with the agency's dossiers.
+//! from the inbox index (`inbox_index`): a page reads a page of entries, each carrying its
+//! dossier's line (flags and prediction computed at the time of reading); the counts read the
+//! kept counters and the entries already overdue or due soon; nothing here grows with the
+//! agency's dossiers, and no dossier is read.
 
 use crate::inbox_index::{self, due_key, NOTHING_DUE};
-use crate::store::load;
 use crate::{keys, Caller, CoreError, CoreResult, Services};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use motcua_domain::dossier::Status;
-use motcua_domain::risk;
 use motcua_domain::roles::Role;
-use motcua_domain::views::{Flags, InboxRow, Summary};
+use motcua_domain::views::{Flags, InboxRow, ListedRow};
 use motcua_ports::{attr_str, Item};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -94,7 +93,7 @@ pub async fn inbox(s: &Services, caller: &Caller, q: InboxQuery) -> CoreResult<I
     let listed = if q.mine { keys::inbox_assigned(&agency, caller.role.as_str(), &caller.id) } else { inbox.clone() };
     let from = after.clone().unwrap_or(from);
     // The entries wanted (one more than the page, to know whether another follows).
-    let (mut wanted_entries, mut scanned, mut cursor) = (Vec::<(String, String)>::new(), 0, None);
+    let (mut wanted_entries, mut scanned, mut cursor) = (Vec::<(String, Item)>::new(), 0, None);
     // Where the next page starts when the scan stopped before the end of the range.
     let mut next = None;
     'pages: loop {
@@ -106,7 +105,7 @@ pub async fn inbox(s: &Services, caller: &Caller, q: InboxQuery) -> CoreResult<I
             }
             scanned += 1;
             if wanted(entry, &q, &cal, now) {
-                wanted_entries.push((sk.to_string(), attr_str(entry, "dossier").unwrap_or_default().to_string()));
+                wanted_entries.push((sk.to_string(), entry.clone()));
             }
             if wanted_entries.len() > limit {
                 next = wanted_entries.get(limit - 1).map(|(sk, _)| sk.clone());
@@ -123,24 +122,14 @@ pub async fn inbox(s: &Services, caller: &Caller, q: InboxQuery) -> CoreResult<I
             None => break,
         }
     }
-    let ids: Vec<String> = wanted_entries.into_iter().map(|(_, id)| id).collect();
-    let dossiers = futures::future::try_join_all(ids.iter().map(|id| load(s, id))).await?;
-    let assigned =
-        dossiers.iter().map(|d| (d.procedure_code.to_string(), d.assignee.as_ref().map(|a| a.id.to_string())));
-    let histories = crate::step_history::of_all(s, assigned.collect()).await?;
-    let items = dossiers
+    let items = wanted_entries
         .into_iter()
-        .map(|d| {
-            let flags = Flags::of(&d, &cal, now);
-            let risk = histories.get(d.procedure_code.as_str()).and_then(|h| risk::predict(&d, h, &cal, now));
-            InboxRow {
-                summary: Summary { flags: Some(flags), ..Summary::of(&d) },
-                stage: d.stage,
-                assignee: d.assignee,
-                risk,
-            }
+        .map(|(_, entry)| {
+            let row =
+                entry.get("row").cloned().ok_or_else(|| CoreError::Internal("inbox entry without its line".into()))?;
+            Ok(serde_json::from_value::<ListedRow>(row)?.at(&cal, now))
         })
-        .collect();
+        .collect::<CoreResult<Vec<InboxRow>>>()?;
     Ok(Inbox { items, next_cursor: next.map(|sk| URL_SAFE_NO_PAD.encode(sk)), counts })
 }
 

@@ -11,7 +11,7 @@ use crate::{keys, CoreResult, Services};
 use motcua_domain::dossier::{Dossier, Status};
 use motcua_domain::risk;
 use motcua_domain::roles::Role;
-use motcua_domain::views::Flags;
+use motcua_domain::views::{Flags, ListedRow};
 use motcua_ports::{Condition, Index, Item, Key, Query, SortCondition, WriteOp};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -93,20 +93,24 @@ pub(crate) fn entries_of(d: &Dossier, at_risk: bool) -> Vec<Entry> {
     entries
 }
 
-/// Whether `d` is likely to miss its appointment, predicted from its procedure's past stages.
-async fn predicted_at_risk(s: &Services, d: &Dossier) -> CoreResult<bool> {
+/// How `d` is progressing against its procedure's past stages, when its clock is running.
+async fn pace(s: &Services, d: &Dossier) -> CoreResult<Option<risk::Pace>> {
     if !d.status.is_open() || d.waiting.is_some() || d.appointment.is_none() {
-        return Ok(false);
+        return Ok(None);
     }
     let officers: Vec<&str> = d.assignee.as_ref().map(|a| a.id.as_str()).into_iter().collect();
     let history = crate::step_history::of(s, &d.procedure_code, &officers).await?;
-    Ok(risk::predict(d, &history, &s.calendar(), s.now()).is_some_and(|r| r.at_risk))
+    Ok(risk::Pace::of(d, &history))
 }
 
 /// The writes that move `d`'s entries from `before` (what its stored item remembers) to now,
-/// and the attribute for the dossier item that remembers the new ones.
+/// and the attribute for the dossier item that remembers the new ones. Every entry carries the
+/// dossier's inbox line, so every change rewrites them.
 pub(crate) async fn ops(s: &Services, d: &Dossier, before: Vec<Entry>) -> CoreResult<(Vec<WriteOp>, Value)> {
-    let now = entries_of(d, predicted_at_risk(s, d).await?);
+    let pace = pace(s, d).await?;
+    let at_risk = pace.as_ref().is_some_and(|p| p.predict(&s.calendar(), s.now()).at_risk);
+    let now = entries_of(d, at_risk);
+    let row = serde_json::to_value(ListedRow::of(d, pace))?;
     let mut ops = Vec::new();
     for old in before.iter().filter(|old| !now.iter().any(|e| (&e.pk, &e.sk) == (&old.pk, &old.sk))) {
         ops.push(WriteOp::Delete { key: Key::new(&old.pk, &old.sk), condition: Condition::None });
@@ -115,15 +119,12 @@ pub(crate) async fn ops(s: &Services, d: &Dossier, before: Vec<Entry>) -> CoreRe
         let mut item = Item::new();
         item.insert("pk".into(), json!(e.pk));
         item.insert("sk".into(), json!(e.sk));
-        item.insert("dossier".into(), json!(d.id));
         item.insert("status".into(), json!(e.status));
         item.insert("procedure".into(), json!(d.procedure_code));
         if e.at_risk {
             item.insert("at_risk".into(), json!(true));
         }
-        if before.contains(e) {
-            continue; // unchanged
-        }
+        item.insert("row".into(), row.clone());
         ops.push(WriteOp::Put { item, condition: Condition::None });
     }
     // The assignees' lists are not counted. `changes` counts the changes of an inbox's
@@ -203,11 +204,20 @@ pub(crate) async fn range(
     s.table.query(query).await.map_err(crate::store::cursor_error)
 }
 
-/// Puts every filed dossier of every agency in the index: for data written before it existed.
-/// Done once (a marker remembers it); each dossier in its own conditional write.
+/// The layout of the entries; a store written with an older one is indexed again at start.
+/// 2: entries carry the dossier's inbox line.
+const LAYOUT: i64 = 2;
+
+/// Puts every filed dossier of every agency in the index: for data written before it existed
+/// or with an older [`LAYOUT`]. Done once per layout (a marker remembers it); each dossier in
+/// its own conditional write.
 pub async fn build_once(s: &Services) -> CoreResult<usize> {
     let marker = keys::inbox_index_built();
-    if s.table.get(&marker).await?.is_some() {
+    let layout = match s.table.get(&marker).await? {
+        Some(m) => motcua_ports::attr_i64(&m, "layout").unwrap_or(1),
+        None => 0,
+    };
+    if layout >= LAYOUT {
         return Ok(0);
     }
     let mut built = 0;
@@ -218,13 +228,11 @@ pub async fn build_once(s: &Services) -> CoreResult<usize> {
             let query = Query::partition(Index::Gsi2, format!("AGENCY#{agency}")).limit(200).after(cursor);
             let page = s.table.query(query).await?;
             for item in &page.items {
-                if item.get("inbox").is_some() {
-                    continue;
-                }
                 let d: Dossier = keys::data(item)?;
-                let (mut ops, remembered) = ops(s, &d, vec![]).await?;
+                let before = item.get("inbox").map(remembered).unwrap_or_default();
+                let (mut ops, listing) = ops(s, &d, before).await?;
                 let mut item = item.clone();
-                item.insert("inbox".into(), remembered);
+                item.insert("inbox".into(), listing);
                 let condition = Condition::AttrEquals("version".into(), json!(d.version));
                 ops.push(WriteOp::Put { item, condition });
                 // A dossier that changed meanwhile got its entries from that change.
@@ -240,6 +248,6 @@ pub async fn build_once(s: &Services) -> CoreResult<usize> {
             }
         }
     }
-    s.table.put(keys::item(&marker, &json!({"at": s.now()}), &[])?, Condition::None).await?;
+    s.table.put(keys::item(&marker, &json!({"at": s.now()}), &[("layout", json!(LAYOUT))])?, Condition::None).await?;
     Ok(built)
 }

@@ -6,7 +6,6 @@
 use crate::{keys, CoreResult, Services};
 use motcua_domain::risk::StepHistory;
 use motcua_ports::{Item, WriteOp};
-use std::collections::HashMap;
 
 /// Attribute names of a step id (letters, digits and `_` only).
 fn attr(prefix: &str, step_id: &str) -> String {
@@ -48,22 +47,4 @@ pub(crate) async fn of(s: &Services, procedure: &str, officers: &[&str]) -> Core
         history.steps.insert(st.id.clone(), (n(attr("minutes", &st.id)), n(attr("stages", &st.id))));
     }
     Ok(history)
-}
-
-/// The histories of several procedures, each read once, with the officers assigned to them.
-pub(crate) async fn of_all(
-    s: &Services,
-    assigned: Vec<(String, Option<String>)>,
-) -> CoreResult<HashMap<String, StepHistory>> {
-    let mut officers: HashMap<String, Vec<String>> = HashMap::new();
-    for (procedure, officer) in assigned {
-        let list = officers.entry(procedure).or_default();
-        list.extend(officer.filter(|o| !list.contains(o)));
-    }
-    let mut out = HashMap::new();
-    for (p, list) in officers {
-        let history = of(s, &p, &list.iter().map(String::as_str).collect::<Vec<_>>()).await?;
-        out.insert(p, history);
-    }
-    Ok(out)
 }

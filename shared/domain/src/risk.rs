@@ -71,36 +71,69 @@ pub struct Risk {
 
 /// The prediction for `d` at `now`, when it is open with its clock running.
 pub fn predict(d: &Dossier, history: &StepHistory, cal: &Calendar, now: DateTime<FixedOffset>) -> Option<Risk> {
-    if !d.status.is_open() || d.waiting.is_some() {
-        return None;
+    Some(Pace::of(d, history)?.predict(cal, now))
+}
+
+/// What a prediction is made from, except the time it is made at: kept with a dossier's inbox
+/// lines, so that a list predicts at the time it is read without the dossier or its history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pace {
+    appointment: DateTime<FixedOffset>,
+    /// When the current step began, and the working minutes it was paused since.
+    stage_entered_at: DateTime<FixedOffset>,
+    paused_minutes: i64,
+    /// Usual working minutes of the current step (in its assignee's hands) and of the steps
+    /// after it up to the result.
+    current_step: i64,
+    later_steps: i64,
+    /// Neither an apology nor an extension yet.
+    apology_open: bool,
+    from_history: bool,
+}
+
+impl Pace {
+    /// The pace of `d` when it is open with its clock running.
+    pub fn of(d: &Dossier, history: &StepHistory) -> Option<Pace> {
+        if !d.status.is_open() || d.waiting.is_some() {
+            return None;
+        }
+        let (appointment, stage) = (d.appointment?, d.stage.as_ref()?);
+        let workflow = d.workflow();
+        let position = workflow.steps.iter().position(|s| s.id == stage.step_id)?;
+        let (current, later) = (&workflow.steps[position], &workflow.steps[position + 1..]);
+        // The current step in its assignee's hands, the later ones at everyone's usual pace.
+        let officer = d.assignee.as_ref().map(|a| a.id.as_str());
+        Some(Pace {
+            appointment,
+            stage_entered_at: stage.entered_at,
+            paused_minutes: stage.paused_minutes,
+            current_step: history.typical_for(current, officer),
+            later_steps: later.iter().filter(|s| s.kind != StepKind::Return).map(|s| history.typical(s)).sum(),
+            apology_open: d.apology.is_none() && d.pending_extension().is_none(),
+            from_history: history.known(current, officer) || later.iter().any(|s| history.known(s, None)),
+        })
     }
-    let (appointment, stage) = (d.appointment?, d.stage.as_ref()?);
-    let workflow = d.workflow();
-    let position = workflow.steps.iter().position(|s| s.id == stage.step_id)?;
-    let current = &workflow.steps[position];
-    let elapsed = (cal.working_minutes_between(stage.entered_at, now) - stage.paused_minutes).max(0);
-    let until_result = workflow.steps[position + 1..].iter().filter(|s| s.kind != StepKind::Return);
-    // The current step in its assignee's hands, the later ones at everyone's usual pace.
-    let officer = d.assignee.as_ref().map(|a| a.id.as_str());
-    let remaining = (history.typical_for(current, officer) - elapsed).max(0)
-        + until_result.map(|s| history.typical(s)).sum::<i64>();
-    let predicted_finish = cal.add_working_minutes(now, remaining);
-    let at_risk = predicted_finish > appointment;
-    let late_by_minutes = if at_risk {
-        cal.working_minutes_between(appointment, predicted_finish)
-    } else {
-        -cal.working_minutes_between(predicted_finish, appointment)
-    };
-    let apology_possible = d.apology.is_none()
-        && d.pending_extension().is_none()
-        && cal.working_minutes_between(now, appointment) >= working_day(cal);
-    Some(Risk {
-        predicted_finish,
-        at_risk,
-        late_by_minutes,
-        suggested_new_appointment: (at_risk && apology_possible)
-            .then(|| cal.add_working_minutes(predicted_finish, working_day(cal))),
-        from_history: history.known(current, officer)
-            || workflow.steps[position + 1..].iter().any(|s| history.known(s, None)),
-    })
+
+    /// The prediction at `now`.
+    pub fn predict(&self, cal: &Calendar, now: DateTime<FixedOffset>) -> Risk {
+        let elapsed = (cal.working_minutes_between(self.stage_entered_at, now) - self.paused_minutes).max(0);
+        let remaining = (self.current_step - elapsed).max(0) + self.later_steps;
+        let predicted_finish = cal.add_working_minutes(now, remaining);
+        let appointment = self.appointment;
+        let at_risk = predicted_finish > appointment;
+        let late_by_minutes = if at_risk {
+            cal.working_minutes_between(appointment, predicted_finish)
+        } else {
+            -cal.working_minutes_between(predicted_finish, appointment)
+        };
+        let apology_possible = self.apology_open && cal.working_minutes_between(now, appointment) >= working_day(cal);
+        Risk {
+            predicted_finish,
+            at_risk,
+            late_by_minutes,
+            suggested_new_appointment: (at_risk && apology_possible)
+                .then(|| cal.add_working_minutes(predicted_finish, working_day(cal))),
+            from_history: self.from_history,
+        }
+    }
 }

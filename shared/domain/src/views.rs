@@ -76,21 +76,47 @@ impl Flags {
     }
 
     pub fn of(d: &Dossier, cal: &Calendar, now: DateTime<FixedOffset>) -> Flags {
-        let waiting = d.waiting.is_some();
-        let due_at = Self::due_at(d);
+        Deadlines::of(d).flags(cal, now)
+    }
+}
+
+/// What a dossier's deadline flags are computed from, except the time: kept with its inbox
+/// lines, so that a list computes the flags at the time it is read without the dossier.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Deadlines {
+    due_at: Option<DateTime<FixedOffset>>,
+    /// Waiting for reception (the 8-working-hour deadline).
+    at_reception: bool,
+    /// Waiting for the applicant.
+    clock_stopped: bool,
+    stage_due_at: Option<DateTime<FixedOffset>>,
+    /// The appointment the apology (Form 04) would be for: none made yet, still open.
+    apology_for: Option<DateTime<FixedOffset>>,
+}
+
+impl Deadlines {
+    pub fn of(d: &Dossier) -> Deadlines {
+        Deadlines {
+            due_at: Flags::due_at(d),
+            at_reception: d.status == Status::Submitted,
+            clock_stopped: d.waiting.is_some(),
+            stage_due_at: d.stage.as_ref().map(|st| st.due_at),
+            apology_for: d.appointment.filter(|_| d.apology.is_none() && d.status.is_open()),
+        }
+    }
+
+    /// The flags at `now`.
+    pub fn flags(&self, cal: &Calendar, now: DateTime<FixedOffset>) -> Flags {
         let (overdue, due_soon) =
-            due_at.map_or((false, false), |due| Self::due_state(d.status == Status::Submitted, due, cal, now));
-        let apology_deadline = d
-            .appointment
-            .filter(|_| d.apology.is_none() && d.status.is_open())
-            .map(|a| cal.add_working_minutes(a, -working_day(cal)));
+            self.due_at.map_or((false, false), |due| Flags::due_state(self.at_reception, due, cal, now));
+        let apology_deadline = self.apology_for.map(|a| cal.add_working_minutes(a, -working_day(cal)));
         Flags {
-            due_at,
+            due_at: self.due_at,
             overdue,
             due_soon,
             due_state: if overdue { Some(DueState::Overdue) } else { due_soon.then_some(DueState::Soon) },
-            clock_stopped: waiting,
-            stage_overdue: d.stage.as_ref().is_some_and(|st| !waiting && now > st.due_at),
+            clock_stopped: self.clock_stopped,
+            stage_overdue: self.stage_due_at.is_some_and(|due| !self.clock_stopped && now > due),
             apology_deadline,
             apology_possible: apology_deadline.is_some_and(|by| now <= by),
         }
@@ -188,7 +214,7 @@ impl DossierView {
 }
 
 /// One line of a list of dossiers.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Summary {
     pub id: String,
     pub code: Option<DossierCode>,
@@ -197,7 +223,8 @@ pub struct Summary {
     pub agency_name: String,
     pub applicant_name: String,
     pub status: Status,
-    pub status_label: &'static str,
+    #[schema(value_type = String)]
+    pub status_label: std::borrow::Cow<'static, str>,
     pub national_status: Option<u8>,
     pub channel: Channel,
     pub created_at: DateTime<FixedOffset>,
@@ -220,7 +247,7 @@ impl Summary {
             agency_name: d.agency_name.clone(),
             applicant_name: d.applicant.full_name.clone(),
             status: d.status,
-            status_label: d.status.label(),
+            status_label: d.status.label().into(),
             national_status: d.status.national_code(),
             channel: d.channel,
             created_at: d.created_at,
@@ -239,15 +266,43 @@ impl Summary {
 }
 
 /// One line of an officer's inbox: the summary with its flags, stage and assignee.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct InboxRow {
     #[serde(flatten)]
     pub summary: Summary,
     pub stage: Option<Stage>,
     pub assignee: Option<Person>,
     /// Whether it will likely miss its appointment (open dossiers with the clock running).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk: Option<crate::risk::Risk>,
+}
+
+/// An inbox line as the inbox index keeps it: the line without what depends on the time it is
+/// read (flags, prediction), and what those are computed from (issue 14: a page of an inbox
+/// reads its entries, no dossier).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ListedRow {
+    row: InboxRow,
+    deadlines: Deadlines,
+    pace: Option<crate::risk::Pace>,
+}
+
+impl ListedRow {
+    pub fn of(d: &Dossier, pace: Option<crate::risk::Pace>) -> ListedRow {
+        let row =
+            InboxRow { summary: Summary::of(d), stage: d.stage.clone(), assignee: d.assignee.clone(), risk: None };
+        ListedRow { row, deadlines: Deadlines::of(d), pace }
+    }
+
+    /// The line as read at `now`.
+    pub fn at(self, cal: &Calendar, now: DateTime<FixedOffset>) -> InboxRow {
+        let flags = Some(self.deadlines.flags(cal, now));
+        InboxRow {
+            summary: Summary { flags, ..self.row.summary },
+            risk: self.pace.map(|p| p.predict(cal, now)),
+            ..self.row
+        }
+    }
 }
 
 /// One step of the public progress.

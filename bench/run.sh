@@ -2,7 +2,8 @@
 # The bench command (issue 14): measures, in one run on this machine, a bare axum "hello", the
 # disk's fsync rate, and MotCua's embedded server serving a generated data set — lookup, inbox
 # pages, the register, reports, login, durable submissions — and writes the table, with the
-# ratios to the hello server and to the fsync rate, into docs/benchmarks.md.
+# ratios to the hello server and to the fsync rate, into docs/benchmarks.md; then the Lambda
+# functions' release build, sizes and cold starts (bench/lambda.sh).
 #
 #   bash bench/run.sh                        # 100,000 dossiers
 #   BENCH_DOSSIERS=1000000 bash bench/run.sh  # a province's year
@@ -85,7 +86,8 @@ DB_BYTES=$(du -sb "$DATA" | cut -f1)
 echo "== serve"
 "$BIN" --data-dir "$DATA" --addr 127.0.0.1:$PORT --no-demo --web-dir web --lookups-per-minute 100000000 > "$WORK/server.log" 2>&1 &
 SERVER=$!
-for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$PORT/api/v1/health" >/dev/null 2>&1 && break; sleep 0.2; done
+# Up to 10 minutes: a data set written with an older inbox layout is indexed again at start.
+for _ in $(seq 3000); do curl -fsS "http://127.0.0.1:$PORT/api/v1/health" >/dev/null 2>&1 && break; sleep 0.2; done
 URL=http://127.0.0.1:$PORT
 read -r CODE SECRET < <(python3 -c 'import json,sys; c,s=json.load(open(sys.argv[1]))["lookups"][-1]; print(c, s)' "$DATA/generated.json")
 token() { curl -fsS "$URL/api/v1/auth/login" -H 'content-type: application/json' \
@@ -173,3 +175,8 @@ _, tail = rest.split(end)
 open(out, "w").write(head + begin + "\n" + "\n".join(lines) + "\n" + end + tail)
 print("\n".join(lines))
 PY
+
+# The Lambda functions' release build, sizes and cold starts (BENCH_LAMBDA=0 skips them).
+if [ "${BENCH_LAMBDA:-1}" != 0 ]; then
+  BENCH_OUT="$OUT" bash bench/lambda.sh
+fi

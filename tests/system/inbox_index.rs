@@ -113,7 +113,8 @@ async fn entries_of_an_older_layout_are_written_again_when_the_server_starts() {
     let mut app = TestApp::spawn().await;
     let w = ward(&app).await;
     let ids = accepted_an_hour_apart(&app, &w, 3).await;
-    // Layout 1: entries without the dossier's line, a marker without a layout.
+    // Layout 1: entries without the dossier's line, no counts by due day, a marker without a
+    // layout.
     let table = app.services().table.clone();
     let page =
         table.query(Query::partition(Index::Primary, motcua_core::keys::inbox(WARD, "specialist"))).await.unwrap();
@@ -122,18 +123,27 @@ async fn entries_of_an_older_layout_are_written_again_when_the_server_starts() {
         entry.remove("row");
         table.put(entry, Condition::None).await.unwrap();
     }
+    for role in ["receiving_officer", "specialist", "leader"] {
+        let days = table.query(Query::partition(Index::Primary, motcua_core::keys::inbox_due_days(WARD, role)));
+        for day in days.await.unwrap().items {
+            table.delete(&Key::of(&day).unwrap(), Condition::None).await.unwrap();
+        }
+    }
     let marker = motcua_core::keys::inbox_index_built();
     let mut built = table.get(&marker).await.unwrap().unwrap();
     built.remove("layout");
     table.put(built, Condition::None).await.unwrap();
     drop(table);
 
+    // A month later, all three overdue: counted from the due days the new layout keeps.
     let _tmp = app.stop().await;
+    app.clock.advance(Duration::days(30));
     let app = TestApp::start(app.dir.clone(), app.clock.clone()).await;
     let w = ward(&app).await;
     let (listed, counts) = walk(&app, &w.specialist, "", 2).await;
     assert_eq!(listed, ids);
     assert_eq!(counts[0]["total"].as_i64(), Some(3), "counted once: {}", counts[0]);
+    assert_eq!(counts[0]["overdue"].as_i64(), Some(3), "{}", counts[0]);
     let inbox = app.get("/api/v1/inbox", Some(&w.specialist)).await.ok().clone();
     assert_eq!(inbox["items"][0]["procedure_code"], inbox["items"][1]["procedure_code"]);
     assert!(inbox["items"][0]["flags"]["due_at"].is_string(), "{inbox}");

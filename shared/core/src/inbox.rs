@@ -92,12 +92,15 @@ pub async fn inbox(s: &Services, caller: &Caller, q: InboxQuery) -> CoreResult<I
     };
     let listed = if q.mine { keys::inbox_assigned(&agency, caller.role.as_str(), &caller.id) } else { inbox.clone() };
     let from = after.clone().unwrap_or(from);
+    // Entries carry their lines (~1 KB): read what the page needs — the page, the entry the
+    // cursor names and the one telling whether more follow — unless filters skip entries.
+    let batch = if q.status.is_none() && q.procedure.is_none() && q.due.is_none() { limit + 2 } else { 200 };
     // The entries wanted (one more than the page, to know whether another follows).
     let (mut wanted_entries, mut scanned, mut cursor) = (Vec::<(String, Item)>::new(), 0, None);
     // Where the next page starts when the scan stopped before the end of the range.
     let mut next = None;
     'pages: loop {
-        let page = inbox_index::range(s, &listed, from.clone(), to.clone(), cursor).await?;
+        let page = inbox_index::range(s, &listed, (from.clone(), to.clone()), batch, cursor).await?;
         for entry in &page.items {
             let sk = attr_str(entry, "sk").unwrap_or_default();
             if after.as_deref() == Some(sk) {
@@ -185,9 +188,9 @@ type Remembered = (i64, chrono::DateTime<chrono::FixedOffset>, [i64; 3]);
 #[derive(Default)]
 pub struct DueCounts(std::sync::Mutex<std::collections::HashMap<String, Remembered>>);
 
-/// The inbox's counts: the kept counters; and the entries now overdue or due soon, counted from
-/// the range of the index that holds only those, at most once a minute while the inbox's
-/// entries do not change.
+/// The inbox's counts: the kept counters; and the entries now overdue or due soon, from the
+/// kept counts by due day and today's and the coming entries, at most once a minute while the
+/// inbox's entries do not change.
 async fn counts(s: &Services, agency: &str, role: Role, inbox: &str) -> CoreResult<InboxCounts> {
     let kept = inbox_index::kept_counts(s, agency, role).await?;
     let (cal, now) = (s.calendar(), s.now());
@@ -199,7 +202,7 @@ async fn counts(s: &Services, agency: &str, role: Role, inbox: &str) -> CoreResu
             counts
         }
         _ => {
-            let counts = due_counts(s, inbox, &cal, now).await?;
+            let counts = due_counts(s, (agency, role, inbox), &cal, now).await?;
             let mut memory = s.inbox_due_counts.0.lock().expect("not poisoned");
             if memory.len() >= DUE_COUNTS_REMEMBERED {
                 memory.clear();
@@ -217,17 +220,20 @@ async fn counts(s: &Services, agency: &str, role: Role, inbox: &str) -> CoreResu
     })
 }
 
-/// `[overdue, due soon, overdue but not flagged at risk]` of an inbox at `now`.
+/// `[overdue, due soon, overdue but not flagged at risk]` of an inbox at `now`: the kept counts
+/// of the days before today (all overdue), and today's and the coming entries read one by one.
 async fn due_counts(
     s: &Services,
-    inbox: &str,
+    (agency, role, inbox): (&str, Role, &str),
     cal: &motcua_domain::calendar::Calendar,
     now: chrono::DateTime<chrono::FixedOffset>,
 ) -> CoreResult<[i64; 3]> {
+    let today = due_key(now)[..8].to_string();
+    let [before, flagged] = inbox_index::due_before(s, agency, role, &today).await?;
     let to = format!("{}$", due_key(cal.add_working_minutes(now, Flags::soon_window(cal))));
-    let (mut counts, mut cursor) = ([0; 3], None);
+    let (mut counts, mut cursor) = ([before, 0, before - flagged], None);
     loop {
-        let page = inbox_index::range(s, inbox, FIRST.to_string(), to.clone(), cursor).await?;
+        let page = inbox_index::range(s, inbox, (today.clone(), to.clone()), 500, cursor).await?;
         for entry in &page.items {
             let status = status_of(entry);
             match due_state(entry, status, cal, now) {

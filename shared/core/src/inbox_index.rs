@@ -61,6 +61,11 @@ pub(crate) fn due_key(at: chrono::DateTime<chrono::FixedOffset>) -> String {
     at.with_timezone(&chrono::Utc).format("%Y%m%dT%H%M%SZ").to_string()
 }
 
+/// The (UTC) day an entry falls due, from its sort key; none when nothing is due.
+fn due_day(sk: &str) -> Option<&str> {
+    sk.get(..8).filter(|day| day.bytes().all(|b| b.is_ascii_digit()))
+}
+
 fn shard(dossier_id: &str) -> u64 {
     dossier_id.bytes().fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b))) % COUNT_SHARDS
 }
@@ -107,6 +112,16 @@ async fn pace(s: &Services, d: &Dossier) -> CoreResult<Option<risk::Pace>> {
 /// and the attribute for the dossier item that remembers the new ones. Every entry carries the
 /// dossier's inbox line, so every change rewrites them.
 pub(crate) async fn ops(s: &Services, d: &Dossier, before: Vec<Entry>) -> CoreResult<(Vec<WriteOp>, Value)> {
+    ops_from(s, d, before, true).await
+}
+
+/// [`ops`], with `before` counted in the due days or not (entries of layouts before 3).
+async fn ops_from(
+    s: &Services,
+    d: &Dossier,
+    before: Vec<Entry>,
+    before_in_due_days: bool,
+) -> CoreResult<(Vec<WriteOp>, Value)> {
     let pace = pace(s, d).await?;
     let at_risk = pace.as_ref().is_some_and(|p| p.predict(&s.calendar(), s.now()).at_risk);
     let now = entries_of(d, at_risk);
@@ -152,6 +167,25 @@ pub(crate) async fn ops(s: &Services, d: &Dossier, before: Vec<Entry>) -> CoreRe
             ops.push(WriteOp::Add { key, add, set: Item::new() });
         }
     }
+    // The due days: how many entries fall due each day, and how many of them are flagged.
+    let mut days: BTreeMap<(&(String, String), &str), [i64; 2]> = BTreeMap::new();
+    let before_counted = if before_in_due_days { before.as_slice() } else { &[] };
+    for (entries, sign) in [(before_counted, -1), (now.as_slice(), 1)] {
+        for e in entries {
+            let (Some(inbox), Some(day)) = (&e.inbox, due_day(&e.sk)) else { continue };
+            let counts = days.entry((inbox, day)).or_default();
+            counts[0] += sign;
+            counts[1] += sign * i64::from(e.at_risk);
+        }
+    }
+    for (((agency, role), day), [n, at_risk]) in days {
+        let add: Vec<(String, i64)> =
+            [("n", n), ("at_risk", at_risk)].into_iter().filter(|(_, v)| *v != 0).map(|(k, v)| (k.into(), v)).collect();
+        if !add.is_empty() {
+            let key = Key::new(keys::inbox_due_days(agency, role), day);
+            ops.push(WriteOp::Add { key, add, set: Item::new() });
+        }
+    }
     Ok((ops, serde_json::to_value(&now)?))
 }
 
@@ -192,21 +226,43 @@ pub(crate) async fn kept_counts(s: &Services, agency: &str, role: Role) -> CoreR
     Ok(kept)
 }
 
-/// Every entry of `inbox` with sort keys in `[from, to]`, in order, a page at a time.
+/// `[entries, flagged at risk]` of an inbox falling due on the days before `day` (yyyymmdd).
+pub(crate) async fn due_before(s: &Services, agency: &str, role: Role, day: &str) -> CoreResult<[i64; 2]> {
+    let (mut counts, mut cursor) = ([0; 2], None);
+    loop {
+        // Between is inclusive: `day` itself is left out below.
+        let query = Query::partition(Index::Primary, keys::inbox_due_days(agency, role.as_str()))
+            .sort(SortCondition::Between("0".into(), day.to_string()))
+            .limit(1000)
+            .after(cursor);
+        let page = s.table.query(query).await?;
+        for item in page.items.iter().filter(|i| motcua_ports::attr_str(i, "sk") != Some(day)) {
+            counts[0] += motcua_ports::attr_i64(item, "n").unwrap_or(0);
+            counts[1] += motcua_ports::attr_i64(item, "at_risk").unwrap_or(0);
+        }
+        match page.next {
+            Some(next) => cursor = Some(next),
+            None => return Ok(counts),
+        }
+    }
+}
+
+/// Every entry of `inbox` with sort keys in `[from, to]`, in order, `batch` at a time.
 pub(crate) async fn range(
     s: &Services,
     inbox: &str,
-    from: String,
-    to: String,
+    (from, to): (String, String),
+    batch: usize,
     cursor: Option<String>,
 ) -> CoreResult<motcua_ports::Page> {
-    let query = Query::partition(Index::Primary, inbox).sort(SortCondition::Between(from, to)).limit(500).after(cursor);
+    let query =
+        Query::partition(Index::Primary, inbox).sort(SortCondition::Between(from, to)).limit(batch).after(cursor);
     s.table.query(query).await.map_err(crate::store::cursor_error)
 }
 
 /// The layout of the entries; a store written with an older one is indexed again at start.
-/// 2: entries carry the dossier's inbox line.
-const LAYOUT: i64 = 2;
+/// 2: entries carry the dossier's inbox line; 3: each inbox counts its entries by due day.
+const LAYOUT: i64 = 3;
 
 /// Puts every filed dossier of every agency in the index: for data written before it existed
 /// or with an older [`LAYOUT`]. Done once per layout (a marker remembers it); each dossier in
@@ -230,7 +286,7 @@ pub async fn build_once(s: &Services) -> CoreResult<usize> {
             for item in &page.items {
                 let d: Dossier = keys::data(item)?;
                 let before = item.get("inbox").map(remembered).unwrap_or_default();
-                let (mut ops, listing) = ops(s, &d, before).await?;
+                let (mut ops, listing) = ops_from(s, &d, before, layout >= 3).await?;
                 let mut item = item.clone();
                 item.insert("inbox".into(), listing);
                 let condition = Condition::AttrEquals("version".into(), json!(d.version));

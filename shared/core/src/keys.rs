@@ -116,6 +116,11 @@ pub fn inbox_counts(agency: &str, role: &str, shard: u64) -> Key {
 pub fn inbox_counts_partition(agency: &str, role: &str) -> String {
     format!("INBOXCOUNT#{agency}#{role}")
 }
+/// How many entries of an inbox fall due on each (UTC) day, and how many of those are flagged
+/// at risk: sort key `<yyyymmdd>`.
+pub fn inbox_due_days(agency: &str, role: &str) -> String {
+    format!("INBOXDUE#{agency}#{role}")
+}
 pub fn inbox_index_built() -> Key {
     Key::new("CONFIG#INBOXINDEX", "BUILT")
 }

@@ -1,0 +1,195 @@
+"""Size and cold start of every Lambda function (issue 14, item 6), written into the bench page.
+
+Runs each function's release `bootstrap` (target/lambda/<function>/bootstrap, built by
+`LAMBDA_PROFILE=release bash tests/lambda-build.sh`) under a local Lambda Runtime API — this
+script's own small server implementing `/runtime/invocation/next`, `/response`, `/error` and
+`/runtime/init/error` as Lambda does — with the function's environment pointing at a local AWS
+emulator (moto, `AWS_ENDPOINT_URL`) that holds its table, bucket, queue and SSM parameters.
+For each function, RUNS fresh processes; measured from the process start:
+  init    until its first `GET /next` (the end of init: configuration, secrets, clients),
+  first   until its answer to the first event (its fixture in infra/events/).
+Medians go into the table between <!-- lambda:begin --> and <!-- lambda:end --> of OUT.
+
+    python bench/lambda_start.py docs/benchmarks.md      (with moto up: `. tests/moto.sh`)
+"""
+
+import io
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+import zipfile
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import boto3
+
+RUNS = int(os.environ.get("BENCH_LAMBDA_RUNS", "5"))
+FUNCTIONS = {  # bootstrap binary -> its event fixture
+    "motcua-catalogue": "catalogue", "motcua-submission": "submission", "motcua-upload": "upload",
+    "motcua-status": "status", "motcua-feedback": "feedback", "motcua-reporting": "reporting",
+    "motcua-officer": "officer", "motcua-identity": "identity", "motcua-calendar": "calendar",
+    "motcua-meta": "meta", "motcua-events": "events", "motcua-outbox-relay": "outbox-relay",
+    "motcua-integration": "integration", "motcua-integration-worker": "integration-worker",
+}
+API = "/2018-06-01/runtime"
+
+
+class Invocation:
+    """One process's run: the event it gets and when it reached each point."""
+
+    def __init__(self, event: bytes):
+        self.event, self.given = event, False
+        self.started = time.monotonic()
+        self.init = self.first = None
+        self.outcome = ""
+        self.done = threading.Event()
+
+
+class RuntimeApi(BaseHTTPRequestHandler):
+    current: Invocation
+
+    def log_message(self, *args):
+        pass
+
+    def answer(self, status: int, body: bytes = b"", headers: dict | None = None):
+        try:
+            self.send_response(status)
+            for k, v in (headers or {}).items():
+                self.send_header(k, v)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the process was stopped while waiting for its next invocation
+
+    def do_GET(self):
+        run = RuntimeApi.current
+        if self.path != f"{API}/invocation/next":
+            return self.answer(404)
+        if run.init is None:
+            run.init = time.monotonic() - run.started
+        if run.given:  # the next invocation never comes: the process is stopped
+            run.done.wait(30)
+            return self.answer(500)
+        run.given = True
+        self.answer(200, run.event, {
+            "Content-Type": "application/json",
+            "Lambda-Runtime-Aws-Request-Id": str(uuid.uuid4()),
+            "Lambda-Runtime-Deadline-Ms": str(int(time.time() * 1000) + 10_000),
+            "Lambda-Runtime-Invoked-Function-Arn": "arn:aws:lambda:ap-southeast-1:123456789012:function:bench",
+            "Lambda-Runtime-Trace-Id": "Root=1-00000000-000000000000000000000000",
+        })
+
+    def do_POST(self):
+        run = RuntimeApi.current
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.path.endswith("/response"):
+            run.first = time.monotonic() - run.started
+            try:
+                run.outcome = str(json.loads(body).get("statusCode", "ok"))
+            except (ValueError, AttributeError):
+                run.outcome = "ok"
+        else:  # /invocation/<id>/error or /init/error
+            run.outcome = "error: " + body.decode(errors="replace")[:200]
+        self.answer(202)
+        run.done.set()
+
+
+def stack(endpoint: str) -> dict:
+    """A table, bucket, queue and secrets on the emulator, as the SAM template makes them."""
+    name = "motcua-bench-" + uuid.uuid4().hex[:8]
+    kw = {"endpoint_url": endpoint, "region_name": os.environ.get("AWS_REGION", "us-east-1")}
+    dynamodb = boto3.client("dynamodb", **kw)
+    keys = [("pk", "sk"), ("gsi1pk", "gsi1sk"), ("gsi2pk", "gsi2sk")]
+    schema = lambda pk, sk: [{"AttributeName": pk, "KeyType": "HASH"}, {"AttributeName": sk, "KeyType": "RANGE"}]
+    dynamodb.create_table(
+        TableName=name, BillingMode="PAY_PER_REQUEST", KeySchema=schema(*keys[0]),
+        AttributeDefinitions=[{"AttributeName": a, "AttributeType": "S"} for pair in keys for a in pair],
+        GlobalSecondaryIndexes=[{"IndexName": f"gsi{i}", "KeySchema": schema(*keys[i]),
+                                 "Projection": {"ProjectionType": "ALL"}} for i in (1, 2)])
+    boto3.client("s3", **kw).create_bucket(Bucket=name)
+    queue = boto3.client("sqs", **kw).create_queue(QueueName=name)["QueueUrl"]
+    key = subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519"], capture_output=True, text=True,
+                         check=True).stdout
+    ssm = boto3.client("ssm", **kw)
+    ssm.put_parameter(Name=f"/{name}/jwt", Value=key, Type="SecureString")
+    ssm.put_parameter(Name=f"/{name}/pepper", Value=uuid.uuid4().hex, Type="SecureString")
+    return {
+        "MOTCUA_TABLE": name, "MOTCUA_BUCKET": name, "MOTCUA_EVENTS_QUEUE_URL": queue,
+        "MOTCUA_ISSUER": "https://dichvucong.example.vn", "MOTCUA_JWT_KEYS_PARAM": f"/{name}/jwt",
+        "MOTCUA_LOOKUP_PEPPER_PARAM": f"/{name}/pepper", "MOTCUA_REGIME": "2019",
+    }
+
+
+def cold_start(binary: str, event: bytes, env: dict) -> Invocation:
+    run = Invocation(event)
+    RuntimeApi.current = run
+    process = subprocess.Popen([binary], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    run.started = time.monotonic()
+    if not run.done.wait(30):
+        run.outcome = "no answer in 30 s"
+    process.kill()
+    process.wait()
+    return run
+
+
+def zipped_size(path: str) -> int:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.write(path, "bootstrap")
+    return len(buffer.getvalue())
+
+
+def main(out: str):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), RuntimeApi)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    env = dict(os.environ, **stack(os.environ["AWS_ENDPOINT_URL"]),
+               AWS_LAMBDA_RUNTIME_API=f"127.0.0.1:{server.server_address[1]}",
+               AWS_LAMBDA_FUNCTION_MEMORY_SIZE="512", AWS_LAMBDA_FUNCTION_VERSION="$LATEST",
+               AWS_LAMBDA_LOG_GROUP_NAME="/aws/lambda/bench", AWS_LAMBDA_LOG_STREAM_NAME="bench",
+               RUST_LOG="warn")
+    rows = []
+    for function, fixture in FUNCTIONS.items():
+        binary = f"target/lambda/{function}/bootstrap"
+        event = open(f"infra/events/{fixture}.json", "rb").read()
+        runs = [cold_start(binary, event, dict(env, AWS_LAMBDA_FUNCTION_NAME=function)) for _ in range(RUNS)]
+        failed = [r.outcome for r in runs if r.first is None]
+        init = statistics.median(r.init for r in runs if r.init is not None) * 1000 if not failed else None
+        first = statistics.median(r.first for r in runs) * 1000 if not failed else None
+        size, zipped = os.path.getsize(binary), zipped_size(binary)
+        rows.append((function, size, zipped, init, first, failed[0] if failed else runs[0].outcome))
+        print(f"{function}: {size / 2**20:.1f} MB ({zipped / 2**20:.1f} MB zipped), init {ms(init)} ms, "
+              f"first answer {ms(first)} ms, {rows[-1][-1]}", flush=True)
+    server.shutdown()
+    write(out, rows)
+
+
+def ms(value) -> str:
+    return "failed" if value is None else f"{value:.1f}"
+
+
+def write(out: str, rows: list):
+    lines = [
+        f"{RUNS} cold starts per function, median; the functions' AWS services on moto on this machine "
+        "(init makes its SSM and DynamoDB calls to it: on Lambda each is a TLS round trip more).",
+        "",
+        "| function | binary (MB) | zipped (MB) | init until the first `/next` (ms) | first answer (ms) | answer |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for function, size, zipped, init, first, outcome in rows:
+        lines.append(f"| {function} | {size / 2**20:.1f} | {zipped / 2**20:.1f} | {ms(init)} | {ms(first)} | {outcome} |")
+    text = open(out).read()
+    begin, end = "<!-- lambda:begin -->", "<!-- lambda:end -->"
+    if begin not in text:
+        text += f"\n## Lambda functions: size and cold start\n\n{begin}\n{end}\n"
+    head, rest = text.split(begin, 1)
+    text = head + begin + "\n" + "\n".join(lines) + "\n" + end + rest.split(end, 1)[1]
+    open(out, "w").write(text)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

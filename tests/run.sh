@@ -11,11 +11,11 @@
 #   and, after 2, the browser tests of the portal and the officer console (tests/browser/run.sh)
 #   and the API contract checked by schemathesis against the served OpenAPI document
 #   (tests/schemathesis.sh, tests/schemathesis.toml).
-# On the 2-core CI machine a cold run took 4,957 s (30/11/2026) before two changes: moto's
-# transactions no longer copy the whole table (tests/moto.sh; each moto pass 1,100 s -> 330 s)
-# and the Lambda functions are built with the dev profile here (7 minutes instead of 13-23; the
-# release build is the bench's). Most of what is left is compiling: lint 4 minutes, the embedded
-# passes 8 with their build, the browser tests and schemathesis 1.5-3 each.
+# On the 2-core CI machine a cold run takes about 40 minutes (2,414 s measured 30/11/2026; it was
+# 4,957 s before moto's transactions stopped copying the whole table, see tests/moto.sh, and the
+# Lambda functions were built here with the dev profile instead of release, which the bench
+# builds): lint 4 minutes, the embedded passes 7.4 with their build, the 2025 pass, the browser
+# tests and schemathesis 7.2, the two moto passes 7.9 and 6.3, the template 1, Lambda 6.5.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -129,6 +129,13 @@ async fn entries_of_an_older_layout_are_written_again_when_the_server_starts() {
             table.delete(&Key::of(&day).unwrap(), Condition::None).await.unwrap();
         }
     }
+    for id in &ids {
+        let mut item = table.get(&motcua_core::keys::dossier(id)).await.unwrap().unwrap();
+        for entry in item.get_mut("inbox").and_then(|i| i.as_array_mut()).unwrap() {
+            entry.as_object_mut().unwrap().remove("by_day");
+        }
+        table.put(item, Condition::None).await.unwrap();
+    }
     let marker = motcua_core::keys::inbox_index_built();
     let mut built = table.get(&marker).await.unwrap().unwrap();
     built.remove("layout");

@@ -54,6 +54,9 @@ pub(crate) struct Entry {
     status: Status,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     at_risk: bool,
+    /// Counted in its inbox's due days (entries written before layout 3 are not).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    by_day: bool,
 }
 
 /// Sort key part of a due time: UTC, second precision, ordered as text.
@@ -87,7 +90,7 @@ pub(crate) fn entries_of(d: &Dossier, at_risk: bool) -> Vec<Entry> {
     let mut entries = Vec::new();
     for agency in candidate_agencies(d) {
         for role in ROLES.into_iter().filter(|role| waits_for(d, agency, *role)) {
-            let entry = |pk, inbox| Entry { pk, inbox, sk: sk.clone(), status: d.status, at_risk };
+            let entry = |pk, inbox| Entry { pk, inbox, sk: sk.clone(), status: d.status, at_risk, by_day: true };
             entries
                 .push(entry(keys::inbox(agency, role.as_str()), Some((agency.to_string(), role.as_str().to_string()))));
             if let Some(a) = d.assignee.as_ref().filter(|_| d.agency == agency) {
@@ -112,16 +115,6 @@ async fn pace(s: &Services, d: &Dossier) -> CoreResult<Option<risk::Pace>> {
 /// and the attribute for the dossier item that remembers the new ones. Every entry carries the
 /// dossier's inbox line, so every change rewrites them.
 pub(crate) async fn ops(s: &Services, d: &Dossier, before: Vec<Entry>) -> CoreResult<(Vec<WriteOp>, Value)> {
-    ops_from(s, d, before, true).await
-}
-
-/// [`ops`], with `before` counted in the due days or not (entries of layouts before 3).
-async fn ops_from(
-    s: &Services,
-    d: &Dossier,
-    before: Vec<Entry>,
-    before_in_due_days: bool,
-) -> CoreResult<(Vec<WriteOp>, Value)> {
     let pace = pace(s, d).await?;
     let at_risk = pace.as_ref().is_some_and(|p| p.predict(&s.calendar(), s.now()).at_risk);
     let now = entries_of(d, at_risk);
@@ -169,9 +162,8 @@ async fn ops_from(
     }
     // The due days: how many entries fall due each day, and how many of them are flagged.
     let mut days: BTreeMap<(&(String, String), &str), [i64; 2]> = BTreeMap::new();
-    let before_counted = if before_in_due_days { before.as_slice() } else { &[] };
-    for (entries, sign) in [(before_counted, -1), (now.as_slice(), 1)] {
-        for e in entries {
+    for (entries, sign) in [(&before, -1), (&now, 1)] {
+        for e in entries.iter().filter(|e| e.by_day) {
             let (Some(inbox), Some(day)) = (&e.inbox, due_day(&e.sk)) else { continue };
             let counts = days.entry((inbox, day)).or_default();
             counts[0] += sign;
@@ -266,7 +258,8 @@ const LAYOUT: i64 = 3;
 
 /// Puts every filed dossier of every agency in the index: for data written before it existed
 /// or with an older [`LAYOUT`]. Done once per layout (a marker remembers it); each dossier in
-/// its own conditional write.
+/// its own conditional write, which moves its counts from what its remembered entries counted
+/// (so that a rebuild cut short is safely done again).
 pub async fn build_once(s: &Services) -> CoreResult<usize> {
     let marker = keys::inbox_index_built();
     let layout = match s.table.get(&marker).await? {
@@ -286,7 +279,7 @@ pub async fn build_once(s: &Services) -> CoreResult<usize> {
             for item in &page.items {
                 let d: Dossier = keys::data(item)?;
                 let before = item.get("inbox").map(remembered).unwrap_or_default();
-                let (mut ops, listing) = ops_from(s, &d, before, layout >= 3).await?;
+                let (mut ops, listing) = ops(s, &d, before).await?;
                 let mut item = item.clone();
                 item.insert("inbox".into(), listing);
                 let condition = Condition::AttrEquals("version".into(), json!(d.version));

@@ -93,8 +93,9 @@ pub async fn inbox(s: &Services, caller: &Caller, q: InboxQuery) -> CoreResult<I
     let listed = if q.mine { keys::inbox_assigned(&agency, caller.role.as_str(), &caller.id) } else { inbox.clone() };
     let from = after.clone().unwrap_or(from);
     // Entries carry their lines (~1 KB): read what the page needs — the page, the entry the
-    // cursor names and the one telling whether more follow — unless filters skip entries.
-    let batch = if q.status.is_none() && q.procedure.is_none() && q.due.is_none() { limit + 2 } else { 200 };
+    // cursor names and the one telling whether more follow — unless filters skip entries (a
+    // due filter is a range of the index: nearly every entry in it is wanted).
+    let batch = if q.status.is_none() && q.procedure.is_none() { limit + 2 } else { 200 };
     // The entries wanted (one more than the page, to know whether another follows).
     let (mut wanted_entries, mut scanned, mut cursor) = (Vec::<(String, Item)>::new(), 0, None);
     // Where the next page starts when the scan stopped before the end of the range.

@@ -2,8 +2,8 @@
 //! first — overdue, then by due time — with counts by status and by deadline state. Served
 //! from the inbox index (`inbox_index`): a page reads a page of entries, each carrying its
 //! dossier's line (flags and prediction computed at the time of reading); the counts read the
-//! kept counters and the entries already overdue or due soon; nothing here grows with the
-//! agency's dossiers, and no dossier is read.
+//! kept counters, the kept counts by due day and the entries due today or soon; nothing here
+//! grows with the agency's dossiers, and no dossier is read.
 
 use crate::inbox_index::{self, due_key, NOTHING_DUE};
 use crate::{keys, Caller, CoreError, CoreResult, Services};

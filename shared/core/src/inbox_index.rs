@@ -1,8 +1,9 @@
-//! The inboxes as an index (issue 14): each dossier has one small entry in the inbox of every
-//! (agency, role) it waits for, sorted by due time, and one more in the assignee's own list;
-//! each inbox keeps its counts (total, by status, at risk) in a few counter items. Entries and
-//! counts move in the same transaction as the dossier ([`ops`], called by the store's commit),
-//! so a page of an inbox reads a page of entries, never the agency's dossiers.
+//! The inboxes as an index (issue 14): each dossier has one entry, carrying its inbox line, in
+//! the inbox of every (agency, role) it waits for, sorted by due time, and one more in the
+//! assignee's own list; each inbox keeps its counts (total, by status, at risk) in a few counter
+//! items, and its entries' counts by due day. Entries and counts move in the same transaction as
+//! the dossier ([`ops`], called by the store's commit), so a page of an inbox reads a page of
+//! entries, never the agency's dossiers.
 //!
 //! The dossier item remembers its entries (attribute `inbox`), so the next change knows which
 //! to remove and which counts to take back without recomputing the past.

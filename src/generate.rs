@@ -50,6 +50,8 @@ pub struct Generated {
     pub open: usize,
     pub waiting_for_reception: usize,
     pub working_days: usize,
+    /// Events (notifications of the applicants) handled as the days went by.
+    pub events: usize,
     pub seconds: f64,
     /// A few codes and receipt secrets to look up (the benchmarks use them).
     pub lookups: Vec<(String, String)>,
@@ -194,6 +196,22 @@ where
     stream::iter(items).map(work).buffer_unordered(CONCURRENCY).try_collect::<Vec<()>>().await.map(drop)
 }
 
+/// Handles every event waiting in the events queue, as the worker of a running system does
+/// during the day, so that the data set is served in a steady state (no backlog of
+/// notifications competing with the benchmarks). Returns how many were handled.
+async fn handle_events(s: &Services) -> CoreResult<usize> {
+    let drainers = (0..CONCURRENCY / 8).map(|_| async {
+        let mut handled = 0;
+        loop {
+            match motcua_core::events::drain_once(s).await? {
+                0 => return Ok::<usize, CoreError>(handled),
+                n => handled += n,
+            }
+        }
+    });
+    Ok(futures::future::try_join_all(drainers).await?.into_iter().sum())
+}
+
 /// Fills `data_dir` (new or a demo's) with `n` dossiers received over the last `weeks` weeks.
 pub async fn generate(data_dir: std::path::PathBuf, n: usize, weeks: i64) -> Result<Generated, StartError> {
     let started = std::time::Instant::now();
@@ -286,6 +304,7 @@ pub async fn generate(data_dir: std::path::PathBuf, n: usize, weeks: i64) -> Res
             async move { finish(s, w, &id).await }
         })
         .await?;
+        made.events += handle_events(&s).await?;
     }
     made.waiting_for_reception = next_day_acceptance.len();
     made.open = made.dossiers - made.refused - made.finished - made.waiting_for_reception;

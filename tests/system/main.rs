@@ -12,6 +12,7 @@ mod bad_input;
 mod calendar_api;
 mod citizen_and_officer_flow;
 mod durability_and_concurrency;
+mod generated_data;
 mod inbox_index;
 mod lambda_handlers;
 mod national_connections;

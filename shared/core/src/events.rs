@@ -204,26 +204,23 @@ pub async fn outbound(
     Ok((items, page.next))
 }
 
-/// Receives and handles one batch from the events queue; failed messages are released for
-/// redelivery (and end in the dead-letter queue after the queue's maximum). Returns the count
-/// handled.
+/// Receives and handles one batch from the events queue, its messages at the same time (their
+/// writes then share commits); failed messages are released for redelivery (and end in the
+/// dead-letter queue after the queue's maximum). Returns the count handled.
 pub async fn drain_once(s: &Services) -> CoreResult<usize> {
     let queue = &s.config.events_queue;
     let messages = s.queue.receive(queue, 10, Duration::from_secs(30)).await?;
-    let mut handled = 0;
-    for m in messages {
+    let outcomes = futures::future::join_all(messages.iter().map(|m| async move {
         match handle(s, &m.body).await {
-            Ok(()) => {
-                s.queue.ack(queue, &m.receipt).await?;
-                handled += 1;
-            }
+            Ok(()) => s.queue.ack(queue, &m.receipt).await.map(|()| 1),
             Err(e) => {
                 tracing::error!(message = %m.id, attempt = m.receive_count, error = %e, "event handling failed");
-                s.queue.release(queue, &m.receipt).await?;
+                s.queue.release(queue, &m.receipt).await.map(|()| 0)
             }
         }
-    }
-    Ok(handled)
+    }))
+    .await;
+    Ok(outcomes.into_iter().collect::<Result<Vec<usize>, _>>()?.into_iter().sum())
 }
 
 /// The caller's notifications, newest first.

@@ -50,6 +50,9 @@ class Invocation:
 
 
 class RuntimeApi(BaseHTTPRequestHandler):
+    """The Runtime API of one process's run (`current`): each start gets its own server, so a
+    stopped process's last `/next` cannot be taken for the next process's first."""
+
     current: Invocation
 
     def log_message(self, *args):
@@ -67,7 +70,7 @@ class RuntimeApi(BaseHTTPRequestHandler):
             pass  # the process was stopped while waiting for its next invocation
 
     def do_GET(self):
-        run = RuntimeApi.current
+        run = self.current
         if self.path != f"{API}/invocation/next":
             return self.answer(404)
         if run.init is None:
@@ -85,7 +88,7 @@ class RuntimeApi(BaseHTTPRequestHandler):
         })
 
     def do_POST(self):
-        run = RuntimeApi.current
+        run = self.current
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         if self.path.endswith("/response"):
             run.first = time.monotonic() - run.started
@@ -127,13 +130,20 @@ def stack(endpoint: str) -> dict:
 
 def cold_start(binary: str, event: bytes, env: dict) -> Invocation:
     run = Invocation(event)
-    RuntimeApi.current = run
-    process = subprocess.Popen([binary], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), type("RunApi", (RuntimeApi,), {"current": run}))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    env = dict(env, AWS_LAMBDA_RUNTIME_API=f"127.0.0.1:{server.server_address[1]}")
+    process = subprocess.Popen([binary], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     run.started = time.monotonic()
     if not run.done.wait(30):
         run.outcome = "no answer in 30 s"
     process.kill()
-    process.wait()
+    _, stderr = process.communicate()
+    run.done.set()
+    server.shutdown()
+    server.server_close()
+    if run.first is None:
+        print(f"{binary}: {run.outcome}; its log ends with:\n{stderr.decode(errors='replace')[-2000:]}", flush=True)
     return run
 
 
@@ -145,27 +155,31 @@ def zipped_size(path: str) -> int:
 
 
 def main(out: str):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), RuntimeApi)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     env = dict(os.environ, **stack(os.environ["AWS_ENDPOINT_URL"]),
-               AWS_LAMBDA_RUNTIME_API=f"127.0.0.1:{server.server_address[1]}",
                AWS_LAMBDA_FUNCTION_MEMORY_SIZE="512", AWS_LAMBDA_FUNCTION_VERSION="$LATEST",
                AWS_LAMBDA_LOG_GROUP_NAME="/aws/lambda/bench", AWS_LAMBDA_LOG_STREAM_NAME="bench",
-               RUST_LOG="warn")
+               RUST_LOG=os.environ.get("BENCH_LAMBDA_LOG", "warn"))
     rows = []
+    only = sys.argv[2:]  # function names: measure only these (not written to the document)
     for function, fixture in FUNCTIONS.items():
+        if only and function not in only:
+            continue
         binary = f"target/lambda/{function}/bootstrap"
         event = open(f"infra/events/{fixture}.json", "rb").read()
         runs = [cold_start(binary, event, dict(env, AWS_LAMBDA_FUNCTION_NAME=function)) for _ in range(RUNS)]
+        answered = [r for r in runs if r.first is not None]
         failed = [r.outcome for r in runs if r.first is None]
-        init = statistics.median(r.init for r in runs if r.init is not None) * 1000 if not failed else None
-        first = statistics.median(r.first for r in runs) * 1000 if not failed else None
+        init = statistics.median(r.init for r in answered) * 1000 if answered else None
+        first = statistics.median(r.first for r in answered) * 1000 if answered else None
         size, zipped = os.path.getsize(binary), zipped_size(binary)
-        rows.append((function, size, zipped, init, first, failed[0] if failed else runs[0].outcome))
+        outcome = answered[0].outcome if answered else failed[0]
+        if failed:
+            outcome += f"; {len(failed)} of {RUNS} starts failed ({failed[0]})"
+        rows.append((function, size, zipped, init, first, outcome))
         print(f"{function}: {size / 2**20:.1f} MB ({zipped / 2**20:.1f} MB zipped), init {ms(init)} ms, "
               f"first answer {ms(first)} ms, {rows[-1][-1]}", flush=True)
-    server.shutdown()
-    write(out, rows)
+    if not only:
+        write(out, rows)
 
 
 def ms(value) -> str:
@@ -174,7 +188,7 @@ def ms(value) -> str:
 
 def write(out: str, rows: list):
     lines = [
-        f"{RUNS} cold starts per function, median; the functions' AWS services on moto on this machine "
+        f"{RUNS} cold starts per function, median of those that answered; the functions' AWS services on moto on this machine "
         "(init makes its SSM and DynamoDB calls to it: on Lambda each is a TLS round trip more).",
         "",
         "| function | binary (MB) | zipped (MB) | init until the first `/next` (ms) | first answer (ms) | answer |",

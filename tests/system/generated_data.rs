@@ -19,7 +19,8 @@ async fn a_generated_data_set_is_served_in_a_steady_state() {
     assert!(made.open > 0 && made.finished > 0 && made.refused > 0, "every fate is represented: {made:?}");
     assert!(made.events >= made.dossiers, "each dossier notified its applicant at least once: {made:?}");
 
-    let mut app = TestApp::start(tmp.path().to_path_buf(), Arc::new(motcua_ports::ManualClock::new(chrono::Utc::now()))).await;
+    let mut app =
+        TestApp::start(tmp.path().to_path_buf(), Arc::new(motcua_ports::ManualClock::new(chrono::Utc::now()))).await;
     let services = app.services();
     let waiting = services.queue.depth(&services.config.events_queue).await.unwrap();
     assert_eq!(waiting, 0, "no event left for the server to catch up on");

@@ -26,3 +26,4 @@ mod single_sign_on;
 mod statistics_report;
 mod template_routes;
 mod user_admin;
+mod worker_permissions;

@@ -40,7 +40,7 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn template() -> Value {
+pub(crate) fn template() -> Value {
     let text = std::fs::read_to_string(root().join("template.yaml")).expect("template.yaml at the repository root");
     serde_yaml::from_str(&text).expect("template.yaml is YAML")
 }
@@ -49,7 +49,7 @@ fn resources(t: &Value) -> &Mapping {
     t["Resources"].as_mapping().expect("Resources")
 }
 
-fn resource<'a>(t: &'a Value, id: &str) -> &'a Value {
+pub(crate) fn resource<'a>(t: &'a Value, id: &str) -> &'a Value {
     resources(t).get(id).unwrap_or_else(|| panic!("template.yaml has no resource {id}"))
 }
 
@@ -86,7 +86,7 @@ fn get_att(v: &Value) -> Option<String> {
     }
 }
 
-fn functions(t: &Value) -> BTreeMap<String, &Value> {
+pub(crate) fn functions(t: &Value) -> BTreeMap<String, &Value> {
     resources(t)
         .iter()
         .filter(|(_, r)| r["Type"] == "AWS::Serverless::Function")
@@ -295,7 +295,7 @@ fn the_workers_are_wired_to_the_events_queue_and_the_schedule() {
 }
 
 /// A function's policies: (managed policies by logical id, inline statements).
-fn policies<'a>(id: &str, f: &'a Value) -> (Vec<&'a str>, Vec<&'a Value>) {
+pub(crate) fn policies<'a>(id: &str, f: &'a Value) -> (Vec<&'a str>, Vec<&'a Value>) {
     let mut managed = Vec::new();
     let mut inline = Vec::new();
     for p in f["Properties"]["Policies"].as_sequence().unwrap_or_else(|| panic!("{id}: Policies")) {
@@ -310,7 +310,7 @@ fn policies<'a>(id: &str, f: &'a Value) -> (Vec<&'a str>, Vec<&'a Value>) {
     (managed, inline)
 }
 
-fn actions(statement: &Value) -> Vec<String> {
+pub(crate) fn actions(statement: &Value) -> Vec<String> {
     match &statement["Action"] {
         Value::String(s) => vec![s.clone()],
         Value::Sequence(s) => s.iter().filter_map(Value::as_str).map(String::from).collect(),

@@ -290,7 +290,7 @@ async fn run(
         extra.extend(crate::index766::evaluation_ops(&d.agency, e)?);
     }
     let procedure = d.procedure_code.to_string();
-    let change = Change { deltas: outcome.deltas, joined: outcome.joined, event, extra, ..Change::new(d, previous) };
+    let change = Change { deltas: outcome.deltas, event, extra, ..Change::new(d, previous) };
     let view = commit(s, change, response, idem).await?;
     if let Some((step, minutes)) = &outcome.closed_step {
         crate::step_history::record(s, &procedure, step, &ctx.caller.id, *minutes).await;

@@ -38,7 +38,6 @@
 //! | a dossier waiting in the inbox of a role of an agency, by due time; the same in its assignee's list (issue 14) | `INBOX#<agency>#<role>`; `INBOX#<agency>#<role>#<user>` | `<due yyyymmddThhmmssZ or ~>#<dossier id>` | | |
 //! | kept counts of an inbox (total, by status, at risk), in shards | `INBOXCOUNT#<agency>#<role>` | `S#<0-7>` | | |
 //! | the inbox index was built for data older than it | `CONFIG#INBOXINDEX` | `BUILT` | | |
-//! | agency taking part in another agency's dossier | `PARTICIPANT#<agency>` | `<dossier id>` | | |
 //! | outgoing email / SMS (embedded outbox) | `OUTBOUND` | `<time>#<event id>#<channel>` | | |
 //! | dossier message (P5) | `DOSSIER#<id>` | `MSG#<time>#<id>` | | |
 //! | a tracking state of the dossier's result sent by post / of its paper documents collected (once per state) | `DOSSIER#<id>` | `PARCEL#<state no.>` / `PICKUP#<state no.>` | | |
@@ -274,12 +273,6 @@ pub fn webhook_state(id: &str) -> Key {
 }
 pub const CATALOGUE_CHANGES: &str = "CATSYNC";
 pub const OUTBOUND: &str = "OUTBOUND";
-pub fn participation_partition(agency: &str) -> String {
-    format!("PARTICIPANT#{agency}")
-}
-pub fn participation(agency: &str, dossier_id: &str) -> Key {
-    Key::new(participation_partition(agency), dossier_id)
-}
 pub fn message(dossier_id: &str, sort: &str) -> Key {
     Key::new(format!("DOSSIER#{dossier_id}"), format!("MSG#{sort}"))
 }

@@ -92,11 +92,6 @@ pub(crate) fn aggregate_ops_of(
     ops
 }
 
-/// Pointer that puts a dossier in another agency's inbox (inter-agency part, consultation).
-fn participation_op(agency: &str, d: &Dossier) -> CoreResult<WriteOp> {
-    Ok(WriteOp::Put { item: keys::item(&keys::participation(agency, &d.id), &d.id, &[])?, condition: Condition::None })
-}
-
 /// The inbox entries of version `version` of a dossier loaded without them, as its stored item
 /// remembers them (none when the stored item is of another version: the commit's condition
 /// fails then).
@@ -115,8 +110,6 @@ pub(crate) struct Change {
     /// `None` for a new dossier.
     pub previous_version: Option<u64>,
     pub deltas: Vec<Delta>,
-    /// Agencies that start taking part: their inboxes get a pointer.
-    pub joined: Vec<motcua_domain::ids::AgencyCode>,
     pub event: Option<Event>,
     pub extra: Vec<WriteOp>,
     /// A change of the archive itself (archiving, erasure): allowed on an archived dossier,
@@ -126,15 +119,7 @@ pub(crate) struct Change {
 
 impl Change {
     pub(crate) fn new(dossier: Dossier, previous_version: Option<u64>) -> Self {
-        Change {
-            dossier,
-            previous_version,
-            deltas: vec![],
-            joined: vec![],
-            event: None,
-            extra: vec![],
-            archival: false,
-        }
+        Change { dossier, previous_version, deltas: vec![], event: None, extra: vec![], archival: false }
     }
 }
 
@@ -188,9 +173,6 @@ pub(crate) async fn commit<R: Serialize + DeserializeOwned>(
     }
     ops.push(crate::ledger::append(s, format!("dossier:{}", d.id), d)?);
     ops.extend(aggregate_ops(d, change.deltas));
-    for agency in &change.joined {
-        ops.push(participation_op(agency, d)?);
-    }
     if let Some(e) = &change.event {
         ops.push(e.outbox_op()?);
     }

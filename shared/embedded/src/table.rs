@@ -97,15 +97,11 @@ impl RedbTable {
 #[async_trait::async_trait]
 impl Table for RedbTable {
     async fn get(&self, key: &Key) -> Result<Option<Item>, TableError> {
-        let key = key.clone();
         let now = now_secs();
-        let item = self
-            .shared
-            .read(move |txn| {
-                let items = txn.open_table(ITEMS).map_err(redb::Error::from)?;
-                load(&items, &key).map_err(Fail::into_embedded)
-            })
-            .await?;
+        let item = self.shared.read_here(|txn| {
+            let items = txn.open_table(ITEMS).map_err(redb::Error::from)?;
+            load(&items, key).map_err(Fail::into_embedded)
+        })?;
         Ok(item.filter(|item| !expired(item, now)))
     }
 

@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, TimeDelta, TimeZone};
 
-use super::{holidays, vn_offset, Calendar};
+use super::{vn_offset, Calendar};
 
 /// Where a forward count that is used up exactly at the end of a working period stops: at
 /// that end (11:30, 17:00) or at the start of the next period (13:30, 07:00 next working day).
@@ -78,8 +78,7 @@ impl Calendar {
     }
 
     pub(super) fn is_working(&self, d: NaiveDate) -> bool {
-        let year = self.cached_year(d.year());
-        year.working.contains(&d) || !(year.days_off.contains_key(&d) || holidays::is_weekend(d))
+        self.cached_year(d.year()).worked[d.ordinal0() as usize]
     }
 
     /// First working day strictly after `d`.

@@ -15,9 +15,10 @@ pub mod lunar;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use std::sync::{Arc, RwLock};
+use std::sync::OnceLock;
 
 use chrono::{Datelike, FixedOffset, NaiveDate, NaiveTime};
 
@@ -45,17 +46,26 @@ pub enum CalendarError {
     ConflictingOverride(NaiveDate),
 }
 
-/// The working-day calendar: a configuration plus the years computed from it (cached).
+/// The working-day calendar: a configuration plus the years computed from it, each once, on
+/// first use (years from [`FIRST_CACHED_YEAR`] for [`CACHED_YEARS`] years; others are computed
+/// at each use).
 pub struct Calendar {
     config: CalendarConfig,
-    years: RwLock<HashMap<i32, Arc<Year>>>,
+    years: Box<[OnceLock<Year>]>,
 }
 
+const FIRST_CACHED_YEAR: i32 = 1900;
+const CACHED_YEARS: usize = 300;
+
 /// A computed year with date indexes.
+#[derive(Clone)]
 struct Year {
     calendar: YearCalendar,
     days_off: BTreeMap<NaiveDate, usize>,
     working: BTreeSet<NaiveDate>,
+    /// Whether each day of the year (by `ordinal0`) is worked: the deadline and lateness
+    /// computations ask this of every day they cross (an inbox page: 50 rows, months each).
+    worked: Vec<bool>,
 }
 
 impl Calendar {
@@ -68,7 +78,7 @@ impl Calendar {
         if let Err(e) = config.working_hours.validate() {
             panic!("{e}");
         }
-        Self { config, years: RwLock::default() }
+        Self { config, years: (0..CACHED_YEARS).map(|_| OnceLock::new()).collect() }
     }
 
     /// Builds a calendar after [`CalendarConfig::validate`].
@@ -104,18 +114,26 @@ impl Calendar {
         holidays::weekend_name(d).map(str::to_owned)
     }
 
-    fn cached_year(&self, year: i32) -> Arc<Year> {
-        let cached = self.years.read().unwrap_or_else(|e| e.into_inner()).get(&year).cloned();
-        if let Some(y) = cached {
-            return y;
+    fn cached_year(&self, year: i32) -> Cow<'_, Year> {
+        let cell = usize::try_from(year - FIRST_CACHED_YEAR).ok().and_then(|i| self.years.get(i));
+        match cell {
+            Some(cell) => Cow::Borrowed(cell.get_or_init(|| self.compute_year(year))),
+            None => Cow::Owned(self.compute_year(year)),
         }
+    }
+
+    fn compute_year(&self, year: i32) -> Year {
         let calendar = holidays::year_calendar(year, self.config.overrides.get(&year));
-        let y = Arc::new(Year {
-            days_off: calendar.days_off.iter().enumerate().map(|(i, d)| (d.date, i)).collect(),
-            working: calendar.working_weekend_days.iter().map(|(d, _)| *d).collect(),
-            calendar,
-        });
-        self.years.write().unwrap_or_else(|e| e.into_inner()).entry(year).or_insert(y).clone()
+        let days_off: BTreeMap<NaiveDate, usize> =
+            calendar.days_off.iter().enumerate().map(|(i, d)| (d.date, i)).collect();
+        let working: BTreeSet<NaiveDate> = calendar.working_weekend_days.iter().map(|(d, _)| *d).collect();
+        let first = NaiveDate::from_yo_opt(year, 1);
+        let worked = first
+            .into_iter()
+            .flat_map(|first| first.iter_days().take_while(|d| d.year() == year))
+            .map(|d| working.contains(&d) || !(days_off.contains_key(&d) || holidays::is_weekend(d)))
+            .collect();
+        Year { calendar, days_off, working, worked }
     }
 }
 

@@ -102,8 +102,9 @@ class RuntimeApi(BaseHTTPRequestHandler):
         run.done.set()
 
 
-def stack(endpoint: str) -> dict:
-    """A table, bucket, queue and secrets on the emulator, as the SAM template makes them."""
+def stack(endpoint: str) -> tuple[dict, str]:
+    """A table, bucket, queue and secrets on the emulator, as the SAM template makes them: the
+    functions' environment and the name of the private keys' parameter (for the signers)."""
     name = "motcua-bench-" + uuid.uuid4().hex[:8]
     kw = {"endpoint_url": endpoint, "region_name": os.environ.get("AWS_REGION", "us-east-1")}
     dynamodb = boto3.client("dynamodb", **kw)
@@ -118,14 +119,21 @@ def stack(endpoint: str) -> dict:
     queue = boto3.client("sqs", **kw).create_queue(QueueName=name)["QueueUrl"]
     key = subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519"], capture_output=True, text=True,
                          check=True).stdout
+    public = subprocess.run(["openssl", "pkey", "-pubout"], input=key, capture_output=True, text=True,
+                            check=True).stdout
     ssm = boto3.client("ssm", **kw)
     ssm.put_parameter(Name=f"/{name}/jwt", Value=key, Type="SecureString")
+    ssm.put_parameter(Name=f"/{name}/jwt-public", Value=public, Type="String")
     ssm.put_parameter(Name=f"/{name}/pepper", Value=uuid.uuid4().hex, Type="SecureString")
     return {
         "MOTCUA_TABLE": name, "MOTCUA_BUCKET": name, "MOTCUA_EVENTS_QUEUE_URL": queue,
-        "MOTCUA_ISSUER": "https://dichvucong.example.vn", "MOTCUA_JWT_KEYS_PARAM": f"/{name}/jwt",
+        "MOTCUA_ISSUER": "https://dichvucong.example.vn", "MOTCUA_JWT_PUBLIC_KEYS_PARAM": f"/{name}/jwt-public",
         "MOTCUA_LOOKUP_PEPPER_PARAM": f"/{name}/pepper", "MOTCUA_REGIME": "2019",
-    }
+    }, f"/{name}/jwt"
+
+
+# The functions given the private keys by template.yaml (the others verify with the public ones).
+SIGNERS = {"motcua-identity", "motcua-outbox-relay"}
 
 
 def cold_start(binary: str, event: bytes, env: dict) -> Invocation:
@@ -155,7 +163,8 @@ def zipped_size(path: str) -> int:
 
 
 def main(out: str):
-    env = dict(os.environ, **stack(os.environ["AWS_ENDPOINT_URL"]),
+    resources, private_keys = stack(os.environ["AWS_ENDPOINT_URL"])
+    env = dict(os.environ, **resources,
                AWS_LAMBDA_FUNCTION_MEMORY_SIZE="512", AWS_LAMBDA_FUNCTION_VERSION="$LATEST",
                AWS_LAMBDA_LOG_GROUP_NAME="/aws/lambda/bench", AWS_LAMBDA_LOG_STREAM_NAME="bench",
                RUST_LOG=os.environ.get("BENCH_LAMBDA_LOG", "warn"))
@@ -166,7 +175,10 @@ def main(out: str):
             continue
         binary = f"target/lambda/{function}/bootstrap"
         event = open(f"infra/events/{fixture}.json", "rb").read()
-        runs = [cold_start(binary, event, dict(env, AWS_LAMBDA_FUNCTION_NAME=function)) for _ in range(RUNS)]
+        own = dict(env, AWS_LAMBDA_FUNCTION_NAME=function)
+        if function in SIGNERS:
+            own["MOTCUA_JWT_KEYS_PARAM"] = private_keys
+        runs = [cold_start(binary, event, own) for _ in range(RUNS)]
         answered = [r for r in runs if r.first is not None]
         failed = [r.outcome for r in runs if r.first is None]
         init = statistics.median(r.init for r in answered) * 1000 if answered else None

@@ -14,6 +14,7 @@ mod citizen_and_officer_flow;
 mod durability_and_concurrency;
 mod generated_data;
 mod inbox_index;
+mod item_size;
 mod lambda_handlers;
 mod national_connections;
 mod officer_workflow;

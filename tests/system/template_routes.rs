@@ -23,6 +23,10 @@ const WORKERS: [(&str, &str, &str); 3] = [
 /// narrowed to its own partition, checked below).
 const READ_ONLY: [&str; 5] = ["meta", "catalogue", "status", "reporting", "calendar"];
 
+/// The only functions given the private signing keys: identity issues tokens, the outbox
+/// relay signs the ledger's checkpoints. Every other one verifies with the public keys.
+const SIGNERS: [&str; 2] = ["IdentityFunction", "OutboxRelayFunction"];
+
 /// Variables the Lambda runtime needs whatever its source says (the brief of the runtime).
 const REQUIRED_ENV: [&str; 9] = [
     "MOTCUA_TABLE",
@@ -30,7 +34,7 @@ const REQUIRED_ENV: [&str; 9] = [
     "MOTCUA_EVENTS_QUEUE_URL",
     "MOTCUA_ISSUER",
     "MOTCUA_AUDIENCE",
-    "MOTCUA_JWT_KEYS_PARAM",
+    "MOTCUA_JWT_PUBLIC_KEYS_PARAM",
     "MOTCUA_LOOKUP_PEPPER_PARAM",
     "MOTCUA_LOG_FORMAT",
     "MOTCUA_CORS_ORIGIN",
@@ -163,11 +167,11 @@ fn every_function_is_built_by_cargo_lambda_from_its_crate_binary() {
     let globals = &t["Globals"]["Function"];
     assert_eq!(globals["Runtime"], "provided.al2023");
     assert_eq!(globals["Handler"], "bootstrap");
-    assert_eq!(
-        globals["Architectures"],
-        serde_yaml::from_str::<Value>("[arm64]").unwrap(),
-        "Graviton is the deploy default"
-    );
+    // The architecture is a parameter whose default is the one CI builds (tests/lambda-build.sh).
+    assert_eq!(globals["Architectures"], serde_yaml::from_str::<Value>("[!Ref Architecture]").unwrap());
+    let architecture = &t["Parameters"]["Architecture"];
+    assert_eq!(architecture["Default"], "x86_64");
+    assert_eq!(architecture["AllowedValues"], serde_yaml::from_str::<Value>("[x86_64, arm64]").unwrap());
     assert_eq!(globals["LoggingConfig"]["LogFormat"], "JSON");
 
     let declared = functions(&t);
@@ -229,6 +233,7 @@ fn every_function_gets_the_environment_the_lambda_runtime_reads() {
     let global = t["Globals"]["Function"]["Environment"]["Variables"].as_mapping().cloned().unwrap_or_default();
     let mut needed: BTreeSet<String> = REQUIRED_ENV.iter().map(|s| s.to_string()).collect();
     needed.extend(env_read_by_the_lambda_runtime());
+    needed.remove("MOTCUA_JWT_KEYS_PARAM");
     for (id, f) in functions(&t) {
         let mut vars = global.clone();
         if let Some(own) = f["Properties"]["Environment"]["Variables"].as_mapping() {
@@ -243,12 +248,36 @@ fn every_function_gets_the_environment_the_lambda_runtime_reads() {
         assert_eq!(ref_of(&vars["MOTCUA_TABLE"]), Some("Table"), "{id}");
         assert_eq!(ref_of(&vars["MOTCUA_EVENTS_QUEUE_URL"]), Some("EventsQueue"), "{id}");
         assert_eq!(
-            ref_of(&vars["MOTCUA_JWT_KEYS_PARAM"]),
-            Some("JwtKeysParameterName"),
+            ref_of(&vars["MOTCUA_JWT_PUBLIC_KEYS_PARAM"]),
+            Some("JwtPublicKeysParameterName"),
             "{id}: a parameter name, never a key"
+        );
+        let signer = SIGNERS.contains(&id.as_str());
+        let private = vars.get("MOTCUA_JWT_KEYS_PARAM").map(ref_of);
+        assert_eq!(
+            private,
+            signer.then_some(Some("JwtKeysParameterName")),
+            "{id}: the private keys only where they sign"
+        );
+        let (managed, _) = policies(&id, f);
+        assert_eq!(
+            managed.contains(&"SigningKeysReadPolicy"),
+            signer,
+            "{id}: SigningKeysReadPolicy only where they sign"
         );
         assert_eq!(ref_of(&vars["MOTCUA_LOOKUP_PEPPER_PARAM"]), Some("LookupPepperParameterName"), "{id}");
     }
+    let text = |id: &str| serde_yaml::to_string(resource(&t, id)).unwrap();
+    assert!(
+        !text("SecretsReadPolicy").contains("${JwtKeysParameterName}"),
+        "the private keys are not in the common policy"
+    );
+    assert!(text("SigningKeysReadPolicy").contains("${JwtKeysParameterName}"));
+    // The budget of one SDK call, retries included, ends before the shortest function timeout.
+    let timeout = |f: &Value| f["Properties"]["Timeout"].as_u64();
+    let global_timeout = t["Globals"]["Function"]["Timeout"].as_u64().expect("Globals Timeout");
+    let shortest = functions(&t).values().map(|f| timeout(f).unwrap_or(global_timeout)).min().unwrap();
+    assert!(motcua_aws::OPERATION_TIMEOUT.as_secs() < shortest, "SDK budget vs. {shortest} s");
     // The bucket is named, not referenced (see FilesBucket): both spellings must agree.
     let bucket_name = &resource(&t, "FilesBucket")["Properties"]["BucketName"];
     assert_eq!(&global[&Value::from("MOTCUA_BUCKET")], bucket_name, "MOTCUA_BUCKET is FilesBucket's BucketName");

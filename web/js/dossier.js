@@ -143,8 +143,14 @@ export function messagesPanel(d) {
   const me = session();
   async function refresh() {
     try {
-      const page = await get(`/dossiers/${d.id}/messages`);
-      const items = page.items || page || [];
+      // Every page, oldest first, so that the newest message is at the bottom beside the form.
+      const items = [];
+      let cursor = null;
+      do {
+        const page = await get(`/dossiers/${d.id}/messages?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+        items.push(...(page.items || []));
+        cursor = page.next_cursor;
+      } while (cursor);
       list.replaceChildren(...(items.length ? items.map((m) => h('li', {},
         h('strong', {}, (typeof m.author === 'string' ? m.author : m.author && m.author.name) || (m.from_applicant ? 'Người nộp hồ sơ' : 'Cán bộ'),
           m.author_role ? ` (${ROLE_LABELS[m.author_role] || m.author_role})` : ''),

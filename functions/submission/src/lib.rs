@@ -15,7 +15,9 @@ use motcua_domain::dossier::ResultDelivery;
 use motcua_domain::ids::ProcedureCode;
 use motcua_domain::registry::ConsentText;
 use motcua_domain::views::DossierView;
-use motcua_http::extract::{idempotency_key, ApiJson, ApiPath, Authenticated, IdempotencyKeyHeader, IfMatch, PageOf};
+use motcua_http::extract::{
+    idempotency_key, ApiJson, ApiPath, ApiQuery, Authenticated, IdempotencyKeyHeader, IfMatch, PageOf, PageParams,
+};
 use motcua_http::routes::dossier_action;
 use motcua_http::{Access, ApiResult, AppState, Route};
 use serde::{Deserialize, Serialize};
@@ -78,9 +80,10 @@ pub fn routes() -> Vec<Route> {
             "/api/v1/dossiers/{id}/messages",
             FUNCTION,
             Access::Authenticated,
-            "Trao đổi giữa người nộp và cán bộ về hồ sơ (P5)",
+            "Trao đổi giữa người nộp và cán bộ về hồ sơ (P5), cũ trước, theo trang",
             messages,
         )
+        .query::<PageParams>()
         .returns::<PageOf<Message>>(),
         Route::new(
             Method::POST,
@@ -237,8 +240,10 @@ async fn messages(
     State(s): State<AppState>,
     Authenticated(c): Authenticated,
     ApiPath(id): ApiPath<String>,
+    ApiQuery(p): ApiQuery<PageParams>,
 ) -> ApiResult<Json<PageOf<Message>>> {
-    Ok(Json(PageOf { items: motcua_core::messages::list(&s, &c, &id).await?, next_cursor: None }))
+    let (items, next_cursor) = motcua_core::messages::list(&s, &c, &id, p.cursor.clone(), p.limit()?).await?;
+    Ok(Json(PageOf { items, next_cursor }))
 }
 
 async fn post_message(

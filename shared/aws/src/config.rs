@@ -13,10 +13,17 @@ use crate::RequestCounter;
 /// Attempts per request (first try included) under the standard retry mode: throttling
 /// (`ProvisionedThroughputExceededException`, `ThrottlingException`, `RequestLimitExceeded`,
 /// `SlowDown`, …), 5xx and transient errors are retried with jittered exponential backoff
-/// from [`INITIAL_BACKOFF`] up to [`MAX_BACKOFF`] (at most ≈ 13 s of waiting in all).
-pub const MAX_ATTEMPTS: u32 = 8;
-pub const INITIAL_BACKOFF: Duration = Duration::from_millis(100);
-pub const MAX_BACKOFF: Duration = Duration::from_secs(5);
+/// from [`INITIAL_BACKOFF`] up to [`MAX_BACKOFF`].
+pub const MAX_ATTEMPTS: u32 = 4;
+pub const INITIAL_BACKOFF: Duration = Duration::from_millis(50);
+pub const MAX_BACKOFF: Duration = Duration::from_secs(1);
+/// How long one attempt may take on AWS before it is abandoned and retried.
+pub const ATTEMPT_TIMEOUT: Duration = Duration::from_millis(2_500);
+/// The whole budget of one SDK call, retries and backoff included: below the shortest
+/// function timeout of template.yaml (10 s), so that a struggling dependency fails the call
+/// with an error the handler reports instead of Lambda killing the invocation
+/// (`tests/system/template_routes.rs` checks it against the template).
+pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(6);
 /// How long one attempt may wait on a local emulator.
 const EMULATOR_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(300);
 
@@ -26,13 +33,15 @@ pub struct AwsClients {
     pub dynamodb: aws_sdk_dynamodb::Client,
     pub s3: aws_sdk_s3::Client,
     pub sqs: aws_sdk_sqs::Client,
+    /// The shared configuration (region, credentials, retries, timeouts) for other services.
+    pub config: aws_config::SdkConfig,
 }
 
 /// Builds the clients from the environment: region from the usual chain (`AWS_REGION`,
 /// profile, instance metadata) or `us-east-1`; credentials from the usual chain (environment,
 /// profile, web identity, container or instance role — nothing is made up here, so a test
 /// against an emulator sets `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY` itself); standard
-/// retries with [`MAX_ATTEMPTS`].
+/// retries with [`MAX_ATTEMPTS`] within [`OPERATION_TIMEOUT`] (on AWS).
 ///
 /// `endpoint` overrides every service's endpoint (a local emulator such as moto); S3 then uses
 /// path-style addressing, as it does when the environment overrides the endpoint
@@ -53,6 +62,11 @@ pub async fn clients(endpoint: Option<&str>, counter: Option<Arc<RequestCounter>
         let timeouts =
             aws_config::timeout::TimeoutConfig::builder().operation_attempt_timeout(EMULATOR_ATTEMPT_TIMEOUT);
         loader = loader.endpoint_url(endpoint).timeout_config(timeouts.build());
+    } else {
+        let timeouts = aws_config::timeout::TimeoutConfig::builder()
+            .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+            .operation_timeout(OPERATION_TIMEOUT);
+        loader = loader.timeout_config(timeouts.build());
     }
     let shared = loader.load().await;
     let path_style = shared.endpoint_url().is_some();
@@ -73,5 +87,6 @@ pub async fn clients(endpoint: Option<&str>, counter: Option<Arc<RequestCounter>
         dynamodb: aws_sdk_dynamodb::Client::from_conf(dynamodb.build()),
         s3: aws_sdk_s3::Client::from_conf(s3.build()),
         sqs: aws_sdk_sqs::Client::from_conf(sqs.build()),
+        config: shared,
     }
 }

@@ -16,7 +16,7 @@ mod dynamo;
 mod s3;
 mod sqs;
 
-pub use config::{clients, AwsClients};
+pub use config::{clients, AwsClients, OPERATION_TIMEOUT};
 pub use counter::RequestCounter;
 pub use dynamo::{create_table, DynamoTable};
 pub use s3::{create_bucket, S3ObjectStore};

@@ -6,7 +6,7 @@ use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, Pass
 use argon2::Argon2;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use ed25519_dalek::pkcs8::{DecodePrivateKey, EncodePrivateKey};
+use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey};
 use ed25519_dalek::SigningKey;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use motcua_domain::roles::Role;
@@ -61,10 +61,11 @@ struct VerifyingKey {
     key: DecodingKey,
 }
 
-/// The signing key and every key still accepted for verification.
+/// The signing key (where this process may sign) and every key still accepted for verification.
 pub struct JwtKeys {
-    kid: String,
-    signing: EncodingKey,
+    /// Key id and key; `None` in a process given only the public keys (on AWS every function
+    /// but identity and the ledger's sealer).
+    signing: Option<(String, EncodingKey)>,
     verifying: Vec<VerifyingKey>,
 }
 
@@ -75,32 +76,56 @@ impl JwtKeys {
         key.to_pkcs8_pem(Default::default()).expect("encode new key").to_string()
     }
 
-    /// Signs with the first PEM; accepts tokens from all of them (rotation: put the new key
-    /// first and keep the old one until its tokens have expired).
+    /// The public key of a PKCS#8 private key PEM, as an SPKI PEM (`openssl pkey -pubout`).
+    pub fn public_pem(private_pem: &str) -> CoreResult<String> {
+        let key =
+            SigningKey::from_pkcs8_pem(private_pem).map_err(|e| CoreError::Internal(format!("signing key: {e}")))?;
+        key.verifying_key()
+            .to_public_key_pem(Default::default())
+            .map_err(|e| CoreError::Internal(format!("public key: {e}")))
+    }
+
+    /// From PEM keys, private (PKCS#8) or public (SPKI): signs with the first if it is
+    /// private; accepts tokens from all of them (rotation: put the new key first and keep the
+    /// old one until its tokens have expired). Public keys only give a process that verifies
+    /// and cannot sign.
     pub fn from_pems(pems: &[String]) -> CoreResult<JwtKeys> {
         let mut verifying = Vec::new();
         let mut signing = None;
-        for pem in pems {
-            let key = SigningKey::from_pkcs8_pem(pem).map_err(|e| CoreError::Internal(format!("signing key: {e}")))?;
-            let public = key.verifying_key().to_bytes();
+        for (i, pem) in pems.iter().enumerate() {
+            let public = if pem.contains("PRIVATE KEY") {
+                let key =
+                    SigningKey::from_pkcs8_pem(pem).map_err(|e| CoreError::Internal(format!("signing key: {e}")))?;
+                if i == 0 {
+                    let der = key.to_pkcs8_der().map_err(|e| CoreError::Internal(format!("signing key: {e}")))?;
+                    signing = Some(EncodingKey::from_ed_der(der.as_bytes()));
+                }
+                key.verifying_key()
+            } else {
+                ed25519_dalek::VerifyingKey::from_public_key_pem(pem)
+                    .map_err(|e| CoreError::Internal(format!("verifying key: {e}")))?
+            };
+            let public = public.to_bytes();
             let kid = hex::encode(&Sha256::digest(public)[..8]);
             let x = URL_SAFE_NO_PAD.encode(public);
             let decoding =
                 DecodingKey::from_ed_components(&x).map_err(|e| CoreError::Internal(format!("verifying key: {e}")))?;
-            if signing.is_none() {
-                let der = key.to_pkcs8_der().map_err(|e| CoreError::Internal(format!("signing key: {e}")))?;
-                signing = Some((kid.clone(), EncodingKey::from_ed_der(der.as_bytes())));
-            }
             verifying.push(VerifyingKey { kid, x, key: decoding });
         }
-        let (kid, signing) = signing.ok_or_else(|| CoreError::Internal("no signing key".into()))?;
-        Ok(JwtKeys { kid, signing, verifying })
+        if verifying.is_empty() {
+            return Err(CoreError::Internal("no JWT key".into()));
+        }
+        let signing = signing.map(|key| (verifying[0].kid.clone(), key));
+        Ok(JwtKeys { signing, verifying })
+    }
+
+    /// The key ids accepted for verification, in order.
+    pub fn kids(&self) -> Vec<&str> {
+        self.verifying.iter().map(|k| k.kid.as_str()).collect()
     }
 
     pub fn sign(&self, claims: &Claims) -> CoreResult<String> {
-        let mut header = Header::new(Algorithm::EdDSA);
-        header.kid = Some(self.kid.clone());
-        jsonwebtoken::encode(&header, claims, &self.signing).map_err(|e| CoreError::Internal(format!("sign: {e}")))
+        self.sign_json(claims)
     }
 
     /// Verifies signature (EdDSA only, key chosen by `kid`), `iss`, `aud`, `exp` and `nbf`;
@@ -130,9 +155,13 @@ impl JwtKeys {
 
     /// Any JSON signed as a compact JWS with the current key (checkpoints of the ledger).
     pub fn sign_json<T: Serialize>(&self, content: &T) -> CoreResult<String> {
+        let (kid, key) = self
+            .signing
+            .as_ref()
+            .ok_or_else(|| CoreError::Internal("this process holds only public keys and cannot sign".into()))?;
         let mut header = Header::new(Algorithm::EdDSA);
-        header.kid = Some(self.kid.clone());
-        jsonwebtoken::encode(&header, content, &self.signing).map_err(|e| CoreError::Internal(format!("sign: {e}")))
+        header.kid = Some(kid.clone());
+        jsonwebtoken::encode(&header, content, key).map_err(|e| CoreError::Internal(format!("sign: {e}")))
     }
 
     /// The content of a JWS made by [`JwtKeys::sign_json`] with one of the keys.
@@ -285,6 +314,21 @@ mod tests {
         assert_eq!(after.jwks().keys.len(), 2);
         let fresh = after.sign(&claims(600)).unwrap();
         assert!(before.verify(&fresh, "motcua", "motcua-api", TTL).is_err());
+    }
+
+    #[test]
+    fn public_keys_alone_verify_and_cannot_sign() {
+        let (new, old) = (JwtKeys::generate_pem(), JwtKeys::generate_pem());
+        let signer = JwtKeys::from_pems(&[new.clone(), old.clone()]).unwrap();
+        let public: Vec<String> = [&new, &old].map(|k| JwtKeys::public_pem(k).unwrap()).into();
+        assert!(public[0].starts_with("-----BEGIN PUBLIC KEY-----"));
+        let verifier = JwtKeys::from_pems(&public).unwrap();
+        assert_eq!(verifier.kids(), signer.kids());
+        let token = signer.sign(&claims(600)).unwrap();
+        assert_eq!(verifier.verify(&token, "motcua", "motcua-api", TTL).unwrap().sub, "u1");
+        assert!(verifier.sign(&claims(600)).is_err());
+        assert!(verifier.sign_json(&"checkpoint").is_err());
+        assert!(JwtKeys::from_pems(&[]).is_err());
     }
 
     #[tokio::test]

@@ -50,4 +50,4 @@ pub mod users;
 
 pub use error::{CoreError, CoreResult};
 pub use motcua_ports::PresignedUrl;
-pub use services::{Adapters, Caller, Config, Services};
+pub use services::{Adapters, Caller, Config, Services, StoredSettings};

@@ -4,7 +4,7 @@
 
 use crate::access::ensure_visible;
 use crate::events::{self, Event};
-use crate::store::load;
+use crate::store::{cursor_error, load};
 use crate::{keys, Caller, CoreError, CoreResult, Services};
 use chrono::{DateTime, FixedOffset};
 use motcua_domain::roles::Role;
@@ -79,12 +79,18 @@ pub async fn post(s: &Services, caller: &Caller, dossier_id: &str, m: NewMessage
     Ok(message)
 }
 
-/// The messages of a dossier, oldest first.
-pub async fn list(s: &Services, caller: &Caller, dossier_id: &str) -> CoreResult<Vec<Message>> {
+/// A page of the messages of a dossier, oldest first (a dossier may gather thousands).
+pub async fn list(
+    s: &Services,
+    caller: &Caller,
+    dossier_id: &str,
+    cursor: Option<String>,
+    limit: usize,
+) -> CoreResult<crate::queries::Listing<Message>> {
     let d = load(s, dossier_id).await?;
     ensure_visible(caller, &d)?;
-    let page = s.table.query(messages_of(dossier_id)).await?;
-    Ok(page.items.iter().map(keys::data).collect::<Result<_, _>>()?)
+    let page = s.table.query(messages_of(dossier_id).limit(limit).after(cursor)).await.map_err(cursor_error)?;
+    Ok((page.items.iter().map(keys::data).collect::<Result<_, _>>()?, page.next))
 }
 
 fn messages_of(dossier_id: &str) -> Query {

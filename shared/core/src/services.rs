@@ -88,13 +88,40 @@ pub struct Adapters {
     pub connections: crate::integration::Connections,
 }
 
+/// What an instance reads from the table before it serves: the calendar and the regime
+/// schedule in force (both read at once).
+pub struct StoredSettings {
+    calendar: Calendar,
+    regime: crate::regime::RegimeSetting,
+}
+
+impl StoredSettings {
+    pub async fn load(table: &dyn Table, deployment: &RegimeSchedule) -> crate::CoreResult<Self> {
+        let (calendar, regime) =
+            futures::try_join!(crate::calendar::load(table), crate::regime::load(table, deployment))?;
+        Ok(StoredSettings { calendar, regime })
+    }
+}
+
 impl Services {
     /// The one way every runtime (embedded, Lambda, the tests on moto) builds its services:
-    /// the adapters, the token signing keys (PEM, newest first) and the configuration; the
-    /// calendar in force is read from the table.
-    pub async fn assemble(adapters: Adapters, signing_pems: &[String], config: Config) -> crate::CoreResult<Services> {
-        let calendar = crate::calendar::load(adapters.table.as_ref()).await?;
-        let regime = crate::regime::load(adapters.table.as_ref(), &config.regime).await?;
+    /// the adapters, the token keys (PEM, newest first: private keys where this process signs,
+    /// public keys where it only verifies) and the configuration; the calendar in force is
+    /// read from the table.
+    pub async fn assemble(adapters: Adapters, key_pems: &[String], config: Config) -> crate::CoreResult<Services> {
+        let settings = StoredSettings::load(adapters.table.as_ref(), &config.regime).await?;
+        Services::from_parts(adapters, key_pems, config, settings)
+    }
+
+    /// [`Services::assemble`] with settings already read (a Lambda cold start reads them while
+    /// it fetches its secrets).
+    pub fn from_parts(
+        adapters: Adapters,
+        key_pems: &[String],
+        config: Config,
+        settings: StoredSettings,
+    ) -> crate::CoreResult<Services> {
+        let StoredSettings { calendar, regime } = settings;
         let limits = crate::limits::Limits::new(config.lookups_per_minute);
         Ok(Services {
             table: adapters.table,
@@ -103,7 +130,7 @@ impl Services {
             clock: adapters.clock,
             calendar: RwLock::new(Arc::new(calendar)),
             regime: RwLock::new(regime),
-            keys: JwtKeys::from_pems(signing_pems)?,
+            keys: JwtKeys::from_pems(key_pems)?,
             config,
             notifier: adapters.notifier,
             connections: adapters.connections,

@@ -123,6 +123,24 @@ impl Change {
     }
 }
 
+/// The most a stored dossier may weigh, encoded. A store item may hold 400 KB (DynamoDB); the
+/// margin covers the attributes' own encoding. Every free text is bounded and messages are
+/// items of their own, so a real dossier stays around 3–10 KB; a change that would still pass
+/// this is refused and changes nothing, instead of failing in the store on every later write.
+pub(crate) const MAX_DOSSIER_BYTES: usize = 350 * 1024;
+
+fn ensure_storable(item: &motcua_ports::Item) -> CoreResult<()> {
+    if serde_json::to_vec(item)?.len() > MAX_DOSSIER_BYTES {
+        return Err(CoreError::Rule {
+            code: "dossier_too_large",
+            message: "Hồ sơ đã đạt dung lượng tối đa được lưu cho một hồ sơ; thao tác này không được ghi. \
+                      Vui lòng trao đổi qua tin nhắn hoặc liên hệ quản trị hệ thống."
+                .into(),
+        });
+    }
+    Ok(())
+}
+
 /// Commits a change and answers `response`; with an idempotency key, the response is kept
 /// with the change and a retry replays the first one.
 pub(crate) async fn commit<R: Serialize + DeserializeOwned>(
@@ -156,7 +174,9 @@ pub(crate) async fn commit<R: Serialize + DeserializeOwned>(
     };
     let (inbox_ops, listed) = crate::inbox_index::ops(s, d, listed_before).await?;
     extra.push(("inbox", listed));
-    let mut ops = vec![WriteOp::Put { item: keys::item(&keys::dossier(&d.id), d, &extra)?, condition }];
+    let item = keys::item(&keys::dossier(&d.id), d, &extra)?;
+    ensure_storable(&item)?;
+    let mut ops = vec![WriteOp::Put { item, condition }];
     ops.extend(inbox_ops);
     if let Some(code) = &d.code {
         let mut hashes = vec![("dossier", json!(d.id))];

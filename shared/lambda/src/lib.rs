@@ -8,7 +8,7 @@ use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent
 use lambda_runtime::{service_fn, LambdaEvent};
 use motcua_aws::{AwsClients, DynamoTable, S3ObjectStore, SqsOptions, SqsQueue};
 use motcua_core::integration::Connections;
-use motcua_core::{Adapters, Config, Services};
+use motcua_core::{Adapters, Config, Services, StoredSettings};
 use motcua_http::Route;
 use motcua_ports::SystemClock;
 use std::sync::Arc;
@@ -35,7 +35,11 @@ pub struct Env {
     pub events_queue_url: String,
     pub issuer: String,
     pub audience: String,
-    pub jwt_keys_param: String,
+    /// `MOTCUA_JWT_KEYS_PARAM`: the private keys (PEM, newest first), set only on the
+    /// functions that sign (identity: tokens; the outbox relay: the ledger's checkpoints).
+    pub jwt_keys_param: Option<String>,
+    /// `MOTCUA_JWT_PUBLIC_KEYS_PARAM`: the same keys' public halves, in the same order.
+    pub jwt_public_keys_param: String,
     pub lookup_pepper_param: String,
     /// `MOTCUA_REGIME` (R1): `2019` when unset; the template sets it.
     pub regime: motcua_domain::regime::RegimeSchedule,
@@ -56,7 +60,8 @@ impl Env {
             events_queue_url: need("MOTCUA_EVENTS_QUEUE_URL")?,
             issuer: need("MOTCUA_ISSUER")?,
             audience: get("MOTCUA_AUDIENCE").unwrap_or_else(|| "motcua-api".into()),
-            jwt_keys_param: need("MOTCUA_JWT_KEYS_PARAM")?,
+            jwt_keys_param: get("MOTCUA_JWT_KEYS_PARAM").filter(|v| !v.trim().is_empty()),
+            jwt_public_keys_param: need("MOTCUA_JWT_PUBLIC_KEYS_PARAM")?,
             lookup_pepper_param: need("MOTCUA_LOOKUP_PEPPER_PARAM")?,
             regime: motcua_domain::regime::RegimeSchedule::parse(
                 &get("MOTCUA_REGIME").unwrap_or_else(|| "2019".into()),
@@ -81,47 +86,88 @@ pub fn split_pems(text: &str) -> Vec<String> {
     keys
 }
 
-async fn parameter(ssm: &aws_sdk_ssm::Client, name: &str) -> Result<String, ConfigError> {
-    let out = ssm.get_parameter().name(name).with_decryption(true).send().await.map_err(|e| {
-        ConfigError::Parameter { name: name.into(), reason: aws_sdk_ssm::error::DisplayErrorContext(e).to_string() }
-    })?;
-    out.parameter()
-        .and_then(|p| p.value())
-        .map(String::from)
-        .ok_or_else(|| ConfigError::Parameter { name: name.into(), reason: "no value".into() })
+/// The secrets of one instance, read at its cold start and kept for its life (a change of
+/// `SecretsRevision` in the template replaces every instance).
+pub struct Secrets {
+    /// PEM keys: the private ones where this function signs, else the public ones.
+    pub key_pems: Vec<String>,
+    pub pepper: String,
 }
 
-/// The services over DynamoDB, S3 and SQS, with secrets from SSM Parameter Store.
-pub async fn services(env: &Env, clients: &AwsClients) -> Result<Arc<Services>, Error> {
-    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
-    if let Some(endpoint) = &env.endpoint {
-        loader = loader.endpoint_url(endpoint);
+impl Secrets {
+    /// One `GetParameters` call for the pepper and the keys. Where the function signs, its
+    /// private keys must match the public parameter key for key, or the instance does not start
+    /// (a rotation that updated one parameter and not the other would otherwise refuse every
+    /// new token in the other functions).
+    pub async fn fetch(ssm: &aws_sdk_ssm::Client, env: &Env) -> Result<Secrets, ConfigError> {
+        let mut names = vec![env.lookup_pepper_param.clone(), env.jwt_public_keys_param.clone()];
+        names.extend(env.jwt_keys_param.clone());
+        let out =
+            ssm.get_parameters().set_names(Some(names.clone())).with_decryption(true).send().await.map_err(|e| {
+                ConfigError::Parameter {
+                    name: names.join(", "),
+                    reason: aws_sdk_ssm::error::DisplayErrorContext(e).to_string(),
+                }
+            })?;
+        let value = |name: &str| {
+            out.parameters()
+                .iter()
+                .find(|p| p.name() == Some(name))
+                .and_then(|p| p.value())
+                .map(String::from)
+                .ok_or_else(|| ConfigError::Parameter { name: name.into(), reason: "not found or no value".into() })
+        };
+        let pepper = value(&env.lookup_pepper_param)?;
+        let public = split_pems(&value(&env.jwt_public_keys_param)?);
+        let key_pems = match &env.jwt_keys_param {
+            None => public,
+            Some(name) => {
+                let private = split_pems(&value(name)?);
+                check_key_pair(&private, &public)?;
+                private
+            }
+        };
+        Ok(Secrets { key_pems, pepper })
     }
-    let ssm = aws_sdk_ssm::Client::new(&loader.load().await);
-    let pems = split_pems(&parameter(&ssm, &env.jwt_keys_param).await?);
-    let pepper = parameter(&ssm, &env.lookup_pepper_param).await?;
-    services_with(env, clients, &pems, pepper).await
 }
 
-/// The services from already-known secrets (tests, local emulators).
-pub async fn services_with(
-    env: &Env,
-    clients: &AwsClients,
-    pems: &[String],
-    pepper: String,
-) -> Result<Arc<Services>, Error> {
+/// The public parameter holds exactly the private keys' public halves, in order.
+fn check_key_pair(private: &[String], public: &[String]) -> Result<(), ConfigError> {
+    let kids = |pems: &[String], what: &str| {
+        motcua_core::auth::JwtKeys::from_pems(pems)
+            .map(|k| k.kids().into_iter().map(String::from).collect::<Vec<_>>())
+            .map_err(|e| ConfigError::Invalid(format!("{what}: {e}")))
+    };
+    if kids(private, "MOTCUA_JWT_KEYS_PARAM")? != kids(public, "MOTCUA_JWT_PUBLIC_KEYS_PARAM")? {
+        return Err(ConfigError::Invalid(
+            "MOTCUA_JWT_PUBLIC_KEYS_PARAM must hold the public keys of MOTCUA_JWT_KEYS_PARAM, in the same order \
+             (docs/deploy.md, key rotation)"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The services over DynamoDB, S3 and SQS, with secrets from SSM Parameter Store: the
+/// parameters and the stored calendar and regime are read at the same time.
+pub async fn services(env: &Env, clients: &AwsClients) -> Result<Arc<Services>, Error> {
     let table: Arc<dyn motcua_ports::Table> = Arc::new(DynamoTable::new(clients.dynamodb.clone(), &env.table));
+    let ssm = aws_sdk_ssm::Client::new(&clients.config);
+    let (secrets, settings) =
+        tokio::try_join!(async { Secrets::fetch(&ssm, env).await.map_err(Error::from) }, async {
+            StoredSettings::load(table.as_ref(), &env.regime).await.map_err(Error::from)
+        },)?;
     let objects = Arc::new(S3ObjectStore::new(clients.s3.clone(), &env.bucket));
     let queue = Arc::new(
         SqsQueue::new(clients.sqs.clone(), SqsOptions::default()).with_queue_url("events", &env.events_queue_url),
     );
-    let mut config = Config::new(env.issuer.clone(), pepper);
+    let mut config = Config::new(env.issuer.clone(), secrets.pepper);
     config.audience = env.audience.clone();
     config.regime = env.regime.clone();
     let notifier = Arc::new(motcua_core::events::RegisterOnly);
     let connections = connections_from_env(|k| std::env::var(k).ok())?;
     let adapters = Adapters { table, objects, queue, clock: Arc::new(SystemClock), notifier, connections };
-    let services = Services::assemble(adapters, pems, config).await?;
+    let services = Services::from_parts(adapters, &secrets.key_pems, config, settings)?;
     *SETTINGS_CHECKED.lock().expect("refresh lock") = Some(std::time::Instant::now());
     Ok(Arc::new(services))
 }
@@ -161,11 +207,44 @@ pub fn connections_from_env(get: impl Fn(&str) -> Option<String>) -> Result<Conn
     })
 }
 
+/// Every function's init: configuration, clients, secrets and settings. A failure is logged
+/// and reported to the Runtime API's `/init/error` (Lambda records it as `Runtime.InitError`
+/// and starts a fresh instance for the next request) before the process exits.
 async fn cold_start() -> Result<Arc<Services>, Error> {
     init_logs();
-    let env = Env::from_env()?;
-    let clients = motcua_aws::clients(env.endpoint.as_deref(), None).await;
-    services(&env, &clients).await
+    let started = async {
+        let env = Env::from_env()?;
+        let clients = motcua_aws::clients(env.endpoint.as_deref(), None).await;
+        services(&env, &clients).await
+    };
+    match started.await {
+        Ok(services) => Ok(services),
+        Err(e) => {
+            tracing::error!(error = %e, "cold start failed");
+            if let Ok(api) = std::env::var("AWS_LAMBDA_RUNTIME_API") {
+                if let Err(report) = report_init_error(&api, &e).await {
+                    tracing::error!(error = %report, "could not report the failed start to /init/error");
+                }
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Posts a failed init to the Runtime API at `api` (`host:port`, as in `AWS_LAMBDA_RUNTIME_API`).
+pub async fn report_init_error(api: &str, error: &Error) -> Result<(), Error> {
+    let client = lambda_runtime_api_client::PooledClient::builder().with_endpoint(api.parse()?).build();
+    let diagnostic = serde_json::json!({ "errorType": "Runtime.InitError", "errorMessage": error.to_string() });
+    let request = lambda_runtime_api_client::build_request()
+        .method(http::Method::POST)
+        .uri("/2018-06-01/runtime/init/error")
+        .header("lambda-runtime-function-error-type", "Runtime.InitError")
+        .body(lambda_runtime_api_client::body::Body::from(diagnostic.to_string()))?;
+    let response = client.call(request).await?;
+    if !response.status().is_success() {
+        return Err(format!("/init/error answered {}", response.status()).into());
+    }
+    Ok(())
 }
 
 /// JSON logs for CloudWatch.
@@ -340,6 +419,12 @@ mod tests {
     fn a_missing_variable_is_named_at_start_up() {
         let err = Env::from_lookup(|k| (k != "MOTCUA_BUCKET").then(|| "x".to_string())).unwrap_err();
         assert_eq!(err.to_string(), "missing environment variable MOTCUA_BUCKET (set by template.yaml)");
+        let all_but = |missing: &'static str| {
+            move |k: &str| (k != missing).then(|| if k == "MOTCUA_REGIME" { "2019" } else { "x" }.to_string())
+        };
+        let verifier = Env::from_lookup(all_but("MOTCUA_JWT_KEYS_PARAM")).unwrap();
+        assert_eq!((verifier.jwt_keys_param, verifier.jwt_public_keys_param.as_str()), (None, "x"));
+        assert!(Env::from_lookup(all_but("MOTCUA_JWT_PUBLIC_KEYS_PARAM")).is_err());
         let with_regime = |regime: &'static str| {
             Env::from_lookup(move |k| Some(if k == "MOTCUA_REGIME" { regime.into() } else { "x".into() }))
         };
@@ -350,6 +435,45 @@ mod tests {
         assert!(with_regime("2021").unwrap_err().to_string().contains("MOTCUA_REGIME"));
         let unset = Env::from_lookup(|k| (k != "MOTCUA_REGIME").then(|| "x".to_string())).unwrap();
         assert_eq!(unset.regime, RegimeSchedule::only(motcua_domain::regime::Regime::R2019));
+    }
+
+    #[test]
+    fn a_signing_function_starts_only_with_the_matching_public_keys_in_order() {
+        let (new, old) = (JwtKeys::generate_pem(), JwtKeys::generate_pem());
+        let public = |k: &String| JwtKeys::public_pem(k).unwrap();
+        let private = [new.clone(), old.clone()];
+        assert!(check_key_pair(&private, &[public(&new), public(&old)]).is_ok());
+        assert!(check_key_pair(&private, &[public(&old), public(&new)]).is_err(), "order differs");
+        assert!(check_key_pair(&private, &[public(&new)]).is_err(), "the old key's public half is missing");
+        let other = JwtKeys::generate_pem();
+        let err = check_key_pair(&private, &[public(&other), public(&old)]).unwrap_err();
+        assert!(err.to_string().contains("MOTCUA_JWT_PUBLIC_KEYS_PARAM"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn a_failed_start_is_reported_to_the_runtime_api() {
+        use axum::http::HeaderMap;
+        let (sent, mut received) = tokio::sync::mpsc::unbounded_channel();
+        let api = axum::Router::new().route(
+            "/2018-06-01/runtime/init/error",
+            axum::routing::post(move |headers: HeaderMap, body: String| {
+                let kind = headers["lambda-runtime-function-error-type"].to_str().unwrap().to_string();
+                sent.send((kind, body)).unwrap();
+                async { axum::Json(serde_json::json!({ "status": "OK" })) }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, api).await });
+        let error: Error = ConfigError::Missing("MOTCUA_TABLE").into();
+        report_init_error(&address.to_string(), &error).await.unwrap();
+        let (kind, body) = received.recv().await.unwrap();
+        assert_eq!(kind, "Runtime.InitError");
+        let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(body["errorType"], "Runtime.InitError");
+        assert_eq!(body["errorMessage"], "missing environment variable MOTCUA_TABLE (set by template.yaml)");
+        let nobody = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap().local_addr().unwrap();
+        assert!(report_init_error(&nobody.to_string(), &error).await.is_err());
     }
 
     #[test]

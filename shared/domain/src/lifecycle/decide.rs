@@ -1,7 +1,7 @@
 //! [`decide`]: the rule of every command, from the dossier before to the dossier after.
 
 use super::clock::{self, current_deadline, move_appointment, set_deadline};
-use super::refusal::required;
+use super::refusal::{bounded, required};
 use super::stage::{self, close, enter, receiver_after, waits_for_applicant};
 use super::{official_time, permitted, Command, Context, Notice, Outcome, Refusal, MAX_NOTE_CHARS};
 use crate::calendar::{Deadline, StatutoryTime};
@@ -12,6 +12,9 @@ use crate::dossier::{
 use crate::report::{self, Delta};
 use crate::workflow::StepKind;
 use chrono::{DateTime, FixedOffset};
+
+/// Items of one supplement request (Form 02 lists each document to add).
+const MAX_SUPPLEMENT_ITEMS: usize = 50;
 
 /// The note of a step, trimmed: bounded in length, and required where it is the reason (a
 /// refusal, a stop, a rework, an apology).
@@ -118,6 +121,17 @@ pub fn decide(before: &Dossier, command: Command, ctx: &Context) -> Result<Outco
                     "Nêu đầy đủ, một lần các giấy tờ cần bổ sung và lý do (mỗi mục: thành phần, lý do).",
                 ));
             }
+            if items.len() > MAX_SUPPLEMENT_ITEMS {
+                return Err(Refusal::field(
+                    "items",
+                    "too_many",
+                    format!("Một yêu cầu bổ sung có tối đa {MAX_SUPPLEMENT_ITEMS} mục."),
+                ));
+            }
+            for (i, item) in items.iter().enumerate() {
+                bounded(&format!("items[{i}].component"), Some(&item.component), 200)?;
+                bounded(&format!("items[{i}].reason"), Some(&item.reason), MAX_NOTE_CHARS)?;
+            }
             let at_reception = d.status == Status::Submitted;
             d.supplements.push(SupplementRequest {
                 number: d.supplements.len() as u32 + 1,
@@ -219,7 +233,7 @@ pub fn decide(before: &Dossier, command: Command, ctx: &Context) -> Result<Outco
             let since = d.waiting.as_ref().map_or(t, |w| w.since);
             if let Some(p) = d.payment.as_mut() {
                 p.confirmed_at = Some(t);
-                p.method = method.or_else(|| Some("Nộp trực tiếp".into()));
+                p.method = bounded("payment_method", method.as_deref(), 100)?.or_else(|| Some("Nộp trực tiếp".into()));
             }
             // The clock was stopped while waiting: the time left at the stop counts again, to
             // the second.
@@ -293,6 +307,8 @@ pub fn decide(before: &Dossier, command: Command, ctx: &Context) -> Result<Outco
             if method == ReturnMethod::Online && d.result.is_none() {
                 return Err(Refusal::rule("no_electronic_result", "Hồ sơ không có kết quả điện tử để trả trực tuyến."));
             }
+            let tracking_number = bounded("tracking_number", tracking_number.as_deref(), 50)?;
+            let address = bounded("address", address.as_deref(), 300)?;
             let address = match method {
                 ReturnMethod::Post => Some(address.or_else(|| d.applicant.address.clone()).ok_or_else(|| {
                     Refusal::field("address", "required", "Vui lòng nhập địa chỉ nhận kết quả qua bưu chính.")

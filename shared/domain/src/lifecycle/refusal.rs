@@ -44,10 +44,21 @@ impl Refusal {
     }
 }
 
-/// A required text: trimmed, not empty.
+/// A required text: trimmed, not empty, at most [`MAX_NOTE_CHARS`](super::MAX_NOTE_CHARS).
 pub(super) fn required(field: &str, value: Option<&str>) -> Result<String, Refusal> {
-    match value.map(str::trim) {
-        Some(v) if !v.is_empty() => Ok(v.to_string()),
-        _ => Err(Refusal::field(field, "required", "Vui lòng nhập thông tin này.")),
+    match bounded(field, value, super::MAX_NOTE_CHARS)? {
+        Some(v) => Ok(v),
+        None => Err(Refusal::field(field, "required", "Vui lòng nhập thông tin này.")),
+    }
+}
+
+/// An optional text: trimmed (empty = absent), at most `max` characters. Every free text a
+/// command stores is bounded, so that a dossier stays far below the size a store item may have.
+pub(super) fn bounded(field: &str, value: Option<&str>, max: usize) -> Result<Option<String>, Refusal> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        Some(v) if v.chars().count() > max => {
+            Err(Refusal::field(field, "too_long", format!("Nội dung không được dài quá {max} ký tự.")))
+        }
+        v => Ok(v.map(String::from)),
     }
 }

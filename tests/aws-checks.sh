@@ -35,6 +35,13 @@ if (( rc & 2 || rc & 4 || rc & 1 )); then
   exit 1
 fi
 
+# The WAF web ACL of the CloudFront distribution: a plain CloudFormation stack in us-east-1.
+cfn-lint --regions us-east-1 -- infra/waf.yaml && rc=0 || rc=$?
+if (( rc & 2 || rc & 4 || rc & 1 )); then
+  echo "cfn-lint failed on infra/waf.yaml (exit $rc)" >&2
+  exit 1
+fi
+
 echo "== $(sam --version) validate --lint =="
 sam validate --lint --template-file template.yaml
 

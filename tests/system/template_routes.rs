@@ -475,3 +475,33 @@ fn the_event_fixtures_are_requests_to_routes_of_their_function() {
     assert_eq!(schedule["detail-type"], "Scheduled Event");
     assert_eq!(schedule["source"], "aws.events");
 }
+
+#[test]
+fn open_routes_are_throttled_below_the_default_and_officers_keep_their_capacity() {
+    let t = template();
+    let routes = route_table();
+    let dev = &t["Mappings"]["Env"]["dev"];
+    let (default_rate, default_burst) = (dev["ApiRateLimit"].as_f64().unwrap(), dev["ApiBurstLimit"].as_f64().unwrap());
+    let settings = resource(&t, "HttpApi")["Properties"]["RouteSettings"].as_mapping().expect("RouteSettings");
+    for (key, limits) in settings {
+        let key = key.as_str().expect("route key");
+        let (method, path) = key.split_once(' ').expect("METHOD /path");
+        assert!(routes.iter().any(|(m, p, _)| m == method && p == path), "{key} is not a route of the API");
+        let limit = |name: &str| limits[name].as_f64().unwrap_or_else(|| panic!("{key}: {name}"));
+        assert!(limit("ThrottlingRateLimit") <= default_rate, "{key}: tighter than the default");
+        assert!(limit("ThrottlingBurstLimit") <= default_burst, "{key}: tighter than the default");
+    }
+    for open in
+        ["POST /api/v1/auth/login", "POST /api/v1/auth/register", "GET /api/v1/lookup/{code}", "POST /api/v1/feedback"]
+    {
+        assert!(settings.contains_key(open), "{open} has its own limit");
+    }
+    let officer = &resource(&t, "OfficerFunction")["Properties"];
+    let reserved = serde_yaml::to_string(&officer["ReservedConcurrentExecutions"]).unwrap();
+    assert!(
+        reserved.contains("HasOfficerReservation") && reserved.contains("OfficerReservedConcurrency"),
+        "{reserved}"
+    );
+    let web_acl = &resource(&t, "PortalDistribution")["Properties"]["DistributionConfig"]["WebACLId"];
+    assert!(serde_yaml::to_string(web_acl).unwrap().contains("WebAclArn"), "the WAF's web ACL is attached when given");
+}

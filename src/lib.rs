@@ -465,6 +465,8 @@ impl Application {
 /// The background worker: re-publishes stranded outbox events, consumes the events queue and
 /// runs the integration platform's deliveries every 2 seconds.
 async fn run_worker(services: Arc<Services>, mut shutdown: watch::Receiver<bool>, poll: Duration) {
+    // Each job is the work of the Lambda function that does it on AWS (motcua_core::serving).
+    use motcua_core::serving::{scope, EMBEDDED_ONLY};
     let mut last_relay = std::time::Instant::now() - Duration::from_secs(60);
     let mut last_tick = last_relay;
     loop {
@@ -472,28 +474,17 @@ async fn run_worker(services: Arc<Services>, mut shutdown: watch::Receiver<bool>
             return;
         }
         if last_tick.elapsed() > Duration::from_secs(2) {
-            motcua_core::integration::tick(&services).await;
+            scope("integration-worker", motcua_core::integration::tick(&services)).await;
             last_tick = std::time::Instant::now();
         }
         if last_relay.elapsed() > Duration::from_secs(10) {
-            if let Err(e) = motcua_core::events::relay_outbox(&services, Duration::from_secs(30)).await {
-                tracing::warn!(error = %e, "outbox relay failed");
-            }
-            if let Err(e) = motcua_core::access_log::flush(&services).await {
+            scope("outbox-relay", relay_tick(&services)).await;
+            if let Err(e) = scope(EMBEDDED_ONLY, motcua_core::access_log::flush(&services)).await {
                 tracing::warn!(error = %e, "access statistics not written yet");
-            }
-            if let Err(e) = motcua_core::ledger::seal(&services, unix_now() * 1000).await {
-                tracing::warn!(error = %e, "sealing the ledger failed");
-            }
-            if let Err(e) = motcua_core::upload_limits::sweep(&services, unix_now()).await {
-                tracing::warn!(error = %e, "sweeping abandoned uploads failed");
-            }
-            if let Err(e) = motcua_core::archive::sweep(&services).await {
-                tracing::warn!(error = %e, "archiving closed dossiers failed");
             }
             last_relay = std::time::Instant::now();
         }
-        let handled = match motcua_core::events::drain_once(&services).await {
+        let handled = match scope("events", motcua_core::events::drain_once(&services)).await {
             Ok(n) => n,
             Err(e) => {
                 tracing::warn!(error = %e, "event worker failed");
@@ -506,6 +497,23 @@ async fn run_worker(services: Arc<Services>, mut shutdown: watch::Receiver<bool>
                 _ = tokio::time::sleep(poll) => {}
             }
         }
+    }
+}
+
+/// What the outbox relay does each tick: stranded events, the ledger's seal, abandoned uploads,
+/// closed dossiers due for the archive.
+async fn relay_tick(services: &Services) {
+    if let Err(e) = motcua_core::events::relay_outbox(services, Duration::from_secs(30)).await {
+        tracing::warn!(error = %e, "outbox relay failed");
+    }
+    if let Err(e) = motcua_core::ledger::seal(services, unix_now() * 1000).await {
+        tracing::warn!(error = %e, "sealing the ledger failed");
+    }
+    if let Err(e) = motcua_core::upload_limits::sweep(services, unix_now()).await {
+        tracing::warn!(error = %e, "sweeping abandoned uploads failed");
+    }
+    if let Err(e) = motcua_core::archive::sweep(services).await {
+        tracing::warn!(error = %e, "archiving closed dossiers failed");
     }
 }
 

@@ -5,7 +5,9 @@
 #   2. unit tests, port conformance suites and system tests on the embedded runtime, the system
 #      tests once under each regime (MOTCUA_TEST_REGIME=2019, the default, then 2025),
 #   3. the AWS adapters' conformance suites and the same system tests on the AWS adapters,
-#      against a local AWS emulator (moto), under each regime, plus the request-budget test,
+#      against a local AWS emulator (moto), under each regime, plus the request-budget test;
+#      every table write of those passes recorded with its function and checked against that
+#      function's role in template.yaml,
 #   4. cfn-lint and `sam validate --lint` of template.yaml,
 #   5. every Lambda function built with cargo-lambda (dev profile; the release build is the bench's);
 #   and, after 2, the browser tests of the portal and the officer console (tests/browser/run.sh)
@@ -61,13 +63,20 @@ step "tests on the AWS adapters (moto): conformance suites, system tests, reques
 # `--workspace --test system`: the system-test binary built above, not a rebuild. One moto server
 # per pass: moto keeps every table, bucket and queue in memory, and two passes of the suite in
 # one server outgrow a 24 GB machine.
-bash tests/moto.sh bash -c '
+# Both passes record every table write with the function whose work it is (tests/system/permissions.rs).
+recorded="$PWD/target/recorded-writes.tsv"
+rm -f "$recorded"
+MOTCUA_RECORD_WRITES="$recorded" bash tests/moto.sh bash -c '
   cargo test -p motcua-aws --features moto --locked &&
   MOTCUA_TEST_BACKEND=aws cargo test --workspace --locked --test system -- --include-ignored'
 
 step "the same system tests on the AWS adapters under the 2025 regime (a fresh moto server)"
-MOTCUA_TEST_BACKEND=aws MOTCUA_TEST_REGIME=2025 \
+MOTCUA_TEST_BACKEND=aws MOTCUA_TEST_REGIME=2025 MOTCUA_RECORD_WRITES="$recorded" \
   bash tests/moto.sh cargo test --workspace --locked --test system -- --include-ignored
+
+step "every function's table writes in both passes against its role in template.yaml"
+MOTCUA_RECORDED_WRITES="$recorded" \
+  cargo test --workspace --locked --test system -- --ignored --exact permissions::every_function_writes_exactly_what_its_role_allows
 
 step "template: cfn-lint and sam validate"
 bash tests/aws-checks.sh

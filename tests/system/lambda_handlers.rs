@@ -90,6 +90,17 @@ async fn the_schedule_fixture_is_a_valid_event_for_the_outbox_relay() {
         json!({"republished": 0, "sealed": 0, "objects_deleted": 0, "archived": 0}),
         "nothing is stranded in a fresh deployment"
     );
+    // An event committed whose publication failed is re-published and cleared from the outbox.
+    let quiet = TestApp::spawn_quiet().await;
+    let s = quiet.services();
+    let stranded = motcua_core::events::Event {
+        queued_ms: chrono::Utc::now().timestamp_millis() - 60_000,
+        ..motcua_core::events::Event::new("dossier.accept".into(), "d-1", "congdan", "t".into(), "m".into(), s.now())
+    };
+    s.table.transact(vec![stranded.outbox_op().unwrap()]).await.unwrap();
+    let answer = motcua_lambda::handle_schedule(s, event.clone()).await.unwrap();
+    assert_eq!(answer["republished"], 1);
+    assert_eq!(motcua_lambda::handle_schedule(s, event.clone()).await.unwrap()["republished"], 0, "cleared");
     // Another kind of event is not a tick.
     let mut other = event;
     other["detail-type"] = json!("Object Created");

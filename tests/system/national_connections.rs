@@ -34,7 +34,7 @@ async fn accepted(app: &TestApp) -> (String, String) {
 }
 
 async fn tick(app: &TestApp) -> usize {
-    motcua_core::integration::tick(app.services()).await
+    motcua_core::serving::scope("integration-worker", motcua_core::integration::tick(app.services())).await
 }
 
 fn statuses(progress: &[serde_json::Map<String, Value>]) -> Vec<i64> {

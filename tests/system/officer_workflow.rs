@@ -817,16 +817,16 @@ async fn a_closed_dossier_moves_to_the_archive_and_its_personal_data_is_erased_a
     let rating = json!({"extra_contacts": 0, "agencies_contacted": "none", "complaint": false, "satisfaction": 5,
         "comment": "Chị Hoa ở bộ phận một cửa hướng dẫn tôi rất tận tình"});
     app.post(&path(&id, "rating"), Some(&w.citizen), rating).await.ok();
-    let seal = || ledger::seal(&services, chrono::Utc::now().timestamp_millis() + 120_000);
+    let seal = || relay(ledger::seal(&services, chrono::Utc::now().timestamp_millis() + 120_000));
     seal().await.unwrap();
-    assert_eq!(archive::sweep(&services).await.unwrap(), 0, "a year after closing, not before");
+    assert_eq!(relay(archive::sweep(&services)).await.unwrap(), 0, "a year after closing, not before");
     let archive_of = async |token: &str| app.get(&format!("/api/v1/archive/{code}"), Some(token)).await;
     assert_eq!(archive_of(&w.specialist).await.problem(404), "not_found", "not in the archive yet");
 
     // A year and a day later it moves to the archive: read-only, found by code by the entitled.
     app.clock.advance(Duration::days(366));
-    assert_eq!(archive::sweep(&services).await.unwrap(), 1);
-    assert_eq!(archive::sweep(&services).await.unwrap(), 0, "once");
+    assert_eq!(relay(archive::sweep(&services)).await.unwrap(), 1);
+    assert_eq!(relay(archive::sweep(&services)).await.unwrap(), 0, "once");
     let found = archive_of(&w.specialist).await.ok().clone();
     assert_eq!((found["id"].as_str(), found["applicant_name"].as_str()), (Some(&*id), Some("Nguyễn Văn An")));
     assert_eq!(found["archive"]["retention"], json!({"years": 5}), "the period in force when it was filed");
@@ -893,7 +893,7 @@ async fn a_closed_dossier_moves_to_the_archive_and_its_personal_data_is_erased_a
     assert_eq!(messages["items"].as_array().map(Vec::len), Some(0), "{messages}");
     let package = app.get(&format!("/api/v1/archive/{code}/package"), Some(&w.specialist)).await;
     assert_eq!(package.problem(409), "package_erased");
-    let deleted = upload_limits::sweep(&services, chrono::Utc::now().timestamp() + 1).await.unwrap();
+    let deleted = relay(upload_limits::sweep(&services, chrono::Utc::now().timestamp() + 1)).await.unwrap();
     assert_eq!(deleted, 3, "the two files and the package leave storage");
 
     // Recorded in the audit log and the chain, which still verifies.

@@ -57,7 +57,7 @@ pub(crate) fn resource<'a>(t: &'a Value, id: &str) -> &'a Value {
     resources(t).get(id).unwrap_or_else(|| panic!("template.yaml has no resource {id}"))
 }
 
-fn logical_id(function: &str) -> String {
+pub(crate) fn logical_id(function: &str) -> String {
     let mut id: String = function
         .split('-')
         .map(|part| {

@@ -115,9 +115,9 @@ async fn every_change_is_chained_and_tampering_is_found_online_and_offline() {
     // Sealed a little later (entries younger than a minute wait), and verified.
     let services = app.services().clone();
     let later = chrono::Utc::now().timestamp_millis() + 120_000;
-    let sealed = ledger::seal(&services, later).await.unwrap() as u64;
+    let sealed = relay(ledger::seal(&services, later)).await.unwrap() as u64;
     assert_eq!(sealed, 5, "staff creation, lock, calendar, survey, draft");
-    assert_eq!(ledger::seal(&services, later).await.unwrap(), 0, "each entry is chained once");
+    assert_eq!(relay(ledger::seal(&services, later)).await.unwrap(), 0, "each entry is chained once");
     let verify = || app.get("/api/v1/audit/verify", Some(&admin));
     let v = verify().await.ok().clone();
     assert_eq!((v["ok"].as_bool(), v["records"].as_u64()), (Some(true), Some(sealed)), "{v}");

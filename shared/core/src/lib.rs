@@ -39,6 +39,7 @@ pub mod registry;
 pub mod reports;
 pub mod second_factor;
 pub mod services;
+pub mod serving;
 pub mod signing;
 pub mod sso;
 pub mod step_history;

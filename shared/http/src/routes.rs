@@ -173,9 +173,16 @@ async fn method_not_allowed() -> ApiError {
 pub fn router(routes: Vec<Route>) -> Router<AppState> {
     let mut by_path: Vec<(&'static str, MethodRouter<AppState>)> = Vec::new();
     for r in routes {
+        // The handler's work is its function's (motcua_core::serving).
+        let function = r.function;
+        let handler = r.handler.layer(axum::middleware::from_fn(
+            move |request: axum::extract::Request, next: axum::middleware::Next| {
+                motcua_core::serving::scope(function, next.run(request))
+            },
+        ));
         match by_path.iter_mut().find(|(path, _)| *path == r.path) {
-            Some((_, methods)) => *methods = std::mem::take(methods).merge(r.handler),
-            None => by_path.push((r.path, r.handler)),
+            Some((_, methods)) => *methods = std::mem::take(methods).merge(handler),
+            None => by_path.push((r.path, handler)),
         }
     }
     by_path

@@ -318,6 +318,10 @@ pub async fn run_http(routes: Vec<Route>) -> Result<(), Error> {
 /// Handles one SQS batch: each record independently; failures are reported per record so
 /// that SQS redelivers only those (and moves them to the dead-letter queue in the end).
 pub async fn handle_events(services: &Services, event: SqsEvent) -> SqsBatchResponse {
+    motcua_core::serving::scope("events", handle_records(services, event)).await
+}
+
+async fn handle_records(services: &Services, event: SqsEvent) -> SqsBatchResponse {
     let mut failures = Vec::new();
     for record in event.records {
         let id = record.message_id.clone().unwrap_or_default();
@@ -368,11 +372,14 @@ fn ensure_scheduled(event: serde_json::Value) -> Result<(), Error> {
 /// ledger, deletes swept objects and archives the closed dossiers that are due.
 pub async fn handle_schedule(services: &Services, event: serde_json::Value) -> Result<serde_json::Value, Error> {
     ensure_scheduled(event)?;
-    let sent = motcua_core::events::relay_outbox(services, Duration::from_secs(30)).await?;
-    let sealed = motcua_core::ledger::seal(services, chrono::Utc::now().timestamp_millis()).await?;
-    let swept = motcua_core::upload_limits::sweep(services, chrono::Utc::now().timestamp()).await?;
-    let archived = motcua_core::archive::sweep(services).await?;
-    Ok(serde_json::json!({ "republished": sent, "sealed": sealed, "objects_deleted": swept, "archived": archived }))
+    motcua_core::serving::scope("outbox-relay", async {
+        let sent = motcua_core::events::relay_outbox(services, Duration::from_secs(30)).await?;
+        let sealed = motcua_core::ledger::seal(services, chrono::Utc::now().timestamp_millis()).await?;
+        let swept = motcua_core::upload_limits::sweep(services, chrono::Utc::now().timestamp()).await?;
+        let archived = motcua_core::archive::sweep(services).await?;
+        Ok(serde_json::json!({ "republished": sent, "sealed": sealed, "objects_deleted": swept, "archived": archived }))
+    })
+    .await
 }
 
 /// One tick of the integration worker (national portal sync and pull, webhooks, daily jobs).
@@ -381,7 +388,7 @@ pub async fn handle_integration_tick(
     event: serde_json::Value,
 ) -> Result<serde_json::Value, Error> {
     ensure_scheduled(event)?;
-    let delivered = motcua_core::integration::tick(services).await;
+    let delivered = motcua_core::serving::scope("integration-worker", motcua_core::integration::tick(services)).await;
     Ok(serde_json::json!({ "delivered": delivered }))
 }
 

@@ -296,7 +296,10 @@ async fn start_on_aws(endpoint: &str, settings: Settings, counter: Arc<motcua_aw
     let clients = motcua_aws::clients(Some(endpoint), Some(counter)).await;
     motcua_aws::create_table(&clients.dynamodb, &name).await.unwrap();
     motcua_aws::create_bucket(&clients.s3, &name).await.unwrap();
-    let table: Arc<dyn motcua_ports::Table> = Arc::new(motcua_aws::DynamoTable::new(clients.dynamodb.clone(), &name));
+    let table = crate::permissions::Recording::to_file_if_asked(Arc::new(motcua_aws::DynamoTable::new(
+        clients.dynamodb.clone(),
+        &name,
+    )));
     let queue = SqsQueue::new(
         clients.sqs.clone(),
         SqsOptions { prefix: format!("{name}-"), create_missing: true, max_receives: 5 },
@@ -321,6 +324,12 @@ async fn start_on_aws(endpoint: &str, settings: Settings, counter: Arc<motcua_aw
     Application::start(services, listener, axum::Router::new(), &settings)
         .await
         .expect("application starts on AWS adapters")
+}
+
+/// `job` as the outbox relay's (the scheduled function that seals the ledger, sweeps uploads and
+/// archives on AWS: `motcua_core::serving`).
+pub async fn relay<F: std::future::Future>(job: F) -> F::Output {
+    motcua_core::serving::scope("outbox-relay", job).await
 }
 
 impl Drop for TestApp {
@@ -403,7 +412,7 @@ impl TestApp {
         use motcua_ports::Queue;
         let s = self.services();
         for _ in 0..500 {
-            while motcua_core::events::drain_once(s).await.unwrap() > 0 {}
+            while motcua_core::serving::scope("events", motcua_core::events::drain_once(s)).await.unwrap() > 0 {}
             if s.queue.depth(&s.config.events_queue).await.unwrap() == 0 {
                 return;
             }

@@ -69,6 +69,16 @@ for env in ("dev", "prod"):
 sys.exit(1 if failed else 0)
 PY
 
+# The CloudFront function of /api/*: run with node over a viewer request that forged the headers.
+echo "== CloudFront function ApiForwardedHost =="
+code=$("$VENV/bin/python" -c 'from samtranslator.yaml_helper import yaml_parse; print(yaml_parse(open("template.yaml").read())["Resources"]["ApiForwardedHost"]["Properties"]["FunctionCode"])')
+node -e "$code
+const r = handler({ request: { headers: { host: { value: 'dichvucong.thanhhoa.gov.vn' },
+  'x-forwarded-host': { value: 'evil.example' }, 'x-forwarded-proto': { value: 'http' } } } });
+if (r.headers['x-forwarded-host'].value !== 'dichvucong.thanhhoa.gov.vn' || r.headers['x-forwarded-proto'].value !== 'https') {
+  console.error('unexpected headers', JSON.stringify(r.headers)); process.exit(1);
+}"
+
 # The event fixtures are JSON (the handlers' tests parse them with aws_lambda_events).
 echo "== infra/events/*.json parse =="
 for f in infra/events/*.json; do

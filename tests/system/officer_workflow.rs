@@ -173,6 +173,11 @@ async fn happy_path_online_dossier_from_reception_through_approval_to_return_by_
         assert!(html.contains(expected), "Form 01 lacks {expected}");
     }
     assert!(html.contains(&format!("/tra-cuu.html?ma={code}")));
+    // Through CloudFront (template.yaml, ApiForwardedHost) the printed link is the portal's.
+    let forwarded = [("x-forwarded-host", "dichvucong.thanhhoa.gov.vn"), ("x-forwarded-proto", "https")];
+    let url = format!("{}?format=html", path(&id, "forms/01"));
+    let through_cdn = app.request(reqwest::Method::GET, &url, Some(&w.citizen), None, &forwarded).await;
+    assert!(text(&through_cdn).contains(&format!("https://dichvucong.thanhhoa.gov.vn/tra-cuu.html?ma={code}")));
     let pdf = app.get(&format!("{}?format=pdf", path(&id, "forms/01")), Some(&w.reception)).await;
     assert_eq!(pdf.content_type, "application/pdf");
     assert!(text(&pdf).starts_with("%PDF-"));

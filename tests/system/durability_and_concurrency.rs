@@ -1,5 +1,5 @@
-//! Nothing acknowledged is lost across a restart (N3); concurrent submissions get distinct
-//! codes; two officers acting at once never overwrite each other.
+//! Nothing acknowledged is lost across a restart (N3); concurrent acceptances get consecutive
+//! codes and register numbers; two officers acting at once never overwrite each other.
 
 use crate::common::*;
 use serde_json::json;
@@ -39,22 +39,52 @@ async fn everything_acknowledged_is_still_there_after_a_restart() {
     drop(tmp);
 }
 
+/// Many reception officers of one agency accept forty dossiers at the same moment — on AWS
+/// through two instances over one table, so that acceptances in different processes race for
+/// the same number: every acceptance succeeds, and the day's codes and the year's register
+/// numbers are exactly 1..=40, none burnt, none given twice.
 #[tokio::test]
-async fn fifty_concurrent_submissions_to_one_unit_get_fifty_distinct_codes() {
+async fn officers_accepting_at_once_get_consecutive_codes_and_register_numbers() {
+    const DOSSIERS: u64 = 40;
     let app = TestApp::spawn().await;
     let citizen = app.login("congdan").await;
-    let officer = app.login("tiepnhan.stp").await;
-    let (app, officer) = (&app, &officer);
-    let ids = futures::future::join_all((0..50).map(|_| app.submitted_dossier(&citizen))).await;
-    let accepted =
-        futures::future::join_all(ids.iter().map(|id| async move {
-            app.post(&format!("/api/v1/dossiers/{id}/accept"), Some(officer), json!({})).await
-        }))
-        .await;
+    let mut officers = vec![app.login("tiepnhan.stp").await];
+    for n in 1..=5 {
+        let username = format!("tiepnhan{n}.stp");
+        let profile =
+            motcua_core::users::Profile { full_name: format!("Cán bộ tiếp nhận {n}"), ..Default::default() };
+        let role = motcua_domain::roles::Role::ReceivingOfficer;
+        motcua_core::users::create_user(app.services(), &username, DEMO_PASSWORD, role, Some(JUSTICE.into()), profile)
+            .await
+            .unwrap();
+        officers.push(app.login(&username).await);
+    }
+    // A second instance over the same table, bucket and queues (the AWS adapters only: the
+    // embedded store belongs to one process).
+    let second = match aws_endpoint() {
+        Some(_) => Some(TestApp::start(app.dir.clone(), app.clock.clone()).await),
+        None => None,
+    };
+    let instances = [&app, second.as_ref().unwrap_or(&app)];
+    let ids = futures::future::join_all((0..DOSSIERS).map(|_| app.submitted_dossier(&citizen))).await;
+    let accepted = futures::future::join_all(ids.iter().enumerate().map(|(n, id)| {
+        let (instance, officer) = (instances[n % 2], &officers[n % officers.len()]);
+        async move { instance.post(&format!("/api/v1/dossiers/{id}/accept"), Some(officer), json!({})).await }
+    }))
+    .await;
     let codes: HashSet<String> = accepted.iter().map(|r| r.ok()["code"].as_str().unwrap().to_string()).collect();
-    assert_eq!(codes.len(), 50);
-    let expected: HashSet<String> = (1..=50).map(|n| dossier_code(JUSTICE, n)).collect();
+    let expected: HashSet<String> = (1..=DOSSIERS).map(|n| dossier_code(JUSTICE, n)).collect();
     assert_eq!(codes, expected);
+
+    let receipt = regime().form_number(motcua_domain::regime::FormKind::Receipt).unwrap();
+    let mut numbers = HashSet::new();
+    for id in &ids {
+        let form = app.get(&format!("/api/v1/dossiers/{id}/forms/{receipt}?format=html"), Some(&officers[0])).await;
+        let text = form.body.as_str().unwrap();
+        let number = text.split("Số thứ tự: ").nth(1).expect("register number on the receipt");
+        numbers.insert(number.chars().take_while(char::is_ascii_digit).collect::<String>().parse::<u64>().unwrap());
+    }
+    assert_eq!(numbers, (1..=DOSSIERS).collect::<HashSet<u64>>());
 }
 
 #[tokio::test]

@@ -36,8 +36,11 @@ use serde_json::{Map, Number, Value};
 
 const MAX_TRANSACT_OPS: usize = 100;
 const MAX_PAGE: usize = 1000;
-/// Attempts of a transaction cancelled only because of throttling.
-const TRANSACT_ATTEMPTS: u32 = 5;
+/// Attempts of a transaction cancelled only for a transient reason: throttling, or another
+/// transaction writing one of its items at the same moment (`TransactionConflict`: two officers
+/// of an agency touching its report aggregate of the day). A cancelled transaction wrote
+/// nothing, so it is sent again as it is, after a jittered, growing pause.
+const TRANSACT_ATTEMPTS: u32 = 6;
 /// Attempts of an increment racing with writers replacing an expired counter.
 const INCREMENT_ATTEMPTS: u32 = 5;
 const TTL: &str = "ttl";
@@ -200,11 +203,11 @@ impl Table for DynamoTable {
             let items = ops.iter().map(|op| transact_item(&self.table, op, now)).collect::<Result<Vec<_>, _>>()?;
             match self.transact_once(items).await {
                 Ok(()) => return Ok(()),
-                Err(Refusal::Throttled(_)) if attempt < TRANSACT_ATTEMPTS => {
-                    tokio::time::sleep(backoff).await;
+                Err(Refusal::Transient(_)) if attempt < TRANSACT_ATTEMPTS => {
+                    tokio::time::sleep(jittered(backoff)).await;
                     backoff *= 2;
                 }
-                Err(Refusal::Throttled(error) | Refusal::Final(error)) => return Err(error),
+                Err(Refusal::Transient(error) | Refusal::Final(error)) => return Err(error),
             }
         }
         Err(TableError::Backend("transaction throttled".into()))
@@ -673,10 +676,16 @@ where
     }
 }
 
-/// Why a transaction was refused: `Throttled` may be retried as it is.
+/// Why a transaction was refused: `Transient` may be retried as it is.
+#[derive(Debug)]
 enum Refusal {
-    Throttled(TableError),
+    Transient(TableError),
     Final(TableError),
+}
+
+/// Between half and all of `pause`, at random: contenders that collided do not collide again.
+fn jittered(pause: Duration) -> Duration {
+    pause.mul_f64(0.5 + rand::random::<f64>() / 2.0)
 }
 
 /// Maps a `TransactWriteItems` error: a cancellation reports the first op whose condition
@@ -691,7 +700,7 @@ fn transact_error(error: SdkError<TransactWriteItemsError, HttpResponse>) -> Ref
         return Refusal::Final(TableError::ConditionFailed { index: Some(index) });
     }
     if has("TransactionConflict") {
-        return Refusal::Final(TableError::Conflict);
+        return Refusal::Transient(TableError::Conflict);
     }
     if let Some(invalid) = reasons.iter().find(|reason| reason.code() == Some("ValidationError")) {
         return Refusal::Final(TableError::Invalid(invalid.message().unwrap_or("validation failed").to_string()));
@@ -699,7 +708,7 @@ fn transact_error(error: SdkError<TransactWriteItemsError, HttpResponse>) -> Ref
     let codes: Vec<&str> = reasons.iter().filter_map(|reason| reason.code()).filter(|code| *code != "None").collect();
     let error = TableError::Backend(format!("transaction cancelled: {}", codes.join(", ")));
     if has("ThrottlingError") || has("ProvisionedThroughputExceeded") || has("RequestLimitExceeded") {
-        Refusal::Throttled(error)
+        Refusal::Transient(error)
     } else {
         Refusal::Final(error)
     }
@@ -713,6 +722,32 @@ fn build_error(error: BuildError) -> TableError {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    fn cancelled(codes: &[&str]) -> Refusal {
+        use aws_sdk_dynamodb::types::error::TransactionCanceledException;
+        use aws_sdk_dynamodb::types::CancellationReason;
+        let reasons = codes.iter().map(|c| CancellationReason::builder().code(*c).build()).collect();
+        let error = TransactWriteItemsError::TransactionCanceledException(
+            TransactionCanceledException::builder().set_cancellation_reasons(Some(reasons)).build(),
+        );
+        let response = HttpResponse::new(400.try_into().unwrap(), aws_smithy_types::body::SdkBody::empty());
+        transact_error(SdkError::service_error(error, response))
+    }
+
+    #[test]
+    fn a_transaction_cancelled_by_a_conflict_or_throttling_is_sent_again_and_a_failed_condition_is_not() {
+        assert!(matches!(cancelled(&["None", "TransactionConflict"]), Refusal::Transient(TableError::Conflict)));
+        assert!(matches!(cancelled(&["ThrottlingError", "None"]), Refusal::Transient(TableError::Backend(_))));
+        assert!(matches!(
+            cancelled(&["TransactionConflict", "ConditionalCheckFailed"]),
+            Refusal::Final(TableError::ConditionFailed { index: Some(1) })
+        ));
+        assert!(matches!(cancelled(&["ValidationError"]), Refusal::Final(TableError::Invalid(_))));
+        for _ in 0..100 {
+            let pause = jittered(Duration::from_millis(100));
+            assert!(pause >= Duration::from_millis(50) && pause <= Duration::from_millis(100), "{pause:?}");
+        }
+    }
 
     #[test]
     fn json_values_round_trip_through_attribute_values() {

@@ -9,7 +9,7 @@ use crate::events::Event;
 use crate::idempotency::IdempotencyKey;
 use crate::queries::view;
 use crate::store::{check_if_match, commit, load, Change};
-use crate::{catalogue, keys, users, Caller, CoreError, CoreResult, Services};
+use crate::{catalogue, keys, numbering, users, Caller, CoreError, CoreResult, Services};
 use chrono::{DateTime, FixedOffset};
 use motcua_domain::dossier::{Action, AttachedFile, Dossier, ReturnMethod, SupplementItem};
 use motcua_domain::lifecycle::{self, AgencyRef, Command, Context, PartToOpen, StaffMember};
@@ -18,7 +18,7 @@ use serde::Deserialize;
 
 /// Body of the actions that carry only a note for the timeline — or the reason, for a
 /// refusal, a stop or a rework.
-#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NoteInput {
     #[serde(default)]
@@ -26,7 +26,7 @@ pub struct NoteInput {
 }
 
 /// Assignment: login name (or id) of the specialist.
-#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssignInput {
     #[serde(default)]
@@ -36,7 +36,7 @@ pub struct AssignInput {
 }
 
 /// Supplement request: the components to add or complete, each with its reason (Form 02).
-#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SupplementInput {
     #[serde(default)]
@@ -46,7 +46,7 @@ pub struct SupplementInput {
 }
 
 /// Consultation: the agency asked, the question and its time in working days.
-#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConsultInput {
     #[serde(default)]
@@ -60,7 +60,7 @@ pub struct ConsultInput {
 }
 
 /// Answer to a consultation: its number and the answer.
-#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AnswerInput {
     #[serde(default)]
@@ -72,7 +72,7 @@ pub struct AnswerInput {
 }
 
 /// Payment request: the amount in đồng; the note describes it.
-#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PaymentRequestInput {
     #[serde(default)]
@@ -82,7 +82,7 @@ pub struct PaymentRequestInput {
 }
 
 /// Payment confirmation: how it was paid.
-#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PaymentInput {
     #[serde(default)]
@@ -92,7 +92,7 @@ pub struct PaymentInput {
 }
 
 /// Apology (Form 04): the new appointment; the note is the reason.
-#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApologyInput {
     #[serde(default)]
@@ -103,7 +103,7 @@ pub struct ApologyInput {
 
 /// Return: at the counter (default), by post or online, with the postal tracking number and
 /// the delivery address.
-#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReturnInput {
     #[serde(default)]
@@ -117,7 +117,7 @@ pub struct ReturnInput {
 }
 
 /// An action requested over the API, parsed but not yet resolved against storage.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Request {
     Accept(NoteInput),
     Refuse(NoteInput),
@@ -175,19 +175,21 @@ fn required(field: &str, value: Option<String>) -> CoreResult<String> {
         .ok_or_else(|| CoreError::field(field, "required", "Vui lòng nhập thông tin này."))
 }
 
-/// Fetches what the command needs from storage. Acceptance takes the dossier code and the
-/// register number from the agency's counters here, outside the transaction: a number may be
-/// skipped when the commit then fails, never given twice.
-async fn resolve(s: &Services, d: &Dossier, request: Request) -> CoreResult<Command> {
-    Ok(match request {
+/// Fetches what the command needs from storage, with the counter writes it takes. Acceptance
+/// takes the dossier code and the register number from the agency's counters.
+async fn resolve(s: &Services, d: &Dossier, request: Request) -> CoreResult<(Command, Vec<motcua_ports::WriteOp>)> {
+    let mut taken = vec![];
+    let command = match request {
         Request::Accept(NoteInput { note }) => {
             lifecycle::check_note(Action::Accept, note.as_deref())?;
             let received = d.received_at.unwrap_or_else(|| s.now());
             let day = received.date_naive();
-            let seq = s.table.increment(&keys::sequence(&d.agency, &day.format("%y%m%d").to_string()), "n", 1).await?;
-            let code = d.regime.code_format().format(&d.agency, day, seq as u64);
+            let (seq, take) = numbering::next(s, keys::sequence(&d.agency, &day.format("%y%m%d").to_string())).await?;
+            taken.push(take);
+            let code = d.regime.code_format().format(&d.agency, day, seq);
             let year = received.format("%Y");
-            let register = s.table.increment(&keys::sequence(&d.agency, &format!("REG{year}")), "n", 1).await?;
+            let (register, take) = numbering::next(s, keys::sequence(&d.agency, &format!("REG{year}"))).await?;
+            taken.push(take);
             let mut parts = vec![];
             for part in d.workflow().parts {
                 let agency = catalogue::agency(s, &part.agency).await?;
@@ -197,7 +199,7 @@ async fn resolve(s: &Services, d: &Dossier, request: Request) -> CoreResult<Comm
                     working_days: part.working_days,
                 });
             }
-            Command::Accept { code: code.into(), register_number: register as u64, parts, note }
+            Command::Accept { code: code.into(), register_number: register, parts, note }
         }
         Request::Assign(AssignInput { assignee, note }) => {
             let wanted = required("assignee", assignee)?;
@@ -256,7 +258,8 @@ async fn resolve(s: &Services, d: &Dossier, request: Request) -> CoreResult<Comm
         Request::StopProcessing(NoteInput { note }) => Command::StopProcessing { reason: note },
         Request::ApproveExtension(NoteInput { note }) => Command::ApproveExtension { note },
         Request::RefuseExtension(NoteInput { note }) => Command::RefuseExtension { reason: note },
-    })
+    };
+    Ok((command, taken))
 }
 
 /// Whether the dossier a command changes is already stored (the write is conditional on its
@@ -315,12 +318,32 @@ pub async fn act(
     request: Request,
     if_match: Option<u64>,
 ) -> CoreResult<DossierView> {
-    let d = load_visible(s, caller, id, if_match).await?;
-    let (cal, now) = (s.calendar(), s.now());
-    let ctx = Context { caller, calendar: &cal, now };
-    lifecycle::permitted(&d, request.action(), &ctx)?;
-    let command = resolve(s, &d, request).await?;
-    run(s, &ctx, &d, command, Stored::Already, None, vec![]).await
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let d = load_visible(s, caller, id, if_match).await?;
+        let (cal, now) = (s.calendar(), s.now());
+        let ctx = Context { caller, calendar: &cal, now };
+        lifecycle::permitted(&d, request.action(), &ctx)?;
+        let numbered = request.action() == Action::Accept;
+        let turn = if numbered { Some(s.numbering.take(&d.agency).await) } else { None };
+        let (command, taken) = resolve(s, &d, request.clone()).await?;
+        let answer = run(s, &ctx, &d, command, Stored::Already, None, taken).await;
+        drop(turn);
+        match answer {
+            // Another process took the number first (the dossier itself did not change):
+            // take the next one.
+            Err(CoreError::Conflict) if numbered && attempt < numbering::ATTEMPTS && unchanged(s, &d).await? => {
+                tokio::time::sleep(numbering::pause(attempt)).await;
+            }
+            answer => return answer,
+        }
+    }
+}
+
+/// Whether the stored dossier is still the version `d` was read at.
+async fn unchanged(s: &Services, d: &Dossier) -> CoreResult<bool> {
+    Ok(load(s, &d.id).await?.version == d.version)
 }
 
 /// Finishes processing with the uploaded and checked result file (status 9), or submits it to

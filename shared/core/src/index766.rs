@@ -60,7 +60,7 @@ pub async fn index(s: &Services, from: NaiveDate, to: NaiveDate, agency: Option<
         catalogue::agency(s, a).await?;
     }
     let query = Query::partition(Index::Primary, keys::aggregate_partition(&scope(agency)))
-        .sort(SortCondition::Between(format!("D#{}", from.format("%Y-%m-%d")), format!("D#{}", to.format("%Y-%m-%d"))));
+        .sort(keys::aggregate_days(Some(from), to));
     let mut c = Counts::default();
     for item in keys::read_items(s.table.as_ref(), query.limit(400)).await? {
         if attr_str(&item, "day").is_none() {

@@ -30,7 +30,7 @@
 //! | public lookup | `LOOKUP#<dossier code>` | `LOOKUP` | | |
 //! | code sequence | `SEQ#<unit>#<yymmdd>` | `SEQ` | | |
 //! | idempotency record | `IDEM#<caller>#<key>` | `IDEM` (ttl) | | |
-//! | report aggregate | `AGG#<scope>` | `D#<yyyy-mm-dd>` | | |
+//! | report aggregate (the province-wide scope `all` in shards: every change in the province adds to it) | `AGG#<scope>` | `D#<yyyy-mm-dd>`; `D#<yyyy-mm-dd>#<0-7>` | | |
 //! | outbox event | `OUTBOX` | `<time>#<event id>` | | |
 //! | notification | `NOTIF#<user>` | `<time>#<event id>` | | |
 //! | calendar configuration | `CONFIG#CALENDAR` | `CURRENT`, `V#<000001>` | | |
@@ -199,6 +199,15 @@ pub fn aggregate_partition(scope: &str) -> String {
 }
 pub fn aggregate(scope: &str, day: chrono::NaiveDate) -> Key {
     Key::new(aggregate_partition(scope), format!("D#{}", day.format("%Y-%m-%d")))
+}
+/// One of the shards of a day's aggregate (its counters are the sum of the day's items).
+pub fn aggregate_shard(scope: &str, day: chrono::NaiveDate, shard: u8) -> Key {
+    Key::new(aggregate_partition(scope), format!("D#{}#{shard}", day.format("%Y-%m-%d")))
+}
+/// The sort keys of the aggregate items of the days `from..=to`, shards included.
+pub fn aggregate_days(from: Option<chrono::NaiveDate>, to: chrono::NaiveDate) -> SortCondition {
+    let from = from.map(|day| format!("D#{}", day.format("%Y-%m-%d"))).unwrap_or_else(|| "D#".into());
+    SortCondition::Between(from, format!("D#{}~", to.format("%Y-%m-%d")))
 }
 pub const OUTBOX: &str = "OUTBOX";
 /// Tracking states of the result sent by post, and of the paper documents collected.

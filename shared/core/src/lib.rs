@@ -29,6 +29,7 @@ pub mod keys;
 pub mod ledger;
 pub mod limits;
 pub mod messages;
+pub mod numbering;
 pub mod payments;
 pub mod postal;
 pub mod queries;

@@ -5,7 +5,7 @@
 use crate::{catalogue, keys, CoreError, CoreResult, Services};
 use chrono::NaiveDate;
 use motcua_domain::report::{metric, DayBucket, ReportRow};
-use motcua_ports::{attr_i64, attr_str, Index, Query, SortCondition};
+use motcua_ports::{attr_i64, attr_str, Index, Query};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
@@ -46,7 +46,7 @@ async fn buckets(s: &Services, scope: &str, to: NaiveDate) -> CoreResult<Vec<Day
     let mut cursor = None;
     loop {
         let q = Query::partition(Index::Primary, keys::aggregate_partition(scope))
-            .sort(SortCondition::Between("D#".into(), format!("D#{}", to.format("%Y-%m-%d"))))
+            .sort(keys::aggregate_days(None, to))
             .limit(1000)
             .after(cursor);
         let page = s.table.query(q).await?;

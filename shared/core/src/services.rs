@@ -76,6 +76,8 @@ pub struct Services {
     pub catalogue: crate::catalogue::SearchIndex,
     /// The inboxes' due counts computed lately.
     pub inbox_due_counts: crate::inbox::DueCounts,
+    /// Turns of the changes that number an agency's dossiers in this process.
+    pub numbering: crate::numbering::Turns,
 }
 
 /// The adapters a runtime wires: embedded (redb, files), AWS (DynamoDB, S3, SQS) or any mix.
@@ -138,6 +140,7 @@ impl Services {
             access: Default::default(),
             catalogue: Default::default(),
             inbox_due_counts: Default::default(),
+            numbering: Default::default(),
         })
     }
 

@@ -40,6 +40,9 @@ pub(crate) fn check_if_match(d: &Dossier, if_match: Option<u64>) -> CoreResult<(
     }
 }
 
+/// Shards of each day of the province-wide aggregate.
+const PROVINCE_SHARDS: u8 = 8;
+
 pub(crate) fn aggregate_ops(d: &Dossier, deltas: Vec<Delta>) -> Vec<WriteOp> {
     let assisted_at = d.assisted_at.as_ref().map(|o| o.code.as_str());
     aggregate_ops_of(&d.agency, &d.field, &d.procedure_code, (d.receiving_office(), assisted_at), deltas)
@@ -71,7 +74,13 @@ pub(crate) fn aggregate_ops_of(
     let add = |scope: &str, day: NaiveDate, add: Vec<(String, i64)>| {
         let mut set = Map::new();
         set.insert("day".into(), json!(day.format("%Y-%m-%d").to_string()));
-        WriteOp::Add { key: keys::aggregate(scope, day), add, set }
+        // Every change of the province adds to the scope `all`: its days are spread over
+        // shards, so that officers of different agencies do not write one item at once.
+        let key = match scope {
+            "all" => keys::aggregate_shard(scope, day, rand::random::<u8>() % PROVINCE_SHARDS),
+            _ => keys::aggregate(scope, day),
+        };
+        WriteOp::Add { key, add, set }
     };
     let mut ops = Vec::new();
     for scope in &scopes {

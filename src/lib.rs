@@ -49,9 +49,14 @@ pub struct Settings {
     pub run_worker: bool,
     /// `iss` of the tokens: stable across restarts and addresses.
     pub issuer: String,
-    /// SMTP relay (`host:port`) and sender for the applicants' emails; without one, emails and
-    /// SMS stay in the outbound register (`GET /api/v1/outbound-messages`).
+    /// SMTP relay (`host:port`) and sender for the applicants' emails; without one, emails
+    /// stay in the outbound register (`GET /api/v1/outbound-messages`).
     pub smtp: Option<(String, String)>,
+    /// Zalo OA notifications (`MOTCUA_ZALO_*`), tried first for the applicants' phone messages.
+    pub zalo: Option<motcua_connectors::ZaloSettings>,
+    /// An SMS gateway (`MOTCUA_SMS_*`): phone messages Zalo did not send. Without either,
+    /// phone messages stay in the outbound register.
+    pub sms: Option<motcua_connectors::ClientSettings>,
     /// The national portal connection (`MOTCUA_DVCQG_*`); off when `None`, like every
     /// connection below, unless `demo_counterparts` is set.
     pub dvcqg: Option<motcua_connectors::DvcqgSettings>,
@@ -100,6 +105,8 @@ impl Default for Settings {
             run_worker: true,
             issuer: "motcua".into(),
             smtp: None,
+            zalo: None,
+            sms: None,
             dvcqg: None,
             demo_counterparts: false,
             dvcqg_inbound_secret: None,
@@ -139,6 +146,8 @@ pub struct DemoFakes {
     pub population: Option<motcua_fakes::FakePopulationRegistry>,
     pub vneid: Option<motcua_fakes::FakeOidcProvider>,
     pub staff_sso: Option<motcua_fakes::FakeOidcProvider>,
+    pub zalo: Option<motcua_fakes::FakeZaloOa>,
+    pub sms: Option<motcua_fakes::FakeSmsGateway>,
 }
 
 /// Who the demo's fake VNeID offers: the demo citizen (linked to the account `congdan`), a
@@ -191,6 +200,28 @@ pub fn from_env<T>(
 ) -> Option<T> {
     read(&|k| env.iter().find(|(n, _)| n.as_ref() == k).map(|(_, v)| v.clone()))
         .expect("the fake's settings are complete")
+}
+
+/// The notifiers of the applicants' phone messages in `settings`: Zalo first, then the SMS
+/// gateway (the demo starts the fakes of those left unconfigured).
+pub async fn phone_notifiers(settings: &Settings, fakes: &mut DemoFakes) -> Vec<Arc<dyn motcua_ports::Notifier>> {
+    let mut zalo = settings.zalo.clone();
+    if zalo.is_none() && settings.demo_counterparts {
+        let oa = motcua_fakes::FakeZaloOa::start().await;
+        zalo = from_env(oa.env(), |get| motcua_connectors::ZaloSettings::from_lookup(get));
+        fakes.zalo = Some(oa);
+    }
+    let mut sms = settings.sms.clone();
+    if sms.is_none() && settings.demo_counterparts {
+        let gateway = motcua_fakes::FakeSmsGateway::start().await;
+        sms = from_env(gateway.env(), |get| {
+            motcua_connectors::ClientSettings::from_lookup(get, motcua_connectors::sms::SMS_ENV)
+        });
+        fakes.sms = Some(gateway);
+    }
+    let zalo = zalo.map(|z| Arc::new(motcua_connectors::ZaloNotifier::new(z)) as Arc<dyn motcua_ports::Notifier>);
+    let sms = sms.map(|s| Arc::new(motcua_connectors::SmsGateway::new(s)) as Arc<dyn motcua_ports::Notifier>);
+    zalo.into_iter().chain(sms).collect()
 }
 
 /// The integration platform's connections of `settings` (the fakes started when the demo asks
@@ -327,13 +358,12 @@ impl Application {
         let signing = secret_file(&keys_dir, "jwt-ed25519.pem", JwtKeys::generate_pem)?;
         let pepper = secret_file(&keys_dir, "lookup.pepper", random_hex)?;
         let table: Arc<dyn motcua_ports::Table> = store.table();
-        let notifier: Arc<dyn motcua_core::events::Notifier> = match &settings.smtp {
-            Some((relay, from)) => {
-                Arc::new(motcua_embedded::SmtpNotifier::new(relay, from).map_err(StartError::Store)?)
-            }
-            None => Arc::new(motcua_core::events::RegisterOnly),
-        };
-        let (connections, demo_fakes) = connections(&settings, &base_url).await;
+        let (connections, mut demo_fakes) = connections(&settings, &base_url).await;
+        let mut notifiers = phone_notifiers(&settings, &mut demo_fakes).await;
+        if let Some((relay, from)) = &settings.smtp {
+            notifiers.insert(0, Arc::new(motcua_embedded::SmtpNotifier::new(relay, from).map_err(StartError::Store)?));
+        }
+        let notifier = Arc::new(motcua_ports::FirstThatSends(notifiers));
         let adapters = Adapters {
             table,
             objects: objects.clone(),
@@ -434,6 +464,12 @@ impl Application {
             s.push_str(&format!(
                 "  CSDL quốc gia về dân cư giả lập: {}/_fake/state — các lần khai thác (mục đích, căn cứ đồng ý)\n",
                 registry.url
+            ));
+        }
+        if let (Some(zalo), Some(sms)) = (&self.demo_fakes.zalo, &self.demo_fakes.sms) {
+            s.push_str(&format!(
+                "  Zalo OA giả lập: {}/_fake/state và tổng đài SMS giả lập: {}/_fake/state — tin nhắn gửi người nộp hồ sơ\n",
+                zalo.url, sms.url
             ));
         }
         if let Some(payment) = &self.demo_fakes.payment {

@@ -139,12 +139,21 @@ async fn main() -> std::process::ExitCode {
         motcua_connectors::ClientSettings::from_lookup(|k| std::env::var(k).ok(), vars)
             .map_err(|e| eprintln!("Cấu hình kết nối {what} chưa đủ: {e}"))
     };
-    let (Ok(payment), Ok(postal), Ok(population)) = (
+    let (Ok(payment), Ok(postal), Ok(population), Ok(sms)) = (
         signed(motcua_connectors::payment::PAYMENT_ENV, "Nền tảng thanh toán trực tuyến"),
         signed(motcua_connectors::postal::POST_ENV, "dịch vụ bưu chính"),
         signed(motcua_connectors::population::POPULATION_ENV, "Cơ sở dữ liệu quốc gia về dân cư"),
+        signed(motcua_connectors::sms::SMS_ENV, "tổng đài SMS"),
     ) else {
         return std::process::ExitCode::FAILURE;
+    };
+    // Zalo OA notifications (MOTCUA_ZALO_*), tried before the SMS gateway (MOTCUA_SMS_*).
+    let zalo = match motcua_connectors::ZaloSettings::from_lookup(|k| std::env::var(k).ok()) {
+        Ok(z) => z,
+        Err(e) => {
+            eprintln!("Cấu hình Zalo OA chưa đủ: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
     };
     // VNeID and the staff SSO: MOTCUA_VNEID_*, MOTCUA_STAFF_SSO_*; unset, the demo starts fakes.
     let oidc = |kind| motcua_connectors::OidcSettings::from_lookup(|k| std::env::var(k).ok(), kind);
@@ -193,6 +202,8 @@ async fn main() -> std::process::ExitCode {
         web_dir: Some(args.web_dir),
         seed_demo: !args.no_demo,
         smtp: args.smtp_relay.map(|relay| (relay, args.smtp_from)),
+        zalo,
+        sms,
         regime: args.regime,
         lookups_per_minute: args.lookups_per_minute,
         ..Settings::default()

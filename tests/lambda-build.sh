@@ -7,7 +7,7 @@
 # target in 7 minutes where the optimised build takes 13–23 on the 2-core CI machine; the
 # release binaries' sizes and start times are the bench's (`bash bench/run.sh`).
 #
-# Architecture: LAMBDA_ARCH=arm64 (the deploy default, Graviton) or x86_64. CI builds the
+# Architecture: LAMBDA_ARCH=x86_64 (the default, as the template's `Architecture` parameter) or arm64. CI builds the
 # host's architecture (x86_64) because the aarch64 Rust target cannot be fetched from the
 # registries CI is allowed to reach; `docs/deploy.md` builds arm64 for deployment.
 # Installs cargo-lambda (and zig) into .venv-lambda (git-ignored) on first use (≈ 15 s).

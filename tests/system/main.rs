@@ -21,6 +21,7 @@ mod officer_workflow;
 mod online_payment;
 mod openapi_contract;
 mod permissions;
+mod phone_messages;
 mod population_registry;
 mod postal_delivery;
 mod signed_results;

@@ -234,6 +234,20 @@ fn every_function_gets_the_environment_the_lambda_runtime_reads() {
     let mut needed: BTreeSet<String> = REQUIRED_ENV.iter().map(|s| s.to_string()).collect();
     needed.extend(env_read_by_the_lambda_runtime());
     needed.remove("MOTCUA_JWT_KEYS_PARAM");
+    // The providers of the applicants' messages (optional, each off when empty) go to the
+    // events worker only, the one function that sends.
+    let providers = [motcua_connectors::zalo::ZALO_ENV, motcua_connectors::sms::SMS_ENV].concat();
+    let providers: Vec<&str> = std::iter::once("MOTCUA_SES_FROM").chain(providers).collect();
+    needed.remove("MOTCUA_SES_FROM");
+    for (id, f) in functions(&t) {
+        let own = f["Properties"]["Environment"]["Variables"].as_mapping().cloned().unwrap_or_default();
+        for name in &providers {
+            let given = own.contains_key(*name) || global.contains_key(*name);
+            assert_eq!(given, id == "EventsFunction", "{id}: {name} only where messages are sent");
+        }
+    }
+    let sends = serde_yaml::to_string(&functions(&t)["EventsFunction"]["Properties"]["Policies"]).unwrap();
+    assert!(sends.contains("ses:SendEmail"), "the events worker may send email by SES");
     for (id, f) in functions(&t) {
         let mut vars = global.clone();
         if let Some(own) = f["Properties"]["Environment"]["Variables"].as_mapping() {

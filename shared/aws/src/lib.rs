@@ -1,6 +1,7 @@
 //! AWS adapters of the ports: [`DynamoTable`] (the `Table` port on one DynamoDB table, single-table
 //! design), [`S3ObjectStore`] (the `ObjectStore` port on one S3 bucket, presigned URLs included)
-//! and [`SqsQueue`] (the `Queue` port on SQS queues with dead-letter queues), plus
+//! [`SqsQueue`] (the `Queue` port on SQS queues with dead-letter queues) and [`SesNotifier`]
+//! (email by Amazon SES, the `Notifier` port), plus
 //! [`RequestCounter`], an SDK interceptor counting requests per service and operation for cost
 //! estimates, and [`clients`], which builds the three SDK clients from the environment.
 //!
@@ -14,10 +15,12 @@ mod config;
 mod counter;
 mod dynamo;
 mod s3;
+mod ses;
 mod sqs;
 
 pub use config::{clients, AwsClients, OPERATION_TIMEOUT};
 pub use counter::RequestCounter;
 pub use dynamo::{create_table, DynamoTable};
 pub use s3::{create_bucket, S3ObjectStore};
+pub use ses::SesNotifier;
 pub use sqs::{SqsOptions, SqsQueue};

@@ -22,9 +22,10 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use motcua_aws::{
-    clients, create_bucket, create_table, AwsClients, DynamoTable, RequestCounter, S3ObjectStore, SqsOptions, SqsQueue,
+    clients, create_bucket, create_table, AwsClients, DynamoTable, RequestCounter, S3ObjectStore, SesNotifier,
+    SqsOptions, SqsQueue,
 };
-use motcua_ports::{Key, ObjectStore, Queue, Table, UploadConstraints};
+use motcua_ports::{Channel, Key, Notifier, ObjectStore, OutboundMessage, Queue, Table, UploadConstraints};
 
 const MAX_RECEIVES: u32 = 5;
 
@@ -170,4 +171,33 @@ async fn head_hashes_an_object_that_carries_no_sha256_by_streaming_it() {
 fn hex_sha256(data: &[u8]) -> String {
     use sha2::Digest;
     hex::encode(sha2::Sha256::digest(data))
+}
+
+fn outbound(channel: Channel, to: &str) -> OutboundMessage {
+    OutboundMessage {
+        event_id: unique("event"),
+        channel,
+        to: to.into(),
+        subject: "Tiếp nhận hồ sơ".into(),
+        body: "Hồ sơ H56.22-260302-0001: Tiếp nhận hồ sơ. Trạng thái: Được tiếp nhận.".into(),
+        dossier: "d-1".into(),
+        at: chrono::Utc::now().fixed_offset(),
+        delivered: false,
+        via: None,
+    }
+}
+
+#[tokio::test]
+async fn ses_sends_email_from_a_verified_sender_only() {
+    let clients = aws(None).await;
+    let domain = format!("{}.example.vn", unique("ses"));
+    let ses = SesNotifier::new(&clients.config, &format!("Cổng Dịch vụ công <khongtraloi@{domain}>"));
+    let email = outbound(Channel::Email, "nguyenvanan@example.vn");
+    let refused = ses.deliver(&email).await.unwrap_err();
+    assert!(refused.starts_with("SES") && refused.contains("not verified"), "{refused}");
+    aws_sdk_sesv2::Client::new(&clients.config).create_email_identity().email_identity(&domain).send().await.unwrap();
+    let via = ses.deliver(&email).await.unwrap().unwrap();
+    assert!(via.starts_with("ses ") && via.len() > 8, "{via}");
+    // Phone messages are another notifier's.
+    assert_eq!(ses.deliver(&outbound(Channel::Sms, "0912345678")).await.unwrap(), None);
 }

@@ -4,7 +4,8 @@
 //! the national payment platform and reads its signed callbacks, [`oidc`] is the OpenID Connect
 //! relying party of VNeID and the staff SSO, [`postal`] orders deliveries from
 //! the public postal service and reads its signed tracking states, [`population`] reads the
-//! national population database ([`signed`]: what those three share). Only these modules know
+//! national population database ([`signed`]: what those three share); [`zalo`] and [`sms`] send
+//! the applicant's phone messages (Zalo OA notifications, an SMS gateway). Only these modules know
 //! a wire format; the core sees the traits of `motcua_ports::integration`.
 
 pub mod dvcqg;
@@ -13,7 +14,9 @@ pub mod payment;
 pub mod population;
 pub mod postal;
 pub mod signed;
+pub mod sms;
 pub mod webhook;
+pub mod zalo;
 
 pub use dvcqg::{DvcqgClient, DvcqgSettings};
 pub use oidc::{OidcClient, OidcSettings};
@@ -21,7 +24,9 @@ pub use payment::{PaymentClient, PaymentSettings};
 pub use population::PopulationClient;
 pub use postal::PostClient;
 pub use signed::ClientSettings;
+pub use sms::SmsGateway;
 pub use webhook::HttpWebhooks;
+pub use zalo::{ZaloNotifier, ZaloSettings};
 
 use std::time::Duration;
 

@@ -131,8 +131,8 @@ pub struct RegisterOnly;
 
 #[async_trait::async_trait]
 impl Notifier for RegisterOnly {
-    async fn deliver(&self, _: &OutboundMessage) -> Result<(), String> {
-        Ok(())
+    async fn deliver(&self, _: &OutboundMessage) -> Result<Option<String>, String> {
+        Ok(None)
     }
 }
 
@@ -173,12 +173,14 @@ pub async fn handle(s: &Services, body: &str) -> CoreResult<()> {
                 dossier: event.subject.clone(),
                 at: event.at,
                 delivered: false,
+                via: None,
             },
         };
         if message.delivered {
             continue;
         }
-        s.notifier.deliver(&message).await.map_err(|e| CoreError::Internal(format!("gửi {channel:?}: {e}")))?;
+        message.via =
+            s.notifier.deliver(&message).await.map_err(|e| CoreError::Internal(format!("gửi {channel:?}: {e}")))?;
         message.delivered = true;
         s.table.put(keys::item(&key, &message, &[])?, Condition::None).await?;
     }

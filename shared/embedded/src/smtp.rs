@@ -1,7 +1,7 @@
 //! An adapter of the [`Notifier`] port that sends email through an SMTP relay (the
 //! deployment's mail server, typically on the same host or network: plain SMTP, as such relays
-//! accept from their own hosts). SMS has no generic protocol: an SMS gateway adapter is
-//! specific to the provider, so SMS messages stay in the outbound register.
+//! accept from their own hosts). Phone messages are left to the Zalo and SMS-gateway adapters
+//! (`motcua_connectors`).
 
 use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
@@ -29,9 +29,9 @@ impl SmtpNotifier {
 
 #[async_trait::async_trait]
 impl Notifier for SmtpNotifier {
-    async fn deliver(&self, m: &OutboundMessage) -> Result<(), String> {
+    async fn deliver(&self, m: &OutboundMessage) -> Result<Option<String>, String> {
         if m.channel != Channel::Email {
-            return Ok(());
+            return Ok(None);
         }
         let to = m.to.parse::<Mailbox>().map_err(|e| format!("địa chỉ nhận không hợp lệ: {e}"))?;
         let email = Message::builder()
@@ -41,6 +41,6 @@ impl Notifier for SmtpNotifier {
             .header(ContentType::TEXT_PLAIN)
             .body(m.body.clone())
             .map_err(|e| e.to_string())?;
-        self.transport.send(email).await.map(|_| ()).map_err(|e| e.to_string())
+        self.transport.send(email).await.map(|_| Some("smtp".to_string())).map_err(|e| e.to_string())
     }
 }

@@ -49,6 +49,7 @@ fn message(channel: Channel, to: &str) -> OutboundMessage {
         dossier: "d1".into(),
         at: chrono::DateTime::parse_from_rfc3339("2026-03-02T09:00:00+07:00").unwrap(),
         delivered: false,
+        via: None,
     }
 }
 
@@ -58,7 +59,10 @@ async fn an_email_goes_through_the_relay_with_its_envelope_and_text() {
     let relay = listener.local_addr().unwrap().to_string();
     let server = tokio::spawn(one_session(listener));
     let smtp = SmtpNotifier::new(&relay, "Cổng Dịch vụ công <khongtraloi@dichvucong.example.vn>").unwrap();
-    smtp.deliver(&message(Channel::Email, "nguyenvanan@example.vn")).await.unwrap();
+    assert_eq!(
+        smtp.deliver(&message(Channel::Email, "nguyenvanan@example.vn")).await.unwrap().as_deref(),
+        Some("smtp")
+    );
     let seen = tokio::time::timeout(std::time::Duration::from_secs(10), server).await.unwrap().unwrap();
     assert!(seen.contains("MAIL FROM:<khongtraloi@dichvucong.example.vn>"), "{seen}");
     assert!(seen.contains("RCPT TO:<nguyenvanan@example.vn>"), "{seen}");
@@ -69,7 +73,7 @@ async fn an_email_goes_through_the_relay_with_its_envelope_and_text() {
 #[tokio::test]
 async fn sms_is_not_the_smtp_adapters_channel_and_bad_addresses_are_errors() {
     let smtp = SmtpNotifier::new("127.0.0.1:9", "khongtraloi@example.vn").unwrap();
-    smtp.deliver(&message(Channel::Sms, "0912345678")).await.unwrap();
+    assert_eq!(smtp.deliver(&message(Channel::Sms, "0912345678")).await.unwrap(), None);
     assert!(smtp.deliver(&message(Channel::Email, "không phải địa chỉ")).await.is_err());
     assert!(SmtpNotifier::new("relay:abc", "x@example.vn").is_err());
 }

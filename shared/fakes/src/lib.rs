@@ -14,20 +14,27 @@
 //! - [`postal_service`]: the public postal service: shipments, tracking states pushed back
 //!   (advanced by the test or the demo), switches: down, duplicate callbacks.
 //! - [`webhook_receiver`]: an agency's system receiving webhooks, checking their signatures.
+//! - [`sms_gateway`]: an SMS gateway: signed send orders, one message per reference; switch: down.
+//! - [`zalo_oa`]: Zalo's notification service (ZNS) for an Official Account: template messages,
+//!   switches: down, token expired, numbers without a Zalo account.
 
 pub mod national_portal;
 pub mod oidc_provider;
 pub mod payment_platform;
 pub mod population_registry;
 pub mod postal_service;
+pub mod sms_gateway;
 pub mod webhook_receiver;
+pub mod zalo_oa;
 
 pub use national_portal::FakeNationalPortal;
 pub use oidc_provider::FakeOidcProvider;
 pub use payment_platform::FakePaymentPlatform;
 pub use population_registry::FakePopulationRegistry;
 pub use postal_service::FakePostalService;
+pub use sms_gateway::FakeSmsGateway;
 pub use webhook_receiver::FakeWebhookReceiver;
+pub use zalo_oa::FakeZaloOa;
 
 /// Serves `app` on a free port of 127.0.0.1 until the returned handle is dropped or aborted.
 pub(crate) async fn serve(app: axum::Router) -> (std::net::SocketAddr, tokio::task::JoinHandle<()>) {

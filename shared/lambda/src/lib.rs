@@ -164,12 +164,34 @@ pub async fn services(env: &Env, clients: &AwsClients) -> Result<Arc<Services>, 
     let mut config = Config::new(env.issuer.clone(), secrets.pepper);
     config.audience = env.audience.clone();
     config.regime = env.regime.clone();
-    let notifier = Arc::new(motcua_core::events::RegisterOnly);
+    let notifier = notifier_from_env(|k| std::env::var(k).ok(), &clients.config)?;
     let connections = connections_from_env(|k| std::env::var(k).ok())?;
     let adapters = Adapters { table, objects, queue, clock: Arc::new(SystemClock), notifier, connections };
     let services = Services::from_parts(adapters, &secrets.key_pems, config, settings)?;
     *SETTINGS_CHECKED.lock().expect("refresh lock") = Some(std::time::Instant::now());
     Ok(Arc::new(services))
+}
+
+/// The applicants' messages from the environment: email by SES from `MOTCUA_SES_FROM`, phone
+/// messages by Zalo (`MOTCUA_ZALO_*`) then an SMS gateway (`MOTCUA_SMS_*`); each one off when
+/// unset, its messages kept in the outbound register.
+pub fn notifier_from_env(
+    get: impl Fn(&str) -> Option<String>,
+    aws: &aws_config::SdkConfig,
+) -> Result<Arc<dyn motcua_ports::Notifier>, ConfigError> {
+    let mut notifiers: Vec<Arc<dyn motcua_ports::Notifier>> = vec![];
+    if let Some(from) = get("MOTCUA_SES_FROM").filter(|v| !v.trim().is_empty()) {
+        notifiers.push(Arc::new(motcua_aws::SesNotifier::new(aws, from.trim())));
+    }
+    if let Some(zalo) = motcua_connectors::ZaloSettings::from_lookup(&get).map_err(ConfigError::Invalid)? {
+        notifiers.push(Arc::new(motcua_connectors::ZaloNotifier::new(zalo)));
+    }
+    let sms = motcua_connectors::ClientSettings::from_lookup(&get, motcua_connectors::sms::SMS_ENV)
+        .map_err(ConfigError::Invalid)?;
+    if let Some(sms) = sms {
+        notifiers.push(Arc::new(motcua_connectors::SmsGateway::new(sms)));
+    }
+    Ok(Arc::new(motcua_ports::FirstThatSends(notifiers)))
 }
 
 /// The integration platform's connections from the environment (`MOTCUA_DVCQG_*`,

@@ -24,7 +24,7 @@ pub use integration::{
     PaymentOrder, PaymentPlatform, PickupOrder, PopulationRegistry, PostalService, Record, Resident, ResidentQuery,
     SharedCatalogue, Shipment, TrackingUpdate, VerifiedIdentity, WebhookTransport,
 };
-pub use notifier::{Channel, Notifier, OutboundMessage};
+pub use notifier::{Channel, FirstThatSends, Notifier, OutboundMessage};
 pub use object_store::{ObjectMeta, ObjectStore, PresignedUrl, StoreError, UploadConstraints};
 pub use queue::{Message, Queue, QueueError};
 pub use table::{

@@ -25,12 +25,53 @@ pub struct OutboundMessage {
     /// The dossier the message is about.
     pub dossier: String,
     pub at: DateTime<FixedOffset>,
-    /// Set once the adapter accepted the message.
+    /// Set once the notifier took the message (sent by a provider, or kept in the register).
     pub delivered: bool,
+    /// The provider that sent it and its message id (`ses …`, `zalo …`, `sms …`, `smtp`);
+    /// `None`: sent by no provider, kept in the register for an operator or a gateway.
+    #[serde(default)]
+    pub via: Option<String>,
+}
+
+impl OutboundMessage {
+    /// The message's idempotency key at a provider: one event, one message per channel.
+    pub fn reference(&self) -> String {
+        let channel = match self.channel {
+            Channel::Email => "email",
+            Channel::Sms => "sms",
+        };
+        format!("{}-{channel}", self.event_id)
+    }
 }
 
 #[async_trait::async_trait]
 pub trait Notifier: Send + Sync {
-    /// Hands the message to the provider; an error is retried later.
-    async fn deliver(&self, message: &OutboundMessage) -> Result<(), String>;
+    /// Hands the message to the provider: `Ok(Some(receipt))` when a provider took it (its name
+    /// and message id), `Ok(None)` when this notifier does not send the message's channel; an
+    /// error is retried later.
+    async fn deliver(&self, message: &OutboundMessage) -> Result<Option<String>, String>;
+}
+
+/// Notifiers tried in order (say SES or SMTP for email, then Zalo and an SMS gateway for the
+/// phone): the first that sends a message sends it. A failure moves on to the next one; the
+/// message fails only when one failed and none sent it.
+pub struct FirstThatSends(pub Vec<std::sync::Arc<dyn Notifier>>);
+
+#[async_trait::async_trait]
+impl Notifier for FirstThatSends {
+    async fn deliver(&self, message: &OutboundMessage) -> Result<Option<String>, String> {
+        let mut failures = vec![];
+        for notifier in &self.0 {
+            match notifier.deliver(message).await {
+                Ok(Some(receipt)) => return Ok(Some(receipt)),
+                Ok(None) => {}
+                Err(e) => failures.push(e),
+            }
+        }
+        if failures.is_empty() {
+            Ok(None)
+        } else {
+            Err(failures.join("; "))
+        }
+    }
 }

@@ -312,7 +312,9 @@ async fn start_on_aws(endpoint: &str, settings: Settings, counter: Arc<motcua_aw
         objects: Arc::new(motcua_aws::S3ObjectStore::new(clients.s3.clone(), &name)),
         queue: Arc::new(queue),
         clock: settings.clock.clone(),
-        notifier: Arc::new(motcua_core::events::RegisterOnly),
+        notifier: Arc::new(motcua_ports::FirstThatSends(
+            motcua::phone_notifiers(&settings, &mut motcua::DemoFakes::default()).await,
+        )),
         connections: motcua::connections(&settings, &format!("http://{}", listener.local_addr().unwrap())).await.0,
     };
     let mut config = motcua_core::Config::new(settings.issuer.clone(), pepper);

@@ -9,6 +9,8 @@ For each function, RUNS fresh processes; measured from the process start:
   init    until its first `GET /next` (the end of init: configuration, secrets, clients),
   first   until its answer to the first event (its fixture in infra/events/).
 Medians go into the table between <!-- lambda:begin --> and <!-- lambda:end --> of OUT.
+Then the outbox relay's throughput (issue 15, item 5): RELAY_EVENTS stranded events written
+across the outbox's shards, and one run of the relay function re-publishing them.
 
     python bench/lambda_start.py docs/benchmarks.md      (with moto up: `. tests/moto.sh`)
 """
@@ -28,6 +30,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import boto3
 
 RUNS = int(os.environ.get("BENCH_LAMBDA_RUNS", "5"))
+RELAY_EVENTS = int(os.environ.get("BENCH_RELAY_EVENTS", "2000"))
+OUTBOX_SHARDS = 8  # keys::OUTBOX_SHARDS
 FUNCTIONS = {  # bootstrap binary -> its event fixture
     "motcua-catalogue": "catalogue", "motcua-submission": "submission", "motcua-upload": "upload",
     "motcua-status": "status", "motcua-feedback": "feedback", "motcua-reporting": "reporting",
@@ -46,6 +50,7 @@ class Invocation:
         self.started = time.monotonic()
         self.init = self.first = None
         self.outcome = ""
+        self.body = b""
         self.done = threading.Event()
 
 
@@ -92,6 +97,7 @@ class RuntimeApi(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         if self.path.endswith("/response"):
             run.first = time.monotonic() - run.started
+            run.body = body
             try:
                 run.outcome = str(json.loads(body).get("statusCode", "ok"))
             except (ValueError, AttributeError):
@@ -136,15 +142,15 @@ def stack(endpoint: str) -> tuple[dict, str]:
 SIGNERS = {"motcua-identity", "motcua-outbox-relay"}
 
 
-def cold_start(binary: str, event: bytes, env: dict) -> Invocation:
+def cold_start(binary: str, event: bytes, env: dict, wait: int = 30) -> Invocation:
     run = Invocation(event)
     server = ThreadingHTTPServer(("127.0.0.1", 0), type("RunApi", (RuntimeApi,), {"current": run}))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     env = dict(env, AWS_LAMBDA_RUNTIME_API=f"127.0.0.1:{server.server_address[1]}")
     process = subprocess.Popen([binary], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     run.started = time.monotonic()
-    if not run.done.wait(30):
-        run.outcome = "no answer in 30 s"
+    if not run.done.wait(wait):
+        run.outcome = f"no answer in {wait} s"
     process.kill()
     _, stderr = process.communicate()
     run.done.set()
@@ -190,15 +196,41 @@ def main(out: str):
         rows.append((function, size, zipped, init, first, outcome))
         print(f"{function}: {size / 2**20:.1f} MB ({zipped / 2**20:.1f} MB zipped), init {ms(init)} ms, "
               f"first answer {ms(first)} ms, {rows[-1][-1]}", flush=True)
+    relay = None if only else relay_throughput(env, private_keys)
     if not only:
-        write(out, rows)
+        write(out, rows, relay)
+
+
+def relay_throughput(env: dict, private_keys: str) -> tuple[int, float] | None:
+    """Events re-published per second by one run of the relay over RELAY_EVENTS stranded ones."""
+    kw = {"endpoint_url": os.environ["AWS_ENDPOINT_URL"], "region_name": os.environ.get("AWS_REGION", "us-east-1")}
+    table = boto3.resource("dynamodb", **kw).Table(env["MOTCUA_TABLE"])
+    queued = int(time.time() * 1000) - 60_000
+    with table.batch_writer() as batch:
+        for n in range(RELAY_EVENTS):
+            event_id = str(uuid.uuid4())
+            batch.put_item(Item={
+                "pk": f"OUTBOX#{n % OUTBOX_SHARDS}", "sk": f"{queued:013}#{event_id}",
+                "data": {"id": event_id, "kind": "dossier.accept", "subject": f"d-{n}", "recipient": "congdan",
+                         "title": "Tiếp nhận hồ sơ", "message": "Hồ sơ đã được tiếp nhận.",
+                         "at": "2026-03-02T09:00:00+07:00", "queued_ms": queued},
+            })
+    event = open("infra/events/outbox-relay.json", "rb").read()
+    run = cold_start("target/lambda/motcua-outbox-relay/bootstrap", event,
+                     dict(env, AWS_LAMBDA_FUNCTION_NAME="motcua-outbox-relay", MOTCUA_JWT_KEYS_PARAM=private_keys),
+                     wait=300)
+    if run.first is None:
+        return None
+    republished = json.loads(run.body).get("republished", 0)
+    print(f"outbox relay: {republished} events in {(run.first - run.init) * 1000:.0f} ms", flush=True)
+    return republished, republished / (run.first - run.init)
 
 
 def ms(value) -> str:
     return "failed" if value is None else f"{value:.1f}"
 
 
-def write(out: str, rows: list):
+def write(out: str, rows: list, relay: tuple[int, float] | None):
     lines = [
         f"{RUNS} cold starts per function, median of those that answered; the functions' AWS services on moto on this machine "
         "(init makes its SSM and DynamoDB calls to it: on Lambda each is a TLS round trip more).",
@@ -208,6 +240,16 @@ def write(out: str, rows: list):
     ]
     for function, size, zipped, init, first, outcome in rows:
         lines.append(f"| {function} | {size / 2**20:.1f} | {zipped / 2**20:.1f} | {ms(init)} | {ms(first)} | {outcome} |")
+    lines.append("")
+    if relay:
+        requests = OUTBOX_SHARDS + 1 + -(-relay[0] // 10) + relay[0]
+        lines.append(f"Outbox relay: one run re-published {relay[0]:,} stranded events from the {OUTBOX_SHARDS} shards "
+                     f"(up to 250 a shard a run) at **{relay[1]:,.0f} events/s**: {requests:,} requests (a query per "
+                     "shard, a queue batch per 10 events, a delete per event) to moto, which serves one request at a "
+                     f"time, {1000 / (relay[1] * requests / relay[0]):.0f} ms each — the figure is moto's; the relay "
+                     "publishes the shards at the same time and clears each batch's entries in parallel.")
+    else:
+        lines.append("Outbox relay: not measured (the relay function did not answer).")
     text = open(out).read()
     begin, end = "<!-- lambda:begin -->", "<!-- lambda:end -->"
     if begin not in text:

@@ -90,16 +90,41 @@ async fn the_schedule_fixture_is_a_valid_event_for_the_outbox_relay() {
         json!({"republished": 0, "sealed": 0, "objects_deleted": 0, "archived": 0}),
         "nothing is stranded in a fresh deployment"
     );
-    // An event committed whose publication failed is re-published and cleared from the outbox.
+    // Events committed whose publication failed are re-published and cleared from the outbox,
+    // from each of its shards and from the single outbox of earlier versions.
     let quiet = TestApp::spawn_quiet().await;
     let s = quiet.services();
-    let stranded = motcua_core::events::Event {
+    let stranded = |n: usize| motcua_core::events::Event {
         queued_ms: chrono::Utc::now().timestamp_millis() - 60_000,
-        ..motcua_core::events::Event::new("dossier.accept".into(), "d-1", "congdan", "t".into(), "m".into(), s.now())
+        ..motcua_core::events::Event::new(
+            "dossier.accept".into(),
+            &format!("d-{n}"),
+            "congdan",
+            "t".into(),
+            "m".into(),
+            s.now(),
+        )
     };
-    s.table.transact(vec![stranded.outbox_op().unwrap()]).await.unwrap();
+    let events: Vec<_> = (0..40).map(stranded).collect();
+    s.table.transact(events.iter().map(|e| e.outbox_op().unwrap()).collect()).await.unwrap();
+    let legacy = stranded(40);
+    let key = motcua_ports::Key::new(motcua_core::keys::OUTBOX, format!("{:013}#{}", legacy.queued_ms, legacy.id));
+    s.table.put(motcua_core::keys::item(&key, &legacy, &[]).unwrap(), motcua_ports::Condition::None).await.unwrap();
+    let shards: std::collections::BTreeSet<String> =
+        futures::future::join_all((0..motcua_core::keys::OUTBOX_SHARDS).map(|shard| async move {
+            let partition = motcua_core::keys::outbox_partition(shard);
+            let page =
+                s.table.query(motcua_ports::Query::partition(motcua_ports::Index::Primary, partition.clone())).await;
+            (!page.unwrap().items.is_empty()).then_some(partition)
+        }))
+        .await
+        .into_iter()
+        .flatten()
+        .collect();
+    assert!(shards.len() > 4, "forty events spread over the shards: {shards:?}");
     let answer = motcua_lambda::handle_schedule(s, event.clone()).await.unwrap();
-    assert_eq!(answer["republished"], 1);
+    assert_eq!(answer["republished"], 41);
+    assert_eq!(s.queue.depth(&s.config.events_queue).await.unwrap(), 41, "each one on the queue");
     assert_eq!(motcua_lambda::handle_schedule(s, event.clone()).await.unwrap()["republished"], 0, "cleared");
     // Another kind of event is not a tick.
     let mut other = event;

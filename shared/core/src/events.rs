@@ -59,8 +59,11 @@ impl Event {
         Event { email, phone, ..self }
     }
 
+    /// Its outbox entry: in the shard the random end of its id falls in.
     fn outbox_key(&self) -> Key {
-        Key::new(keys::OUTBOX, format!("{:013}#{}", self.queued_ms, self.id))
+        let random = self.id.bytes().last().and_then(|b| (b as char).to_digit(16)).unwrap_or(0);
+        let shard = (random % u32::from(keys::OUTBOX_SHARDS)) as u8;
+        Key::new(keys::outbox_partition(shard), format!("{:013}#{}", self.queued_ms, self.id))
     }
 
     /// The outbox write to add to the change's transaction.
@@ -72,40 +75,70 @@ impl Event {
 /// Publishes committed events and clears them from the outbox. A failure leaves them in the
 /// outbox for the relay: nothing is lost.
 pub async fn publish(s: &Services, events: &[Event]) {
-    for chunk in events.chunks(10) {
-        let bodies: Result<Vec<String>, _> = chunk.iter().map(serde_json::to_string).collect();
+    let entries: Vec<(Key, &Event)> = events.iter().map(|e| (e.outbox_key(), e)).collect();
+    publish_entries(s, &entries).await;
+}
+
+/// Sends events ten at a time, then clears their outbox entries (`Key`: where each was read).
+async fn publish_entries(s: &Services, entries: &[(Key, &Event)]) {
+    for chunk in entries.chunks(10) {
+        let bodies: Result<Vec<String>, _> = chunk.iter().map(|(_, e)| serde_json::to_string(e)).collect();
         let sent = match bodies {
             Ok(bodies) => s.queue.send(&s.config.events_queue, bodies).await.map_err(|e| e.to_string()),
             Err(e) => Err(e.to_string()),
         };
         match sent {
             Ok(()) => {
-                for e in chunk {
-                    if let Err(err) = s.table.delete(&e.outbox_key(), Condition::None).await {
+                let cleared = chunk.iter().map(|(key, e)| async move {
+                    if let Err(err) = s.table.delete(key, Condition::None).await {
                         tracing::warn!(event = %e.id, error = %err, "outbox entry not cleared; the relay will resend it");
                     }
-                }
+                });
+                futures::future::join_all(cleared).await;
             }
             Err(err) => tracing::warn!(error = %err, "events not published yet; the relay will send them"),
         }
     }
 }
 
+/// Most entries re-published from one shard in one run of the relay.
+const RELAY_PER_SHARD: usize = 250;
+
 /// Re-publishes outbox entries older than `grace` (left by a crash between commit and
-/// publish). Returns how many were sent.
+/// publish), from every shard at once and from the single outbox of earlier versions: up to
+/// [`RELAY_PER_SHARD`] each per run, the shards published at the same time. Returns how many
+/// were sent.
 pub async fn relay_outbox(s: &Services, grace: Duration) -> CoreResult<usize> {
     let cutoff = chrono::Utc::now().timestamp_millis() - grace.as_millis() as i64;
-    let page = s
-        .table
-        .query(
-            Query::partition(Index::Primary, keys::OUTBOX)
-                .sort(motcua_ports::SortCondition::Between("0".into(), format!("{cutoff:013}#~")))
-                .limit(100),
-        )
-        .await?;
-    let events: Vec<Event> = page.items.iter().map(keys::data).collect::<Result<_, _>>()?;
-    publish(s, &events).await;
-    Ok(events.len())
+    let partitions = (0..keys::OUTBOX_SHARDS).map(keys::outbox_partition).chain([keys::OUTBOX.to_string()]);
+    let stranded = partitions.map(|partition| async move {
+        let older = stranded_before(partition, cutoff);
+        let page = s.table.query(older).await?;
+        page.items
+            .iter()
+            .map(|item| {
+                Ok((
+                    Key::of(item).ok_or_else(|| CoreError::Internal("outbox entry without a key".into()))?,
+                    keys::data::<Event>(item)?,
+                ))
+            })
+            .collect::<CoreResult<Vec<(Key, Event)>>>()
+    });
+    let shards: Vec<Vec<(Key, Event)>> = futures::future::try_join_all(stranded).await?;
+    // Each shard's entries published at the same time as the others'.
+    let published = shards.iter().map(|entries| async move {
+        let borrowed: Vec<(Key, &Event)> = entries.iter().map(|(key, e)| (key.clone(), e)).collect();
+        publish_entries(s, &borrowed).await;
+    });
+    futures::future::join_all(published).await;
+    Ok(shards.iter().map(Vec::len).sum())
+}
+
+/// The entries of an outbox partition queued before `cutoff` (unix ms), oldest first.
+fn stranded_before(partition: String, cutoff: i64) -> Query {
+    Query::partition(Index::Primary, partition)
+        .sort(motcua_ports::SortCondition::Between("0".into(), format!("{cutoff:013}#~")))
+        .limit(RELAY_PER_SHARD)
 }
 
 pub use motcua_ports::{Channel, Notifier, OutboundMessage};

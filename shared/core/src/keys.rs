@@ -31,7 +31,7 @@
 //! | code sequence | `SEQ#<unit>#<yymmdd>` | `SEQ` | | |
 //! | idempotency record | `IDEM#<caller>#<key>` | `IDEM` (ttl) | | |
 //! | report aggregate (the province-wide scope `all` in shards: every change in the province adds to it) | `AGG#<scope>` | `D#<yyyy-mm-dd>`; `D#<yyyy-mm-dd>#<0-7>` | | |
-//! | outbox event | `OUTBOX` | `<time>#<event id>` | | |
+//! | outbox event, in shards (`OUTBOX` alone: entries of earlier versions, relayed still) | `OUTBOX#<0-7>` | `<time>#<event id>` | | |
 //! | notification | `NOTIF#<user>` | `<time>#<event id>` | | |
 //! | calendar configuration | `CONFIG#CALENDAR` | `CURRENT`, `V#<000001>` | | |
 //! | regime schedule set by an administrator | `CONFIG#REGIME` | `CURRENT` | | |
@@ -209,7 +209,14 @@ pub fn aggregate_days(from: Option<chrono::NaiveDate>, to: chrono::NaiveDate) ->
     let from = from.map(|day| format!("D#{}", day.format("%Y-%m-%d"))).unwrap_or_else(|| "D#".into());
     SortCondition::Between(from, format!("D#{}~", to.format("%Y-%m-%d")))
 }
+/// The outbox of earlier versions (one partition); only relayed now.
 pub const OUTBOX: &str = "OUTBOX";
+/// Shards of the outbox: each a partition of its own, so that events are written and relayed
+/// at eight times one partition's rate.
+pub const OUTBOX_SHARDS: u8 = 8;
+pub fn outbox_partition(shard: u8) -> String {
+    format!("OUTBOX#{shard}")
+}
 /// Tracking states of the result sent by post, and of the paper documents collected.
 pub const PARCEL_PREFIX: &str = "PARCEL#";
 pub const PICKUP_PREFIX: &str = "PICKUP#";
